@@ -1,0 +1,1 @@
+"""Files shipped with cscdesk: fonts, icons and default texts (installed as cscdesk.resources)."""

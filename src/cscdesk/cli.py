@@ -1,0 +1,72 @@
+"""The `cscdesk` command: no command opens the desktop app; subcommands do headless work.
+
+Errors the user can act on are printed to stderr as one sentence with exit status 1; anything
+else is a bug, logged with its traceback and reported as such with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cscdesk import __version__, paths
+from cscdesk.commands import COMMAND_MODULES
+from cscdesk.errors import UserFacingError
+from cscdesk.logs import log_file, setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cscdesk",
+        description="Complaints and representations for Children's Social Care. "
+        "With no command, opens the desktop application.",
+    )
+    parser.add_argument("--version", action="version", version=f"cscdesk {__version__}")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help=f"database file (default: $CSCDESK_DB or {paths.default_database_path()})",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    return parser
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """--db, else $CSCDESK_DB, else the user data folder."""
+    return args.db if args.db is not None else paths.default_database_path()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    args.db_path = database_path(args)
+    try:
+        if args.command is None:
+            from cscdesk.commands.app import open_app
+
+            return open_app(args)
+        return int(args.handler(args) or 0)
+    except UserFacingError as error:
+        log.warning("%s failed: %s", args.command or "app", error)
+        print(f"cscdesk: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("cscdesk: interrupted; nothing further was changed.", file=sys.stderr)
+        return 130
+    except Exception:
+        log.exception("unexpected error in %s", args.command or "app")
+        print(
+            "cscdesk: an unexpected error stopped the command; nothing half-done was kept. "
+            f"Details are in {log_file()}.",
+            file=sys.stderr,
+        )
+        return 2

@@ -1,0 +1,6 @@
+"""Subcommands of `cscdesk`. Each module has `register(subparsers)`, which adds its
+subcommands and sets `handler` on them; handlers take the parsed arguments (with `db_path`)
+and return an exit status. Add a module here to add its commands.
+"""
+
+COMMAND_MODULES: tuple = ()

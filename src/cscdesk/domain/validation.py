@@ -1,0 +1,139 @@
+"""Validation of one record: every rule of the business contract, each error naming its field.
+
+Used by the forms (inline messages), the workbook import (per cell) and the store (last line of
+defence), so the rules live only here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from cscdesk.domain.kinds import (
+    FIELD_LABELS,
+    STAGES,
+    ComplaintData,
+    DisputeData,
+    EnquiryData,
+    RecordData,
+)
+
+MAX_REFERENCE_LENGTH = 60
+MAX_NAME_LENGTH = 200
+
+# Given a complaint reference, the stage of that complaint, or None when there is no such complaint.
+StageLookup = Callable[[str], int | None]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One broken rule: the field it concerns and a sentence the officer can act on."""
+
+    field: str
+    message: str
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field)
+
+
+def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[FieldError]:
+    """Every rule the record breaks, in field order; an empty list means it may be saved.
+
+    `stage_of` resolves "Escalated from"; without it that rule is checked only for shape.
+    """
+    errors: list[FieldError] = []
+    _check_reference(record.reference, errors)
+    placed_field = "raised" if isinstance(record, DisputeData) else "received"
+    placed: date | None = getattr(record, placed_field)
+    if placed is None:
+        errors.append(FieldError(placed_field, f"{FIELD_LABELS[placed_field]} date is required."))
+    if isinstance(record, ComplaintData) and record.stage not in STAGES:
+        errors.append(FieldError("stage", "Stage must be 1, 2 or 3."))
+    if isinstance(record, EnquiryData) and record.source is None:
+        errors.append(FieldError("source", "Source is required: MP, MEP or Member."))
+    _check_name("team", record.team, errors, required=True)
+    for later in ("responded", "closed", "resolved", "acknowledged", "lgo_referred"):
+        value = getattr(record, later, None)
+        if value is not None and placed is not None and value < placed:
+            errors.append(
+                FieldError(
+                    later,
+                    f"{FIELD_LABELS[later]} ({value:%d/%m/%Y}) is before "
+                    f"{FIELD_LABELS[placed_field]} ({placed:%d/%m/%Y}).",
+                )
+            )
+    if isinstance(record, ComplaintData):
+        _check_complaint(record, stage_of, errors)
+    return errors
+
+
+def _check_reference(reference: str, errors: list[FieldError]) -> None:
+    text = reference.strip()
+    if not text:
+        errors.append(FieldError("reference", "Reference is required."))
+    elif len(text) > MAX_REFERENCE_LENGTH:
+        errors.append(
+            FieldError("reference", f"Reference is longer than {MAX_REFERENCE_LENGTH} characters.")
+        )
+
+
+def _check_name(field: str, value: str, errors: list[FieldError], *, required: bool) -> None:
+    text = value.strip()
+    if required and not text:
+        errors.append(FieldError(field, f"{FIELD_LABELS[field]} is required."))
+    elif len(text) > MAX_NAME_LENGTH:
+        errors.append(
+            FieldError(field, f"{FIELD_LABELS[field]} is longer than {MAX_NAME_LENGTH} characters.")
+        )
+
+
+def _check_complaint(
+    record: ComplaintData, stage_of: StageLookup | None, errors: list[FieldError]
+) -> None:
+    if (record.outcome is None) != (record.closed is None):
+        missing = "closed" if record.closed is None else "outcome"
+        errors.append(
+            FieldError(missing, "Outcome and Closed go together: give both or neither.")
+        )
+    _check_name("root_cause", record.root_cause, errors, required=False)
+    if record.adr_saving is not None:
+        if record.adr_saving < 0:
+            errors.append(FieldError("adr_saving", "ADR saving cannot be negative."))
+        elif not record.adr:
+            errors.append(FieldError("adr_saving", "ADR saving is given but ADR is No."))
+    if record.lgo_decision.strip() and record.lgo_referred is None:
+        errors.append(
+            FieldError("lgo_referred", "An LGO decision needs the date it was referred.")
+        )
+    _check_escalation(record, stage_of, errors)
+
+
+def _check_escalation(
+    record: ComplaintData, stage_of: StageLookup | None, errors: list[FieldError]
+) -> None:
+    source = record.escalated_from.strip()
+    if not source:
+        return
+    if record.stage == 1:
+        errors.append(
+            FieldError("escalated_from", "A Stage 1 complaint cannot be escalated from another.")
+        )
+        return
+    if source == record.reference.strip():
+        errors.append(FieldError("escalated_from", "A complaint cannot escalate from itself."))
+        return
+    if stage_of is None or record.stage not in STAGES:
+        return
+    earlier = stage_of(source)
+    if earlier is None:
+        errors.append(FieldError("escalated_from", f"No complaint has reference “{source}”."))
+    elif earlier != record.stage - 1:
+        errors.append(
+            FieldError(
+                "escalated_from",
+                f"“{source}” is a Stage {earlier} complaint; a Stage {record.stage} complaint "
+                f"escalates from Stage {record.stage - 1}.",
+            )
+        )

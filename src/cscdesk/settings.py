@@ -1,0 +1,73 @@
+"""Every stored setting declared once, with its type and default.
+
+Settings that describe the service (council name, report wording, retention) live in the
+database so they travel with it; window geometry and the last pane are per-user UI state and
+live in the UI's own settings file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cscdesk.store.models import Setting
+
+T = TypeVar("T", str, int, bool)
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+    label: str
+
+    def parse(self, text: str) -> T:
+        kind = type(self.default)
+        if kind is bool:
+            return text == "1"  # type: ignore[return-value]
+        return kind(text)  # type: ignore[return-value]
+
+    def format(self, value: T) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return str(value)
+
+
+COUNCIL_NAME = Option("council_name", "The Council", "Council name")
+SERVICE_NAME = Option("service_name", "Children's Social Care", "Service name")
+APPENDIX_NUMBER = Option("appendix_number", "Appendix 1", "Appendix number")
+REPORT_FOLDER = Option("report_folder", "", "Report folder")
+BACKUP_FOLDER = Option("backup_folder", "", "Backup folder")
+SMALL_NUMBER_SUPPRESSION = Option("small_numbers_as_less_than_5", False, "Print counts below 5 as <5")
+RETENTION_YEARS = Option("retention_years", 6, "Keep case records this many years after closure")
+KEEP_ALL_DAYS = Option("backup_keep_all_days", 2, "Keep every backup from the last N days")
+KEEP_DAILY = Option("backup_keep_daily", 14, "Daily backups kept")
+KEEP_WEEKLY = Option("backup_keep_weekly", 8, "Weekly backups kept")
+KEEP_MONTHLY = Option("backup_keep_monthly", 12, "Monthly backups kept")
+
+ALL_OPTIONS: tuple[Option, ...] = (
+    COUNCIL_NAME, SERVICE_NAME, APPENDIX_NUMBER, REPORT_FOLDER, BACKUP_FOLDER,
+    SMALL_NUMBER_SUPPRESSION, RETENTION_YEARS, KEEP_ALL_DAYS, KEEP_DAILY, KEEP_WEEKLY,
+    KEEP_MONTHLY,
+)
+
+
+def get(session: Session, option: Option[T]) -> T:
+    text = session.scalar(select(Setting.value).where(Setting.key == option.key))
+    if text is None:
+        return option.default
+    try:
+        return option.parse(text)
+    except ValueError:
+        return option.default
+
+
+def put(session: Session, option: Option[T], value: T) -> None:
+    row = session.get(Setting, option.key)
+    if row is None:
+        session.add(Setting(key=option.key, value=option.format(value)))
+    else:
+        row.value = option.format(value)

@@ -1,0 +1,218 @@
+"""Opening a cscdesk database: the one engine factory, the file checks and the migrations.
+
+This is the only module (with `backup.py`) that knows the store is SQLite. A file is used only
+when it is provably a cscdesk database of a schema this version knows; anything else is refused
+with a sentence and left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from cscdesk.errors import DatabaseError
+from cscdesk.store.revision import HEAD_REVISION
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x43534344  # "CSCD" in the SQLite header marks a cscdesk database
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass
+class Database:
+    """An open cscdesk database: its file, its engine and a factory of short sessions."""
+
+    path: Path
+    engine: Engine
+    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A new session for one user action; the caller commits or rolls back."""
+        return self._sessions()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed as one transaction, or not at all."""
+        with self._sessions.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+    """The engine factory: every connection gets the same pragmas.
+
+    pysqlite's own transaction handling is switched off so that BEGIN is emitted by SQLAlchemy
+    when a transaction starts (SQLAlchemy's documented recipe); this makes DDL transactional and
+    lets pragmas run outside a transaction.
+    """
+    engine = create_engine(URL.create("sqlite", database=str(path)))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def open_database(
+    path: Path | str,
+    *,
+    create: bool = True,
+    before_migration: Callable[[Path], None] | None = None,
+) -> Database:
+    """Open (creating or upgrading as needed) the cscdesk database at `path`.
+
+    Raises DatabaseError, with a sentence naming the file, when it cannot be used.
+    `before_migration` is called with the path before an existing file's schema is upgraded
+    (the backup module passes a function that backs it up).
+    """
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise DatabaseError(f"There is no database at {path}.")
+        _create_new(path)
+    else:
+        revision = read_revision(path)
+        if revision != HEAD_REVISION:
+            _check_known(path, revision)
+            if before_migration is not None:
+                before_migration(path)
+            _migrate(path)
+    return Database(path, make_engine(path))
+
+
+def read_revision(path: Path) -> str:
+    """The schema revision of an existing cscdesk file, without changing the file."""
+    _check_header(path)
+    try:
+        connection = _connect_read_only(path)
+        try:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise DatabaseError(
+                    f"{path} is an SQLite database of another program, not a cscdesk database."
+                )
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise DatabaseError(
+            f"{path} cannot be read as a cscdesk database ({error}). It may be damaged."
+        ) from error
+    if row is None:
+        raise DatabaseError(f"{path} is a cscdesk database with no schema revision; it is damaged.")
+    return str(row[0])
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a folder, not a database file.") from None
+    except OSError as error:
+        raise DatabaseError(f"{path} cannot be read: {error.strerror}.") from error
+    if not header:
+        raise DatabaseError(f"{path} is an empty file, not a cscdesk database.")
+    if header != SQLITE_HEADER:
+        raise DatabaseError(f"{path} is not a cscdesk database (it is not an SQLite file).")
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection; falls back to a plain one where read-only WAL access fails."""
+    try:
+        connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        connection.execute("PRAGMA schema_version").fetchone()
+        return connection
+    except sqlite3.OperationalError:
+        return sqlite3.connect(path)
+
+
+def _check_known(path: Path, revision: str) -> None:
+    from cscdesk.store.migrate import known_revisions
+
+    if revision not in known_revisions():
+        raise DatabaseError(
+            f"{path} was made by a newer version of cscdesk (schema {revision}). "
+            "Install the newer version to open it; this version has not changed the file."
+        )
+
+
+def _create_new(path: Path) -> None:
+    """Build the full schema under a temporary name, then rename: never half a database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
+    temporary = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    _remove_sqlite_files(temporary)
+    try:
+        _migrate(temporary, stamp_application=True)
+        os.replace(temporary, path)
+    except sqlite3.OperationalError as error:
+        _remove_sqlite_files(temporary)
+        raise DatabaseError(f"Cannot create the database {path}: {error}.") from error
+    except OSError as error:
+        _remove_sqlite_files(temporary)
+        raise DatabaseError(f"Cannot create the database {path}: {error.strerror}.") from error
+    log.info("created database %s", path)
+
+
+def _migrate(path: Path, *, stamp_application: bool = False) -> None:
+    """Upgrade to the head revision with foreign keys off, then check them (batch-mode trap)."""
+    from sqlalchemy.exc import OperationalError
+
+    from cscdesk.store.migrate import upgrade_to_head
+
+    engine = make_engine(path, foreign_keys=False)
+    try:
+        with engine.connect() as connection:
+            upgrade_to_head(connection)
+            connection.commit()
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.rollback()
+            if problems:
+                raise DatabaseError(
+                    f"Upgrading {path} found {len(problems)} broken links between records; "
+                    "the upgrade was not finished."
+                )
+            if stamp_application:
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                connection.commit()
+    except OperationalError as error:
+        raise DatabaseError(f"Cannot upgrade the database {path}: {error.orig}.") from error
+    finally:
+        engine.dispose()
+    log.info("database %s is at schema %s", path, HEAD_REVISION)
+
+
+def _remove_sqlite_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()

@@ -1,0 +1,138 @@
+"""The shared pick lists: teams, root causes and extra non-working days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.errors import InputError
+from cscdesk.store.models import (
+    RECORD_MODELS,
+    BaselineTeamCount,
+    Complaint,
+    NonWorkingDay,
+    RootCause,
+    Team,
+)
+
+ListModel = type[Team] | type[RootCause]
+
+
+def find_by_name(session: Session, model: ListModel, name: str) -> Team | RootCause | None:
+    """The entry whose name matches, ignoring case and surrounding spaces."""
+    wanted = name.strip().lower()
+    return session.scalars(select(model).where(func.lower(model.name) == wanted)).first()
+
+
+def get_or_add(session: Session, model: ListModel, name: str) -> Team | RootCause:
+    """The entry with this name, added to the list when not yet known (as the workbook rule says)."""
+    existing = find_by_name(session, model, name)
+    if existing is not None:
+        return existing
+    entry = model(name=name.strip(), retired=False)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def active_names(session: Session, model: ListModel) -> list[str]:
+    """Names offered in pick lists: not retired, sorted case-insensitively."""
+    query = select(model.name).where(model.retired.is_(False)).order_by(func.lower(model.name))
+    return list(session.scalars(query))
+
+
+def all_entries(session: Session, model: ListModel) -> list[Team | RootCause]:
+    return list(session.scalars(select(model).order_by(func.lower(model.name))))
+
+
+def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> None:
+    """Rename an entry; every record refers to it by id, so the new name shows everywhere."""
+    new_name = new_name.strip()
+    if not new_name:
+        raise InputError("A name cannot be empty.")
+    clash = find_by_name(session, model, new_name)
+    if clash is not None and clash.id != entry_id:
+        raise InputError(f"“{clash.name}” is already in the list.")
+    entry = session.get(model, entry_id)
+    if entry is None:
+        raise InputError("That entry no longer exists.")
+    entry.name = new_name
+
+
+def set_retired(session: Session, model: ListModel, entry_id: int, retired: bool) -> None:
+    """Retire (hide from pick lists) or restore an entry; records keep it."""
+    session.execute(update(model).where(model.id == entry_id).values(retired=retired))
+
+
+def usage_count(session: Session, model: ListModel, entry_id: int) -> int:
+    """How many records (and hand-entered figures) use this entry."""
+    if model is RootCause:
+        query = select(func.count()).where(Complaint.root_cause_id == entry_id)
+        return session.scalar(query) or 0
+    total = 0
+    for record_model in (*RECORD_MODELS, BaselineTeamCount):
+        query = select(func.count()).where(record_model.team_id == entry_id)
+        total += session.scalar(query) or 0
+    return total
+
+
+def delete(session: Session, model: ListModel, entry_id: int) -> None:
+    """Delete an unused entry; one in use must be retired instead."""
+    entry = session.get(model, entry_id)
+    if entry is None:
+        return
+    used = usage_count(session, model, entry_id)
+    if used:
+        raise InputError(
+            f"“{entry.name}” is used by {used} record{'s' if used != 1 else ''} and cannot be "
+            "deleted; retire it to hide it from the pick lists."
+        )
+    session.delete(entry)
+
+
+def working_calendar(session: Session) -> WorkingCalendar:
+    """England's bank holidays plus this database's extra non-working days."""
+    return WorkingCalendar(session.scalars(select(NonWorkingDay.day)))
+
+
+def non_working_days(session: Session) -> list[NonWorkingDay]:
+    return list(session.scalars(select(NonWorkingDay).order_by(NonWorkingDay.day)))
+
+
+def add_non_working_day(session: Session, day: date, description: str = "") -> int:
+    """Add a day off and recompute due dates; returns how many open complaints moved."""
+    if session.scalar(select(NonWorkingDay).where(NonWorkingDay.day == day)) is None:
+        session.add(NonWorkingDay(day=day, description=description.strip()))
+        session.flush()
+    return recompute_due_dates(session)
+
+
+def remove_non_working_day(session: Session, day: date) -> int:
+    """Remove a day off and recompute due dates; returns how many open complaints moved."""
+    for entry in session.scalars(select(NonWorkingDay).where(NonWorkingDay.day == day)):
+        session.delete(entry)
+    session.flush()
+    return recompute_due_dates(session)
+
+
+def recompute_due_dates(session: Session) -> int:
+    """Recompute every complaint's stored due date; returns how many open complaints changed."""
+    calendar = working_calendar(session)
+    moved_open = 0
+    rows = session.execute(
+        select(Complaint.id, Complaint.received, Complaint.stage, Complaint.extended,
+               Complaint.due, Complaint.closed)
+    ).all()
+    changes = []
+    for row in rows:
+        due = calendar.response_due(row.received, row.stage, row.extended)
+        if due != row.due:
+            changes.append({"id": row.id, "due": due})
+            if row.closed is None:
+                moved_open += 1
+    if changes:
+        session.execute(update(Complaint), changes)
+    return moved_open

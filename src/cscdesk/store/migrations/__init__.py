@@ -1,0 +1,1 @@
+"""Alembic migration scripts (shipped as package data; see cscdesk.store.migrate)."""

@@ -1,0 +1,242 @@
+"""SQLAlchemy 2.x typed models: the five record kinds, their shared lists, settings and the
+hand-entered figures of past years.
+
+Schema changes go through an Alembic migration in `migrations/versions/`, never `create_all`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from cscdesk.domain.kinds import ComplainantType, EnquirySource, Outcome
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    """Store an enum by its readable value ("Partially upheld"), as a plain checked string."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=40,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+
+
+class Team(Timestamped, Base):
+    """A service area. Renaming renames it everywhere; a team in use is retired, not deleted."""
+
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RootCause(Timestamped, Base):
+    __tablename__ = "root_cause"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NonWorkingDay(Timestamped, Base):
+    """A day off beyond England's bank holidays (a closure day, a new one-off holiday)."""
+
+    __tablename__ = "non_working_day"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Complaint(Timestamped, Base):
+    __tablename__ = "complaint"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    received: Mapped[date] = mapped_column(Date, index=True)
+    stage: Mapped[int] = mapped_column(Integer)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    due: Mapped[date] = mapped_column(Date, index=True)
+    responded: Mapped[date | None] = mapped_column(Date)
+    closed: Mapped[date | None] = mapped_column(Date, index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "outcome"))
+    root_cause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("root_cause.id", ondelete="RESTRICT"), index=True
+    )
+    learning: Mapped[str] = mapped_column(Text, default="")
+    adr: Mapped[bool] = mapped_column(Boolean, default=False)
+    adr_saving_pence: Mapped[int | None] = mapped_column(Integer)
+    escalated_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("complaint.id", ondelete="RESTRICT"), index=True
+    )
+    lgo_referred: Mapped[date | None] = mapped_column(Date, index=True)
+    lgo_decision: Mapped[str] = mapped_column(Text, default="")
+    complainant: Mapped[str] = mapped_column(String(200), default="")
+    complainant_type: Mapped[ComplainantType | None] = mapped_column(
+        _enum(ComplainantType, "complainant_type")
+    )
+    acknowledged: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship(lazy="joined")
+    root_cause: Mapped[RootCause | None] = relationship(lazy="joined")
+    escalated_from: Mapped[Complaint | None] = relationship(remote_side=[id])
+
+
+class InitialFeedback(Timestamped, Base):
+    __tablename__ = "initial_feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    received: Mapped[date] = mapped_column(Date, index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    resolved: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class Enquiry(Timestamped, Base):
+    __tablename__ = "enquiry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    received: Mapped[date] = mapped_column(Date, index=True)
+    source: Mapped[EnquirySource] = mapped_column(_enum(EnquirySource, "enquiry_source"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    enquirer: Mapped[str] = mapped_column(String(200), default="")
+    responded: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class Compliment(Timestamped, Base):
+    __tablename__ = "compliment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    received: Mapped[date] = mapped_column(Date, index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class DisputeResolution(Timestamped, Base):
+    __tablename__ = "dispute_resolution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    raised: Mapped[date] = mapped_column(Date, index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    resolved: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class Setting(Timestamped, Base):
+    """One stored setting; the keys, types and defaults are declared in `cscdesk.settings`."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class NarrativeText(Timestamped, Base):
+    """The officer's edit of one explanatory paragraph (or root-cause text) for one year."""
+
+    __tablename__ = "narrative_text"
+    __table_args__ = (UniqueConstraint("year", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class BaselineYear(Timestamped, Base):
+    """A past year's published summary figures, entered by hand before records start.
+
+    A column left empty (None) is not known; records, where a year has them, take precedence.
+    """
+
+    __tablename__ = "baseline_year"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    initial_feedback: Mapped[int | None] = mapped_column(Integer)
+    stage1: Mapped[int | None] = mapped_column(Integer)
+    stage2: Mapped[int | None] = mapped_column(Integer)
+    stage3: Mapped[int | None] = mapped_column(Integer)
+    adr_cases: Mapped[int | None] = mapped_column(Integer)
+    adr_saving_pence: Mapped[int | None] = mapped_column(Integer)
+    closed: Mapped[int | None] = mapped_column(Integer)
+    cancelled: Mapped[int | None] = mapped_column(Integer)
+    upheld_percent: Mapped[int | None] = mapped_column(Integer)
+    timeliness_percent: Mapped[int | None] = mapped_column(Integer)
+    lgo: Mapped[int | None] = mapped_column(Integer)
+    dispute_resolution: Mapped[int | None] = mapped_column(Integer)
+    enquiries_mp: Mapped[int | None] = mapped_column(Integer)
+    enquiries_mep: Mapped[int | None] = mapped_column(Integer)
+    enquiries_member: Mapped[int | None] = mapped_column(Integer)
+    compliments: Mapped[int | None] = mapped_column(Integer)
+
+
+class BaselineTeamCount(Timestamped, Base):
+    """A past year's per-team figure: `table` is one of BASELINE_TEAM_TABLES."""
+
+    __tablename__ = "baseline_team_count"
+    __table_args__ = (UniqueConstraint("year", "table", "team_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    table: Mapped[str] = mapped_column(String(40))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"))
+    count: Mapped[int] = mapped_column(Integer)
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+# Per-team tables a baseline year may hold: closed volume, upheld count, enquiries, compliments.
+BASELINE_TEAM_TABLES = (
+    "closed_volume",
+    "upheld",
+    "enquiries_mp",
+    "enquiries_mep",
+    "enquiries_member",
+    "compliments",
+)
+
+RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution)

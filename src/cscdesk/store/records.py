@@ -1,0 +1,203 @@
+"""Saving, loading and deleting records of every kind, by reference.
+
+Callers pass domain dataclasses and get dataclasses back; ORM objects never leave a session.
+Functions take the caller's session and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cscdesk.domain.kinds import (
+    ComplaintData,
+    ComplimentData,
+    DisputeData,
+    EnquiryData,
+    InitialFeedbackData,
+    Kind,
+    RecordData,
+    kind_of,
+)
+from cscdesk.domain.validation import FieldError, StageLookup, validate
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.errors import InputError
+from cscdesk.store import lists
+from cscdesk.store.models import (
+    Complaint,
+    Compliment,
+    DisputeResolution,
+    Enquiry,
+    InitialFeedback,
+    RootCause,
+    Team,
+)
+
+MODEL_OF: dict[Kind, type] = {
+    Kind.COMPLAINT: Complaint,
+    Kind.INITIAL_FEEDBACK: InitialFeedback,
+    Kind.ENQUIRY: Enquiry,
+    Kind.COMPLIMENT: Compliment,
+    Kind.DISPUTE: DisputeResolution,
+}
+
+# Fields copied as they are between a dataclass and its row (others need converting).
+_PLAIN_FIELDS: dict[Kind, tuple[str, ...]] = {
+    Kind.COMPLAINT: (
+        "reference", "received", "stage", "extended", "responded", "closed", "outcome",
+        "learning", "adr", "lgo_referred", "lgo_decision", "complainant", "complainant_type",
+        "acknowledged", "summary", "notes",
+    ),
+    Kind.INITIAL_FEEDBACK: ("reference", "received", "resolved", "summary"),
+    Kind.ENQUIRY: ("reference", "received", "source", "enquirer", "responded", "summary"),
+    Kind.COMPLIMENT: ("reference", "received", "summary"),
+    Kind.DISPUTE: ("reference", "raised", "resolved", "summary"),
+}
+
+
+class RecordInvalid(InputError):
+    """A record broke the rules; `errors` names each field."""
+
+    def __init__(self, reference: str, errors: list[FieldError]) -> None:
+        self.errors = errors
+        details = "; ".join(f"{e.label}: {e.message}" for e in errors)
+        super().__init__(f"Record “{reference}” cannot be saved. {details}")
+
+
+def pounds_to_pence(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
+def pence_to_pounds(pence: int | None) -> Decimal | None:
+    return None if pence is None else (Decimal(pence) / 100).normalize() + Decimal(0)
+
+
+def stage_lookup(session: Session) -> StageLookup:
+    """Resolve an "Escalated from" reference to that complaint's stage, from the database."""
+
+    def stage_of(reference: str) -> int | None:
+        return session.scalar(
+            select(Complaint.stage).where(Complaint.reference == reference.strip())
+        )
+
+    return stage_of
+
+
+def find_row(session: Session, kind: Kind, reference: str) -> Any | None:
+    model = MODEL_OF[kind]
+    return session.scalars(select(model).where(model.reference == reference.strip())).first()
+
+
+def save(
+    session: Session,
+    record: RecordData,
+    *,
+    calendar: WorkingCalendar | None = None,
+    original_reference: str | None = None,
+) -> tuple[Any, bool]:
+    """Insert or update a record, matched by reference (or by `original_reference` when the
+    form renamed it). Returns the row and whether it was created. Raises RecordInvalid."""
+    kind = kind_of(record)
+    errors = validate(record, stage_lookup(session))
+    if errors:
+        raise RecordInvalid(record.reference, errors)
+    row = find_row(session, kind, original_reference or record.reference)
+    if original_reference and original_reference.strip() != record.reference.strip():
+        clash = find_row(session, kind, record.reference)
+        if clash is not None:
+            raise RecordInvalid(
+                record.reference,
+                [FieldError("reference", f"Another record already has reference "
+                                         f"“{record.reference.strip()}”.")],
+            )
+    calendar = calendar or lists.working_calendar(session)
+    created = row is None
+    if created:
+        row = MODEL_OF[kind]()
+    with session.no_autoflush:
+        apply_to_row(session, record, row, calendar)
+    session.add(row)
+    session.flush()
+    return row, created
+
+
+def apply_to_row(
+    session: Session, record: RecordData, row: Any, calendar: WorkingCalendar
+) -> None:
+    """Copy a validated record onto its row, resolving names and computing the due date."""
+    kind = kind_of(record)
+    values = asdict(record)
+    for name in _PLAIN_FIELDS[kind]:
+        value = values[name]
+        setattr(row, name, value.strip() if isinstance(value, str) else value)
+    row.team = lists.get_or_add(session, Team, record.team)
+    if isinstance(record, ComplaintData):
+        row.root_cause = (
+            lists.get_or_add(session, RootCause, record.root_cause)
+            if record.root_cause.strip()
+            else None
+        )
+        row.adr_saving_pence = pounds_to_pence(record.adr_saving)
+        row.escalated_from = (
+            find_row(session, Kind.COMPLAINT, record.escalated_from)
+            if record.escalated_from.strip()
+            else None
+        )
+        assert record.received is not None and record.stage is not None
+        row.due = calendar.response_due(record.received, record.stage, record.extended)
+
+
+def to_data(row: Any) -> RecordData:
+    """The dataclass of a stored row."""
+    if isinstance(row, Complaint):
+        return ComplaintData(
+            reference=row.reference, received=row.received, stage=row.stage,
+            team=row.team.name, extended=row.extended, responded=row.responded,
+            closed=row.closed, outcome=row.outcome,
+            root_cause=row.root_cause.name if row.root_cause else "",
+            learning=row.learning, adr=row.adr,
+            adr_saving=pence_to_pounds(row.adr_saving_pence),
+            escalated_from=row.escalated_from.reference if row.escalated_from else "",
+            lgo_referred=row.lgo_referred, lgo_decision=row.lgo_decision,
+            complainant=row.complainant, summary=row.summary,
+            complainant_type=row.complainant_type, acknowledged=row.acknowledged,
+            notes=row.notes,
+        )
+    if isinstance(row, InitialFeedback):
+        return InitialFeedbackData(row.reference, row.received, row.team.name, row.resolved,
+                                   row.summary)
+    if isinstance(row, Enquiry):
+        return EnquiryData(row.reference, row.received, row.source, row.team.name,
+                           row.enquirer, row.responded, row.summary)
+    if isinstance(row, Compliment):
+        return ComplimentData(row.reference, row.received, row.team.name, row.summary)
+    if isinstance(row, DisputeResolution):
+        return DisputeData(row.reference, row.raised, row.team.name, row.resolved, row.summary)
+    raise TypeError(f"not a record row: {row!r}")
+
+
+def load(session: Session, kind: Kind, reference: str) -> RecordData | None:
+    row = find_row(session, kind, reference)
+    return None if row is None else to_data(row)
+
+
+def delete(session: Session, kind: Kind, reference: str) -> bool:
+    """Delete a record; a complaint that a later stage escalates from cannot be deleted."""
+    row = find_row(session, kind, reference)
+    if row is None:
+        return False
+    if kind is Kind.COMPLAINT:
+        later = session.scalar(
+            select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
+        )
+        if later is not None:
+            raise InputError(
+                f"Complaint “{row.reference}” cannot be deleted: “{later}” escalates from it."
+            )
+    session.delete(row)
+    session.flush()
+    return True
