@@ -1,0 +1,103 @@
+"""Message boxes and file dialogs behind one small service, so tests can answer them.
+
+Widgets receive a `UserDialogs` and call it instead of QMessageBox/QFileDialog statics; tests pass
+a `ScriptedDialogs` with the answers they want, without patching Qt globally.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class UserDialogs:
+    """The real dialogs."""
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
+        """Returns "save", "discard" or "cancel"."""
+        buttons = (
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel
+        )
+        answer = QMessageBox.question(parent, title, text, buttons,
+                                      QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return "save"
+        if answer == QMessageBox.StandardButton.Discard:
+            return "discard"
+        return "cancel"
+
+    def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
+                  ) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
+        return Path(name) if name else None
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
+                  ) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
+        return Path(name) if name else None
+
+    def choose_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, title, str(folder))
+        return Path(name) if name else None
+
+
+class ScriptedDialogs(UserDialogs):
+    """For tests: answers come from a queue; every message shown is recorded in `shown`."""
+
+    def __init__(self, *answers: object) -> None:
+        self.answers: deque[object] = deque(answers)
+        self.shown: list[tuple[str, str, str]] = []
+
+    def _next(self, default: object) -> object:
+        return self.answers.popleft() if self.answers else default
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append(("info", title, text))
+
+    def warn(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append(("warn", title, text))
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        self.shown.append(("error", title, text))
+
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        self.shown.append(("confirm", title, text))
+        return bool(self._next(True))
+
+    def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
+        self.shown.append(("save_discard_cancel", title, text))
+        return str(self._next("cancel"))
+
+    def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
+                  ) -> Path | None:
+        self.shown.append(("open_file", title, str(folder)))
+        return self._next(None)  # type: ignore[return-value]
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
+                  ) -> Path | None:
+        self.shown.append(("save_file", title, str(suggested)))
+        return self._next(None)  # type: ignore[return-value]
+
+    def choose_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
+        self.shown.append(("choose_folder", title, str(folder)))
+        return self._next(None)  # type: ignore[return-value]
