@@ -41,7 +41,9 @@ SERVICE_NAME = Option("service_name", "Children's Social Care", "Service name")
 APPENDIX_NUMBER = Option("appendix_number", "Appendix 1", "Appendix number")
 REPORT_FOLDER = Option("report_folder", "", "Report folder")
 BACKUP_FOLDER = Option("backup_folder", "", "Backup folder")
-SMALL_NUMBER_SUPPRESSION = Option("small_numbers_as_less_than_5", False, "Print counts below 5 as <5")
+SMALL_NUMBER_SUPPRESSION = Option(
+    "small_numbers_as_less_than_5", False, "Print counts below 5 as <5"
+)
 RETENTION_YEARS = Option("retention_years", 6, "Keep case records this many years after closure")
 KEEP_ALL_DAYS = Option("backup_keep_all_days", 2, "Keep every backup from the last N days")
 KEEP_DAILY = Option("backup_keep_daily", 14, "Daily backups kept")

@@ -28,7 +28,7 @@ def find_by_name(session: Session, model: ListModel, name: str) -> Team | RootCa
 
 
 def get_or_add(session: Session, model: ListModel, name: str) -> Team | RootCause:
-    """The entry with this name, added to the list when not yet known (as the workbook rule says)."""
+    """The entry with this name, added to the list when not yet known (the workbook rule)."""
     existing = find_by_name(session, model, name)
     if existing is not None:
         return existing
