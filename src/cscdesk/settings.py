@@ -8,12 +8,10 @@ live in the UI's own settings file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from cscdesk.store.models import Setting
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 T = TypeVar("T", str, int, bool)
 
@@ -58,6 +56,10 @@ ALL_OPTIONS: tuple[Option, ...] = (
 
 
 def get(session: Session, option: Option[T]) -> T:
+    from sqlalchemy import select  # imported here: reading the declarations stays cheap
+
+    from cscdesk.store.models import Setting
+
     text = session.scalar(select(Setting.value).where(Setting.key == option.key))
     if text is None:
         return option.default
@@ -68,6 +70,8 @@ def get(session: Session, option: Option[T]) -> T:
 
 
 def put(session: Session, option: Option[T], value: T) -> None:
+    from cscdesk.store.models import Setting
+
     row = session.get(Setting, option.key)
     if row is None:
         session.add(Setting(key=option.key, value=option.format(value)))
