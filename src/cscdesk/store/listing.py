@@ -1,0 +1,449 @@
+"""The SQL behind the app's lists and dashboard: paging, sorting, search, filters and counts.
+
+No Qt here: the UI hands in a `ListQuery` and gets plain `ListRow`s and `Counts` back. Sorting,
+searching and counting all happen in SQL, so a list of 100,000 records costs one page of rows.
+
+What "open" and "overdue" mean, per kind:
+- Complaint: open while Closed is empty; overdue when open, not yet responded to, and its due
+  date is before today (the response is what the due date is for).
+- Initial feedback and dispute resolution: open while Resolved is empty; never overdue
+  (rules.md sets them no deadline).
+- Enquiry: open while Responded is empty; never overdue (no deadline in rules.md).
+- Compliment: neither open nor closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from cscdesk.domain.kinds import EnquirySource, Kind
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.domain.years import ReportingYear
+from cscdesk.store.models import (
+    Complaint,
+    Compliment,
+    DisputeResolution,
+    Enquiry,
+    InitialFeedback,
+    RootCause,
+    Team,
+)
+
+MODEL_OF: dict[Kind, Any] = {
+    Kind.COMPLAINT: Complaint,
+    Kind.INITIAL_FEEDBACK: InitialFeedback,
+    Kind.ENQUIRY: Enquiry,
+    Kind.COMPLIMENT: Compliment,
+    Kind.DISPUTE: DisputeResolution,
+}
+
+# Nouns for counts ("312 complaints"), singular and plural.
+NOUNS: dict[Kind, tuple[str, str]] = {
+    Kind.COMPLAINT: ("complaint", "complaints"),
+    Kind.INITIAL_FEEDBACK: ("initial feedback", "initial feedback"),
+    Kind.ENQUIRY: ("enquiry", "enquiries"),
+    Kind.COMPLIMENT: ("compliment", "compliments"),
+    Kind.DISPUTE: ("dispute resolution case", "dispute resolution cases"),
+}
+
+# A search with fewer matches than this is sorted after filtering rather than by walking an
+# index in order (walking an index for a rare match reads the whole table in index order).
+_SMALL_RESULT = 5000
+
+
+class Status(StrEnum):
+    ALL = "All"
+    OPEN = "Open"
+    OVERDUE = "Overdue"
+    CLOSED = "Closed"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list: its key, its heading and the SQL it shows and sorts by."""
+
+    key: str
+    label: str
+    kind_of_value: str = "text"  # "text", "date", "number"
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the officer asked to see: filters, search and order."""
+
+    kind: Kind
+    search: str = ""
+    year: ReportingYear | None = None
+    status: Status = Status.ALL
+    team_id: int | None = None
+    stage: int | None = None
+    source: EnquirySource | None = None
+    sort_key: str = "placed"
+    descending: bool = True
+    today: date = field(default_factory=date.today)
+
+    def with_changes(self, **changes: Any) -> ListQuery:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ListRow:
+    """One row as the list shows it; `values` follow `columns(kind)`."""
+
+    reference: str
+    values: tuple[Any, ...]
+    open: bool
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    open: int
+    overdue: int
+
+    def text(self, kind: Kind) -> str:
+        """"312 complaints, 14 open, 3 overdue" (only the parts that apply to the kind)."""
+        singular, plural = NOUNS[kind]
+        parts = [f"{self.total:,} {singular if self.total == 1 else plural}"]
+        if has_status(kind):
+            parts.append(f"{self.open:,} open")
+        if has_overdue(kind):
+            parts.append(f"{self.overdue:,} overdue")
+        return ", ".join(parts)
+
+
+def has_status(kind: Kind) -> bool:
+    return kind is not Kind.COMPLIMENT
+
+
+def has_overdue(kind: Kind) -> bool:
+    return kind is Kind.COMPLAINT
+
+
+_COLUMNS: dict[Kind, tuple[Column, ...]] = {
+    Kind.COMPLAINT: (
+        Column("reference", "Reference"), Column("placed", "Received", "date"),
+        Column("stage", "Stage", "number"), Column("team", "Team"),
+        Column("complainant", "Complainant"), Column("due", "Due", "date"),
+        Column("responded", "Responded", "date"), Column("closed", "Closed", "date"),
+        Column("outcome", "Outcome"), Column("status", "Status"),
+    ),
+    Kind.INITIAL_FEEDBACK: (
+        Column("reference", "Reference"), Column("placed", "Received", "date"),
+        Column("team", "Team"), Column("resolved", "Resolved", "date"),
+        Column("summary", "Summary"), Column("status", "Status"),
+    ),
+    Kind.ENQUIRY: (
+        Column("reference", "Reference"), Column("placed", "Received", "date"),
+        Column("source", "Source"), Column("team", "Team"), Column("enquirer", "Enquirer"),
+        Column("responded", "Responded", "date"), Column("summary", "Summary"),
+        Column("status", "Status"),
+    ),
+    Kind.COMPLIMENT: (
+        Column("reference", "Reference"), Column("placed", "Received", "date"),
+        Column("team", "Team"), Column("summary", "Summary"),
+    ),
+    Kind.DISPUTE: (
+        Column("reference", "Reference"), Column("placed", "Raised", "date"),
+        Column("team", "Team"), Column("resolved", "Resolved", "date"),
+        Column("summary", "Summary"), Column("status", "Status"),
+    ),
+}
+
+
+def columns(kind: Kind) -> tuple[Column, ...]:
+    return _COLUMNS[kind]
+
+
+def placed_column(kind: Kind) -> Any:
+    """The date that places a record in a reporting year."""
+    model = MODEL_OF[kind]
+    return model.raised if kind is Kind.DISPUTE else model.received
+
+
+def _open_condition(kind: Kind) -> ColumnElement[bool]:
+    model = MODEL_OF[kind]
+    if kind is Kind.COMPLAINT:
+        return model.closed.is_(None)
+    if kind is Kind.ENQUIRY:
+        return model.responded.is_(None)
+    if kind in (Kind.INITIAL_FEEDBACK, Kind.DISPUTE):
+        return model.resolved.is_(None)
+    return false()
+
+
+def _overdue_condition(kind: Kind, today: date) -> ColumnElement[bool]:
+    if kind is not Kind.COMPLAINT:
+        return false()
+    return and_(Complaint.closed.is_(None), Complaint.responded.is_(None), Complaint.due < today)
+
+
+def _status_text(kind: Kind, today: date) -> ColumnElement[str]:
+    if not has_status(kind):
+        return literal("")
+    whens = []
+    if has_overdue(kind):
+        whens.append((_overdue_condition(kind, today), "Overdue"))
+    whens.append((_open_condition(kind), "Open"))
+    return case(*whens, else_="Closed")
+
+
+def _expressions(kind: Kind, today: date) -> dict[str, ColumnElement[Any]]:
+    model = MODEL_OF[kind]
+    found: dict[str, ColumnElement[Any]] = {
+        "reference": model.reference,
+        "placed": placed_column(kind),
+        "team": Team.name,
+        "status": _status_text(kind, today),
+    }
+    for key in ("stage", "complainant", "due", "responded", "closed", "outcome", "resolved",
+                "summary", "source", "enquirer"):
+        if key not in found and hasattr(model, key):
+            found[key] = getattr(model, key)
+    return found
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_condition(query: ListQuery) -> ColumnElement[bool] | None:
+    """Every word must appear in one of: reference, team, complainant/enquirer, summary."""
+    model = MODEL_OF[query.kind]
+    targets = [model.reference, Team.name, model.summary]
+    if query.kind is Kind.COMPLAINT:
+        targets.append(Complaint.complainant)
+    if query.kind is Kind.ENQUIRY:
+        targets.append(Enquiry.enquirer)
+    words = query.search.split()
+    if not words:
+        return None
+    return and_(*(
+        or_(*(target.like(f"%{_escape_like(word)}%", escape="\\") for target in targets))
+        for word in words
+    ))
+
+
+def _filters(query: ListQuery) -> list[ColumnElement[bool]]:
+    model = MODEL_OF[query.kind]
+    conditions: list[ColumnElement[bool]] = []
+    if query.year is not None:
+        placed = placed_column(query.kind)
+        conditions.append(placed.between(query.year.start, query.year.end))
+    if query.status is Status.OPEN:
+        conditions.append(_open_condition(query.kind))
+    elif query.status is Status.OVERDUE:
+        conditions.append(_overdue_condition(query.kind, query.today))
+    elif query.status is Status.CLOSED and has_status(query.kind):
+        conditions.append(~_open_condition(query.kind))
+    elif query.status is Status.CLOSED:
+        conditions.append(false())
+    if query.team_id is not None:
+        conditions.append(model.team_id == query.team_id)
+    if query.stage is not None and query.kind is Kind.COMPLAINT:
+        conditions.append(Complaint.stage == query.stage)
+    if query.source is not None and query.kind is Kind.ENQUIRY:
+        conditions.append(Enquiry.source == query.source)
+    search = _search_condition(query)
+    if search is not None:
+        conditions.append(search)
+    return conditions
+
+
+def _base(query: ListQuery, *selected: Any) -> Select[Any]:
+    model = MODEL_OF[query.kind]
+    statement = select(*selected).select_from(model).join(Team, Team.id == model.team_id)
+    conditions = _filters(query)
+    return statement.where(*conditions) if conditions else statement
+
+
+def count(session: Session, query: ListQuery) -> Counts:
+    """How many records match, and how many of those are open and overdue (one pass)."""
+    open_sum = func.coalesce(func.sum(case((_open_condition(query.kind), 1), else_=0)), 0)
+    overdue_sum = func.coalesce(
+        func.sum(case((_overdue_condition(query.kind, query.today), 1), else_=0)), 0
+    )
+    statement = _base(query, func.count(), open_sum, overdue_sum)
+    if not query.search.split():
+        # Without a search the join to team only renames; leave it out so SQLite can count
+        # from an index.
+        model = MODEL_OF[query.kind]
+        statement = select(func.count(), open_sum, overdue_sum).select_from(model)
+        conditions = _filters(query)
+        if conditions:
+            statement = statement.where(*conditions)
+    total, open_count, overdue_count = session.execute(statement).one()
+    return Counts(int(total), int(open_count), int(overdue_count))
+
+
+def fetch_page(
+    session: Session, query: ListQuery, offset: int, limit: int, *, total: int | None = None
+) -> list[ListRow]:
+    """One page of rows in the asked order (ties broken by newest record first).
+
+    `total`, when the caller knows it, lets a rare search skip walking an index in order.
+    """
+    model = MODEL_OF[query.kind]
+    expressions = _expressions(query.kind, query.today)
+    shown = [expressions[column.key] for column in columns(query.kind)]
+    statement = _base(
+        query, model.reference, *shown, _open_condition(query.kind),
+        _overdue_condition(query.kind, query.today),
+    )
+    order = expressions.get(query.sort_key, expressions["placed"])
+    rare = total is not None and total < _SMALL_RESULT and bool(query.search.split())
+    if rare and query.sort_key in ("placed", "due", "closed", "team"):
+        order = order.op("||")("")  # an expression, so SQLite sorts the few matches instead
+    if query.descending:
+        statement = statement.order_by(order.desc(), model.id.desc())
+    else:
+        statement = statement.order_by(order.asc(), model.id.asc())
+    statement = statement.limit(limit).offset(offset)
+    rows = []
+    for row in session.execute(statement):
+        values = tuple(row[1:-2])
+        rows.append(ListRow(row[0], values, bool(row[-2]), bool(row[-1])))
+    return rows
+
+
+def team_choices(session: Session) -> list[tuple[int, str, bool]]:
+    """(id, name, retired) of every team, for the filter (retired teams still have records)."""
+    statement = select(Team.id, Team.name, Team.retired).order_by(func.lower(Team.name))
+    return [(row.id, row.name, bool(row.retired)) for row in session.execute(statement)]
+
+
+def year_choices(session: Session, kind: Kind, today: date | None = None) -> list[ReportingYear]:
+    """Reporting years from the oldest record of the kind to this year, newest first."""
+    placed = placed_column(kind)
+    oldest, newest = session.execute(select(func.min(placed), func.max(placed))).one()
+    current = ReportingYear.containing(today or date.today())
+    if oldest is None:
+        return [current]
+    last = max(current, ReportingYear.containing(newest))
+    first = ReportingYear.containing(oldest)
+    return [ReportingYear(y) for y in range(last.start_year, first.start_year - 1, -1)]
+
+
+# --- Teams and root causes -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """A team or root cause as its pane shows it: how many records use it."""
+
+    id: int
+    name: str
+    retired: bool
+    used: int
+
+
+def list_entries(session: Session, model: type[Team] | type[RootCause]) -> list[ListEntry]:
+    """Every entry with its usage, in two or three grouped queries rather than one per entry."""
+    from cscdesk.store.models import RECORD_MODELS, BaselineTeamCount
+
+    used: dict[int, int] = {}
+    if model is RootCause:
+        sources: Sequence[tuple[Any, Any]] = [(Complaint, Complaint.root_cause_id)]
+    else:
+        sources = [(m, m.team_id) for m in (*RECORD_MODELS, BaselineTeamCount)]
+    for source, column in sources:
+        statement = select(column, func.count()).select_from(source).group_by(column)
+        for entry_id, number in session.execute(statement):
+            if entry_id is not None:
+                used[entry_id] = used.get(entry_id, 0) + int(number)
+    statement = select(model.id, model.name, model.retired).order_by(func.lower(model.name))
+    return [ListEntry(row.id, row.name, bool(row.retired), used.get(row.id, 0))
+            for row in session.execute(statement)]
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """An open complaint awaiting its response, for the dashboard."""
+
+    reference: str
+    stage: int
+    team: str
+    complainant: str
+    due: date
+
+
+def open_by_kind(session: Session) -> dict[Kind, int]:
+    """Open records of every kind that can be open."""
+    result: dict[Kind, int] = {}
+    for kind, model in MODEL_OF.items():
+        if has_status(kind):
+            statement = select(func.count()).select_from(model).where(_open_condition(kind))
+            result[kind] = int(session.scalar(statement) or 0)
+    return result
+
+
+def _awaiting_response(*conditions: ColumnElement[bool], limit: int) -> Select[Any]:
+    return (
+        select(Complaint.reference, Complaint.stage, Team.name, Complaint.complainant,
+               Complaint.due)
+        .join(Team, Team.id == Complaint.team_id)
+        .where(Complaint.closed.is_(None), Complaint.responded.is_(None), *conditions)
+        .order_by(Complaint.due, Complaint.reference)
+        .limit(limit)
+    )
+
+
+def due_soon(session: Session, today: date, calendar: WorkingCalendar, days: int = 5,
+             limit: int = 200) -> list[DueItem]:
+    """Complaints awaiting a response due from today to the `days`th working day after it."""
+    horizon = calendar.add_working_days(today, days)
+    statement = _awaiting_response(Complaint.due >= today, Complaint.due <= horizon, limit=limit)
+    return [DueItem(*row) for row in session.execute(statement)]
+
+
+def overdue(session: Session, today: date, limit: int = 200) -> list[DueItem]:
+    """Complaints awaiting a response whose due date has passed, oldest due first."""
+    statement = _awaiting_response(Complaint.due < today, limit=limit)
+    return [DueItem(*row) for row in session.execute(statement)]
+
+
+def overdue_count(session: Session, today: date) -> int:
+    statement = select(func.count()).select_from(Complaint).where(_overdue_condition(
+        Kind.COMPLAINT, today))
+    return int(session.scalar(statement) or 0)
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """Records received from the start of a reporting year to a day, and the year before."""
+
+    kind: Kind
+    this_year: int
+    last_year: int
+
+
+def year_to_date(session: Session, today: date) -> list[YearToDate]:
+    """This reporting year so far against the same point of the year before, per kind."""
+    year = ReportingYear.containing(today)
+    try:
+        same_day_last_year = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        same_day_last_year = today.replace(year=today.year - 1, day=28)
+    result = []
+    for kind in MODEL_OF:
+        placed = placed_column(kind)
+        this_count = session.scalar(
+            select(func.count()).where(placed.between(year.start, today))
+        )
+        last_count = session.scalar(
+            select(func.count()).where(placed.between(year.previous.start, same_day_last_year))
+        )
+        result.append(YearToDate(kind, int(this_count or 0), int(last_count or 0)))
+    return result

@@ -1,0 +1,135 @@
+"""The lists' SQL: search, filters, order, paging, counts and dashboard queries on a real file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cscdesk.domain.kinds import (
+    ComplaintData,
+    ComplimentData,
+    EnquiryData,
+    EnquirySource,
+    Kind,
+    Outcome,
+)
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.domain.years import ReportingYear
+from cscdesk.store import listing, lists, records
+from cscdesk.store.listing import ListQuery, Status
+from cscdesk.store.models import RootCause, Team
+
+TODAY = date(2024, 6, 3)  # a Monday
+
+
+@pytest.fixture
+def filled(database):
+    with database.transaction() as session:
+        records.save(session, ComplaintData("C-1", date(2024, 5, 1), 1, "Fostering",
+                                            complainant="Ann Smith", summary="Late visit"))
+        records.save(session, ComplaintData("C-2", date(2024, 5, 28), 1, "Adoption",
+                                            complainant="Bob Jones", summary="Letter lost"))
+        records.save(session, ComplaintData(
+            "C-3", date(2023, 5, 2), 2, "Fostering", responded=date(2023, 6, 1),
+            closed=date(2023, 6, 2), outcome=Outcome.UPHELD, summary="100% wrong_name"))
+        records.save(session, ComplaintData("C-4", date(2024, 4, 2), 1, "Adoption",
+                                            responded=date(2024, 4, 10), summary="Answered"))
+        records.save(session, EnquiryData("E-1", date(2024, 5, 1), EnquirySource.MP,
+                                          "Fostering", "Cllr Green"))
+        records.save(session, ComplimentData("P-1", date(2024, 5, 1), "Adoption", "Thanks"))
+    return database
+
+
+def refs(database, query: ListQuery) -> list[str]:
+    with database.session() as session:
+        return [row.reference for row in listing.fetch_page(session, query, 0, 100)]
+
+
+def test_default_order_is_newest_first(filled):
+    assert refs(filled, ListQuery(Kind.COMPLAINT, today=TODAY)) == ["C-2", "C-1", "C-4", "C-3"]
+
+
+def test_sort_by_team_then_reverse(filled):
+    query = ListQuery(Kind.COMPLAINT, sort_key="team", descending=False, today=TODAY)
+    assert refs(filled, query) == ["C-4", "C-2", "C-3", "C-1"]  # ties: oldest record first
+    assert set(refs(filled, query.with_changes(descending=True))[:2]) == {"C-1", "C-3"}
+
+
+@pytest.mark.parametrize(("search", "expected"), [
+    ("smith", ["C-1"]),                  # complainant, any case
+    ("adoption", ["C-2", "C-4"]),        # team name
+    ("letter", ["C-2"]),                 # summary
+    ("C-3", ["C-3"]),                    # reference
+    ("fostering late", ["C-1"]),         # every word must match somewhere
+    ("100%", ["C-3"]),                   # % is literal
+    ("_", ["C-3"]),                      # _ is literal
+    ("nobody", []),
+])
+def test_search(filled, search, expected):
+    assert refs(filled, ListQuery(Kind.COMPLAINT, search=search, today=TODAY)) == expected
+
+
+def test_filters_and_counts(filled):
+    base = ListQuery(Kind.COMPLAINT, today=TODAY)
+    with filled.session() as session:
+        assert listing.count(session, base) == listing.Counts(4, 3, 1)
+        assert listing.count(session, base).text(Kind.COMPLAINT) == (
+            "4 complaints, 3 open, 1 overdue")
+        fostering = session.query(Team).filter_by(name="Fostering").one().id
+    assert refs(filled, base.with_changes(status=Status.OVERDUE)) == ["C-1"]
+    assert refs(filled, base.with_changes(status=Status.OPEN)) == ["C-2", "C-1", "C-4"]
+    assert refs(filled, base.with_changes(status=Status.CLOSED)) == ["C-3"]
+    assert refs(filled, base.with_changes(year=ReportingYear(2023))) == ["C-3"]
+    assert refs(filled, base.with_changes(team_id=fostering)) == ["C-1", "C-3"]
+    assert refs(filled, base.with_changes(stage=2)) == ["C-3"]
+    with filled.session() as session:
+        narrowed = base.with_changes(search="adoption", status=Status.OPEN)
+        assert listing.count(session, narrowed) == listing.Counts(2, 2, 0)
+
+
+def test_other_kinds(filled):
+    enquiries = ListQuery(Kind.ENQUIRY, today=TODAY)
+    assert refs(filled, enquiries.with_changes(search="green")) == ["E-1"]
+    assert refs(filled, enquiries.with_changes(source=EnquirySource.MEP)) == []
+    with filled.session() as session:
+        assert listing.count(session, enquiries).text(Kind.ENQUIRY) == "1 enquiry, 1 open"
+        compliments = ListQuery(Kind.COMPLIMENT, today=TODAY)
+        assert listing.count(session, compliments).text(Kind.COMPLIMENT) == "1 compliment"
+        row = listing.fetch_page(session, compliments, 0, 10)[0]
+    assert row.values[2] == "Adoption" and not row.open and not row.overdue
+
+
+def test_paging_covers_every_row_once(database):
+    with database.transaction() as session:
+        for number in range(25):
+            records.save(session, ComplimentData(f"P-{number:02d}", date(2024, 5, 1), "A"))
+    query = ListQuery(Kind.COMPLIMENT, sort_key="reference", descending=False)
+    with database.session() as session:
+        pages = [listing.fetch_page(session, query, offset, 10) for offset in (0, 10, 20)]
+    seen = [row.reference for page in pages for row in page]
+    assert seen == [f"P-{n:02d}" for n in range(25)]
+
+
+def test_dashboard_queries(filled):
+    calendar = WorkingCalendar()
+    with filled.session() as session:
+        assert listing.open_by_kind(session)[Kind.COMPLAINT] == 3
+        assert [item.reference for item in listing.overdue(session, TODAY)] == ["C-1"]
+        # C-2 received 28 May 2024, due 10 working days later: 11 June, within 5 working days?
+        soon = listing.due_soon(session, date(2024, 6, 5), calendar)
+        assert [item.reference for item in soon] == ["C-2"]
+        ytd = {entry.kind: entry for entry in listing.year_to_date(session, TODAY)}
+    assert ytd[Kind.COMPLAINT].this_year == 3
+    assert ytd[Kind.COMPLAINT].last_year == 1
+
+
+def test_list_entries_count_usage(filled):
+    with filled.transaction() as session:
+        lists.get_or_add(session, Team, "Unused team")
+        lists.get_or_add(session, RootCause, "Communication")
+    with filled.session() as session:
+        teams = {entry.name: entry.used for entry in listing.list_entries(session, Team)}
+        causes = {entry.name: entry.used for entry in listing.list_entries(session, RootCause)}
+    assert teams == {"Adoption": 3, "Fostering": 3, "Unused team": 0}
+    assert causes == {"Communication": 0}
