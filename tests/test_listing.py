@@ -52,7 +52,7 @@ def test_default_order_is_newest_first(filled):
 
 def test_sort_by_team_then_reverse(filled):
     query = ListQuery(Kind.COMPLAINT, sort_key="team", descending=False, today=TODAY)
-    assert refs(filled, query) == ["C-4", "C-2", "C-3", "C-1"]  # ties: oldest record first
+    assert refs(filled, query) == ["C-2", "C-4", "C-1", "C-3"]  # ties: first entered first
     assert set(refs(filled, query.with_changes(descending=True))[:2]) == {"C-1", "C-3"}
 
 
