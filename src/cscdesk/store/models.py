@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -60,6 +61,14 @@ class Timestamped:
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
 
 
+class CaseRecord(Timestamped):
+    """What every case record has beyond its own fields."""
+
+    # A legal hold (e.g. an inquiry's instruction to keep child-care records) exempts the record
+    # from retention review: it is never offered for anonymising or deletion.
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
 class Team(Timestamped, Base):
     """A service area. Renaming renames it everywhere; a team in use is retired, not deleted."""
 
@@ -85,7 +94,7 @@ class NonWorkingDay(Timestamped, Base):
     description: Mapped[str] = mapped_column(String(200), default="")
 
 
-class Complaint(Timestamped, Base):
+class Complaint(CaseRecord, Base):
     __tablename__ = "complaint"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)
@@ -121,7 +130,7 @@ class Complaint(Timestamped, Base):
     escalated_from: Mapped[Complaint | None] = relationship(remote_side=[id])
 
 
-class InitialFeedback(Timestamped, Base):
+class InitialFeedback(CaseRecord, Base):
     __tablename__ = "initial_feedback"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)
@@ -133,7 +142,7 @@ class InitialFeedback(Timestamped, Base):
     team: Mapped[Team] = relationship(lazy="joined")
 
 
-class Enquiry(Timestamped, Base):
+class Enquiry(CaseRecord, Base):
     __tablename__ = "enquiry"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)
@@ -147,7 +156,7 @@ class Enquiry(Timestamped, Base):
     team: Mapped[Team] = relationship(lazy="joined")
 
 
-class Compliment(Timestamped, Base):
+class Compliment(CaseRecord, Base):
     __tablename__ = "compliment"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)
@@ -158,7 +167,7 @@ class Compliment(Timestamped, Base):
     team: Mapped[Team] = relationship(lazy="joined")
 
 
-class DisputeResolution(Timestamped, Base):
+class DisputeResolution(CaseRecord, Base):
     __tablename__ = "dispute_resolution"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(60), unique=True)
@@ -238,5 +247,34 @@ BASELINE_TEAM_TABLES = (
     "enquiries_member",
     "compliments",
 )
+
+class AuditEvent(Base):
+    """One create, update, delete or other change, written in the same transaction.
+
+    Append-only: the database refuses to delete an event or change who, when and what; only the
+    recorded values can be redacted, by anonymisation (which is itself an event).
+    """
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, index=True)
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(60), index=True)
+    changes: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class BinEntry(Base):
+    """A deleted record, kept whole until the bin is emptied (deleting is undoable)."""
+
+    __tablename__ = "bin_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(60))
+    deleted_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    deleted_by: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text)
+
 
 RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution)

@@ -26,7 +26,7 @@ from cscdesk.domain.kinds import (
 from cscdesk.domain.validation import FieldError, StageLookup, validate
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import lists
+from cscdesk.store import audit, lists, recycle_bin
 from cscdesk.store.models import (
     Complaint,
     Compliment,
@@ -116,12 +116,14 @@ def save(
             )
     calendar = calendar or lists.working_calendar(session)
     created = row is None
+    before = None if created else to_data(row)
     if created:
         row = MODEL_OF[kind]()
     with session.no_autoflush:
         apply_to_row(session, record, row, calendar)
     session.add(row)
     session.flush()
+    audit.log_change(session, before, to_data(row))
     return row, created
 
 
@@ -186,7 +188,8 @@ def load(session: Session, kind: Kind, reference: str) -> RecordData | None:
 
 
 def delete(session: Session, kind: Kind, reference: str) -> bool:
-    """Delete a record; a complaint that a later stage escalates from cannot be deleted."""
+    """Move a record to the bin (see `store.recycle_bin`); a complaint that a later stage escalates
+    from cannot be deleted."""
     row = find_row(session, kind, reference)
     if row is None:
         return False
@@ -198,6 +201,9 @@ def delete(session: Session, kind: Kind, reference: str) -> bool:
             raise InputError(
                 f"Complaint “{row.reference}” cannot be deleted: “{later}” escalates from it."
             )
+    data = to_data(row)
+    recycle_bin.put(session, data)
     session.delete(row)
     session.flush()
+    audit.log_change(session, data, None)
     return True

@@ -4,4 +4,4 @@ Kept apart from Alembic so that opening an up-to-date database never imports Ale
 start-up time); a test checks it equals the head of `migrations/versions/`.
 """
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
