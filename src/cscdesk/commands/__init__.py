@@ -3,4 +3,6 @@ subcommands and sets `handler` on them; handlers take the parsed arguments (with
 and return an exit status. Add a module here to add its commands.
 """
 
-COMMAND_MODULES: tuple = ()
+from cscdesk.commands import exchange, privacy
+
+COMMAND_MODULES: tuple = (exchange, privacy)

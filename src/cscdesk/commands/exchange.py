@@ -1,0 +1,61 @@
+"""`cscdesk import WORKBOOK` and `cscdesk export WORKBOOK`: the interchange workbook."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cscdesk.store.engine import open_database
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    importer = subparsers.add_parser(
+        "import",
+        help="import an interchange workbook (all or nothing; existing references are updated)",
+        description="Import every sheet of an interchange workbook (.xlsx) into the database. "
+        "If any cell is bad nothing is imported and every bad cell is listed.",
+    )
+    importer.add_argument("workbook", type=Path, metavar="WORKBOOK")
+    importer.set_defaults(handler=run_import)
+    exporter = subparsers.add_parser(
+        "export",
+        help="export the database as an interchange workbook",
+        description="Write every record (and any baseline figures) to an interchange "
+        "workbook (.xlsx) that can be imported again.",
+    )
+    exporter.add_argument("workbook", type=Path, metavar="WORKBOOK")
+    exporter.set_defaults(handler=run_export)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from cscdesk.exchange import apply_import, read_workbook
+
+    parsed = read_workbook(args.workbook)
+    db = open_database(args.db_path)
+    try:
+        result = apply_import(db, parsed)
+    finally:
+        db.close()
+    print(f"Imported {args.workbook.name} into {args.db_path}:")
+    for sheet, counts in result.counts.items():
+        print(f"  {sheet}: {counts}")
+    if not result.counts:
+        print("  the workbook has no sheets of records.")
+    for label, names in (("Teams", result.teams_added), ("Root causes", result.root_causes_added)):
+        if names:
+            print(f"  {label} added to the list: {', '.join(names)}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from cscdesk.exchange import export_workbook
+
+    db = open_database(args.db_path, create=False)
+    try:
+        result = export_workbook(db, args.workbook)
+    finally:
+        db.close()
+    print(f"Exported {result.total} rows from {args.db_path} to {result.path}:")
+    for sheet, count in result.counts.items():
+        print(f"  {sheet}: {count}")
+    return 0

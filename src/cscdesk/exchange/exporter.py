@@ -1,0 +1,264 @@
+"""Writing the database out as an interchange workbook that `read_workbook` reads back.
+
+`export_workbook(db, path, progress=None) -> ExportResult` writes every record sheet (with its
+header even when empty) and, when the database holds any, the two baseline sheets. Dates are
+real Excel dates shown dd/mm/yyyy, Yes/No as text, money and counts as numbers, and text as
+text even when it looks like a formula (`=SUM(A1)` stays those characters). The file is written
+under a temporary name in the target folder and renamed into place, so a failure never leaves
+half a workbook. Opens its own session: safe to call off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+import xlsxwriter.exceptions
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from cscdesk.domain.kinds import Kind
+from cscdesk.domain.years import ReportingYear
+from cscdesk.errors import UserFacingError
+from cscdesk.exchange.layout import (
+    BASELINE_BY_TEAM_SHEET,
+    BASELINE_FIGURES_SHEET,
+    RECORD_SHEETS,
+    CellType,
+    Column,
+    SheetLayout,
+    table_label,
+)
+from cscdesk.store.engine import Database
+from cscdesk.store.models import (
+    BASELINE_TEAM_TABLES,
+    BaselineTeamCount,
+    BaselineYear,
+    Complaint,
+    RootCause,
+    Team,
+)
+from cscdesk.store.records import MODEL_OF
+
+Progress = Callable[[int, int], None]
+EXCEL_TEXT_LIMIT = 32767
+DATE_FORMAT = "dd/mm/yyyy"
+MONEY_FORMAT = "#,##0.00"
+WIDTHS = {CellType.DATE: 12, CellType.YES_NO: 9, CellType.STAGE: 7, CellType.MONEY: 12,
+          CellType.COUNT: 12, CellType.PERCENT: 12, CellType.YEAR: 9, CellType.CHOICE: 18}
+
+
+class WorkbookNotWritten(UserFacingError):
+    """The workbook could not be written where asked (one sentence says why)."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def export_workbook(db: Database, path: Path | str, progress: Progress | None = None
+                    ) -> ExportResult:
+    """Write the whole database to `path` (.xlsx); raise WorkbookNotWritten if it cannot."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise WorkbookNotWritten(f"{path} is a folder; give a file name such as cases.xlsx.")
+    if not folder.is_dir():
+        raise WorkbookNotWritten(f"The folder {folder} does not exist.")
+    temporary = folder / f".{path.stem}.writing-{os.getpid()}.xlsx"
+    try:
+        with db.session() as session:
+            counts = _write(session, temporary, progress)
+        try:
+            os.replace(temporary, path)
+        except OSError as error:
+            raise WorkbookNotWritten(
+                f"Cannot replace {path}: {error.strerror or error}. If it is open in Excel or "
+                "another program, close it and export again."
+            ) from error
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+    return ExportResult(path, counts)
+
+
+def _write(session: Session, target: Path, progress: Progress | None) -> dict[str, int]:
+    sheets = list(_sheet_rows(session))
+    total = sum(count for _layout, (count, _rows) in sheets)
+    done = 0
+    book = xlsxwriter.Workbook(str(target), {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    })
+    formats = {
+        CellType.DATE: book.add_format({"num_format": DATE_FORMAT}),
+        CellType.MONEY: book.add_format({"num_format": MONEY_FORMAT}),
+    }
+    header = book.add_format({"bold": True})
+    counts: dict[str, int] = {}
+    try:
+        for layout, (count, rows) in sheets:
+            sheet = book.add_worksheet(layout.name)
+            _write_header(sheet, layout, header)
+            writers = [_cell_writer(sheet, column, formats) for column in layout.columns]
+            for number, values in enumerate(rows, start=1):
+                for index, (write, value) in enumerate(zip(writers, values, strict=True)):
+                    if value is not None and value != "":
+                        write(number, index, value, layout.name)
+                if progress is not None and number % 2000 == 0:
+                    progress(done + number, total)
+            done += count
+            counts[layout.name] = count
+        book.close()
+    except xlsxwriter.exceptions.FileCreateError as error:
+        raise WorkbookNotWritten(
+            f"Cannot write in the folder {target.parent}: {_reason(error)}."
+        ) from error
+    except OSError as error:
+        raise WorkbookNotWritten(
+            f"Cannot write the workbook in {target.parent}: {error.strerror or error}."
+        ) from error
+    if progress is not None:
+        progress(total, total)
+    return counts
+
+
+def _reason(error: Exception) -> str:
+    cause = error.args[0] if error.args else error
+    return getattr(cause, "strerror", None) or str(cause)
+
+
+def _write_header(sheet: Any, layout: SheetLayout, header: Any) -> None:
+    for index, column in enumerate(layout.columns):
+        sheet.set_column(index, index, WIDTHS.get(column.cell, max(14, len(column.label) + 2)))
+        sheet.write_string(0, index, column.label, header)
+    sheet.freeze_panes(1, 0)
+
+
+def _cell_writer(sheet: Any, column: Column, formats: dict[CellType, Any]
+                 ) -> Callable[[int, int, Any, str], None]:
+    """How a column's value goes into a cell; text is always written as a string."""
+    if column.cell is CellType.DATE:
+        date_format = formats[CellType.DATE]
+        return lambda row, col, value, _sheet: sheet.write_datetime(row, col, value, date_format)
+    if column.cell is CellType.MONEY:
+        money_format = formats[CellType.MONEY]
+        return lambda row, col, value, _sheet: sheet.write_number(row, col, value, money_format)
+    if column.cell in (CellType.STAGE, CellType.COUNT, CellType.PERCENT):
+        return lambda row, col, value, _sheet: sheet.write_number(row, col, value)
+    if column.cell is CellType.YES_NO:
+        return lambda row, col, value, _sheet: sheet.write_string(row, col,
+                                                                  "Yes" if value else "No")
+
+    def write_text(row: int, col: int, value: Any, sheet_name: str) -> None:
+        text = str(value)
+        if len(text) > EXCEL_TEXT_LIMIT:
+            raise WorkbookNotWritten(
+                f"{sheet_name}, row {row + 1}, column {column.label} holds {len(text):,} "
+                f"characters; an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}. Shorten it and "
+                "export again."
+            )
+        sheet.write_string(row, col, text)
+
+    return write_text
+
+
+Rows = tuple[int, Iterator[Sequence[Any]]]
+
+
+def _sheet_rows(session: Session) -> Iterator[tuple[SheetLayout, Rows]]:
+    for kind, layout in RECORD_SHEETS.items():
+        yield layout, _record_rows(session, kind, layout)
+    years = session.scalar(select(func.count()).select_from(BaselineYear)) or 0
+    team_counts = session.scalar(select(func.count()).select_from(BaselineTeamCount)) or 0
+    if years or team_counts:
+        yield BASELINE_FIGURES_SHEET, (years, _baseline_year_rows(session))
+        yield BASELINE_BY_TEAM_SHEET, (team_counts, _team_count_rows(session))
+
+
+def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
+    """The sheet's columns straight from SQL, in received (raised) order, then reference."""
+    model = MODEL_OF[kind]
+    parent = aliased(Complaint)
+    selected: list[Any] = []
+    for column in layout.columns:
+        if column.field == "team":
+            selected.append(Team.name)
+        elif column.field == "root_cause":
+            selected.append(RootCause.name)
+        elif column.field == "escalated_from":
+            selected.append(parent.reference)
+        elif column.field == "adr_saving":
+            selected.append(Complaint.adr_saving_pence)
+        else:
+            selected.append(getattr(model, column.field))
+    placed = model.raised if kind is Kind.DISPUTE else model.received
+    query = select(*selected).join(Team, model.team_id == Team.id).order_by(
+        placed, model.reference
+    )
+    if kind is Kind.COMPLAINT:
+        query = query.outerjoin(RootCause, Complaint.root_cause_id == RootCause.id).outerjoin(
+            parent, Complaint.escalated_from_id == parent.id
+        )
+    count = session.scalar(select(func.count()).select_from(model)) or 0
+    fields = [column.field for column in layout.columns]
+    converters = {
+        index: _pence_to_number for index, name in enumerate(fields) if name == "adr_saving"
+    }
+    converters.update({index: _enum_value for index, column in enumerate(layout.columns)
+                       if column.cell is CellType.CHOICE})
+
+    def rows() -> Iterator[Sequence[Any]]:
+        for row in session.execute(query.execution_options(yield_per=5000)):
+            if converters:
+                values = list(row)
+                for index, convert in converters.items():
+                    values[index] = convert(values[index])
+                yield values
+            else:
+                yield row
+
+    return count, rows()
+
+
+def _pence_to_number(pence: int | None) -> float | None:
+    return None if pence is None else float(Decimal(pence) / 100)
+
+
+def _enum_value(value: Any) -> str | None:
+    return None if value is None else str(value.value if hasattr(value, "value") else value)
+
+
+def _baseline_year_rows(session: Session) -> Iterator[Sequence[Any]]:
+    fields = [column.field for column in BASELINE_FIGURES_SHEET.columns]
+    for row in session.execute(select(BaselineYear).order_by(BaselineYear.year)).scalars():
+        values: list[Any] = [ReportingYear(row.year).label]
+        for name in fields[1:]:
+            value = getattr(row, name)
+            values.append(_pence_to_number(value) if name.endswith("_pence") else value)
+        yield values
+
+
+def _team_count_rows(session: Session) -> Iterator[Sequence[Any]]:
+    order = {table: number for number, table in enumerate(BASELINE_TEAM_TABLES)}
+    rows = session.execute(
+        select(BaselineTeamCount.year, BaselineTeamCount.table, Team.name, BaselineTeamCount.count)
+        .join(Team, BaselineTeamCount.team_id == Team.id)
+    ).all()
+    rows.sort(key=lambda r: (r.year, order.get(r.table, len(order)), r.table, r.name.lower()))
+    for row in rows:
+        yield (ReportingYear(row.year).label, table_label(row.table), row.name, row.count)

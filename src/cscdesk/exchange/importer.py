@@ -1,0 +1,457 @@
+"""Writing a read workbook into the database: all or nothing, idempotent by reference.
+
+- `plan_import(db, parsed) -> ImportPlan`: what an import would do (per sheet: created,
+  updated, unchanged; teams and root causes to add) and the problems only the database can
+  reveal (an "Escalated from" naming no Stage N-1 complaint). Writes nothing.
+- `apply_import(db, parsed, progress=None) -> ImportResult`: the same checks, then every write in
+  ONE transaction; raises `WorkbookRejected` (nothing written) if any check fails. `progress`
+  is called with (rows done, rows in all) as the work goes on.
+
+Both open their own session, so the desktop app may call them off the GUI thread. Rows are
+written with bulk INSERT/UPDATE statements; a row whose values are all the same as stored is
+not touched at all (its updated_at stays), which makes a second import of a workbook a no-op.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, ComplaintData, Kind, RecordData
+from cscdesk.domain.validation import validate
+from cscdesk.exchange.layout import (
+    ALL_SHEETS,
+    BASELINE_BY_TEAM,
+    BASELINE_FIGURES,
+    BASELINE_FIGURES_SHEET,
+    RECORD_SHEETS,
+    CellType,
+    header_key,
+)
+from cscdesk.exchange.problems import CellProblem, WorkbookRejected, shown
+from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook
+from cscdesk.store import lists
+from cscdesk.store.engine import Database
+from cscdesk.store.models import (
+    BaselineTeamCount,
+    BaselineYear,
+    Complaint,
+    RootCause,
+    Team,
+    utc_now,
+)
+from cscdesk.store.records import MODEL_OF, pounds_to_pence
+
+Progress = Callable[[int, int], None]
+
+# Complaint fields that rules.md does not list: a workbook without their columns keeps the
+# stored values instead of clearing them.
+KEEP_WHEN_ABSENT = ("complainant_type", "acknowledged", "notes")
+BATCH = 5000
+
+
+@dataclass
+class SheetCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass
+class ImportPlan:
+    """What importing the workbook would do, or the problems that stop it."""
+
+    counts: dict[str, SheetCounts]
+    teams_added: list[str]
+    root_causes_added: list[str]
+    problems: list[CellProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class ImportResult:
+    """What an import did, per sheet (in workbook sheet order) and to the pick lists."""
+
+    counts: dict[str, SheetCounts]
+    teams_added: list[str]
+    root_causes_added: list[str]
+
+
+def plan_import(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
+    """Check `parsed` against the database and count what an import would do; writes nothing."""
+    with db.session() as session:
+        work = _ImportWork(session, parsed)
+        session.rollback()
+    return ImportPlan(work.counts, work.teams.added, work.root_causes.added, work.problems)
+
+
+def apply_import(
+    db: Database, parsed: ParsedWorkbook, progress: Progress | None = None
+) -> ImportResult:
+    """Import `parsed` in one transaction; on any problem raise WorkbookRejected (no writes)."""
+    with db.transaction() as session:
+        work = _ImportWork(session, parsed)
+        if work.problems:
+            raise WorkbookRejected(work.problems, f"The workbook {parsed.path.name}")
+        work.write(progress)
+    return ImportResult(work.counts, work.teams.added, work.root_causes.added)
+
+
+class _NameList:
+    """A pick list (teams or root causes) resolved once: names match ignoring case; a name not
+    yet known gets a placeholder id until it is inserted."""
+
+    def __init__(self, session: Session, model: type[Team] | type[RootCause]) -> None:
+        self.model = model
+        self.ids: dict[str, int] = {
+            name.strip().lower(): entry_id
+            for entry_id, name in session.execute(select(model.id, model.name))
+        }
+        self.added: list[str] = []
+
+    def id_of(self, name: str) -> int:
+        key = name.strip().lower()
+        found = self.ids.get(key)
+        if found is None:
+            self.added.append(name.strip())
+            found = self.ids[key] = -len(self.added)
+        return found
+
+    def insert_added(self, session: Session) -> dict[int, int]:
+        """Insert the new names; returns placeholder id -> real id."""
+        if not self.added:
+            return {}
+        now = utc_now()
+        session.execute(insert(self.model), [
+            {"name": name, "retired": False, "created_at": now, "updated_at": now}
+            for name in self.added
+        ])
+        real = dict(session.execute(
+            select(func.lower(self.model.name), self.model.id)
+            .where(func.lower(self.model.name).in_([name.lower() for name in self.added]))
+        ).tuples().all())
+        mapping = {-(number + 1): real[name.lower()] for number, name in enumerate(self.added)}
+        for key, placeholder in list(self.ids.items()):
+            if placeholder < 0:
+                self.ids[key] = mapping[placeholder]
+        return mapping
+
+
+@dataclass
+class _KindWork:
+    """The rows of one sheet to insert and to update."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _ImportWork:
+    """Compares every workbook row with its stored row and prepares the bulk statements."""
+
+    def __init__(self, session: Session, parsed: ParsedWorkbook) -> None:
+        self.session = session
+        self.parsed = parsed
+        self.problems: list[CellProblem] = []
+        self.counts: dict[str, SheetCounts] = {}
+        self.work: dict[str, _KindWork] = {}
+        self.teams = _NameList(session, Team)
+        self.root_causes = _NameList(session, RootCause)
+        self.calendar = lists.working_calendar(session)
+        self._due_cache: dict[tuple[date, int, bool], date] = {}
+        self.now = utc_now()
+        for layout in ALL_SHEETS:
+            if layout.name in parsed.sheets:
+                self.counts[layout.name] = SheetCounts()
+                self.work[layout.name] = _KindWork()
+        for kind in RECORD_SHEETS:
+            if kind in parsed.records:
+                self._compare_records(kind, parsed.records[kind])
+        if BASELINE_FIGURES in parsed.sheets:
+            self._compare_baseline_years()
+        if BASELINE_BY_TEAM in parsed.sheets:
+            self._compare_team_counts()
+        order = {layout.key: number for number, layout in enumerate(ALL_SHEETS)}
+        self.problems.sort(key=lambda p: (order.get(header_key(p.sheet), 99), p.row or 0))
+
+    # -- records -------------------------------------------------------------------------
+
+    def _due(self, received: date, stage: int, extended: bool) -> date:
+        key = (received, stage, extended)
+        due = self._due_cache.get(key)
+        if due is None:
+            due = self._due_cache[key] = self.calendar.response_due(received, stage, extended)
+        return due
+
+    def _values(self, record: RecordData) -> dict[str, Any]:
+        """The stored columns of a record (see `stored_columns`)."""
+        values: dict[str, Any] = {}
+        for item in fields(record):
+            value = getattr(record, item.name)
+            if item.name == "team":
+                values["team_id"] = self.teams.id_of(value)
+            elif item.name == "root_cause":
+                values["root_cause_id"] = self.root_causes.id_of(value) if value else None
+            elif item.name == "adr_saving":
+                values["adr_saving_pence"] = pounds_to_pence(value)
+            else:
+                values[item.name] = value
+        if isinstance(record, ComplaintData):
+            assert record.received is not None and record.stage is not None
+            values["due"] = self._due(record.received, record.stage, record.extended)
+        return values
+
+    def _stored(self, kind: Kind) -> dict[str, dict[str, Any]]:
+        """Every stored row of a kind, by reference, as comparable column values (with id)."""
+        model = MODEL_OF[kind]
+        names = [name for name in stored_columns(kind) if name != "escalated_from"]
+        query: Select[Any] = select(model.id, *(getattr(model, name) for name in names))
+        if kind is Kind.COMPLAINT:
+            parent = aliased(Complaint)
+            query = query.add_columns(parent.reference.label("escalated_from")).outerjoin(
+                parent, Complaint.escalated_from_id == parent.id
+            )
+        stored: dict[str, dict[str, Any]] = {}
+        for row in self.session.execute(query).mappings():
+            values = dict(row)
+            if kind is Kind.COMPLAINT and values["escalated_from"] is None:
+                values["escalated_from"] = ""
+            stored[values["reference"]] = values
+        return stored
+
+    def _compare_records(self, kind: Kind, rows: list[ParsedRecord]) -> None:
+        stored = self._stored(kind)
+        sheet = self.parsed.sheets[kind.value]
+        counts, work = self.counts[kind.value], self.work[kind.value]
+        keep = [name for name in KEEP_WHEN_ABSENT
+                if kind is Kind.COMPLAINT and name not in sheet.present]
+        if kind is Kind.COMPLAINT:
+            self._check_escalations(rows, stored)
+        for parsed_row in rows:
+            record = parsed_row.record
+            existing = stored.get(record.reference)
+            if existing is not None and keep:
+                record = self._keep_stored(parsed_row, existing, keep)
+            values = self._values(record)
+            if existing is None:
+                values["created_at"] = values["updated_at"] = self.now
+                work.inserts.append(values)
+                counts.created += 1
+                continue
+            row_id = existing.pop("id")
+            if values == existing:
+                counts.unchanged += 1
+            else:
+                values["id"] = row_id
+                values["updated_at"] = self.now
+                work.updates.append(values)
+                counts.updated += 1
+
+    def _keep_stored(
+        self, parsed_row: ParsedRecord, existing: dict[str, Any], keep: list[str]
+    ) -> RecordData:
+        """The workbook's record with the stored values of the fields its sheet leaves out."""
+        record = replace(parsed_row.record, **{name: existing[name] for name in keep})
+        for error in validate(record):
+            if error.field in keep:
+                label = FIELD_LABELS[error.field]
+                self._problem(Kind.COMPLAINT.value, parsed_row.row, label,
+                              shown(existing[error.field]),
+                              f"{error.message} (the stored {label} is kept because the sheet "
+                              f"has no {label} column)")
+        return record
+
+    def _check_escalations(
+        self, rows: list[ParsedRecord], stored: dict[str, dict[str, Any]]
+    ) -> None:
+        """"Escalated from" must name a complaint of the previous stage, in the workbook (any
+        order) or the database; and a stage change must not break a stored escalation."""
+        in_workbook = {row.record.reference: row.record.stage for row in rows}
+        sheet_name = Kind.COMPLAINT.value
+
+        def stage_of(reference: str) -> int | None:
+            reference = reference.strip()
+            if reference in in_workbook:
+                return in_workbook[reference]
+            existing = stored.get(reference)
+            return None if existing is None else existing["stage"]
+
+        children: dict[str, list[str]] = defaultdict(list)
+        for reference, values in stored.items():
+            if values["escalated_from"]:
+                children[values["escalated_from"]].append(reference)
+        for parsed_row in rows:
+            record = parsed_row.record
+            assert isinstance(record, ComplaintData)
+            if record.escalated_from:
+                for error in validate(record, stage_of):
+                    if error.field == "escalated_from":
+                        self._problem(sheet_name, parsed_row.row, FIELD_LABELS["escalated_from"],
+                                      record.escalated_from, error.message)
+            existing = stored.get(record.reference)
+            if existing is None or existing["stage"] == record.stage:
+                continue
+            for child in children.get(record.reference, ()):
+                child_stage = stored[child]["stage"]
+                if child not in in_workbook and child_stage != (record.stage or 0) + 1:
+                    self._problem(
+                        sheet_name, parsed_row.row, FIELD_LABELS["stage"], str(record.stage),
+                        f"Stored complaint “{child}” (Stage {child_stage}) escalates from this "
+                        f"complaint, so it must stay Stage {child_stage - 1}.",
+                    )
+
+    def _problem(self, layout_name: str, row: int, column: str, value: str, message: str) -> None:
+        """Record a problem under the sheet's name as the workbook spells it."""
+        sheet_name = self.parsed.sheets[layout_name].name
+        self.problems.append(CellProblem(sheet_name, row, column, value, message))
+
+    # -- baseline figures ------------------------------------------------------------------
+
+    def _compare_baseline_years(self) -> None:
+        names = [c.field for c in BASELINE_FIGURES_SHEET.columns if c.field != "year"]
+        money = {c.field for c in BASELINE_FIGURES_SHEET.columns if c.cell is CellType.MONEY}
+        stored = {
+            row["year"]: dict(row)
+            for row in self.session.execute(
+                select(BaselineYear.year, *(getattr(BaselineYear, n) for n in names))
+            ).mappings()
+        }
+        counts, work = self.counts[BASELINE_FIGURES], self.work[BASELINE_FIGURES]
+        for parsed_row in self.parsed.baseline_years:
+            given = {
+                name: pounds_to_pence(value) if name in money else value  # type: ignore[arg-type]
+                for name, value in parsed_row.figures.items()
+            }
+            existing = stored.get(parsed_row.year)
+            if existing is None:
+                work.inserts.append({"year": parsed_row.year, **given,
+                                     "created_at": self.now, "updated_at": self.now})
+                counts.created += 1
+            elif all(existing[name] == value for name, value in given.items()):
+                counts.unchanged += 1
+            else:
+                work.updates.append({**existing, **given, "updated_at": self.now})
+                counts.updated += 1
+
+    def _compare_team_counts(self) -> None:
+        stored = {
+            (row.year, row.table, row.team_id): (row.id, row.count)
+            for row in self.session.execute(
+                select(BaselineTeamCount.id, BaselineTeamCount.year, BaselineTeamCount.table,
+                       BaselineTeamCount.team_id, BaselineTeamCount.count)
+            )
+        }
+        counts, work = self.counts[BASELINE_BY_TEAM], self.work[BASELINE_BY_TEAM]
+        for parsed_row in self.parsed.team_counts:
+            team_id = self.teams.id_of(parsed_row.team)
+            existing = stored.get((parsed_row.year, parsed_row.table, team_id))
+            if existing is None:
+                work.inserts.append({
+                    "year": parsed_row.year, "table": parsed_row.table, "team_id": team_id,
+                    "count": parsed_row.count, "created_at": self.now, "updated_at": self.now,
+                })
+                counts.created += 1
+            elif existing[1] == parsed_row.count:
+                counts.unchanged += 1
+            else:
+                work.updates.append({"id": existing[0], "count": parsed_row.count,
+                                     "updated_at": self.now})
+                counts.updated += 1
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, progress: Progress | None) -> None:
+        """Run the prepared statements in the caller's transaction."""
+        total = self.parsed.row_count
+        done = 0
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            if progress is not None:
+                progress(min(done, total), total)
+
+        advance(sum(c.unchanged for c in self.counts.values()))
+        team_ids = self.teams.insert_added(self.session)
+        cause_ids = self.root_causes.insert_added(self.session)
+        for name, work in self.work.items():
+            for values in (*work.inserts, *work.updates):
+                if values.get("team_id", 0) < 0:
+                    values["team_id"] = team_ids[values["team_id"]]
+                if (values.get("root_cause_id") or 0) < 0:
+                    values["root_cause_id"] = cause_ids[values["root_cause_id"]]
+            model = _MODEL_OF_SHEET[name]
+            if model is Complaint:
+                self._write_complaints(work, advance)
+                continue
+            self._bulk(insert(model), work.inserts, advance)
+            self._bulk(update(model), work.updates, advance)
+
+    def _write_complaints(self, work: _KindWork, advance: Callable[[int], None]) -> None:
+        """New complaints first, then every escalation link by id (targets may be new)."""
+        links: list[tuple[dict[str, Any], str]] = []
+        for values in (*work.inserts, *work.updates):
+            links.append((values, values.pop("escalated_from")))
+            values["escalated_from_id"] = None
+        self._bulk(insert(Complaint), work.inserts, advance)
+        wanted = {reference for _values, reference in links if reference}
+        ids: dict[str, int] = {}
+        for chunk in _chunks(sorted(wanted), 900):
+            ids.update(self.session.execute(
+                select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
+            ).tuples().all())
+        for values, reference in links:
+            values["escalated_from_id"] = ids[reference] if reference else None
+        self._bulk(update(Complaint), work.updates, advance)
+        linked = [values for values in work.inserts if values["escalated_from_id"]]
+        new_ids: dict[str, int] = {}
+        for chunk in _chunks([values["reference"] for values in linked], 900):
+            new_ids.update(self.session.execute(
+                select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
+            ).tuples().all())
+        new_links = [
+            {"id": new_ids[values["reference"]], "escalated_from_id": values["escalated_from_id"]}
+            for values in linked
+        ]
+        self._bulk(update(Complaint), new_links, lambda _rows: None)
+
+    def _bulk(self, statement: Any, rows: list[dict[str, Any]],
+              advance: Callable[[int], None]) -> None:
+        for chunk in _chunks(rows, BATCH):
+            self.session.execute(statement, chunk)
+            advance(len(chunk))
+
+
+def stored_columns(kind: Kind) -> list[str]:
+    """The row values a record of this kind sets: its fields, with names resolved to ids,
+    pounds to pence, and (for complaints) the due date; "escalated_from" stays a reference."""
+    renamed = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
+    names = [renamed.get(item.name, item.name) for item in fields(DATA_CLASS[kind])]
+    return [*names, "due"] if kind is Kind.COMPLAINT else names
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+_MODEL_OF_SHEET: dict[str, type] = {
+    **{kind.value: MODEL_OF[kind] for kind in RECORD_SHEETS},
+    BASELINE_FIGURES: BaselineYear,
+    BASELINE_BY_TEAM: BaselineTeamCount,
+}

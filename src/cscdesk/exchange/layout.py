@@ -1,0 +1,242 @@
+"""The interchange workbook's sheets and columns, in the order rules.md gives them.
+
+One table drives both directions: the reader matches headers against it and parses cells with
+each column's reader; the writer writes the same columns in the same order. Column names of the
+record sheets are the domain's FIELD_LABELS, so forms, workbook and messages speak alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.exchange import cells
+from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
+
+BASELINE_FIGURES = "Baseline figures"
+BASELINE_BY_TEAM = "Baseline by team"
+
+
+class CellType(Enum):
+    """How a column's values are read and written."""
+
+    TEXT = "text"
+    DATE = "date"
+    YES_NO = "yes/no"
+    STAGE = "stage"
+    CHOICE = "choice"
+    MONEY = "money"
+    COUNT = "count"
+    PERCENT = "percent"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header, the field it fills, how to read a cell, and whether it must
+    be present with a value (`required`, marked * in rules.md)."""
+
+    label: str
+    field: str
+    cell: CellType
+    required: bool = False
+
+    @property
+    def key(self) -> str:
+        return header_key(self.label)
+
+    def read(self, value: object) -> object:
+        return READERS[self.cell](value) if self.cell is not CellType.CHOICE else (
+            CHOICE_READERS[self.field](value)
+        )
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def key(self) -> str:
+        return header_key(self.name)
+
+    def column(self, field: str) -> Column:
+        return next(column for column in self.columns if column.field == field)
+
+
+def header_key(text: object) -> str:
+    """How sheet and column names are compared: no case, no surrounding or doubled spaces,
+    and no trailing * (the required mark)."""
+    return " ".join(str(text).split()).rstrip("*").rstrip().lower()
+
+
+READERS: dict[CellType, Callable[[object], object]] = {
+    CellType.TEXT: cells.read_text,
+    CellType.DATE: cells.read_date,
+    CellType.YES_NO: cells.read_yes_no,
+    CellType.STAGE: cells.read_stage,
+    CellType.MONEY: cells.read_money,
+    CellType.COUNT: cells.read_count,
+    CellType.PERCENT: cells.read_percent,
+    CellType.YEAR: cells.read_year,
+}
+
+CHOICE_READERS: dict[str, Callable[[object], object]] = {
+    "outcome": cells.choice_reader(Outcome),
+    "source": cells.choice_reader(EnquirySource, {"Members": EnquirySource.MEMBER}),
+    "complainant_type": cells.choice_reader(ComplainantType),
+}
+
+
+def _record(field: str, cell: CellType = CellType.TEXT, required: bool = False) -> Column:
+    return Column(FIELD_LABELS[field], field, cell, required)
+
+
+_T, _D, _YN = CellType.TEXT, CellType.DATE, CellType.YES_NO
+
+RECORD_SHEETS: dict[Kind, SheetLayout] = {
+    Kind.COMPLAINT: SheetLayout(Kind.COMPLAINT.value, (
+        _record("reference", required=True),
+        _record("received", _D, required=True),
+        _record("stage", CellType.STAGE, required=True),
+        _record("team", required=True),
+        _record("extended", _YN),
+        _record("responded", _D),
+        _record("closed", _D),
+        _record("outcome", CellType.CHOICE),
+        _record("root_cause"),
+        _record("learning"),
+        _record("adr", _YN),
+        _record("adr_saving", CellType.MONEY),
+        _record("escalated_from"),
+        _record("lgo_referred", _D),
+        _record("lgo_decision"),
+        _record("complainant"),
+        _record("summary"),
+        # Beyond rules.md: what the case officer records in the app, so export -> import
+        # loses nothing. Optional on import.
+        _record("complainant_type", CellType.CHOICE),
+        _record("acknowledged", _D),
+        _record("notes"),
+    )),
+    Kind.INITIAL_FEEDBACK: SheetLayout(Kind.INITIAL_FEEDBACK.value, (
+        _record("reference", required=True),
+        _record("received", _D, required=True),
+        _record("team", required=True),
+        _record("resolved", _D),
+        _record("summary"),
+    )),
+    Kind.ENQUIRY: SheetLayout(Kind.ENQUIRY.value, (
+        _record("reference", required=True),
+        _record("received", _D, required=True),
+        _record("source", CellType.CHOICE, required=True),
+        _record("team", required=True),
+        _record("enquirer"),
+        _record("responded", _D),
+        _record("summary"),
+    )),
+    Kind.COMPLIMENT: SheetLayout(Kind.COMPLIMENT.value, (
+        _record("reference", required=True),
+        _record("received", _D, required=True),
+        _record("team", required=True),
+        _record("summary"),
+    )),
+    Kind.DISPUTE: SheetLayout(Kind.DISPUTE.value, (
+        _record("reference", required=True),
+        _record("raised", _D, required=True),
+        _record("team", required=True),
+        _record("resolved", _D),
+        _record("summary"),
+    )),
+}
+
+# Readable names of the hand-entered figures of a past year (BaselineYear's columns).
+BASELINE_FIGURE_LABELS: dict[str, str] = {
+    "initial_feedback": "Initial feedback",
+    "stage1": "Stage 1",
+    "stage2": "Stage 2",
+    "stage3": "Stage 3",
+    "adr_cases": "ADR cases",
+    "adr_saving_pence": "ADR saving",
+    "closed": "Cases closed",
+    "cancelled": "Cases cancelled",
+    "upheld_percent": "Upheld %",
+    "timeliness_percent": "Timeliness %",
+    "lgo": "LGO complaints",
+    "dispute_resolution": "Dispute resolution",
+    "enquiries_mp": "Enquiries MP",
+    "enquiries_mep": "Enquiries MEP",
+    "enquiries_member": "Enquiries Members",
+    "compliments": "Compliments",
+}
+
+# Readable names of the per-team tables of a past year (BASELINE_TEAM_TABLES).
+BASELINE_TABLE_LABELS: dict[str, str] = {
+    "closed_volume": "Closed volume",
+    "upheld": "Upheld",
+    "enquiries_mp": "Enquiries MP",
+    "enquiries_mep": "Enquiries MEP",
+    "enquiries_member": "Enquiries Members",
+    "compliments": "Compliments",
+}
+
+
+def _readable(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def baseline_figure_fields() -> list[str]:
+    """BaselineYear's figure columns in the model's order (new columns appear by themselves)."""
+    skip = {"year", "created_at", "updated_at"}
+    return [c.key for c in BaselineYear.__table__.columns if c.key not in skip]
+
+
+def _figure_cell(field: str) -> CellType:
+    if field.endswith("_pence"):
+        return CellType.MONEY
+    if field.endswith("_percent"):
+        return CellType.PERCENT
+    return CellType.COUNT
+
+
+BASELINE_FIGURES_SHEET = SheetLayout(BASELINE_FIGURES, (
+    Column("Year", "year", CellType.YEAR, required=True),
+    *(
+        Column(BASELINE_FIGURE_LABELS.get(field, _readable(field)), field, _figure_cell(field))
+        for field in baseline_figure_fields()
+    ),
+))
+
+
+def table_label(table: str) -> str:
+    return BASELINE_TABLE_LABELS.get(table, _readable(table))
+
+
+def read_table(value: object) -> str:
+    """A per-team table by its readable name (or its stored name), any case."""
+    wanted = header_key(cells.read_text(value))
+    for table in BASELINE_TEAM_TABLES:
+        if wanted in (header_key(table_label(table)), header_key(table)):
+            return table
+    if wanted == "enquiries member":
+        return "enquiries_member"
+    labels = [table_label(table) for table in BASELINE_TEAM_TABLES]
+    raise cells.CellError(f"Write one of {', '.join(labels[:-1])} or {labels[-1]}.")
+
+
+CHOICE_READERS["table"] = lambda value: None if cells.is_blank(value) else read_table(value)
+
+BASELINE_BY_TEAM_SHEET = SheetLayout(BASELINE_BY_TEAM, (
+    Column("Year", "year", CellType.YEAR, required=True),
+    Column("Table", "table", CellType.CHOICE, required=True),
+    Column("Team", "team", CellType.TEXT, required=True),
+    Column("Count", "count", CellType.COUNT, required=True),
+))
+
+ALL_SHEETS: tuple[SheetLayout, ...] = (
+    *RECORD_SHEETS.values(),
+    BASELINE_FIGURES_SHEET,
+    BASELINE_BY_TEAM_SHEET,
+)

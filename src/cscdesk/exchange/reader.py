@@ -1,0 +1,389 @@
+"""Reading an interchange workbook into checked records, without touching the database.
+
+`read_workbook(path) -> ParsedWorkbook` opens the file with python-calamine, matches sheets and
+columns (case-insensitively, surrounding spaces and a trailing * ignored), reads every cell and
+checks every record with `domain.validation.validate`. It raises:
+
+- `WorkbookUnreadable` (one sentence) when the file is not a workbook it can read;
+- `WorkbookRejected` with `.problems`, every bad cell found (sheet, Excel row, column, value),
+  when anything in it is wrong.
+
+Checks that need the database ("Escalated from" naming a stored complaint) are made by
+`importer.plan_import` / `importer.apply_import`. Safe to call off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import python_calamine
+
+from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, Kind, RecordData
+from cscdesk.domain.validation import validate
+from cscdesk.domain.years import ReportingYear
+from cscdesk.exchange.cells import CellError, is_blank
+from cscdesk.exchange.layout import (
+    ALL_SHEETS,
+    BASELINE_BY_TEAM_SHEET,
+    BASELINE_FIGURES_SHEET,
+    RECORD_SHEETS,
+    Column,
+    SheetLayout,
+    header_key,
+    table_label,
+)
+from cscdesk.exchange.problems import CellProblem, WorkbookRejected, WorkbookUnreadable, shown
+
+Cells = Sequence[object]
+
+
+@dataclass(frozen=True)
+class ParsedRecord:
+    """A record read from a sheet, with the Excel row it came from."""
+
+    row: int
+    record: RecordData
+
+
+@dataclass(frozen=True)
+class ParsedBaselineYear:
+    """A row of the "Baseline figures" sheet: only the figures whose columns are present."""
+
+    row: int
+    year: int
+    figures: dict[str, int | Decimal | None]
+
+
+@dataclass(frozen=True)
+class ParsedTeamCount:
+    """A row of the "Baseline by team" sheet."""
+
+    row: int
+    year: int
+    table: str
+    team: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ParsedSheet:
+    """A sheet found in the workbook: its name as written and the fields whose columns exist."""
+
+    layout: SheetLayout
+    name: str
+    present: frozenset[str]
+
+
+@dataclass
+class ParsedWorkbook:
+    """Everything a workbook holds, checked cell by cell and record by record."""
+
+    path: Path
+    sheets: dict[str, ParsedSheet] = field(default_factory=dict)
+    records: dict[Kind, list[ParsedRecord]] = field(default_factory=dict)
+    baseline_years: list[ParsedBaselineYear] = field(default_factory=list)
+    team_counts: list[ParsedTeamCount] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return (
+            sum(len(rows) for rows in self.records.values())
+            + len(self.baseline_years)
+            + len(self.team_counts)
+        )
+
+
+def read_workbook(path: Path | str) -> ParsedWorkbook:
+    """Read and check a workbook; raise WorkbookUnreadable or WorkbookRejected."""
+    path = Path(path)
+    book = _open(path)
+    parsed = ParsedWorkbook(path)
+    problems: list[CellProblem] = []
+    try:
+        for sheet_name, layout in _match_sheets(book.sheet_names, problems):
+            try:
+                rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            except python_calamine.CalamineError as error:
+                raise _unreadable(path, error) from error
+            _read_sheet(parsed, sheet_name, layout, rows, problems)
+    finally:
+        book.close()
+    if problems:
+        raise WorkbookRejected(problems, f"The workbook {path.name}")
+    return parsed
+
+
+def _open(path: Path) -> python_calamine.CalamineWorkbook:
+    if not path.exists():
+        raise WorkbookUnreadable(f"There is no file {path}.")
+    if path.is_dir():
+        raise WorkbookUnreadable(f"{path} is a folder, not a workbook.")
+    if path.suffix.lower() == ".csv":
+        raise WorkbookUnreadable(
+            f"{path.name} is a CSV file, not a workbook; open it in Excel and save it as an "
+            "Excel workbook (.xlsx)."
+        )
+    try:
+        if path.stat().st_size == 0:
+            raise WorkbookUnreadable(f"{path} is an empty file, not a workbook.")
+        with path.open("rb") as handle:
+            return python_calamine.CalamineWorkbook.from_filelike(handle)
+    except python_calamine.PasswordError as error:
+        raise WorkbookUnreadable(
+            f"{path.name} is protected by a password; save a copy without one and import that."
+        ) from error
+    except python_calamine.CalamineError as error:
+        raise _unreadable(path, error) from error
+    except OSError as error:
+        raise WorkbookUnreadable(f"{path} cannot be read: {error.strerror or error}.") from error
+
+
+def _unreadable(path: Path, error: Exception) -> WorkbookUnreadable:
+    return WorkbookUnreadable(
+        f"{path.name} is not a readable Excel workbook (.xlsx); it may be damaged or another "
+        f"kind of file ({error})."
+    )
+
+
+def _match_sheets(
+    names: Sequence[str], problems: list[CellProblem]
+) -> list[tuple[str, SheetLayout]]:
+    """Pair each sheet of the workbook with its layout; unknown or doubled sheets are problems."""
+    layouts = {layout.key: layout for layout in ALL_SHEETS}
+    matched: dict[str, str] = {}
+    found: list[tuple[str, SheetLayout]] = []
+    for name in names:
+        layout = layouts.get(header_key(name))
+        if layout is None:
+            known = ", ".join(f"“{sheet.name}”" for sheet in ALL_SHEETS)
+            problems.append(CellProblem(
+                name, None, "", "",
+                f"“{name}” is not a sheet cscdesk knows; the sheets are {known}.",
+            ))
+        elif layout.name in matched:
+            problems.append(CellProblem(
+                name, None, "", "",
+                f"This sheet and “{matched[layout.name]}” are both {layout.name}; keep one.",
+            ))
+        else:
+            matched[layout.name] = name
+            found.append((name, layout))
+    return found
+
+
+def _read_sheet(
+    parsed: ParsedWorkbook,
+    sheet_name: str,
+    layout: SheetLayout,
+    rows: list[list[object]],
+    problems: list[CellProblem],
+) -> None:
+    header: Cells = rows[0] if rows else []
+    columns = _match_columns(sheet_name, layout, header, rows, problems)
+    present = frozenset(column.field for column in columns.values())
+    missing_required = {
+        column.field for column in layout.columns if column.required and column.field not in present
+    }
+    sheet = ParsedSheet(layout, sheet_name, present)
+    parsed.sheets[layout.name] = sheet
+    reader = _RowReader(sheet, columns, problems, missing_required)
+    kind = next((kind for kind, record_layout in RECORD_SHEETS.items()
+                 if record_layout is layout), None)
+    if kind is not None:
+        parsed.records[kind] = reader.records(kind, rows)
+    elif layout is BASELINE_FIGURES_SHEET:
+        parsed.baseline_years = reader.baseline_years(rows)
+    elif layout is BASELINE_BY_TEAM_SHEET:
+        parsed.team_counts = reader.team_counts(rows)
+
+
+def _match_columns(
+    sheet_name: str,
+    layout: SheetLayout,
+    header: Cells,
+    rows: list[list[object]],
+    problems: list[CellProblem],
+) -> dict[int, Column]:
+    by_key = {column.key: column for column in layout.columns}
+    columns: dict[int, Column] = {}
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        if is_blank(cell):
+            _check_unnamed(sheet_name, index, rows, problems)
+            continue
+        column = by_key.get(header_key(cell))
+        name = shown(cell)
+        if column is None:
+            known = ", ".join(c.label for c in layout.columns)
+            problems.append(CellProblem(
+                sheet_name, 1, name, name,
+                f"“{name}” is not a column of the {layout.name} sheet; its columns are {known}.",
+            ))
+        elif column.field in seen:
+            problems.append(CellProblem(
+                sheet_name, 1, name, name,
+                f"The column {column.label} appears twice (columns "
+                f"{column_letter(seen[column.field])} and {column_letter(index)}); keep one.",
+            ))
+        else:
+            seen[column.field] = index
+            columns[index] = column
+    for column in layout.columns:
+        if column.required and column.field not in seen:
+            problems.append(CellProblem(
+                sheet_name, 1, column.label, "",
+                f"The required column {column.label} is missing from row 1.",
+            ))
+    return columns
+
+
+def _check_unnamed(
+    sheet_name: str, index: int, rows: list[list[object]], problems: list[CellProblem]
+) -> None:
+    """A value under a blank header would be silently lost: name its first cell as a problem."""
+    for number, row in enumerate(rows[1:], start=2):
+        if index < len(row) and not is_blank(row[index]):
+            problems.append(CellProblem(
+                sheet_name, number, column_letter(index), shown(row[index]),
+                "This column has no name in row 1; name it or clear the column.",
+            ))
+            return
+
+
+def column_letter(index: int) -> str:
+    """Excel's letters for a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+class _RowReader:
+    """Reads the data rows of one sheet, collecting problems instead of stopping at the first."""
+
+    def __init__(
+        self,
+        sheet: ParsedSheet,
+        columns: dict[int, Column],
+        problems: list[CellProblem],
+        missing_required: set[str],
+    ) -> None:
+        self.sheet = sheet
+        self.columns = list(columns.items())
+        self.problems = problems
+        self.missing_required = missing_required
+
+    def _cells(self, rows: list[list[object]]):  # type: ignore[no-untyped-def]
+        """(Excel row, values by field, raw cells by field, fields with bad cells) per data row."""
+        for number, row in enumerate(rows[1:], start=2):
+            if all(is_blank(cell) for cell in row):
+                continue
+            values: dict[str, object] = {}
+            raw: dict[str, object] = {}
+            bad: set[str] = set()
+            width = len(row)
+            for index, column in self.columns:
+                cell = row[index] if index < width else None
+                raw[column.field] = cell
+                try:
+                    values[column.field] = column.read(cell)
+                except CellError as error:
+                    bad.add(column.field)
+                    self._problem(number, column.label, shown(cell), str(error))
+            yield number, values, raw, bad
+
+    def _problem(self, row: int, column: str, value: str, message: str) -> None:
+        self.problems.append(CellProblem(self.sheet.name, row, column, value, message))
+
+    def records(self, kind: Kind, rows: list[list[object]]) -> list[ParsedRecord]:
+        data_class = DATA_CLASS[kind]
+        placed_field = "raised" if kind is Kind.DISPUTE else "received"
+        first_row: dict[str, int] = {}
+        records: list[ParsedRecord] = []
+        for number, values, raw, bad in self._cells(rows):
+            given = {name: value for name, value in values.items() if name not in bad}
+            record = data_class(**given)
+            for error in validate(record):
+                if error.field in bad or error.field in self.missing_required:
+                    continue
+                if error.field == "escalated_from" and placed_field in bad:
+                    continue
+                label = FIELD_LABELS.get(error.field, error.field)
+                self._problem(number, label, shown(raw.get(error.field)), error.message)
+            reference = record.reference.strip()
+            if reference:
+                if reference in first_row:
+                    self._problem(
+                        number, FIELD_LABELS["reference"], reference,
+                        f"Reference “{reference}” is also used in row {first_row[reference]}; "
+                        "references must be unique within a sheet.",
+                    )
+                else:
+                    first_row[reference] = number
+            records.append(ParsedRecord(number, record))
+        return records
+
+    def baseline_years(self, rows: list[list[object]]) -> list[ParsedBaselineYear]:
+        first_row: dict[int, int] = {}
+        years: list[ParsedBaselineYear] = []
+        label = BASELINE_FIGURES_SHEET.column("year").label
+        for number, values, raw, bad in self._cells(rows):
+            year = values.get("year")
+            if year is None:
+                if "year" not in bad and "year" not in self.missing_required:
+                    self._problem(number, label, "", "Year is required, such as 2017/18.")
+                continue
+            assert isinstance(year, int)
+            if year in first_row:
+                self._problem(
+                    number, label, shown(raw["year"]),
+                    f"The year {table_year(year)} is also in row {first_row[year]}; "
+                    "give each year one row.",
+                )
+                continue
+            first_row[year] = number
+            figures = {name: value for name, value in values.items()
+                       if name != "year" and name not in bad}
+            years.append(ParsedBaselineYear(number, year, figures))  # type: ignore[arg-type]
+        return years
+
+    def team_counts(self, rows: list[list[object]]) -> list[ParsedTeamCount]:
+        first_row: dict[tuple[int, str, str], int] = {}
+        counts: list[ParsedTeamCount] = []
+        layout = BASELINE_BY_TEAM_SHEET
+        for number, values, _raw, bad in self._cells(rows):
+            complete = True
+            for column in layout.columns:
+                if column.field in bad or column.field in self.missing_required:
+                    complete = False
+                elif values.get(column.field) in (None, ""):
+                    complete = False
+                    self._problem(number, column.label, "", f"{column.label} is required.")
+            team = str(values.get("team") or "")
+            if len(team) > 200:
+                complete = False
+                self._problem(number, "Team", shown(team), "Team is longer than 200 characters.")
+            if not complete:
+                continue
+            year, table, count = values["year"], values["table"], values["count"]
+            assert isinstance(year, int) and isinstance(table, str) and isinstance(count, int)
+            key = (year, table, team.lower())
+            if key in first_row:
+                self._problem(
+                    number, "Team", team,
+                    f"{team} already has a {table_label(table)} count for {table_year(year)} in "
+                    f"row {first_row[key]}; give each one row.",
+                )
+                continue
+            first_row[key] = number
+            counts.append(ParsedTeamCount(number, year, table, team, count))
+        return counts
+
+
+def table_year(year: int) -> str:
+    return ReportingYear(year).label
