@@ -1,0 +1,140 @@
+"""Data protection commands: audit export, retention review, legal hold, subject access."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from cscdesk import settings
+from cscdesk.domain.kinds import Kind
+from cscdesk.errors import InputError
+from cscdesk.store.engine import open_database
+
+KIND_NAMES = {
+    "complaint": Kind.COMPLAINT,
+    "initial-feedback": Kind.INITIAL_FEEDBACK,
+    "enquiry": Kind.ENQUIRY,
+    "compliment": Kind.COMPLIMENT,
+    "dispute": Kind.DISPUTE,
+}
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a date written YYYY-MM-DD") from None
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    audit = subparsers.add_parser("audit-export", help="export the audit trail for a date range")
+    audit.add_argument("--from", dest="start", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    audit.add_argument("--to", dest="end", type=iso_date, required=True, metavar="YYYY-MM-DD")
+    audit.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    audit.set_defaults(handler=run_audit_export)
+
+    retention = subparsers.add_parser(
+        "retention", help="list records past the retention period (nothing is removed)")
+    retention.add_argument("--years", type=int, help="years after closure (default: setting)")
+    retention.set_defaults(handler=run_retention)
+
+    for name, helptext in (("anonymise", "clear a record's personal fields and history"),
+                           ("purge", "delete a record for good, with its personal history")):
+        parser = subparsers.add_parser(name, help=helptext)
+        parser.add_argument("--kind", choices=sorted(KIND_NAMES), required=True)
+        parser.add_argument("references", nargs="+", metavar="REFERENCE")
+        parser.set_defaults(handler=run_anonymise if name == "anonymise" else run_purge)
+
+    hold = subparsers.add_parser("hold", help="place (or with --off lift) a legal hold")
+    hold.add_argument("--kind", choices=sorted(KIND_NAMES), required=True)
+    hold.add_argument("--off", action="store_true", help="lift the hold")
+    hold.add_argument("references", nargs="+", metavar="REFERENCE")
+    hold.set_defaults(handler=run_hold)
+
+    access = subparsers.add_parser(
+        "subject-access", help="export every record mentioning a person, with its history")
+    access.add_argument("name", help="the person's name (or part of it)")
+    access.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    access.set_defaults(handler=run_subject_access)
+
+
+def run_audit_export(args: argparse.Namespace) -> int:
+    from cscdesk.privacy.audit_export import export_audit
+
+    if args.end < args.start:
+        raise InputError("--to is before --from.")
+    db = open_database(args.db_path, create=False, lock=False)
+    try:
+        with db.session() as session:
+            count = export_audit(session, args.start, args.end, args.output)
+    finally:
+        db.close()
+    print(f"Wrote {count} audit events to {args.output}.")
+    return 0
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    from cscdesk.store.personal_data import retention_candidates
+
+    db = open_database(args.db_path, create=False, lock=False)
+    try:
+        with db.session() as session:
+            years = args.years if args.years is not None else settings.get(
+                session, settings.RETENTION_YEARS)
+            found = retention_candidates(session, years)
+    finally:
+        db.close()
+    print(f"{len(found)} record(s) closed more than {years} years ago:")
+    for item in found:
+        hold = "  LEGAL HOLD" if item.legal_hold else ""
+        print(f"  {item.kind.value:<20} {item.reference:<20} closed {item.closed:%d/%m/%Y}{hold}")
+    return 0
+
+
+def _each(args: argparse.Namespace, action, verb: str) -> int:
+    kind = KIND_NAMES[args.kind]
+    db = open_database(args.db_path, create=False)
+    try:
+        with db.transaction() as session:
+            for reference in args.references:
+                action(session, kind, reference)
+    finally:
+        db.close()
+    print(f"{verb} {len(args.references)} {kind.value.lower()} record(s).")
+    return 0
+
+
+def run_anonymise(args: argparse.Namespace) -> int:
+    from cscdesk.store.personal_data import anonymise
+
+    return _each(args, anonymise, "Anonymised")
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    from cscdesk.store.personal_data import delete_for_retention
+
+    return _each(args, delete_for_retention, "Deleted for good")
+
+
+def run_hold(args: argparse.Namespace) -> int:
+    from cscdesk.store.personal_data import set_legal_hold
+
+    def apply(session, kind: Kind, reference: str) -> None:
+        set_legal_hold(session, kind, reference, not args.off)
+
+    return _each(args, apply, "Lifted the legal hold on" if args.off else "Placed a legal hold on")
+
+
+def run_subject_access(args: argparse.Namespace) -> int:
+    from cscdesk.privacy.subject_access import gather, write_workbook
+
+    db = open_database(args.db_path, create=False, lock=False)
+    try:
+        with db.session() as session:
+            found = gather(session, args.name)
+    finally:
+        db.close()
+    write_workbook(found, args.output)
+    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {args.output}.")
+    return 0

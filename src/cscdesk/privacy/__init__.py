@@ -1,0 +1,1 @@
+"""Data protection outputs: subject access packs and the audit export (no Qt)."""

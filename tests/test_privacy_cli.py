@@ -1,0 +1,64 @@
+"""The data protection commands, run as real subprocesses on a real database."""
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Outcome
+from cscdesk.store import records
+from cscdesk.store.engine import open_database
+
+
+def make_database(path: Path) -> None:
+    db = open_database(path)
+    with db.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-1", date(2015, 5, 1), 1, "Adoption", closed=date(2015, 6, 1),
+            outcome=Outcome.UPHELD, complainant="=Zoë Smith", summary="Zoë's contact"))
+        records.save(session, EnquiryData("E-1", date(2024, 1, 1), EnquirySource.MP, "MASH",
+                                          enquirer="Cllr Zoë Smith"))
+    db.close()
+
+
+def test_subject_access_exports_every_record_with_history(cli, tmp_path: Path) -> None:
+    db, output = tmp_path / "c.db", tmp_path / "zoe.xlsx"
+    make_database(db)
+    result = cli("--db", db, "subject-access", "zoë smith", "--output", output, check=True)
+    assert "Found 2 record(s)" in result.stdout
+    workbook = load_workbook(output)
+    assert workbook.sheetnames == ["Complaints", "Enquiries", "History"]
+    complaint_row = [c.value for c in workbook["Complaints"][2]]
+    assert "=Zoë Smith" in complaint_row  # formula-looking text kept as text
+    assert workbook["Complaints"]["A2"].data_type == "s"
+    assert workbook["History"].max_row == 3
+
+
+def test_retention_hold_and_anonymise(cli, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    make_database(db)
+    listing = cli("--db", db, "retention", "--years", "6", check=True).stdout
+    assert "C-1" in listing and "E-1" not in listing
+    cli("--db", db, "hold", "--kind", "complaint", "C-1", check=True)
+    assert "LEGAL HOLD" in cli("--db", db, "retention", check=True).stdout
+    refused = cli("--db", db, "anonymise", "--kind", "complaint", "C-1")
+    assert refused.returncode == 1 and "legal hold" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    cli("--db", db, "hold", "--off", "--kind", "complaint", "C-1", check=True)
+    cli("--db", db, "anonymise", "--kind", "complaint", "C-1", check=True)
+    assert "C-1" not in cli("--db", db, "retention", check=True).stdout
+
+
+def test_audit_export_covers_the_date_range(cli, tmp_path: Path) -> None:
+    db, output = tmp_path / "c.db", tmp_path / "audit.xlsx"
+    make_database(db)
+    today = date.today().isoformat()
+    result = cli("--db", db, "audit-export", "--from", today, "--to", today, "--output", output,
+                 check=True)
+    assert "Wrote 2 audit events" in result.stdout
+    sheet = load_workbook(output)["Audit"]
+    assert [c.value for c in sheet[1]][:3] == ["When (UTC)", "Who", "Action"]
+    assert sheet.max_row == 3
+    bad = cli("--db", db, "audit-export", "--from", "25/11/2026", "--to", today, "--output",
+              output)
+    assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
