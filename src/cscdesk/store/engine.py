@@ -20,6 +20,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from cscdesk.errors import DatabaseError
+from cscdesk.store.lock import WriterLock, acquire_writer_lock
 from cscdesk.store.revision import HEAD_REVISION
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Database:
 
     path: Path
     engine: Engine
+    writer_lock: WriterLock | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -51,7 +53,11 @@ class Database:
             yield session
 
     def close(self) -> None:
+        """Close every connection and give up the writer lock; safe to call twice."""
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
@@ -85,26 +91,53 @@ def open_database(
     *,
     create: bool = True,
     before_migration: Callable[[Path], None] | None = None,
+    lock: bool = True,
 ) -> Database:
     """Open (creating or upgrading as needed) the cscdesk database at `path`.
 
     Raises DatabaseError, with a sentence naming the file, when it cannot be used.
-    `before_migration` is called with the path before an existing file's schema is upgraded
-    (the backup module passes a function that backs it up).
+    `before_migration` is called with the path before an existing file's schema is upgraded;
+    by default it is a verified backup (`backup.backup_before_migration`), and a failed backup
+    stops the upgrade. With `lock` (the default, for anything that writes) this process becomes
+    the database's one writer until `Database.close()`; a second writer gets DatabaseInUse.
+    Readers that never write (export, report, check) pass `lock=False`.
     """
     path = Path(path)
     if not path.exists():
         if not create:
             raise DatabaseError(f"There is no database at {path}.")
-        _create_new(path)
     else:
-        revision = read_revision(path)
-        if revision != HEAD_REVISION:
-            _check_known(path, revision)
-            if before_migration is not None:
-                before_migration(path)
-            _migrate(path)
-    return Database(path, make_engine(path))
+        read_revision(path)  # refuse a foreign or damaged file before leaving a lock file
+    if lock:
+        _make_folder(path)
+    writer_lock = acquire_writer_lock(path) if lock else None
+    try:
+        if not path.exists():
+            _create_new(path)
+        else:
+            revision = read_revision(path)
+            if revision != HEAD_REVISION:
+                _check_known(path, revision)
+                (before_migration or _backup_before_migration)(path)
+                _migrate(path)
+        return Database(path, make_engine(path), writer_lock)
+    except BaseException:
+        if writer_lock is not None:
+            writer_lock.release()
+        raise
+
+
+def _backup_before_migration(path: Path) -> None:
+    from cscdesk.store.backup import backup_before_migration
+
+    backup_before_migration(path)
+
+
+def _make_folder(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
 
 
 def read_revision(path: Path) -> str:
@@ -166,10 +199,7 @@ def _check_known(path: Path, revision: str) -> None:
 
 def _create_new(path: Path) -> None:
     """Build the full schema under a temporary name, then rename: never half a database."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
+    _make_folder(path)
     temporary = path.with_name(f".{path.name}.creating-{os.getpid()}")
     _remove_sqlite_files(temporary)
     try:

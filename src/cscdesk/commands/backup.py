@@ -1,0 +1,86 @@
+"""`cscdesk backup`, `cscdesk restore FILE` and `cscdesk check`: for scheduled jobs and support.
+
+`backup` and `check` only read the database, so they work while the app has it open; `restore`
+writes, so it needs the database closed everywhere else.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cscdesk.store import backup
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    make = subparsers.add_parser(
+        "backup",
+        help="make a verified backup of the database (safe while the app is open)",
+        description="Back up the database with SQLite's online backup, verify the copy, add it "
+        "to the backup folder's manifest and remove backups the retention rules no longer keep.",
+    )
+    make.add_argument("--to", type=Path, metavar="FOLDER",
+                      help="backup folder (default: the one set in the app, else the user data "
+                      "folder's backups)")
+    make.set_defaults(handler=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore",
+        help="replace the database with a verified backup (the current one is backed up first)",
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
+    restore.add_argument("--backups", type=Path, metavar="FOLDER",
+                         help="where to back up the current database first (default: as backup)")
+    restore.set_defaults(handler=run_restore)
+
+    check = subparsers.add_parser(
+        "check",
+        help="check the database (or FILE) is a sound cscdesk database; exit 0 only when it is",
+    )
+    check.add_argument("file", type=Path, nargs="?", metavar="FILE",
+                       help="a database or backup to check (default: the database)")
+    check.set_defaults(handler=run_check)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    result = backup.backup_database(args.db_path, args.to, reason="scheduled")
+    made = result.backup
+    assert made is not None
+    print(f"Backed up {args.db_path} to {made.path} ({backup.human_size(made.size)}; "
+          f"{backup.describe_counts(made.counts)}; integrity check ok).")
+    if result.removed:
+        print(f"Removed {len(result.removed)} older backup(s) the retention rules no longer keep.")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    prepared = backup.restore_database(args.file, args.db_path, args.backups)
+    print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
+          f"{backup.describe_counts(prepared.facts.counts)}).")
+    if prepared.safety_note:
+        print(prepared.safety_note)
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = args.file or args.db_path
+    try:
+        facts = backup.check_database(path)
+    except backup.DatabaseDamaged as error:
+        hint = _restore_hint(args.db_path) if args.file is None else ""
+        raise backup.DatabaseDamaged(f"{error}{hint}") from error
+    print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
+          f"no broken links; {backup.describe_counts(facts.counts)}.")
+    return 0
+
+
+def _restore_hint(database: Path) -> str:
+    try:
+        folder = backup.backup_folder_for(database)
+        good = backup.latest_good_backup(folder, database.stem)
+    except OSError:
+        good = None
+    if good is None:
+        return " No good backup was found to restore."
+    return (f" The latest good backup is {good.path} "
+            f"(made {good.created:%d %b %Y %H:%M}); restore it with: cscdesk restore \"{good.path}\"")
