@@ -1,0 +1,89 @@
+"""The bin: deleted records, which can be put back until the bin is emptied."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.errors import UserFacingError
+from cscdesk.store import recycle_bin
+from cscdesk.store.engine import Database
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.simple_table import SimpleTableModel
+
+
+class BinPane(QWidget):
+    """Signals: data_changed — a record was restored or the bin emptied."""
+
+    data_changed = Signal()
+
+    def __init__(self, database: Database, dialogs: UserDialogs,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database, self._dialogs = database, dialogs
+        self._ids: list[int] = []
+        self.model = SimpleTableModel(("Kind", "Reference", "Deleted (UTC)", "Deleted by"))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Deleted records")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel()
+        self.restore_button = QPushButton("&Restore selected")
+        self.empty_button = QPushButton("&Empty the bin…")
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.empty_button.clicked.connect(self.empty)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.empty_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._database.session() as session:
+            items = recycle_bin.items(session)
+        self._ids = [item.id for item in items]
+        self.model.set_rows([(i.kind.value, i.reference, i.deleted_at, i.deleted_by)
+                             for i in items])
+        self.summary.setText(f"{len(items)} deleted record{'s' if len(items) != 1 else ''}")
+        self.empty_button.setEnabled(bool(items))
+        self.restore_button.setEnabled(bool(items))
+
+    def restore_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            self._dialogs.info(self, "Restore", "Select a record to restore first.")
+            return
+        item_id = self._ids[rows[0].row()]
+        try:
+            with self._database.transaction() as session:
+                record = recycle_bin.restore(session, item_id)
+        except UserFacingError as error:
+            self._dialogs.warn(self, "Restore", str(error))
+            return
+        self.refresh()
+        self.data_changed.emit()
+        self._dialogs.info(self, "Restore", f"“{record.reference}” is back.")
+
+    def empty(self) -> None:
+        question = ("Delete every record in the bin for good? This cannot be undone; "
+                    "the audit trail will record it.")
+        if not self._dialogs.confirm(self, "Empty the bin", question):
+            return
+        with self._database.transaction() as session:
+            recycle_bin.empty(session)
+        self.refresh()
+        self.data_changed.emit()

@@ -1,0 +1,120 @@
+"""Retention review: records past the retention period, to anonymise or delete by choice.
+
+Nothing is removed automatically; records under legal hold are listed but cannot be touched.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import settings
+from cscdesk.errors import UserFacingError
+from cscdesk.store import personal_data
+from cscdesk.store.engine import Database
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.simple_table import SimpleTableModel
+
+
+class RetentionPane(QWidget):
+    """Signals: data_changed — records were anonymised, deleted or held."""
+
+    data_changed = Signal()
+
+    def __init__(self, database: Database, dialogs: UserDialogs,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database, self._dialogs = database, dialogs
+        self._found: list[personal_data.RetentionCandidate] = []
+        self.years = QSpinBox()
+        self.years.setRange(1, 100)
+        self.years.setSuffix(" years after closure")
+        self.years.setAccessibleName("Keep case records")
+        with database.session() as session:
+            self.years.setValue(settings.get(session, settings.RETENTION_YEARS))
+        self.years.valueChanged.connect(self._years_changed)
+        self.model = SimpleTableModel(("Kind", "Reference", "Closed", "Legal hold"))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Records past the retention period")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel()
+        self.anonymise_button = QPushButton("&Anonymise selected…")
+        self.delete_button = QPushButton("&Delete selected…")
+        self.hold_button = QPushButton("Legal &hold on/off")
+        self.anonymise_button.clicked.connect(lambda: self._act("anonymise"))
+        self.delete_button.clicked.connect(lambda: self._act("delete"))
+        self.hold_button.clicked.connect(self._toggle_hold)
+        form = QFormLayout()
+        form.addRow("&Keep case records", self.years)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        for button in (self.hold_button, self.anonymise_button, self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self._database.session() as session:
+            self._found = personal_data.retention_candidates(session, self.years.value())
+        self.model.set_rows([(c.kind.value, c.reference, c.closed,
+                              "LEGAL HOLD" if c.legal_hold else "") for c in self._found])
+        held = sum(c.legal_hold for c in self._found)
+        self.summary.setText(f"{len(self._found)} records past the period ({held} on hold)")
+
+    def _years_changed(self, years: int) -> None:
+        with self._database.transaction() as session:
+            settings.put(session, settings.RETENTION_YEARS, years)
+        self.refresh()
+
+    def _selected(self) -> list[personal_data.RetentionCandidate]:
+        return [self._found[i.row()] for i in self.table.selectionModel().selectedRows()]
+
+    def _act(self, action: str) -> None:
+        chosen = [c for c in self._selected() if not c.legal_hold]
+        if not chosen:
+            self._dialogs.info(self, "Retention", "Select records that are not on legal hold.")
+            return
+        what = ("anonymise (names and summaries cleared; counts kept)" if action == "anonymise"
+                else "delete for good")
+        if not self._dialogs.confirm(self, "Retention",
+                                     f"{what.capitalize()}: {len(chosen)} record(s)? "
+                                     "This cannot be undone."):
+            return
+        apply = (personal_data.anonymise if action == "anonymise"
+                 else personal_data.delete_for_retention)
+        try:
+            with self._database.transaction() as session:
+                for candidate in chosen:
+                    apply(session, candidate.kind, candidate.reference)
+        except UserFacingError as error:
+            self._dialogs.warn(self, "Retention", str(error))
+        self.refresh()
+        self.data_changed.emit()
+
+    def _toggle_hold(self) -> None:
+        chosen = self._selected()
+        if not chosen:
+            self._dialogs.info(self, "Legal hold", "Select the records first.")
+            return
+        with self._database.transaction() as session:
+            for candidate in chosen:
+                personal_data.set_legal_hold(session, candidate.kind, candidate.reference,
+                                             not candidate.legal_hold)
+        self.refresh()
+        self.data_changed.emit()

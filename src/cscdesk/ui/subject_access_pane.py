@@ -1,0 +1,92 @@
+"""Subject access: find a person across every record and export what was found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import paths
+from cscdesk.errors import UserFacingError
+from cscdesk.privacy import subject_access
+from cscdesk.store.engine import Database
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.simple_table import SimpleTableModel
+
+
+class SubjectAccessPane(QWidget):
+    def __init__(self, database: Database, dialogs: UserDialogs,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._database, self._dialogs = database, dialogs
+        self._found: list[subject_access.FoundRecord] = []
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Person's name")
+        self.name.setPlaceholderText("e.g. Smith")
+        self.name.returnPressed.connect(self.search)
+        self.search_button = QPushButton("&Search")
+        self.search_button.clicked.connect(self.search)
+        self.export_button = QPushButton("&Export workbook…")
+        self.export_button.clicked.connect(self.export)
+        self.export_button.setEnabled(False)
+        self.model = SimpleTableModel(("Kind", "Reference", "Received / raised", "Changes"))
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Records found")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.summary = QLabel("Search every kind of record for a person's name.")
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.name, 1)
+        row.addWidget(self.search_button)
+        label = QLabel("Person's &name")
+        label.setBuddy(self.name)
+        form.addRow(label, row)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.table)
+        layout.addLayout(bottom)
+
+    def search(self) -> None:
+        try:
+            with self._database.session() as session:
+                self._found = subject_access.gather(session, self.name.text())
+        except UserFacingError as error:
+            self._dialogs.warn(self, "Subject access", str(error))
+            return
+        rows = []
+        for found in self._found:
+            record = found.record
+            placed = getattr(record, "received", None) or getattr(record, "raised", None)
+            rows.append((found.kind.value, record.reference, placed, len(found.history)))
+        self.model.set_rows(rows)
+        self.summary.setText(f"{len(self._found)} record(s) mention “{self.name.text().strip()}”.")
+        self.export_button.setEnabled(bool(self._found))
+
+    def export(self) -> None:
+        suggested = paths.default_report_dir() / f"Subject access - {self.name.text().strip()}.xlsx"
+        target = self._dialogs.save_file(self, "Export subject access", suggested,
+                                         "Excel workbook (*.xlsx)")
+        if target is None:
+            return
+        target = Path(target)
+        try:
+            subject_access.write_workbook(self._found, target)
+        except UserFacingError as error:
+            self._dialogs.warn(self, "Subject access", str(error))
+            return
+        self._dialogs.info(self, "Subject access", f"Wrote {target}.")

@@ -1,0 +1,80 @@
+"""The data protection panes: bin, retention review, subject access, history."""
+
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Kind, Outcome
+from cscdesk.store import records
+from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.history_view import HistoryView
+from cscdesk.ui.privacy_pane import PrivacyPane
+
+
+def fill(database) -> None:
+    with database.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-OLD", date(2015, 5, 1), 1, "Adoption", closed=date(2015, 6, 1),
+            outcome=Outcome.UPHELD, complainant="Ann Example"))
+        records.save(session, EnquiryData("E-1", date(2024, 1, 1), EnquirySource.MP, "MASH",
+                                          enquirer="Ann Example"))
+        records.save(session, EnquiryData("E-2", date(2024, 1, 1), EnquirySource.MP, "MASH"))
+        records.delete(session, Kind.ENQUIRY, "E-2")
+
+
+def test_history_view_lists_each_changed_field(qtbot, qtmodeltester, database) -> None:
+    fill(database)
+    view = HistoryView(database)
+    qtbot.addWidget(view)
+    view.load("Complaints", "C-OLD")
+    qtmodeltester.check(view.model)
+    fields = {view.model.row_values(r)[3] for r in range(view.model.rowCount())}
+    assert {"Complainant", "Team", "Outcome"} <= fields
+
+
+def test_bin_restores_a_deleted_record(qtbot, qtmodeltester, database) -> None:
+    fill(database)
+    dialogs = ScriptedDialogs()
+    pane = PrivacyPane(database, dialogs)
+    qtbot.addWidget(pane)
+    qtmodeltester.check(pane.bin.model)
+    assert pane.bin.model.rowCount() == 1
+    pane.bin.table.selectRow(0)
+    with qtbot.waitSignal(pane.data_changed):
+        qtbot.mouseClick(pane.bin.restore_button, Qt.MouseButton.LeftButton)
+    with database.session() as session:
+        assert records.load(session, Kind.ENQUIRY, "E-2") is not None
+    assert pane.bin.model.rowCount() == 0
+
+
+def test_retention_anonymises_only_after_confirmation(qtbot, database) -> None:
+    fill(database)
+    dialogs = ScriptedDialogs(False, True)
+    pane = PrivacyPane(database, dialogs)
+    qtbot.addWidget(pane)
+    assert pane.retention.model.rowCount() == 1
+    pane.retention.table.selectRow(0)
+    pane.retention.anonymise_button.click()  # answered No
+    with database.session() as session:
+        assert records.load(session, Kind.COMPLAINT, "C-OLD").complainant == "Ann Example"
+    pane.retention.table.selectRow(0)
+    pane.retention.anonymise_button.click()  # answered Yes
+    with database.session() as session:
+        assert records.load(session, Kind.COMPLAINT, "C-OLD").complainant == ""
+    assert pane.retention.model.rowCount() == 0
+
+
+def test_subject_access_search_and_export(qtbot, database, tmp_path: Path) -> None:
+    fill(database)
+    target = tmp_path / "ann.xlsx"
+    dialogs = ScriptedDialogs(target)
+    pane = PrivacyPane(database, dialogs)
+    qtbot.addWidget(pane)
+    qtbot.keyClicks(pane.subject_access.name, "ann example")
+    qtbot.keyClick(pane.subject_access.name, Qt.Key.Key_Return)
+    assert pane.subject_access.model.rowCount() == 2
+    pane.subject_access.export_button.click()
+    assert load_workbook(target).sheetnames == ["Complaints", "Enquiries", "History"]
+    assert dialogs.shown[-1][0] == "info"
