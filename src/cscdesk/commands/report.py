@@ -1,0 +1,99 @@
+"""`cscdesk figures` and `cscdesk report`: the appendix's figures, and the appendix as a PDF.
+
+Heavy libraries (ReportLab, SQLAlchemy's ORM) are imported only when one of these commands
+runs, and an up-to-date database is read without the ORM, so the whole command stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+from cscdesk.domain.years import ReportingYear
+from cscdesk.errors import InputError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    figures = subparsers.add_parser(
+        "figures", help="print the appendix figures of a reporting year",
+        description="Print every figure of the annual appendix for a reporting year and the "
+        "year before.")
+    _add_year(figures)
+    figures.add_argument("--json", action="store_true", help="print the figures as JSON")
+    figures.add_argument("--as-of", metavar="DATE", type=_parse_date,
+                         help="count both years only up to this day of the year (YYYY-MM-DD)")
+    figures.set_defaults(handler=run_figures)
+
+    report = subparsers.add_parser(
+        "report", help="write the annual appendix as a PDF",
+        description="Write the annual appendix (complaints and representations) as a PDF.")
+    _add_year(report)
+    report.add_argument("--output", "-o", type=Path, metavar="FILE.pdf",
+                        help="where to write the PDF (default: the report folder, named after "
+                        "the year)")
+    report.add_argument("--suppress-small", action=argparse.BooleanOptionalAction, default=None,
+                        help="print counts below 5 in team tables as <5 (default: the setting)")
+    report.set_defaults(handler=run_report)
+
+
+def _add_year(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", metavar="YEAR",
+                        help="reporting year: 2018, 2018/19 or 2018-19 (default: the last "
+                        "complete year)")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        message = f"“{text}” is not a date; write it as YYYY-MM-DD."
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _year(args: argparse.Namespace) -> ReportingYear:
+    return ReportingYear.parse(args.year) if args.year else ReportingYear.last_complete()
+
+
+def run_figures(args: argparse.Namespace) -> int:
+    from cscdesk.report.figures import compute_figures
+    from cscdesk.report.figures_text import as_dict, as_text
+    from cscdesk.report.query import reading
+
+    year = _year(args)
+    with reading(Path(args.db_path)) as query:
+        figures = compute_figures(query, year, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(as_dict(figures), indent=2, ensure_ascii=False))
+    else:
+        print(as_text(figures))
+    return 0
+
+
+def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
+    from cscdesk import paths, settings
+    from cscdesk.report.content import read_setting
+    from cscdesk.report.query import reading
+
+    with reading(Path(args.db_path)) as query:
+        folder_text = str(read_setting(query, settings.REPORT_FOLDER))
+        appendix = str(read_setting(query, settings.APPENDIX_NUMBER))
+    folder = Path(folder_text) if folder_text else paths.default_report_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{appendix} - Complaints {year.start_year}-{year.start_year + 1}.pdf"
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from cscdesk.report.appendix import make_appendix_from_file
+
+    year = _year(args)
+    output = args.output
+    if output is None:
+        output = _default_output(args, year)
+    elif output.suffix.lower() != ".pdf":
+        raise InputError(f"The output file {output} must end in .pdf.")
+    written = make_appendix_from_file(Path(args.db_path), year, output,
+                                      suppress_small=args.suppress_small)
+    print(f"Wrote the {year.label} appendix to {written}")
+    return 0

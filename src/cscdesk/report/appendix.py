@@ -1,0 +1,51 @@
+"""Making the appendix PDF in one call: what the app's button and `cscdesk report` use.
+
+    make_appendix(db, year, output_path) -> Path        # the app: an open Database
+    make_appendix_from_file(db_path, year, output_path) # the command: a database file
+
+Both read everything in one short read-only session and write the PDF safely (see `pdf.py`).
+ReportLab is imported here, not at the package's top, so that nothing else pays for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cscdesk.domain.years import ReportingYear
+from cscdesk.report.content import load_content
+from cscdesk.report.query import reading
+
+if TYPE_CHECKING:
+    from cscdesk.store.engine import Database
+
+
+def _year(year: ReportingYear | str | int) -> ReportingYear:
+    return year if isinstance(year, ReportingYear) else ReportingYear.parse(str(year))
+
+
+def make_appendix(db: Database, year: ReportingYear | str | int, output_path: Path | str, *,
+                  suppress_small: bool | None = None) -> Path:
+    """Write the appendix for `year` to `output_path`; returns the path written.
+
+    `suppress_small` None follows the SMALL_NUMBER_SUPPRESSION setting. Raises
+    UserFacingError with a sentence when the file cannot be written.
+    """
+    from cscdesk.report.pdf import write_pdf
+
+    reporting_year = _year(year)
+    with db.session() as session:
+        content = load_content(session, reporting_year, suppress_small=suppress_small)
+    return write_pdf(content, output_path)
+
+
+def make_appendix_from_file(db_path: Path, year: ReportingYear | str | int,
+                            output_path: Path | str, *, suppress_small: bool | None = None
+                            ) -> Path:
+    """As `make_appendix`, reading the database file at `db_path` directly."""
+    from cscdesk.report.pdf import write_pdf
+
+    reporting_year = _year(year)
+    with reading(Path(db_path)) as query:
+        content = load_content(query, reporting_year, suppress_small=suppress_small)
+    return write_pdf(content, output_path)

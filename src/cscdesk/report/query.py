@@ -1,0 +1,115 @@
+"""Read-only SQL for the report: one small interface over an ORM session or a plain connection.
+
+The figures are a handful of aggregate queries written as SQL text with `:name` parameters,
+which SQLAlchemy's `text()` and Python's sqlite3 both accept unchanged. The desktop app passes
+its `Session`; the `cscdesk report` command reads an up-to-date database through a plain sqlite3
+connection, because importing SQLAlchemy's ORM alone costs about half a second and the whole
+command must finish in 0.6 s. Any file that is not provably a current cscdesk database goes
+through `open_database` instead, which gives the usual sentences (not a database, too new) and
+upgrades an old schema.
+
+Values come back as SQLite stores them: dates as `YYYY-MM-DD` text, booleans as 0/1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from cscdesk.store.revision import HEAD_REVISION
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+APPLICATION_ID = 0x43534344  # as stamped by cscdesk.store.engine
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_BUSY_SECONDS = 5.0
+
+
+class Query(Protocol):
+    """Runs one read-only statement and returns its rows as tuples."""
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Sequence[Any]]:
+        ...
+
+
+class SessionQuery:
+    """Runs SQL text inside the caller's session (so unflushed edits are seen)."""
+
+    def __init__(self, session: Session) -> None:
+        from sqlalchemy import text
+
+        self._session = session
+        self._text = text
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Sequence[Any]]:
+        return self._session.execute(self._text(sql), dict(params or {})).all()
+
+
+class ConnectionQuery:
+    """Runs SQL on a plain sqlite3 connection."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Sequence[Any]]:
+        return self._connection.execute(sql, dict(params or {})).fetchall()
+
+
+def query_for(source: Session | sqlite3.Connection | Query) -> Query:
+    """The Query for a session, a sqlite3 connection, or a Query already made."""
+    if isinstance(source, sqlite3.Connection):
+        return ConnectionQuery(source)
+    if isinstance(source, SessionQuery | ConnectionQuery):
+        return source
+    return SessionQuery(source)  # type: ignore[arg-type]
+
+
+def _current_database(path: Path) -> sqlite3.Connection | None:
+    """A plain connection when `path` is a cscdesk database at this version's schema, else None.
+
+    Only reads are issued on it. Anything unusual returns None so that the caller falls back to
+    `open_database`, the one place that explains and repairs.
+    """
+    try:
+        with path.open("rb") as handle:
+            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return None
+        connection = sqlite3.connect(path, timeout=_BUSY_SECONDS)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if app_id == APPLICATION_ID and revision is not None and revision[0] == HEAD_REVISION:
+            return connection
+    except sqlite3.Error:
+        pass
+    connection.close()
+    return None
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[Query]:
+    """A Query over the database file at `path`, for one report; closed afterwards.
+
+    Raises DatabaseError (via `open_database`) when the file is missing or not usable.
+    """
+    connection = _current_database(path)
+    if connection is not None:
+        try:
+            yield ConnectionQuery(connection)
+        finally:
+            connection.close()
+        return
+    from cscdesk.store.engine import open_database
+
+    database = open_database(path, create=False)
+    try:
+        with database.session() as session:
+            yield SessionQuery(session)
+    finally:
+        database.close()
