@@ -36,7 +36,7 @@ from cscdesk.exchange.layout import (
 )
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, shown
 from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook
-from cscdesk.store import lists
+from cscdesk.store import audit, lists
 from cscdesk.store.engine import Database
 from cscdesk.store.models import (
     BaselineTeamCount,
@@ -46,7 +46,7 @@ from cscdesk.store.models import (
     Team,
     utc_now,
 )
-from cscdesk.store.records import MODEL_OF, pounds_to_pence
+from cscdesk.store.records import MODEL_OF, pence_to_pounds, pounds_to_pence
 
 Progress = Callable[[int, int], None]
 
@@ -119,9 +119,9 @@ class _NameList:
 
     def __init__(self, session: Session, model: type[Team] | type[RootCause]) -> None:
         self.model = model
+        self.names: dict[int, str] = dict(session.execute(select(model.id, model.name)).all())
         self.ids: dict[str, int] = {
-            name.strip().lower(): entry_id
-            for entry_id, name in session.execute(select(model.id, model.name))
+            name.strip().lower(): entry_id for entry_id, name in self.names.items()
         }
         self.added: list[str] = []
 
@@ -131,6 +131,7 @@ class _NameList:
         if found is None:
             self.added.append(name.strip())
             found = self.ids[key] = -len(self.added)
+            self.names[found] = name.strip()
         return found
 
     def insert_added(self, session: Session) -> dict[int, int]:
@@ -145,7 +146,7 @@ class _NameList:
         real = dict(session.execute(
             select(func.lower(self.model.name), self.model.id)
             .where(func.lower(self.model.name).in_([name.lower() for name in self.added]))
-        ).tuples().all())
+        ).all())
         mapping = {-(number + 1): real[name.lower()] for number, name in enumerate(self.added)}
         for key, placeholder in list(self.ids.items()):
             if placeholder < 0:
@@ -159,6 +160,8 @@ class _KindWork:
 
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    # Stored values of each updated record, for the audit trail (same order as `updates`).
+    before: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _ImportWork:
@@ -257,6 +260,7 @@ class _ImportWork:
             if values == existing:
                 counts.unchanged += 1
             else:
+                work.before.append(existing)
                 values["id"] = row_id
                 values["updated_at"] = self.now
                 work.updates.append(values)
@@ -387,6 +391,7 @@ class _ImportWork:
                 progress(min(done, total), total)
 
         advance(sum(c.unchanged for c in self.counts.values()))
+        audit.log_many(self.session, self._audit_events())
         team_ids = self.teams.insert_added(self.session)
         cause_ids = self.root_causes.insert_added(self.session)
         for name, work in self.work.items():
@@ -402,6 +407,40 @@ class _ImportWork:
             self._bulk(insert(model), work.inserts, advance)
             self._bulk(update(model), work.updates, advance)
 
+    def _audit_events(self) -> list[dict[str, Any]]:
+        """An audit event per created or changed record (unchanged ones have none)."""
+        user = audit.current_user()
+        events: list[dict[str, Any]] = []
+        for kind in RECORD_SHEETS:
+            work = self.work.get(kind.value)
+            if work is None:
+                continue
+            for values in work.inserts:
+                changes = audit.differences(None, self._record_of(kind, values))
+                events.append(audit.event_values(audit.CREATE, kind.value, values["reference"],
+                                                 changes, user))
+            for before, after in zip(work.before, work.updates, strict=True):
+                changes = audit.differences(self._record_of(kind, before),
+                                            self._record_of(kind, after))
+                events.append(audit.event_values(audit.UPDATE, kind.value, after["reference"],
+                                                 changes, user))
+        return events
+
+    def _record_of(self, kind: Kind, values: dict[str, Any]) -> RecordData:
+        """The record that stored values describe (names for ids, pounds for pence)."""
+        given: dict[str, Any] = {}
+        for item in fields(DATA_CLASS[kind]):
+            if item.name == "team":
+                given["team"] = self.teams.names[values["team_id"]]
+            elif item.name == "root_cause":
+                cause = values["root_cause_id"]
+                given["root_cause"] = "" if cause is None else self.root_causes.names[cause]
+            elif item.name == "adr_saving":
+                given["adr_saving"] = pence_to_pounds(values["adr_saving_pence"])
+            else:
+                given[item.name] = values[item.name]
+        return DATA_CLASS[kind](**given)
+
     def _write_complaints(self, work: _KindWork, advance: Callable[[int], None]) -> None:
         """New complaints first, then every escalation link by id (targets may be new)."""
         links: list[tuple[dict[str, Any], str]] = []
@@ -414,7 +453,7 @@ class _ImportWork:
         for chunk in _chunks(sorted(wanted), 900):
             ids.update(self.session.execute(
                 select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
-            ).tuples().all())
+            ).all())
         for values, reference in links:
             values["escalated_from_id"] = ids[reference] if reference else None
         self._bulk(update(Complaint), work.updates, advance)
@@ -423,7 +462,7 @@ class _ImportWork:
         for chunk in _chunks([values["reference"] for values in linked], 900):
             new_ids.update(self.session.execute(
                 select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
-            ).tuples().all())
+            ).all())
         new_links = [
             {"id": new_ids[values["reference"]], "escalated_from_id": values["escalated_from_id"]}
             for values in linked
