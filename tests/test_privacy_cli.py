@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+import pdfplumber
 from openpyxl import load_workbook
 
 from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Outcome
@@ -22,10 +23,14 @@ def make_database(path: Path) -> None:
 
 
 def test_subject_access_exports_every_record_with_history(cli, tmp_path: Path) -> None:
-    db, output = tmp_path / "c.db", tmp_path / "zoe.xlsx"
+    db, output, pdf = tmp_path / "c.db", tmp_path / "zoe.xlsx", tmp_path / "zoe.pdf"
     make_database(db)
-    result = cli("--db", db, "subject-access", "zoë smith", "--output", output, check=True)
+    result = cli("--db", db, "subject-access", "zoë smith", "--workbook", output, "--pdf", pdf,
+                 check=True)
     assert "Found 2 record(s)" in result.stdout
+    with pdfplumber.open(pdf) as document:
+        text = "\n".join(page.extract_text() for page in document.pages)
+    assert "Complaints: C-1" in text and "=Zoë Smith" in text and "Cllr Zoë Smith" in text
     workbook = load_workbook(output)
     assert workbook.sheetnames == ["Complaints", "Enquiries", "History"]
     complaint_row = [c.value for c in workbook["Complaints"][2]]
@@ -62,3 +67,10 @@ def test_audit_export_covers_the_date_range(cli, tmp_path: Path) -> None:
     bad = cli("--db", db, "audit-export", "--from", "25/11/2026", "--to", today, "--output",
               output)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_subject_access_needs_an_output(cli, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    make_database(db)
+    result = cli("--db", db, "subject-access", "Smith")
+    assert result.returncode == 1 and "--workbook" in result.stderr

@@ -55,7 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     access = subparsers.add_parser(
         "subject-access", help="export every record mentioning a person, with its history")
     access.add_argument("name", help="the person's name (or part of it)")
-    access.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    access.add_argument("--workbook", type=Path, metavar="FILE.xlsx", help="write a workbook")
+    access.add_argument("--pdf", type=Path, metavar="FILE.pdf", help="write a PDF")
     access.set_defaults(handler=run_subject_access)
 
 
@@ -129,12 +130,22 @@ def run_hold(args: argparse.Namespace) -> int:
 def run_subject_access(args: argparse.Namespace) -> int:
     from cscdesk.privacy.subject_access import gather, write_workbook
 
+    if args.workbook is None and args.pdf is None:
+        raise InputError("Say where to write the pack: --workbook FILE.xlsx and/or --pdf FILE.pdf.")
     db = open_database(args.db_path, create=False, lock=False)
     try:
         with db.session() as session:
             found = gather(session, args.name)
     finally:
         db.close()
-    write_workbook(found, args.output)
-    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {args.output}.")
+    written = []
+    if args.workbook is not None:
+        write_workbook(found, args.workbook)
+        written.append(str(args.workbook))
+    if args.pdf is not None:
+        from cscdesk.privacy.subject_access_pdf import write_pdf
+
+        write_pdf(found, args.name, args.pdf)
+        written.append(str(args.pdf))
+    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {' and '.join(written)}.")
     return 0

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
 
-from cscdesk.errors import InputError
+from cscdesk.atomic import atomic_path
 
 Table = tuple[str, Sequence[str], Iterable[Sequence[object]]]
 
 
 def write_tables(path: Path, tables: Iterable[Table]) -> None:
     """Write each (sheet name, headers, rows) to `path`, via a temporary file and a rename."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    with atomic_path(path) as temporary:
         workbook = xlsxwriter.Workbook(
             str(temporary), {"strings_to_formulas": False, "strings_to_urls": False}
         )
@@ -41,7 +39,3 @@ def write_tables(path: Path, tables: Iterable[Table]) -> None:
                         sheet.write_string(row_number, column, str(value))
             sheet.freeze_panes(1, 0)
         workbook.close()
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"Cannot write {path}: {error.strerror or error}.") from error

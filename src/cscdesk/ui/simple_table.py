@@ -6,23 +6,12 @@ Long record lists use the paged model in `record_table.py`; this one holds its r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from cscdesk.presentation import display_value
+
 Index = QModelIndex | QPersistentModelIndex
-
-
-def display(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 class SimpleTableModel(QAbstractTableModel):
@@ -52,7 +41,7 @@ class SimpleTableModel(QAbstractTableModel):
             return None
         value = self._rows[index.row()][index.column()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return display(value)
+            return display_value(value)
         if role == Qt.ItemDataRole.UserRole:
             return value
         return None

@@ -1,0 +1,79 @@
+"""A subject access pack as a PDF: each record's fields, then its history."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cscdesk.atomic import atomic_path
+from cscdesk.domain.kinds import FIELD_LABELS
+from cscdesk.presentation import display_value
+from cscdesk.privacy.subject_access import FoundRecord
+from cscdesk.report.pdf import FONT, FONT_BOLD, register_fonts
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12)
+    return {
+        "body": body,
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=14,
+                                leading=18, spaceAfter=10),
+        "heading": ParagraphStyle("heading", parent=body, fontName=FONT_BOLD, fontSize=11,
+                                  leading=14, spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10),
+    }
+
+
+def _grid(rows: list[list[str]], widths: list[float], styles) -> Table:
+    cells = [[Paragraph(escape(v).replace("\n", "<br/>"), styles["cell"]) for v in row]
+             for row in rows]
+    table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#404040")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))
+    return table
+
+
+def write_pdf(found: list[FoundRecord], name: str, path: Path) -> None:
+    """Write the pack for `name` to `path` (whole or not at all)."""
+    register_fonts()
+    styles = _styles()
+    width = A4[0] - 3 * cm
+    story = [
+        Paragraph(escape(f"Subject access: records mentioning “{name}”"), styles["title"]),
+        Paragraph(escape(f"Prepared {date.today():%d/%m/%Y}. {len(found)} record(s)."),
+                  styles["body"]),
+    ]
+    for item in found:
+        record = item.record
+        story.append(Paragraph(escape(f"{item.kind.value}: {record.reference}"),
+                               styles["heading"]))
+        rows = [["Field", "Value"]] + [
+            [FIELD_LABELS[k], display_value(v)] for k, v in asdict(record).items()
+        ]
+        story.append(_grid(rows, [0.3 * width, 0.7 * width], styles))
+        if item.history:
+            story.append(Spacer(1, 6))
+            history = [["When (UTC)", "Who", "Action", "Changes"]] + [
+                [f"{e.at:%d/%m/%Y %H:%M}", e.user, e.action,
+                 json.dumps(e.changes, ensure_ascii=False)]
+                for e in item.history
+            ]
+            story.append(_grid(history, [0.18 * width, 0.14 * width, 0.12 * width,
+                                         0.56 * width], styles))
+    with atomic_path(path) as temporary:
+        document = SimpleDocTemplate(str(temporary), pagesize=A4, leftMargin=1.5 * cm,
+                                     rightMargin=1.5 * cm, title=f"Subject access: {name}",
+                                     author="cscdesk")
+        document.build(story)
