@@ -82,5 +82,7 @@ def _restore_hint(database: Path) -> str:
         good = None
     if good is None:
         return " No good backup was found to restore."
-    return (f" The latest good backup is {good.path} "
-            f"(made {good.created:%d %b %Y %H:%M}); restore it with: cscdesk restore \"{good.path}\"")
+    return (
+        f" The latest good backup is {good.path} (made {good.created:%d %b %Y %H:%M}); "
+        f'restore it with: cscdesk restore "{good.path}"'
+    )

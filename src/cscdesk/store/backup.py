@@ -418,6 +418,12 @@ def usable_backup_folder(folder: Path, *, create: bool) -> Path:
             "nothing was backed up."
         )
     if not folder.exists():
+        blocker = next((p for p in folder.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise BackupFolderError(
+                f"The backup folder {folder} cannot be used: {blocker} is a file, not a folder. "
+                "Nothing was backed up."
+            )
         if not create:
             raise BackupFolderError(
                 f"The backup folder {folder} does not exist (is the drive or network share "
@@ -653,7 +659,10 @@ def prepare_restore(
     backup_file, live = Path(backup_file), Path(live)
     if _same_file(backup_file, live):
         raise DatabaseError(f"{backup_file} is the live database itself; choose a backup.")
-    facts = check_database(backup_file)
+    try:
+        facts = check_database(backup_file)
+    except DatabaseError as error:
+        raise type(error)(f"{error} Nothing was restored; {live} was not changed.") from error
     staged = live.with_name(f".{live.name}.restoring-{os.getpid()}")
     _remove_sqlite_files(staged)
     try:
