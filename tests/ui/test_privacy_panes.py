@@ -68,8 +68,8 @@ def test_retention_anonymises_only_after_confirmation(qtbot, database) -> None:
 
 def test_subject_access_search_and_export(qtbot, database, tmp_path: Path) -> None:
     fill(database)
-    target = tmp_path / "ann.xlsx"
-    dialogs = ScriptedDialogs(target)
+    target, pdf = tmp_path / "ann.xlsx", tmp_path / "ann.pdf"
+    dialogs = ScriptedDialogs(target, pdf)
     pane = PrivacyPane(database, dialogs)
     qtbot.addWidget(pane)
     qtbot.keyClicks(pane.subject_access.name, "ann example")
@@ -78,3 +78,5 @@ def test_subject_access_search_and_export(qtbot, database, tmp_path: Path) -> No
     pane.subject_access.export_button.click()
     assert load_workbook(target).sheetnames == ["Complaints", "Enquiries", "History"]
     assert dialogs.shown[-1][0] == "info"
+    pane.subject_access.pdf_button.click()
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -39,6 +39,9 @@ class SubjectAccessPane(QWidget):
         self.export_button = QPushButton("&Export workbook…")
         self.export_button.clicked.connect(self.export)
         self.export_button.setEnabled(False)
+        self.pdf_button = QPushButton("Export &PDF…")
+        self.pdf_button.clicked.connect(self.export_pdf)
+        self.pdf_button.setEnabled(False)
         self.model = SimpleTableModel(("Kind", "Reference", "Received / raised", "Changes"))
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -56,6 +59,7 @@ class SubjectAccessPane(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.export_button)
+        bottom.addWidget(self.pdf_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.table)
@@ -76,16 +80,27 @@ class SubjectAccessPane(QWidget):
         self.model.set_rows(rows)
         self.summary.setText(f"{len(self._found)} record(s) mention “{self.name.text().strip()}”.")
         self.export_button.setEnabled(bool(self._found))
+        self.pdf_button.setEnabled(bool(self._found))
 
     def export(self) -> None:
-        suggested = paths.default_report_dir() / f"Subject access - {self.name.text().strip()}.xlsx"
-        target = self._dialogs.save_file(self, "Export subject access", suggested,
-                                         "Excel workbook (*.xlsx)")
+        self._export(".xlsx", "Excel workbook (*.xlsx)",
+                     lambda target: subject_access.write_workbook(self._found, target))
+
+    def export_pdf(self) -> None:
+        from cscdesk.privacy.subject_access_pdf import write_pdf
+
+        name = self.name.text().strip()
+        self._export(".pdf", "PDF (*.pdf)", lambda target: write_pdf(self._found, name, target))
+
+    def _export(self, suffix: str, filter_: str, write) -> None:
+        name = self.name.text().strip()
+        suggested = paths.default_report_dir() / f"Subject access - {name}{suffix}"
+        target = self._dialogs.save_file(self, "Export subject access", suggested, filter_)
         if target is None:
             return
         target = Path(target)
         try:
-            subject_access.write_workbook(self._found, target)
+            write(target)
         except UserFacingError as error:
             self._dialogs.warn(self, "Subject access", str(error))
             return
