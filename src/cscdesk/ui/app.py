@@ -1,0 +1,78 @@
+"""Starting the desktop application.
+
+The crash hook goes in before the QApplication exists. A database that cannot be opened is a
+sentence in a message box and exit status 1, never a traceback.
+
+For measuring start-up, `CSCDESK_EXIT_AFTER_FIRST_PAINT=1` makes the app print
+"first paint after N.NNN s" (seconds since the process started) to stderr once the window has
+been painted with its first pane, and quit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cscdesk.ui.crash import install_excepthook
+
+if TYPE_CHECKING:
+    from cscdesk.ui.dialog_service import UserDialogs
+
+log = logging.getLogger(__name__)
+
+EXIT_AFTER_FIRST_PAINT = "CSCDESK_EXIT_AFTER_FIRST_PAINT"
+
+
+def _process_age() -> float:
+    """Seconds since this process started (from /proc where there is one)."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return time.process_time()
+
+
+def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
+            argv: list[str] | None = None) -> int:
+    """Open the main window on `db_path` and run until it closes; returns the exit status."""
+    install_excepthook()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cscdesk.errors import UserFacingError
+    from cscdesk.store.engine import open_database
+    from cscdesk.ui.dialog_service import UserDialogs
+    from cscdesk.ui.main_window import MainWindow
+    from cscdesk.ui.workers import wait_for_background_work
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("cscdesk")
+    app.setApplicationDisplayName("cscdesk")
+    app.setOrganizationName("cscdesk")
+    dialogs = dialogs or UserDialogs()
+    try:
+        database = open_database(db_path)
+    except UserFacingError as error:
+        log.warning("cannot open %s: %s", db_path, error)
+        print(f"cscdesk: {error}", file=sys.stderr)
+        dialogs.error(None, "cscdesk cannot open the database", str(error))
+        return 1
+    try:
+        window = MainWindow(database, dialogs)
+        window.show()
+        if os.environ.get(EXIT_AFTER_FIRST_PAINT) == "1":
+            def report_first_paint() -> None:
+                window.repaint()
+                print(f"first paint after {_process_age():.3f} s", file=sys.stderr, flush=True)
+                window.close()
+
+            QTimer.singleShot(0, report_first_paint)
+        return int(app.exec())
+    finally:
+        wait_for_background_work()
+        database.close()

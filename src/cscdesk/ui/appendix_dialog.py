@@ -1,0 +1,317 @@
+"""The "Annual appendix…" dialog: pick the year, optionally edit its wording, make the PDF.
+
+It asks only the year (default: the last complete one). The year's explanatory paragraphs and
+root-cause themes can be edited under "Edit the wording"; edits are stored for that year. The PDF
+is written off the GUI thread into the report folder (progress appears if it takes over half a
+second) and opened in the system's PDF viewer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import paths, settings
+from cscdesk.domain.kinds import Kind
+from cscdesk.domain.years import ReportingYear
+from cscdesk.errors import UserFacingError
+from cscdesk.store import listing
+from cscdesk.store.engine import Database
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.main_window import optional_module
+from cscdesk.ui.workers import Task, progress_dialog
+
+log = logging.getLogger(__name__)
+
+THEME_SLOTS = 3
+
+
+def report_folder(database: Database) -> Path:
+    with database.session() as session:
+        stored = settings.get(session, settings.REPORT_FOLDER)
+    return Path(stored) if stored else paths.default_report_dir()
+
+
+def pdf_name(year: ReportingYear) -> str:
+    return f"Complaints appendix {year.long_label}.pdf"
+
+
+def open_in_viewer(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class ThemeEditor(QWidget):
+    """Up to three root causes, each with its learning (one line per learning point)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.names: list[QLineEdit] = []
+        self.learning: list[QPlainTextEdit] = []
+        for number in range(1, THEME_SLOTS + 1):
+            box = QGroupBox(f"Root cause {number}")
+            form = QFormLayout(box)
+            name = QLineEdit()
+            name.setAccessibleName(f"Root cause {number}")
+            learning = QPlainTextEdit()
+            learning.setAccessibleName(f"Learning {number}")
+            learning.setTabChangesFocus(True)
+            learning.setPlaceholderText("One learning point a line")
+            form.addRow("Name:", name)
+            form.addRow("Learning:", learning)
+            self.names.append(name)
+            self.learning.append(learning)
+            layout.addWidget(box)
+
+    def set_themes(self, themes: tuple[Any, ...]) -> None:
+        for number in range(THEME_SLOTS):
+            theme = themes[number] if number < len(themes) else None
+            self.names[number].setText(theme.name if theme else "")
+            self.learning[number].setPlainText("\n".join(theme.learning) if theme else "")
+
+    def themes(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(name.text(), tuple(learning.toPlainText().splitlines()))
+                for name, learning in zip(self.names, self.learning, strict=True)]
+
+
+class AppendixDialog(QDialog):
+    """Year, wording, PDF. `open_file` opens the written PDF (tests replace it)."""
+
+    def __init__(self, database: Database, dialogs: UserDialogs, parent: QWidget | None = None,
+                 today: date | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.dialogs = dialogs
+        self.texts_saved = False
+        self.written: Path | None = None
+        self.task: Task | None = None
+        self.open_file: Callable[[Path], object] = open_in_viewer
+        self.report = optional_module("cscdesk.report.appendix")
+        self.narrative = optional_module("cscdesk.report.narrative")
+        self._loaded_year: ReportingYear | None = None
+        self.setWindowTitle("Annual appendix")
+
+        self.year = QComboBox()
+        self.year.setEditable(True)
+        self.year.setAccessibleName("Year")
+        self.year.lineEdit().setAccessibleName("Year")
+        default = ReportingYear.last_complete(today)
+        with database.session() as session:
+            years = listing.year_choices(session, Kind.COMPLAINT, today)
+        for year in sorted({*years, default}, reverse=True):
+            self.year.addItem(year.label, year)
+        self.year.setCurrentIndex(self.year.findData(default))
+        self.year.currentIndexChanged.connect(lambda _i: self._load_texts())
+        year_label = QLabel("&Year:")
+        year_label.setBuddy(self.year)
+        self.folder_label = QLabel()
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_button = QPushButton("C&hange folder…")
+        self.folder_button.clicked.connect(self._change_folder)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Status")
+
+        top = QFormLayout()
+        top.addRow(year_label, self.year)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.folder_button)
+        top.addRow("Folder:", folder_row)
+
+        self.edit_toggle = QPushButton("&Edit the wording…")
+        self.edit_toggle.setCheckable(True)
+        self.edit_toggle.toggled.connect(self._show_editor)
+        self.editor = self._build_editor()
+        self.editor.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.make_button = self.buttons.addButton("&Make PDF",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.make_button.setDefault(True)
+        self.make_button.clicked.connect(self.make)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.edit_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self._show_folder()
+        if self.report is None:
+            self.status.setText("Making the appendix is not available in this version.")
+            self.make_button.setEnabled(False)
+            self.edit_toggle.setEnabled(False)
+
+    # --- wording ---------------------------------------------------------------------------
+
+    def _build_editor(self) -> QWidget:
+        editor = QWidget()
+        self.paragraphs = QListWidget()
+        self.paragraphs.setAccessibleName("Paragraphs")
+        self.pages = QStackedWidget()
+        self.text_edits: dict[str, QPlainTextEdit] = {}
+        self.theme_editor = ThemeEditor()
+        self.paragraphs.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.reset_button = QPushButton("&Reset to the standard wording")
+        self.reset_button.clicked.connect(self._reset_current)
+        right = QVBoxLayout()
+        right.addWidget(self.pages, 1)
+        right.addWidget(self.reset_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout = QHBoxLayout(editor)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.paragraphs)
+        layout.addLayout(right, 1)
+        return editor
+
+    def _show_editor(self, shown: bool) -> None:
+        if shown and self._loaded_year is None:
+            self._load_texts()
+        self.editor.setVisible(shown)
+        self.resize(self.width(), 640 if shown else self.sizeHint().height())
+
+    def chosen_year(self) -> ReportingYear:
+        data = self.year.currentData()
+        text = self.year.currentText()
+        if isinstance(data, ReportingYear) and data.label == text:
+            return data
+        return ReportingYear.parse(text)
+
+    def _load_texts(self) -> None:
+        if self.narrative is None or not self.edit_toggle.isChecked():
+            self._loaded_year = None
+            return
+        try:
+            year = self.chosen_year()
+        except UserFacingError:
+            return
+        with self.database.session() as session:
+            texts = self.narrative.texts_for(session, year)
+            themes = self.narrative.themes_for(session, year)
+        self.paragraphs.clear()
+        while self.pages.count():
+            self.pages.removeWidget(self.pages.widget(0))
+        self.text_edits.clear()
+        self._defaults = {key: item.default for key, item in texts.items()}
+        for key, item in texts.items():
+            edit = QPlainTextEdit(item.current)
+            edit.setAccessibleName(item.label)
+            edit.setTabChangesFocus(True)
+            self.text_edits[key] = edit
+            self.paragraphs.addItem(item.label)
+            self.pages.addWidget(edit)
+        self.theme_editor.set_themes(themes.current.themes)
+        self._proposed_themes = themes.proposed.themes
+        self.paragraphs.addItem(f"Root causes and learning {year.label}")
+        self.pages.addWidget(self.theme_editor)
+        self.paragraphs.setCurrentRow(0)
+        self._loaded_year = year
+
+    def _reset_current(self) -> None:
+        row = self.paragraphs.currentRow()
+        keys = list(self.text_edits)
+        if 0 <= row < len(keys):
+            self.text_edits[keys[row]].setPlainText(self._defaults[keys[row]])
+        elif row == len(keys):
+            self.theme_editor.set_themes(self._proposed_themes)
+
+    def save_texts(self) -> None:
+        """Store the edited wording for the year it was loaded for."""
+        if self._loaded_year is None or self.narrative is None:
+            return
+        from cscdesk.report.figures import Theme
+
+        year = self._loaded_year
+        with self.database.transaction() as session:
+            self.narrative.save_texts(session, year, {
+                key: edit.toPlainText() for key, edit in self.text_edits.items()})
+            themes = [Theme(name, None, learning)
+                      for name, learning in self.theme_editor.themes()]
+            proposed = [(t.name, tuple(t.learning)) for t in self._proposed_themes]
+            edited = [(n.strip(), tuple(x.strip() for x in lines if x.strip()))
+                      for n, lines in self.theme_editor.themes() if n.strip() or any(lines)]
+            if edited == proposed:
+                self.narrative.reset(session, year, self.narrative.THEMES_KEY)
+            else:
+                self.narrative.save_themes(session, year, themes)
+        self.texts_saved = True
+
+    # --- folder and PDF --------------------------------------------------------------------
+
+    def _show_folder(self) -> None:
+        self.folder_label.setText(str(report_folder(self.database)))
+
+    def _change_folder(self) -> None:
+        folder = self.dialogs.choose_folder(self, "Report folder", report_folder(self.database))
+        if folder is None:
+            return
+        with self.database.transaction() as session:
+            settings.put(session, settings.REPORT_FOLDER, str(folder))
+        self._show_folder()
+
+    def make(self) -> None:
+        try:
+            year = self.chosen_year()
+            self.save_texts()
+        except UserFacingError as error:
+            self.dialogs.warn(self, "Annual appendix", str(error))
+            return
+        folder = report_folder(self.database)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self.dialogs.error(self, "Annual appendix",
+                               f"The report folder {folder} cannot be created: "
+                               f"{error.strerror or error}. Choose another folder.")
+            return
+        target = folder / pdf_name(year)
+        database = self.database
+        make_appendix = self.report.make_appendix  # type: ignore[union-attr]
+        self.make_button.setEnabled(False)
+        self.status.setText(f"Making the {year.label} appendix…")
+        self.task = Task(lambda _progress: make_appendix(database, year, target))
+        progress_dialog(self, f"Making the {year.label} appendix…", self.task)
+        self.task.succeeded.connect(self._made)
+        self.task.failed.connect(self._failed)
+        self.task.start()
+
+    def _made(self, path: Any) -> None:
+        self.written = Path(path)
+        self.make_button.setEnabled(True)
+        self.status.setText(f"Written to {self.written}.")
+        if not self.open_file(self.written):
+            self.status.setText(f"Written to {self.written}. No PDF viewer could be opened; "
+                                "open the file from its folder.")
+
+    def _failed(self, error: Exception) -> None:
+        self.make_button.setEnabled(True)
+        self.status.setText("The appendix was not made.")
+        if isinstance(error, UserFacingError):
+            self.dialogs.error(self, "Annual appendix", str(error))
+            return
+        raise error

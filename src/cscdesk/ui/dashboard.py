@@ -1,0 +1,261 @@
+"""The dashboard: what needs the officer today, and how this year compares with the last.
+
+Open cases and the due/overdue lists are small indexed queries run at once; the year-to-date
+comparison comes from the figures engine (the same figures as the appendix), worked out off the
+GUI thread because on a large database it can take a moment.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.domain.kinds import Kind
+from cscdesk.domain.years import ReportingYear
+from cscdesk.store import listing, lists
+from cscdesk.store.engine import Database
+from cscdesk.store.listing import DueItem, Status
+from cscdesk.ui.workers import Task
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+DUE_SOON_DAYS = 5
+
+
+class DueTableModel(QAbstractTableModel):
+    """Complaints awaiting a response (due soon, or overdue)."""
+
+    HEADINGS = ("Reference", "Stage", "Team", "Complainant", "Due", "")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[DueItem] = []
+        self.today = date.today()
+
+    def set_items(self, items: list[DueItem], today: date) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.today = today
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADINGS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.HEADINGS)):
+            return self.HEADINGS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.items):
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.UserRole:
+            return item.reference
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        days = (item.due - self.today).days
+        when = ("due today" if days == 0 else f"{-days} day{'s' if days != -1 else ''} late"
+                if days < 0 else f"in {days} day{'s' if days != 1 else ''}")
+        values = (item.reference, str(item.stage), item.team, item.complainant,
+                  f"{item.due:%a %d/%m/%Y}", when)
+        return values[index.column()]
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def _due_table(model: DueTableModel, name: str) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setAccessibleName(name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+# The comparison rows: label and how to read the figure from one year's figures.
+_COMPARISON = (
+    ("Representations", lambda y: y.representations),
+    ("Initial feedback", lambda y: y.comparison.initial_feedback),
+    ("Stage 1 complaints", lambda y: y.comparison.stage1),
+    ("Stage 2 complaints", lambda y: y.comparison.stage2),
+    ("Stage 3 complaints", lambda y: y.comparison.stage3),
+    ("Cases closed", lambda y: y.comparison.closed),
+    ("% upheld", lambda y: y.comparison.upheld_percent),
+    ("% responded on time", lambda y: y.comparison.timeliness_percent),
+    ("Enquiries", lambda y: y.enquiries_total),
+    ("Compliments", lambda y: y.compliments),
+    ("Dispute resolution", lambda y: y.dispute_resolution),
+)
+
+
+def comparison_rows(database: Database, today: date) -> list[tuple[str, str, str]]:
+    """(label, this year so far, same point last year) from the figures engine, or plain
+    counts of records when the figures engine is not installed."""
+    with database.session() as session:
+        if importlib.util.find_spec("cscdesk.report.figures") is not None:
+            from cscdesk.report.figures import compute_figures
+
+            figures = compute_figures(session, ReportingYear.containing(today), as_of=today)
+
+            def shown(value: int | None, label: str) -> str:
+                if value is None:
+                    return "N/A"
+                return f"{value}%" if label.startswith("%") else f"{value:,}"
+
+            return [(label, shown(read(figures.current), label),
+                     shown(read(figures.previous), label)) for label, read in _COMPARISON]
+        return [(entry.kind.value, f"{entry.this_year:,}", f"{entry.last_year:,}")
+                for entry in listing.year_to_date(session, today)]
+
+
+class DashboardPane(QWidget):
+    """Signals:
+        open_requested(kind, reference): a due or overdue complaint was chosen.
+        list_requested(kind, status): an "open" count was chosen; show that list filtered.
+    """
+
+    open_requested = Signal(object, str)
+    list_requested = Signal(object, object)
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.stale = False
+        self._task: Task | None = None
+        self._today = date.today()
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.heading.setFont(font)
+
+        open_box = QGroupBox("Open cases")
+        open_layout = QHBoxLayout(open_box)
+        self.open_buttons: dict[Kind, QPushButton] = {}
+        for kind in listing.MODEL_OF:
+            if listing.has_status(kind):
+                button = QPushButton()
+                button.setFlat(True)
+                button.clicked.connect(lambda _c=False, k=kind: self.list_requested.emit(
+                    k, Status.OPEN))
+                open_layout.addWidget(button)
+                self.open_buttons[kind] = button
+        open_layout.addStretch(1)
+
+        self.due_model = DueTableModel(self)
+        self.overdue_model = DueTableModel(self)
+        self.due_label = QLabel()
+        self.overdue_label = QLabel()
+        self.due_table = _due_table(self.due_model, "Due in the next 5 working days")
+        self.overdue_table = _due_table(self.overdue_model, "Overdue")
+        self.due_label.setBuddy(self.due_table)
+        self.overdue_label.setBuddy(self.overdue_table)
+        for table, model in ((self.due_table, self.due_model),
+                             (self.overdue_table, self.overdue_model)):
+            table.activated.connect(lambda index, m=model: self._open(m, index))
+
+        self.year_box = QGroupBox("This reporting year so far")
+        self.year_grid = QGridLayout(self.year_box)
+        self.year_note = QLabel()
+
+        lists_row = QHBoxLayout()
+        for label, table in ((self.overdue_label, self.overdue_table),
+                             (self.due_label, self.due_table)):
+            column = QVBoxLayout()
+            column.addWidget(label)
+            column.addWidget(table)
+            lists_row.addLayout(column, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(open_box)
+        layout.addLayout(lists_row, 1)
+        layout.addWidget(self.year_box)
+
+    def refresh(self) -> None:
+        today = date.today()
+        self.stale = False
+        self.heading.setText(f"Today, {today:%A %d %B %Y}")
+        with self.database.session() as session:
+            opened = listing.open_by_kind(session)
+            calendar = lists.working_calendar(session)
+            soon = listing.due_soon(session, today, calendar, DUE_SOON_DAYS)
+            late = listing.overdue(session, today)
+            late_total = listing.overdue_count(session, today)
+        for kind, button in self.open_buttons.items():
+            singular, plural = listing.NOUNS[kind]
+            number = opened.get(kind, 0)
+            button.setText(f"{number:,} {singular if number == 1 else plural}")
+            button.setAccessibleName(f"Open {plural}: {number}")
+        self.due_model.set_items(soon, today)
+        self.overdue_model.set_items(late, today)
+        self.due_label.setText(
+            f"&Due in the next {DUE_SOON_DAYS} working days: {len(soon)}")
+        more = f" (the {len(late)} due longest ago shown)" if late_total > len(late) else ""
+        self.overdue_label.setText(f"&Overdue: {late_total:,}{more}")
+        self._start_comparison(today)
+
+    def _start_comparison(self, today: date) -> None:
+        self._today = today
+        self._show_comparison([("Working out this year's figures…", "", "")])
+        database = self.database
+        task = Task(lambda _progress: comparison_rows(database, today))
+        task.succeeded.connect(self._show_comparison)
+        task.failed.connect(self._comparison_failed)
+        self._task = task
+        task.start()
+
+    def _comparison_failed(self, error: Exception) -> None:
+        self._show_comparison([(f"The figures could not be worked out: {error}", "", "")])
+
+    def _show_comparison(self, rows: list[tuple[str, str, str]]) -> None:
+        today = self._today
+        while self.year_grid.count():
+            item = self.year_grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        year = ReportingYear.containing(today)
+        headings = ("", f"{year.label} to {today:%d %b}", f"{year.previous.label} to same day")
+        for column, text in enumerate(headings):
+            heading = QLabel(f"<b>{text}</b>")
+            self.year_grid.addWidget(heading, 0, column)
+        for number, (label, this_year, last_year) in enumerate(rows, start=1):
+            for column, text in enumerate((label, this_year, last_year)):
+                cell = QLabel(text)
+                if column:
+                    cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+                self.year_grid.addWidget(cell, number, column)
+        self.year_grid.setColumnStretch(3, 1)
+
+    def _open(self, model: DueTableModel, index: QModelIndex) -> None:
+        reference = model.data(model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
+        if reference:
+            self.open_requested.emit(Kind.COMPLAINT, reference)

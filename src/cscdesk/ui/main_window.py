@@ -1,0 +1,336 @@
+"""The main window: navigation, panes, menus, toolbar and the keyboard shortcuts.
+
+Other parts plug in through what the window exposes: `database`, `dialogs`, `menu_file`,
+`toolbar`, `statusBar()`, `reopen_database(path)` and the `data_changed` signal, emitted after
+any change to the data. Panes are built when first shown, so the window opens quickly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from cscdesk import paths
+from cscdesk.domain.kinds import Kind
+from cscdesk.errors import UserFacingError
+from cscdesk.store.engine import Database, open_database
+from cscdesk.store.listing import Status
+from cscdesk.store.models import RootCause, Team
+from cscdesk.ui.dialog_service import UserDialogs
+
+log = logging.getLogger(__name__)
+
+WINDOW_SETTINGS_FILE = "window.ini"
+
+# Navigation, in order; Ctrl+1.. Ctrl+9 follow it (the brief's Ctrl+1..6 are the first six).
+PANES: tuple[tuple[str, str], ...] = (
+    ("dashboard", "Dashboard"),
+    (Kind.COMPLAINT.name, "Complaints"),
+    (Kind.INITIAL_FEEDBACK.name, "Initial feedback"),
+    (Kind.ENQUIRY.name, "Enquiries"),
+    (Kind.COMPLIMENT.name, "Compliments"),
+    (Kind.DISPUTE.name, "Dispute resolution"),
+    ("teams", "Teams"),
+    ("root_causes", "Root causes"),
+    ("settings", "Settings"),
+)
+PANE_KEYS = tuple(key for key, _label in PANES)
+
+
+def optional_module(name: str) -> Any | None:
+    """A module another part of the app provides, or None when it is not installed."""
+    try:
+        found = importlib.util.find_spec(name)
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(name) if found is not None else None
+
+
+def window_settings() -> QSettings:
+    """Per-user window state in the app's config folder (never the registry)."""
+    folder = paths.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(folder / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    """Signals:
+        data_changed(): emitted after any change to the records, lists or settings.
+    """
+
+    data_changed = Signal()
+
+    def __init__(self, database: Database, dialogs: UserDialogs | None = None) -> None:
+        super().__init__()
+        self.database = database
+        self.dialogs = dialogs or UserDialogs()
+        self.panes: dict[str, QWidget] = {}
+        self.settings = window_settings()
+        self._build_navigation()
+        self._build_actions()
+        self._install_plugins()
+        self._show_title()
+        self.data_changed.connect(self._on_data_changed)
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        last = self.settings.value("pane", "dashboard")
+        self.show_pane(last if last in PANE_KEYS else "dashboard")
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build_navigation(self) -> None:
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName("Navigation")
+        for number, (key, label) in enumerate(PANES, start=1):
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"Ctrl+{number}")
+            self.navigation.addItem(item)
+        width = self.navigation.fontMetrics().horizontalAdvance("Dispute resolution") + 48
+        self.navigation.setFixedWidth(width)
+        self.navigation.setSpacing(2)
+        self.navigation.currentRowChanged.connect(self._navigated)
+        self.stack = QStackedWidget()
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None
+                = None, menu: QMenu | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        menus = self.menuBar()
+        self.menu_file = menus.addMenu("&File")
+        self.menu_go = menus.addMenu("&Go")
+        self.menu_help = menus.addMenu("&Help")
+        self.toolbar = QToolBar("Main toolbar")
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+
+        self.action_new = self._action("&New record", self.new_record,
+                                       QKeySequence.StandardKey.New, self.menu_file)
+        self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
+        self.action_find = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find,
+                                        self.menu_go)
+        self.menu_file.addSeparator()
+        self.action_import = self._action("&Import workbook…", self.import_workbook,
+                                          menu=self.menu_file)
+        self.action_export = self._action("&Export workbook…", self.export_workbook,
+                                          menu=self.menu_file)
+        self.action_appendix = self._action("Annual &appendix…", self.make_appendix,
+                                            menu=self.menu_file)
+        self.menu_file.addSeparator()
+        self.menu_go.addSeparator()
+        for number, (key, label) in enumerate(PANES, start=1):
+            self._action(label, lambda k=key: self.show_pane(k), f"Ctrl+{number}", self.menu_go)
+        self.action_about = self._action("&About cscdesk…", self.show_about,
+                                         menu=self.menu_help)
+        self.toolbar.addAction(self.action_new)
+        self.toolbar.addAction(self.action_appendix)
+
+    def _install_plugins(self) -> None:
+        """Parts provided elsewhere (backups) add their menu items and toolbar buttons."""
+        backup_ui = optional_module("cscdesk.ui.backup_ui")
+        if backup_ui is not None:
+            backup_ui.install_backup_ui(self)
+        self.menu_file.addSeparator()
+        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
+                                        self.menu_file)
+
+    def _show_title(self) -> None:
+        path = Path(self.database.path)
+        self.setWindowTitle(f"{path.name} ({path.parent}) — cscdesk")
+        self.setWindowFilePath(str(path))
+
+    # --- panes -----------------------------------------------------------------------------
+
+    def _make_pane(self, key: str) -> QWidget:
+        if key == "dashboard":
+            from cscdesk.ui.dashboard import DashboardPane
+
+            pane: Any = DashboardPane(self.database)
+            pane.open_requested.connect(self.open_record)
+            pane.list_requested.connect(self.show_list)
+        elif key in Kind.__members__:
+            from cscdesk.ui.record_table import RecordListPane
+
+            pane = RecordListPane(self.database, Kind[key])
+            pane.open_requested.connect(self.open_record)
+        elif key in ("teams", "root_causes"):
+            from cscdesk.ui.lists_pane import ListsPane
+
+            pane = ListsPane(self.database, self.dialogs, Team if key == "teams" else RootCause)
+            pane.changed.connect(self.data_changed.emit)
+        else:
+            from cscdesk.ui.settings_pane import SettingsPane
+
+            pane = SettingsPane(self.database, self.dialogs)
+            pane.changed.connect(self.data_changed.emit)
+        pane.refresh()
+        return pane
+
+    def pane(self, key: str) -> QWidget:
+        """The pane for `key`, built on first use."""
+        if key not in self.panes:
+            self.panes[key] = self._make_pane(key)
+            self.stack.addWidget(self.panes[key])
+        return self.panes[key]
+
+    def current_key(self) -> str:
+        row = self.navigation.currentRow()
+        return PANE_KEYS[row] if 0 <= row < len(PANE_KEYS) else "dashboard"
+
+    def current_pane(self) -> QWidget | None:
+        return self.panes.get(self.current_key())
+
+    def show_pane(self, key: str) -> QWidget:
+        row = PANE_KEYS.index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)  # calls _navigated
+        else:
+            self._navigated(row)
+        return self.panes[key]
+
+    def _navigated(self, row: int) -> None:
+        if not 0 <= row < len(PANE_KEYS):
+            return
+        key = PANE_KEYS[row]
+        pane = self.pane(key)
+        if getattr(pane, "stale", False):
+            pane.refresh()
+        self.stack.setCurrentWidget(pane)
+        self.action_new.setEnabled(True)
+        self.settings.setValue("pane", key)
+
+    def show_list(self, kind: Kind, status: Status | None = None) -> None:
+        pane = self.show_pane(kind.name)
+        if status is not None:
+            pane.show_status(status)  # type: ignore[attr-defined]
+
+    def current_kind(self) -> Kind:
+        key = self.current_key()
+        return Kind[key] if key in Kind.__members__ else Kind.COMPLAINT
+
+    def focus_search(self) -> None:
+        key = self.current_key()
+        pane = self.show_pane(key if key in Kind.__members__ else Kind.COMPLAINT.name)
+        pane.focus_search()  # type: ignore[attr-defined]
+
+    # --- data changes ----------------------------------------------------------------------
+
+    def _on_data_changed(self) -> None:
+        """Reload what is shown now; other panes reload when next shown."""
+        current = self.current_pane()
+        for pane in self.panes.values():
+            pane.stale = True  # type: ignore[attr-defined]
+        if current is not None:
+            current.refresh()  # type: ignore[attr-defined]
+
+    def reopen_database(self, path: Path) -> None:
+        """Open another database file (after a restore) and show it from scratch."""
+        try:
+            database = open_database(path)
+        except UserFacingError as error:
+            self.dialogs.error(self, "Cannot open the database", str(error))
+            return
+        old = self.database
+        self.database = database
+        key = self.current_key()
+        for pane in self.panes.values():
+            self.stack.removeWidget(pane)
+            pane.deleteLater()
+        self.panes.clear()
+        old.close()
+        self._show_title()
+        self.show_pane(key)
+        self.data_changed.emit()
+
+    # --- records ---------------------------------------------------------------------------
+
+    def new_record(self) -> None:
+        self.open_record(self.current_kind(), None)
+
+    def open_record(self, kind: Kind, reference: str | None) -> None:
+        forms = optional_module("cscdesk.ui.forms")
+        if forms is None or not hasattr(forms, "open_record_form"):
+            self.dialogs.info(self, "Record", "Record forms are not available in this version.")
+            return
+        try:
+            saved = forms.open_record_form(self, self.database, kind, reference,
+                                           dialogs=self.dialogs)
+        except UserFacingError as error:
+            self.dialogs.error(self, "Record", str(error))
+            return
+        if saved is not None:
+            self.data_changed.emit()
+
+    # --- long actions ----------------------------------------------------------------------
+
+    def import_workbook(self) -> None:
+        from cscdesk.ui.import_dialog import import_workbook
+
+        if import_workbook(self, self.database, self.dialogs):
+            self.data_changed.emit()
+
+    def export_workbook(self) -> None:
+        from cscdesk.ui.import_dialog import export_workbook
+
+        export_workbook(self, self.database, self.dialogs)
+
+    def make_appendix(self) -> None:
+        from cscdesk.ui.appendix_dialog import AppendixDialog
+
+        dialog = AppendixDialog(self.database, self.dialogs, self)
+        dialog.exec()
+        if dialog.texts_saved:
+            self.data_changed.emit()
+
+    def show_about(self) -> None:
+        about = optional_module("cscdesk.ui.about")
+        if about is None:
+            from cscdesk import __version__
+
+            self.dialogs.info(self, "About cscdesk", f"cscdesk {__version__}")
+            return
+        about.show_about(self, self.database.path)
+
+    # --- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("pane", self.current_key())
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,375 @@
+"""The list of one record kind: a paged table model over SQL, and the pane around it.
+
+The model holds only the pages the view has asked for (`canFetchMore`/`fetchMore`); sorting,
+searching and counting are done by `cscdesk.store.listing` in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.domain.kinds import EnquirySource, Kind
+from cscdesk.domain.years import ReportingYear
+from cscdesk.store import listing
+from cscdesk.store.engine import Database
+from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 60  # wait this long after a keystroke before searching (a little debounce)
+
+OVERDUE_BACKGROUND = QColor("#fbe9e7")
+OVERDUE_TEXT = QColor("#8c1d18")
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    if hasattr(value, "value") and isinstance(value.value, str):
+        return value.value  # an enum such as Outcome
+    text = str(value)
+    return text if len(text) <= 120 else text[:117].rstrip() + "…"
+
+
+class RecordTableModel(QAbstractTableModel):
+    """Rows of one kind, fetched from SQL a page at a time.
+
+    Signals:
+        counts_changed(Counts): after every reload, the totals of the current query.
+    """
+
+    counts_changed = Signal(object)
+
+    def __init__(self, database: Database, kind: Kind, parent: QWidget | None = None,
+                 page_size: int = PAGE_SIZE) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.kind = kind
+        self.page_size = page_size
+        self.columns = listing.columns(kind)
+        self.query = ListQuery(kind)
+        self.counts = Counts(0, 0, 0)
+        self._rows: list[ListRow] = []
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def set_query(self, query: ListQuery) -> None:
+        self.query = query
+        self.reload()
+
+    def reload(self) -> None:
+        """Count and fetch the first page of the current query (today as of now)."""
+        self.query = self.query.with_changes(today=date.today())
+        with self.database.session() as session:
+            counts = listing.count(session, self.query)
+            rows = (listing.fetch_page(session, self.query, 0, self.page_size,
+                                       total=counts.total) if counts.total else [])
+        self.beginResetModel()
+        self.counts = counts
+        self._rows = rows
+        self.endResetModel()
+        self.counts_changed.emit(counts)
+
+    def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._rows) < self.counts.total
+
+    def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
+        if parent.isValid():
+            return
+        with self.database.session() as session:
+            more = listing.fetch_page(session, self.query, len(self._rows), self.page_size,
+                                      total=self.counts.total)
+        if not more:
+            self.counts = Counts(len(self._rows), self.counts.open, self.counts.overdue)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    # --- the model interface ---------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].label
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        value = row.values[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("summary", "status"):
+            if column.key == "status" and row.overdue:
+                return "Overdue: the response is past its due date."
+            return str(value or "") or None
+        if role == Qt.ItemDataRole.UserRole:
+            return row.reference
+        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
+            return QBrush(OVERDUE_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and row.overdue and column.key == "status":
+            return QBrush(OVERDUE_TEXT)
+        if role == Qt.ItemDataRole.FontRole and row.overdue and column.key == "status":
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind_of_value == "number":
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = self.columns[column].key if 0 <= column < len(self.columns) else "placed"
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self.query.sort_key, self.query.descending) or not self._rows:
+            self.set_query(self.query.with_changes(sort_key=key, descending=descending))
+
+    def reference_at(self, row: int) -> str | None:
+        return self._rows[row].reference if 0 <= row < len(self._rows) else None
+
+
+class SearchBox(QLineEdit):
+    """Esc clears the search; Esc on an empty box or Down moves to the list."""
+
+    leave = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            return
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Down):
+            self.leave.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def _labelled(label_text: str, widget: QWidget, layout: QHBoxLayout) -> QLabel:
+    """A label tied to its input; the input's accessible name is the label's text."""
+    label = QLabel(label_text)
+    label.setBuddy(widget)
+    widget.setAccessibleName(label_text.replace("&", ""))
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return label
+
+
+class RecordListPane(QWidget):
+    """Search, filters, counts and the table of one kind.
+
+    Signals:
+        open_requested(kind, reference): the officer chose a record (Enter or double-click).
+    """
+
+    open_requested = Signal(object, str)
+
+    def __init__(self, database: Database, kind: Kind, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.kind = kind
+        self.model = RecordTableModel(database, kind, self)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self._build()
+        self._fill_choices()
+        self.model.counts_changed.connect(self._show_counts)
+        self.stale = False
+
+    def _build(self) -> None:
+        filters = QHBoxLayout()
+        self.search = SearchBox()
+        self.search.setPlaceholderText("Reference, team, name or summary")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+        self.search.leave.connect(self._focus_table)
+        _labelled("&Search", self.search, filters)
+        filters.setStretchFactor(self.search, 3)
+        self.year = QComboBox()
+        _labelled("&Year", self.year, filters)
+        self.status = QComboBox()
+        if listing.has_status(self.kind):
+            statuses = [Status.ALL, Status.OPEN, *((Status.OVERDUE,)
+                        if listing.has_overdue(self.kind) else ()), Status.CLOSED]
+            for status in statuses:
+                self.status.addItem(status.value, status.value)
+            _labelled("Stat&us", self.status, filters)
+        else:
+            self.status.addItem(Status.ALL.value, Status.ALL.value)
+            self.status.hide()
+        self.team = QComboBox()
+        self.team.setMinimumContentsLength(14)
+        self.team.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        _labelled("&Team", self.team, filters)
+        self.stage = QComboBox()
+        if self.kind is Kind.COMPLAINT:
+            self.stage.addItem("All stages", None)
+            for number in (1, 2, 3):
+                self.stage.addItem(f"Stage {number}", number)
+            _labelled("Sta&ge", self.stage, filters)
+        elif self.kind is Kind.ENQUIRY:
+            self.stage.addItem("All sources", None)
+            for source in EnquirySource:
+                self.stage.addItem(source.value, source.value)
+            _labelled("S&ource", self.stage, filters)
+        else:
+            self.stage.addItem("", None)
+            self.stage.hide()
+        for combo in (self.year, self.status, self.team, self.stage):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+
+        self.counts_label = QLabel()
+        self.counts_label.setAccessibleName("Counts")
+        self.counts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.table = QTableView()
+        self.table.setAccessibleName(listing.NOUNS[self.kind][1].capitalize())
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self._size_columns()
+        self.table.activated.connect(self._activated)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.counts_label)
+        layout.addWidget(self.table, 1)
+
+    def _size_columns(self) -> None:
+        width = self.table.fontMetrics().horizontalAdvance("0")
+        sizes = {"reference": 14, "placed": 12, "due": 12, "responded": 12, "closed": 12,
+                 "resolved": 12, "stage": 7, "team": 22, "complainant": 20, "enquirer": 20,
+                 "outcome": 16, "source": 9, "summary": 40, "status": 10}
+        for number, column in enumerate(self.model.columns):
+            self.table.setColumnWidth(number, sizes.get(column.key, 12) * width + 16)
+
+    def _fill_choices(self) -> None:
+        """Years and teams offered by the filters, keeping what is chosen."""
+        chosen_year = self.year.currentData()
+        chosen_team = self.team.currentData()
+        with self.database.session() as session:
+            years = listing.year_choices(session, self.kind)
+            teams = listing.team_choices(session)
+        for combo in (self.year, self.team):
+            combo.blockSignals(True)
+            combo.clear()
+        self.year.addItem("All years", None)
+        for year in years:
+            self.year.addItem(year.label, year.start_year)
+        self.team.addItem("All teams", None)
+        for team_id, name, retired in teams:
+            self.team.addItem(f"{name} (retired)" if retired else name, team_id)
+        for combo, chosen in ((self.year, chosen_year), (self.team, chosen_team)):
+            found = combo.findData(chosen)
+            combo.setCurrentIndex(max(found, 0))
+            combo.blockSignals(False)
+
+    def current_query(self) -> ListQuery:
+        """The filters as chosen (combo boxes hold plain values: Qt compares those reliably)."""
+        year = self.year.currentData()
+        source = self.stage.currentData() if self.kind is Kind.ENQUIRY else None
+        return self.model.query.with_changes(
+            search=self.search.text().strip(),
+            year=ReportingYear(year) if year is not None else None,
+            status=Status(self.status.currentData() or Status.ALL.value),
+            team_id=self.team.currentData(),
+            stage=self.stage.currentData() if self.kind is Kind.COMPLAINT else None,
+            source=EnquirySource(source) if source else None,
+        )
+
+    def apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.set_query(self.current_query())
+
+    def _search_now(self) -> None:
+        if self._search_timer.isActive():
+            self.apply_filters()
+        self._focus_table()
+
+    def refresh(self) -> None:
+        """Reload after the data changed (filters' choices too)."""
+        self._fill_choices()
+        self.apply_filters()
+        self.stale = False
+
+    def show_status(self, status: Status) -> None:
+        """Show only open, overdue or closed records (the dashboard's links)."""
+        found = self.status.findData(status.value)
+        if found >= 0:
+            self.status.setCurrentIndex(found)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _focus_table(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.setCurrentIndex(self.model.index(0, 0))
+
+    def _show_counts(self, counts: Counts) -> None:
+        self.counts_label.setText(counts.text(self.kind))
+
+    def _activated(self, index: QModelIndex) -> None:
+        reference = self.model.reference_at(index.row())
+        if reference is not None:
+            self.open_requested.emit(self.kind, reference)

@@ -1,0 +1,176 @@
+"""Settings: the names printed on the appendix, the folders, and extra non-working days."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import paths, settings
+from cscdesk.store import lists
+from cscdesk.store.engine import Database
+from cscdesk.ui.dialog_service import UserDialogs
+
+TEXT_OPTIONS = (settings.COUNCIL_NAME, settings.SERVICE_NAME, settings.APPENDIX_NUMBER)
+FOLDER_OPTIONS = (settings.REPORT_FOLDER, settings.BACKUP_FOLDER)
+
+
+def default_folder(option: settings.Option) -> Path:
+    return (paths.default_report_dir() if option is settings.REPORT_FOLDER
+            else paths.default_backup_dir())
+
+
+def moved_sentence(moved: int) -> str:
+    if moved == 0:
+        return "No open complaint's due date changed."
+    return f"{moved} open complaint{'s' if moved != 1 else ''}' due dates changed."
+
+
+class SettingsPane(QWidget):
+    """Signals:
+        changed(): settings or non-working days were saved.
+    """
+
+    changed = Signal()
+
+    def __init__(self, database: Database, dialogs: UserDialogs,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.dialogs = dialogs
+        self.stale = False
+        self.inputs: dict[str, QLineEdit] = {}
+
+        names = QGroupBox("The appendix and folders")
+        form = QFormLayout(names)
+        for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
+            edit = QLineEdit()
+            edit.setAccessibleName(option.label)
+            self.inputs[option.key] = edit
+            if option in FOLDER_OPTIONS:
+                edit.setPlaceholderText(str(default_folder(option)))
+                choose = QPushButton("Choose…")
+                choose.setAccessibleName(f"Choose {option.label.lower()}")
+                choose.clicked.connect(lambda _c=False, o=option: self._choose_folder(o))
+                row = QHBoxLayout()
+                row.addWidget(edit, 1)
+                row.addWidget(choose)
+                form.addRow(f"{option.label}:", row)
+                label = form.labelForField(row)
+            else:
+                form.addRow(f"{option.label}:", edit)
+                label = form.labelForField(edit)
+            if isinstance(label, QLabel):
+                label.setBuddy(edit)
+        self.save_button = QPushButton("&Save settings")
+        self.save_button.clicked.connect(self.save)
+        self.saved_label = QLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.saved_label, 1)
+        form.addRow(buttons)
+
+        days = QGroupBox("Extra non-working days (beyond England's bank holidays)")
+        days_layout = QVBoxLayout(days)
+        self.days_list = QListWidget()
+        self.days_list.setAccessibleName("Extra non-working days")
+        self.new_day = QDateEdit(QDate.currentDate())
+        self.new_day.setCalendarPopup(True)
+        self.new_day.setDisplayFormat("dd/MM/yyyy")
+        self.new_day.setAccessibleName("Day")
+        self.new_description = QLineEdit()
+        self.new_description.setAccessibleName("Description")
+        self.new_description.setPlaceholderText("e.g. office closure")
+        self.add_day_button = QPushButton("&Add day")
+        self.add_day_button.clicked.connect(self.add_day)
+        self.remove_day_button = QPushButton("&Remove day")
+        self.remove_day_button.clicked.connect(self.remove_day)
+        self.days_message = QLabel()
+        self.days_message.setAccessibleName("Due dates message")
+        add_row = QHBoxLayout()
+        for text, widget in (("Day:", self.new_day), ("Description:", self.new_description)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            add_row.addWidget(label)
+            add_row.addWidget(widget, 1 if widget is self.new_description else 0)
+        add_row.addWidget(self.add_day_button)
+        days_layout.addWidget(self.days_list)
+        days_layout.addLayout(add_row)
+        remove_row = QHBoxLayout()
+        remove_row.addWidget(self.remove_day_button)
+        remove_row.addWidget(self.days_message, 1)
+        days_layout.addLayout(remove_row)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(names)
+        layout.addWidget(days, 1)
+        self.setTabOrder(self.new_day, self.new_description)
+
+    def refresh(self) -> None:
+        self.stale = False
+        with self.database.session() as session:
+            for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
+                self.inputs[option.key].setText(str(settings.get(session, option)))
+            days = [(entry.day, entry.description)
+                    for entry in lists.non_working_days(session)]
+        self.days_list.clear()
+        for day, description in days:
+            text = f"{day:%a %d/%m/%Y}" + (f"  {description}" if description else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, day)
+            self.days_list.addItem(item)
+
+    def save(self) -> None:
+        for option in TEXT_OPTIONS:
+            if not self.inputs[option.key].text().strip():
+                self.dialogs.warn(self, "Settings", f"{option.label} cannot be empty.")
+                self.inputs[option.key].setFocus()
+                return
+        with self.database.transaction() as session:
+            for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
+                settings.put(session, option, self.inputs[option.key].text().strip())
+        self.saved_label.setText("Settings saved.")
+        self.changed.emit()
+
+    def _choose_folder(self, option: settings.Option) -> None:
+        current = self.inputs[option.key].text().strip()
+        folder = self.dialogs.choose_folder(self, option.label,
+                                            Path(current) if current else default_folder(option))
+        if folder is not None:
+            self.inputs[option.key].setText(str(folder))
+
+    def add_day(self) -> None:
+        day: date = self.new_day.date().toPython()
+        with self.database.transaction() as session:
+            moved = lists.add_non_working_day(session, day, self.new_description.text())
+        self.new_description.clear()
+        self._after_days_changed(f"{day:%d/%m/%Y} added. {moved_sentence(moved)}")
+
+    def remove_day(self) -> None:
+        item = self.days_list.currentItem()
+        if item is None:
+            self.days_message.setText("Choose a day in the list to remove.")
+            return
+        day: date = item.data(Qt.ItemDataRole.UserRole)
+        with self.database.transaction() as session:
+            moved = lists.remove_non_working_day(session, day)
+        self._after_days_changed(f"{day:%d/%m/%Y} removed. {moved_sentence(moved)}")
+
+    def _after_days_changed(self, message: str) -> None:
+        self.refresh()
+        self.days_message.setText(message)
+        self.changed.emit()

@@ -1,0 +1,121 @@
+"""Record lists: the paged model, search, filters, counts and overdue marking."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_data import fill, many_compliments
+
+from cscdesk.domain.kinds import Kind
+from cscdesk.store.listing import Status
+from cscdesk.ui.record_table import RecordListPane, RecordTableModel
+
+
+@pytest.fixture
+def filled(database):
+    fill(database)
+    return database
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_every_list_model_passes_the_model_tester(filled, kind, qtmodeltester):
+    model = RecordTableModel(filled, kind)
+    model.reload()
+    assert model.rowCount() >= 1
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_paging_fetches_more_only_when_asked(database, qtmodeltester):
+    many_compliments(database, 25)
+    model = RecordTableModel(database, Kind.COMPLIMENT, page_size=10)
+    model.reload()
+    assert model.rowCount() == 10 and model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 25 and not model.canFetchMore()
+    qtmodeltester.check(model, force_py=True)
+
+
+def pane_refs(pane: RecordListPane) -> list[str]:
+    return [pane.model.reference_at(row) for row in range(pane.model.rowCount())]
+
+
+def test_search_and_filters_narrow_the_list(filled, qtbot):
+    pane = RecordListPane(filled, Kind.COMPLAINT)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    assert pane_refs(pane) == ["C-NEW", "C-ANSWERED", "C-OLD", "C-DONE"]
+    assert pane.counts_label.text() == "4 complaints, 3 open, 1 overdue"
+
+    qtbot.keyClicks(pane.search, "smith")
+    qtbot.waitUntil(lambda: pane_refs(pane) == ["C-OLD"], timeout=2000)
+    assert pane.counts_label.text() == "1 complaint, 1 open, 1 overdue"
+
+    pane.search.clear()
+    pane.show_status(Status.OPEN)
+    qtbot.waitUntil(lambda: len(pane_refs(pane)) == 3, timeout=2000)
+    pane.team.setCurrentIndex(pane.team.findText("Adoption"))
+    assert pane_refs(pane) == ["C-NEW", "C-ANSWERED"]
+    pane.show_status(Status.CLOSED)
+    assert pane_refs(pane) == []
+    assert pane.counts_label.text() == "0 complaints, 0 open, 0 overdue"
+    pane.team.setCurrentIndex(0)
+    pane.stage.setCurrentIndex(pane.stage.findData(2))
+    assert pane_refs(pane) == ["C-DONE"]
+
+
+def test_overdue_rows_say_so_in_text_and_colour(filled, qtbot):
+    pane = RecordListPane(filled, Kind.COMPLAINT)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    row = pane_refs(pane).index("C-OLD")
+    status_column = [c.key for c in pane.model.columns].index("status")
+    index = pane.model.index(row, status_column)
+    assert index.data() == "Overdue"
+    assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
+    answered = pane.model.index(pane_refs(pane).index("C-ANSWERED"), status_column)
+    assert answered.data() == "Open"
+    assert answered.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_clicking_a_heading_sorts_in_sql(filled, qtbot):
+    pane = RecordListPane(filled, Kind.COMPLAINT)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    pane.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    assert pane_refs(pane) == ["C-ANSWERED", "C-DONE", "C-NEW", "C-OLD"]
+    pane.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+    assert pane_refs(pane) == ["C-OLD", "C-NEW", "C-DONE", "C-ANSWERED"]
+
+
+def test_enter_opens_the_chosen_record(filled, qtbot):
+    pane = RecordListPane(filled, Kind.ENQUIRY)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    pane.show()
+    pane.table.setFocus()
+    pane.table.setCurrentIndex(pane.model.index(0, 0))
+    with qtbot.waitSignal(pane.open_requested) as opened:
+        qtbot.keyClick(pane.table, Qt.Key.Key_Return)
+    assert opened.args == [Kind.ENQUIRY, "EN-1"]
+
+
+def test_escape_clears_the_search_then_leaves_it(filled, qtbot):
+    pane = RecordListPane(filled, Kind.COMPLAINT)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    pane.show()
+    pane.focus_search()
+    qtbot.keyClicks(pane.search, "jones")
+    qtbot.keyClick(pane.search, Qt.Key.Key_Escape)
+    assert pane.search.text() == ""
+    qtbot.keyClick(pane.search, Qt.Key.Key_Escape)
+    qtbot.waitUntil(pane.table.hasFocus, timeout=2000)
+
+
+def test_every_filter_has_an_accessible_name(filled, qtbot):
+    pane = RecordListPane(filled, Kind.ENQUIRY)
+    qtbot.addWidget(pane)
+    names = {w.accessibleName() for w in (pane.search, pane.year, pane.status, pane.team,
+                                          pane.stage)}
+    assert names == {"Search", "Year", "Status", "Team", "Source"}
