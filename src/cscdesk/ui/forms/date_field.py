@@ -1,0 +1,140 @@
+"""A date box that may be empty: typed as dd/mm/yyyy or picked from a calendar.
+
+QDateEdit cannot be empty, and many dates of a case (Responded, Closed) are empty for weeks, so
+this is a line edit that reads day-first dates, with a calendar button (Alt+Down or F4 from the
+keyboard). The text is kept as typed until the officer leaves the box, then tidied.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QFrame,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.ui.forms.parsing import DATE_FORMAT_HINT, ParseError, format_date, parse_date
+
+
+class _CalendarPopup(QFrame):
+    """The calendar shown under a date box; Enter or a click picks, Esc closes."""
+
+    picked = Signal(QDate)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.calendar = QCalendarWidget(self)
+        self.calendar.setGridVisible(False)
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.calendar)
+        self.calendar.clicked.connect(self._pick)
+        self.calendar.activated.connect(self._pick)
+
+    def _pick(self, day: QDate) -> None:
+        self.picked.emit(day)
+        self.close()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+
+class DateField(QWidget):
+    """An optional date: `value()` is the date or None; `error()` says why text is unreadable.
+
+    Signals:
+        changed: the text changed (typed, picked or set).
+    """
+
+    changed = Signal()
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._label = label
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(DATE_FORMAT_HINT)
+        self.edit.setToolTip(
+            f"Type the date as {DATE_FORMAT_HINT}, or press Alt+Down for a calendar."
+        )
+        self.edit.setMaxLength(12)
+        self.button = QToolButton(self)
+        self.button.setText("▾")
+        self.button.setToolTip(f"Pick {label} from a calendar (Alt+Down)")
+        self.button.setAccessibleName(f"Pick {label} from a calendar")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.edit.textChanged.connect(self.changed)
+        self.edit.editingFinished.connect(self._tidy)
+        self.button.clicked.connect(self.show_calendar)
+        self.edit.installEventFilter(self)
+        self._popup: _CalendarPopup | None = None
+
+    def value(self) -> date | None:
+        try:
+            return parse_date(self.edit.text(), self._label)
+        except ParseError:
+            return None
+
+    def error(self) -> str | None:
+        try:
+            parse_date(self.edit.text(), self._label)
+        except ParseError as problem:
+            return str(problem)
+        return None
+
+    def set_value(self, value: date | None) -> None:
+        self.edit.setText(format_date(value))
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def _tidy(self) -> None:
+        """Rewrite a readable date as dd/mm/yyyy once the officer leaves the box."""
+        if self.error() is None:
+            tidy = format_date(self.value())
+            if tidy != self.edit.text():
+                self.edit.setText(tidy)
+
+    def show_calendar(self) -> None:
+        if self._popup is None:
+            self._popup = _CalendarPopup(self)
+            self._popup.picked.connect(self._picked)
+        current = self.value() or date.today()
+        self._popup.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+        self._popup.move(self.mapToGlobal(self.rect().bottomLeft()))
+        self._popup.show()
+        self._popup.calendar.setFocus()
+
+    def _picked(self, day: QDate) -> None:
+        self.set_value(date(day.year(), day.month(), day.day()))
+        self.edit.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
+            key_event: QKeyEvent = event  # type: ignore[assignment]
+            alt_down = (
+                key_event.key() == Qt.Key.Key_Down
+                and key_event.modifiers() & Qt.KeyboardModifier.AltModifier
+            )
+            if alt_down or key_event.key() == Qt.Key.Key_F4:
+                self.show_calendar()
+                return True
+        return super().eventFilter(watched, event)

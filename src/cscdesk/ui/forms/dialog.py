@@ -1,0 +1,458 @@
+"""The record form: one dialog for every kind, new or existing.
+
+Behaviour lives here: filling the fields from the store, live validation with the domain's rules,
+the live due date, saving / deleting in one short transaction each, escalation and the
+unsaved-changes prompt. The widgets are built by `form_view.py`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import fields as dataclass_fields
+from datetime import date
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
+from cscdesk.domain.validation import FieldError, validate
+from cscdesk.errors import InputError, UserFacingError
+from cscdesk.store import lists as store_lists
+from cscdesk.store import records as store_records
+from cscdesk.store.models import Complaint, RootCause, Team
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.forms.due_text import describe_due
+from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
+from cscdesk.ui.forms.form_view import FormView, PickLists
+from cscdesk.ui.forms.layout import SINGULAR
+
+# Alt+letter of the buttons; field labels take other letters.
+BUTTON_MNEMONICS = ("s", "d", "e")
+
+
+class RecordFormDialog(QDialog):
+    """A form for one record of `kind`: existing when `reference` is given, else new (optionally
+    prefilled). After it closes, `saved_reference` is what was saved (None if nothing),
+    `deleted` says the record was deleted and `escalation` holds the next stage's prefill when
+    the officer chose "Escalate"."""
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        database,  # cscdesk.store.engine.Database
+        kind: Kind,
+        reference: str | None = None,
+        dialogs: UserDialogs | None = None,
+        *,
+        prefill: RecordData | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.kind = kind
+        self.dialogs = dialogs or UserDialogs()
+        self.original_reference: str | None = reference.strip() if reference else None
+        self.saved_reference: str | None = None
+        self.deleted = False
+        self.escalation: ComplaintData | None = None
+        self._today = today or date.today()
+        self._touched: set[str] = set()
+        self._store_errors: dict[str, str] = {}
+        self._stage_cache: dict[str, int | None] = {}
+        self._taken_cache: dict[str, bool] = {}
+        self._errors: dict[str, str] = {}
+        # The "required" messages of a blank record: shown only once the officer reaches the field.
+        self._blank_errors = set(validate(DATA_CLASS[kind]()))
+
+        record = self._load(reference)
+        self.view = FormView(kind, self._pick_lists, BUTTON_MNEMONICS)
+        self._build_window()
+        self._baseline = self._snapshot()  # a new form, prefilled or not, starts from blank
+        if record is not None:
+            self._fill(record)
+            self._baseline = self._snapshot()
+            self._touched.update(self.view.order)
+        elif prefill is not None:
+            self._fill(prefill)
+        for name, editor in self.view.editors.items():
+            editor.on_change(lambda name=name: self._changed(name))
+            editor.input.installEventFilter(self)
+        self.refresh()
+        self.view.editors[self.view.order[0]].input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----- loading and building -------------------------------------------------------------
+
+    def _load(self, reference: str | None) -> RecordData | None:
+        """Read the record, the pick lists and the working calendar in one short session."""
+        with self.database.session() as session:
+            record = None
+            if reference:
+                record = store_records.load(session, self.kind, reference)
+                if record is None:
+                    raise InputError(
+                        f"There is no {SINGULAR[self.kind]} with reference “{reference.strip()}”; "
+                        "it may have been deleted."
+                    )
+            self._pick_lists = PickLists(
+                store_lists.active_names(session, Team),
+                store_lists.active_names(session, RootCause),
+            )
+            self.calendar = store_lists.working_calendar(session)
+        return record
+
+    def _build_window(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(self.view)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setDefault(True)
+        self.save_button.setToolTip("Save and close (Ctrl+S)")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Close without saving (Esc)")
+        self.delete_button = QPushButton("&Delete…")
+        self.escalate_button = QPushButton()
+        self.delete_button.setVisible(self.original_reference is not None)
+        self.escalate_button.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.escalate_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(buttons)
+        chain = [*self.view.inputs(), self.escalate_button, self.delete_button,
+                 self.cancel_button, self.save_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        self.save_button.clicked.connect(self.save_and_close)
+        self.cancel_button.clicked.connect(self.reject)
+        self.delete_button.clicked.connect(self.delete)
+        self.escalate_button.clicked.connect(self.escalate)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save_and_close)
+        self._size_to_content(scroll)
+
+    def _size_to_content(self, scroll: QScrollArea) -> None:
+        wanted = self.view.sizeHint()
+        width = wanted.width() + 48
+        height = wanted.height() + self.save_button.sizeHint().height() * 5 + 48
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            width = min(width, int(screen.width() * 0.95))
+            height = min(height, int(screen.height() * 0.9))
+        self.resize(max(width, 520), height)
+
+    def _fill(self, record: RecordData) -> None:
+        for item in dataclass_fields(record):
+            self.view.editors[item.name].set(getattr(record, item.name))
+
+    def _snapshot(self) -> tuple[str, ...]:
+        return tuple(self.view.editors[name].snapshot() for name in self.view.order)
+
+    # ----- reading and checking ------------------------------------------------------------
+
+    def record(self) -> RecordData:
+        """The record as the fields stand (unreadable dates and amounts read as empty)."""
+        values = {name: editor.get() for name, editor in self.view.editors.items()}
+        return DATA_CLASS[self.kind](**values)
+
+    def is_dirty(self) -> bool:
+        return self._snapshot() != self._baseline
+
+    def errors(self) -> dict[str, str]:
+        """Field name → the sentence shown beside it, for every field that stops saving."""
+        return dict(self._errors)
+
+    def _stage_of(self, reference: str) -> int | None:
+        key = reference.strip()
+        if key not in self._stage_cache:
+            with self.database.session() as session:
+                self._stage_cache[key] = store_records.stage_lookup(session)(key)
+        return self._stage_cache[key]
+
+    def _reference_taken(self, reference: str) -> bool:
+        """Whether another record of this kind has this reference (renaming onto it is refused)."""
+        key = reference.strip()
+        if not key or key == self.original_reference:
+            return False
+        if key not in self._taken_cache:
+            with self.database.session() as session:
+                found = store_records.find_row(session, self.kind, key) is not None
+            self._taken_cache[key] = found
+        return self._taken_cache[key]
+
+    def _duplicate_message(self, reference: str) -> str:
+        return f"Another {SINGULAR[self.kind]} already has reference “{reference.strip()}”."
+
+    def _collect_errors(self, record: RecordData) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for name, editor in self.view.editors.items():
+            problem = editor.error()
+            if problem:
+                found[name] = problem
+        for error in validate(record, self._stage_of):
+            found.setdefault(error.field, error.message)
+        if self._reference_taken(record.reference):
+            found.setdefault("reference", self._duplicate_message(record.reference))
+        for name, message in self._store_errors.items():
+            found.setdefault(name, message)
+        return found
+
+    def _is_shown(self, name: str, message: str) -> bool:
+        """Messages about a blank required field wait until the officer has been there."""
+        return name in self._touched or FieldError(name, message) not in self._blank_errors
+
+    # ----- reacting to the officer -------------------------------------------------------------
+
+    def _changed(self, name: str) -> None:
+        self._touched.add(name)
+        self._store_errors.pop(name, None)
+        self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            reason = event.reason() if isinstance(event, QFocusEvent) else None
+            if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                          Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason):
+                for name, editor in self.view.editors.items():
+                    if editor.input is watched and name not in self._touched:
+                        self._touched.add(name)
+                        self.refresh()
+                        break
+        return super().eventFilter(watched, event)
+
+    def refresh(self) -> None:
+        """Recheck the record and update messages, Save, the due line and the title."""
+        record = self.record()
+        self._errors = self._collect_errors(record)
+        first_error: str | None = None
+        for name in self.view.order:
+            editor = self.view.editors[name]
+            message = self._errors.get(name)
+            if message:
+                shown = self._is_shown(name, message)
+                self.view.show_message(name, message if shown else "", is_error=True)
+                editor.input.setAccessibleDescription(message)
+                first_error = first_error or name
+            else:
+                self.view.show_message(name, self._hint(name), is_error=False)
+                editor.input.setAccessibleDescription(self._hint(name))
+        valid = not self._errors
+        self.save_button.setEnabled(valid)
+        self.save_button.setAccessibleDescription(
+            "" if valid else f"Cannot save yet: {self._errors[first_error]}"  # type: ignore[index]
+        )
+        self._update_status(first_error)
+        if isinstance(record, ComplaintData):
+            self._update_due(record)
+            self._update_escalate(record, valid)
+        dirty = self.is_dirty()
+        self.setWindowTitle(self._title())
+        self.setWindowModified(dirty)
+
+    def _hint(self, name: str) -> str:
+        editor = self.view.editors[name]
+        choice = getattr(editor, "choice", None)
+        if name in ("team", "root_cause") and choice is not None and choice.is_new():
+            what = "team" if name == "team" else "root cause"
+            return f"“{choice.text()}” is a new {what}: it will be added to the list when you save."
+        return ""
+
+    def _update_status(self, first_error: str | None) -> None:
+        if first_error is None:
+            self.status.setText("Unsaved changes." if self.is_dirty() else "")
+            return
+        labels = [self.view.labels[name].text().replace("&", "") for name in self.view.order
+                  if name in self._errors]
+        self.status.setText(f"To save, complete or correct: {', '.join(labels)}.")
+
+    def _update_due(self, record: ComplaintData) -> None:
+        if self.view.due is None:
+            return
+        text = describe_due(self.calendar, record.received, record.stage, record.extended,
+                            record.responded, self._today)
+        self.view.due.setText(text)
+        self.view.due.setAccessibleDescription(text)
+
+    def _update_escalate(self, record: ComplaintData, valid: bool) -> None:
+        stage = next_stage(record.stage)
+        self.escalate_button.setVisible(stage is not None)
+        if stage is not None:
+            self.escalate_button.setText(f"&Escalate to Stage {stage}")
+            self.escalate_button.setEnabled(valid)
+
+    def _title(self) -> str:
+        noun = SINGULAR[self.kind]
+        if self.original_reference is None:
+            return f"New {noun}[*]"
+        return f"{noun[0].upper()}{noun[1:]} {self.original_reference}[*]"
+
+    def _focus_first_error(self) -> None:
+        self._touched.update(self._errors)
+        self.refresh()
+        for name in self.view.order:
+            if name in self._errors:
+                self.view.editors[name].input.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+
+    # ----- actions ---------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save the record in one transaction; False (with messages beside the fields) if not."""
+        self.refresh()
+        if self._errors:
+            self._focus_first_error()
+            return False
+        if not self._confirm_new_names():
+            return False
+        record = self.record()
+        try:
+            with self.database.transaction() as session:
+                if self.original_reference is None and store_records.find_row(
+                    session, self.kind, record.reference
+                ) is not None:
+                    raise store_records.RecordInvalid(
+                        record.reference,
+                        [FieldError("reference", self._duplicate_message(record.reference))],
+                    )
+                store_records.save(session, record, original_reference=self.original_reference)
+        except store_records.RecordInvalid as invalid:
+            self._store_errors = {error.field: error.message for error in invalid.errors}
+            self._taken_cache.clear()
+            self._focus_first_error()
+            return False
+        except UserFacingError as problem:
+            self.dialogs.warn(self, "Not saved", str(problem))
+            return False
+        except SQLAlchemyError as problem:
+            self.dialogs.error(self, "Not saved", self._database_sentence("saved", problem))
+            return False
+        self._after_save(record)
+        return True
+
+    def _after_save(self, record: RecordData) -> None:
+        self.original_reference = self.saved_reference = record.reference.strip()
+        for name in ("team", "root_cause"):
+            editor = self.view.editors.get(name)
+            choice = getattr(editor, "choice", None)
+            if choice is not None and choice.is_new():
+                choice.set_items(sorted([*choice.items(), choice.text()], key=str.casefold))
+        self._taken_cache.clear()
+        self._stage_cache.clear()
+        self._baseline = self._snapshot()
+        self.delete_button.setVisible(True)
+        self.refresh()
+
+    def _confirm_new_names(self) -> bool:
+        """A team or root cause not in its list is added only once the officer agrees."""
+        for name, what in (("team", "team"), ("root_cause", "root cause")):
+            editor = self.view.editors.get(name)
+            choice = getattr(editor, "choice", None)
+            if choice is None or not choice.is_new():
+                continue
+            if not self.dialogs.confirm(
+                self, f"Add a new {what}?",
+                f"“{choice.text()}” is not in the list of {what}s. Add it and save?",
+            ):
+                editor.input.setFocus(Qt.FocusReason.OtherFocusReason)  # type: ignore[union-attr]
+                return False
+        return True
+
+    def _database_sentence(self, verb: str, problem: SQLAlchemyError) -> str:
+        detail = str(getattr(problem, "orig", None) or problem).splitlines()[0]
+        return (f"The {SINGULAR[self.kind]} could not be {verb}: the database refused it "
+                f"({detail}). Nothing was changed; try again in a moment.")
+
+    def save_and_close(self) -> None:
+        """Save (Ctrl+S or the Save button) and close the form when it worked."""
+        if self.save():
+            self.accept()
+
+    def delete(self) -> bool:
+        """Delete the record after the officer confirms; the form closes."""
+        reference = self.original_reference
+        if reference is None:
+            return False
+        noun = SINGULAR[self.kind]
+        if not self.dialogs.confirm(
+            self, f"Delete {noun}", f"Delete {noun} “{reference}”? This cannot be undone."
+        ):
+            return False
+        try:
+            with self.database.transaction() as session:
+                store_records.delete(session, self.kind, reference)
+        except UserFacingError as problem:
+            self.status.setText(str(problem))
+            self.dialogs.warn(self, "Not deleted", str(problem))
+            return False
+        except SQLAlchemyError as problem:
+            self.dialogs.error(self, "Not deleted", self._database_sentence("deleted", problem))
+            return False
+        self.deleted = True
+        self.saved_reference = None
+        self._baseline = self._snapshot()
+        super().reject()
+        return True
+
+    def escalate(self) -> ComplaintData | None:
+        """Save if needed, then close with `escalation` set to the next stage's new complaint."""
+        record = self.record()
+        if not isinstance(record, ComplaintData) or next_stage(record.stage) is None:
+            return None
+        if (self.original_reference is None or self.is_dirty()) and not self.save():
+            return None
+        record = self.record()
+        later = self._later_stage_of(record.reference)
+        if later is not None and not self.dialogs.confirm(
+            self, "Already escalated",
+            f"“{later}” already escalates from “{record.reference.strip()}”. "
+            "Start another complaint at the next stage anyway?",
+        ):
+            return None
+        self.escalation = escalation_prefill(record, self._reference_exists)
+        self.accept()
+        return self.escalation
+
+    def _reference_exists(self, reference: str) -> bool:
+        with self.database.session() as session:
+            return store_records.find_row(session, Kind.COMPLAINT, reference) is not None
+
+    def _later_stage_of(self, reference: str) -> str | None:
+        with self.database.session() as session:
+            row = store_records.find_row(session, Kind.COMPLAINT, reference)
+            if row is None:
+                return None
+            return session.scalar(
+                select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
+            )
+
+    def reject(self) -> None:
+        """Esc, Cancel or closing the window: ask first when there are unsaved changes."""
+        if self.is_dirty():
+            noun = SINGULAR[self.kind]
+            which = (f"{noun} “{self.original_reference}”" if self.original_reference
+                     else f"new {noun}")
+            answer = self.dialogs.save_discard_cancel(
+                self, "Unsaved changes", f"Save the changes to the {which} before closing?"
+            )
+            if answer == "cancel" or (answer == "save" and not self.save()):
+                return
+        super().reject()

@@ -1,0 +1,170 @@
+"""The widgets of a record form: group boxes of labelled fields, each with a message line.
+
+It knows the look and the keyboard (labels with mnemonics and buddies, accessible names equal to
+the labels, Tab order following the layout); `dialog.py` knows the behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.ui.forms.editors import (
+    CheckEditor,
+    DateEditor,
+    Editor,
+    EnumEditor,
+    MoneyEditor,
+    MultilineEditor,
+    NameListEditor,
+    ReferenceEditor,
+    StageEditor,
+    TextEditor,
+)
+from cscdesk.ui.forms.layout import DUE_LINE, LAYOUTS
+
+DATE_FIELDS = frozenset(
+    {"received", "raised", "responded", "closed", "resolved", "acknowledged", "lgo_referred"}
+)
+MULTILINE_FIELDS = frozenset({"summary", "learning", "notes"})
+ENUMS = {"outcome": Outcome, "source": EnquirySource, "complainant_type": ComplainantType}
+DUE_LABEL = "Response due"
+ERROR_COLOUR = QColor(164, 38, 44)  # dark red: readable on light backgrounds (contrast > 6:1)
+
+
+@dataclass
+class PickLists:
+    teams: Sequence[str]
+    root_causes: Sequence[str]
+
+
+def make_editor(name: str, lists: PickLists) -> Editor:
+    label = FIELD_LABELS[name]
+    if name == "reference" or name == "escalated_from":
+        return ReferenceEditor()
+    if name in DATE_FIELDS:
+        return DateEditor(label)
+    if name in MULTILINE_FIELDS:
+        return MultilineEditor()
+    if name in ("extended", "adr"):
+        return CheckEditor()
+    if name == "stage":
+        return StageEditor()
+    if name == "adr_saving":
+        return MoneyEditor(label)
+    if name == "team":
+        return NameListEditor(label, lists.teams)
+    if name == "root_cause":
+        return NameListEditor(label, lists.root_causes)
+    if name in ENUMS:
+        return EnumEditor(label, ENUMS[name])
+    return TextEditor()
+
+
+class Mnemonics:
+    """Gives each label the first letter of its text not yet taken (Alt+letter goes there)."""
+
+    def __init__(self, reserved: Iterable[str]) -> None:
+        self._taken = {letter.lower() for letter in reserved}
+
+    def mark(self, text: str) -> str:
+        for index, char in enumerate(text):
+            if char.isalnum() and char.lower() not in self._taken:
+                self._taken.add(char.lower())
+                return f"{text[:index]}&{text[index:]}"
+        return text
+
+
+class FormView(QWidget):
+    """All fields of one kind; `editors[name]`, `messages[name]` and `due` (complaints only)."""
+
+    def __init__(self, kind: Kind, lists: PickLists, reserved_mnemonics: Iterable[str]) -> None:
+        super().__init__()
+        self.editors: dict[str, Editor] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.due: QLabel | None = None
+        self.order: list[str] = []
+        mnemonics = Mnemonics(reserved_mnemonics)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(18)
+        columns: dict[int, QVBoxLayout] = {}
+        for section in LAYOUTS[kind]:
+            if section.column not in columns:
+                column = QVBoxLayout()
+                column.setSpacing(12)
+                grid.addLayout(column, 0, section.column)
+                columns[section.column] = column
+            box = QGroupBox(section.title)
+            form = QFormLayout(box)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            for name in section.fields:
+                if name == DUE_LINE:
+                    form.addRow(DUE_LABEL, self._due_line())
+                    continue
+                self._add_field(form, name, lists, mnemonics)
+            columns[section.column].addWidget(box)
+        for column in columns.values():
+            column.addStretch(1)
+        for index in columns:
+            grid.setColumnStretch(index, 1)
+
+    def _add_field(
+        self, form: QFormLayout, name: str, lists: PickLists, mnemonics: Mnemonics
+    ) -> None:
+        text = FIELD_LABELS[name]
+        editor = make_editor(name, lists)
+        editor.input.setAccessibleName(text)
+        label = QLabel(mnemonics.mark(text))
+        label.setBuddy(editor.input)
+        message = QLabel()
+        message.setWordWrap(True)
+        message.setVisible(False)
+        message.setTextFormat(Qt.TextFormat.PlainText)
+        cell = QWidget()
+        stack = QVBoxLayout(cell)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        stack.addWidget(editor.widget)
+        stack.addWidget(message)
+        form.addRow(label, cell)
+        self.editors[name] = editor
+        self.messages[name] = message
+        self.labels[name] = label
+        self.order.append(name)
+
+    def _due_line(self) -> QLabel:
+        self.due = QLabel()
+        self.due.setWordWrap(True)
+        self.due.setAccessibleName(DUE_LABEL)
+        self.due.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.due.font()
+        font.setBold(True)
+        self.due.setFont(font)
+        return self.due
+
+    def show_message(self, name: str, text: str, *, is_error: bool) -> None:
+        label = self.messages[name]
+        label.setText(text)
+        palette = label.palette()
+        colour = ERROR_COLOUR if is_error else self.palette().color(QPalette.ColorRole.WindowText)
+        palette.setColor(QPalette.ColorRole.WindowText, colour)
+        label.setPalette(palette)
+        label.setVisible(bool(text))
+
+    def inputs(self) -> list[QWidget]:
+        return [self.editors[name].input for name in self.order]

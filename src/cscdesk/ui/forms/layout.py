@@ -1,0 +1,54 @@
+"""Where each field of each kind sits: group boxes in reading order, which is also Tab order.
+
+"due" is not a field of the record: it is the live due-date line of a complaint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cscdesk.domain.kinds import Kind
+
+DUE_LINE = "due"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    fields: tuple[str, ...]
+    column: int = 0
+
+
+LAYOUTS: dict[Kind, tuple[Section, ...]] = {
+    Kind.COMPLAINT: (
+        Section("Complaint", ("reference", "stage", "escalated_from", "received", "team",
+                              "complainant", "complainant_type", "summary")),
+        Section("Response", ("acknowledged", "extended", DUE_LINE, "responded")),
+        Section("Outcome", ("closed", "outcome", "root_cause", "learning"), column=1),
+        Section("Alternative dispute resolution (ADR)", ("adr", "adr_saving"), column=1),
+        Section("Local Government Ombudsman (LGO)", ("lgo_referred", "lgo_decision"), column=1),
+        Section("Notes", ("notes",), column=1),
+    ),
+    Kind.INITIAL_FEEDBACK: (
+        Section("Initial feedback", ("reference", "received", "team", "resolved", "summary")),
+    ),
+    Kind.ENQUIRY: (
+        Section("Enquiry", ("reference", "received", "source", "team", "enquirer",
+                            "responded", "summary")),
+    ),
+    Kind.COMPLIMENT: (
+        Section("Compliment", ("reference", "received", "team", "summary")),
+    ),
+    Kind.DISPUTE: (
+        Section("Dispute resolution", ("reference", "raised", "team", "resolved", "summary")),
+    ),
+}
+
+# How the window title and messages name one record of each kind.
+SINGULAR: dict[Kind, str] = {
+    Kind.COMPLAINT: "complaint",
+    Kind.INITIAL_FEEDBACK: "initial feedback",
+    Kind.ENQUIRY: "enquiry",
+    Kind.COMPLIMENT: "compliment",
+    Kind.DISPUTE: "dispute resolution case",
+}
