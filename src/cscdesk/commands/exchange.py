@@ -28,11 +28,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from cscdesk.exchange import apply_import, read_workbook
+    from cscdesk.exchange import WorkbookRejected, apply_import, read_workbook
+    from cscdesk.exchange.importer import with_database_checks
 
-    parsed = read_workbook(args.workbook)
+    # Read first: a file that is no workbook at all must not create an empty database.
+    rejected: WorkbookRejected | None = None
+    try:
+        parsed = read_workbook(args.workbook)
+    except WorkbookRejected as error:
+        rejected = error
+    if rejected is not None and not args.db_path.exists():
+        raise with_database_checks(None, rejected) from None
     db = open_database(args.db_path)
     try:
+        if rejected is not None:
+            raise with_database_checks(db, rejected) from None
         result = apply_import(db, parsed)
     finally:
         db.close()

@@ -9,6 +9,9 @@ The desktop app calls these off the GUI thread (nothing here knows Qt):
 - `plan_import(db, parsed) -> ImportPlan`: per sheet, how many rows would be created, updated
   or left unchanged, the teams and root causes to add, and `.problems` that only the database
   reveals. Writes nothing.
+- `check_workbook(db, path) -> (ParsedWorkbook, ImportPlan)`: both steps above in one call; its
+  WorkbookRejected names every problem at once, bad cells and database checks together (use
+  this rather than read_workbook + plan_import when a database is at hand).
 - `apply_import(db, parsed, progress=None) -> ImportResult`: all of it in one transaction, or
   nothing (raises WorkbookRejected). `progress(done, total)` is called as rows are written.
 - `export_workbook(db, path, progress=None) -> ExportResult`: write the database as a workbook
@@ -23,6 +26,7 @@ from cscdesk.exchange.importer import (
     ImportResult,
     SheetCounts,
     apply_import,
+    check_workbook,
     plan_import,
 )
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, WorkbookUnreadable
@@ -39,6 +43,7 @@ __all__ = [
     "WorkbookRejected",
     "WorkbookUnreadable",
     "apply_import",
+    "check_workbook",
     "export_workbook",
     "plan_import",
     "read_workbook",

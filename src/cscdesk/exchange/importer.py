@@ -3,6 +3,8 @@
 - `plan_import(db, parsed) -> ImportPlan`: what an import would do (per sheet: created,
   updated, unchanged; teams and root causes to add) and the problems only the database can
   reveal (an "Escalated from" naming no Stage N-1 complaint). Writes nothing.
+- `check_workbook(db, path) -> (ParsedWorkbook, ImportPlan)`: read and plan in one call, raising
+  WorkbookRejected with every problem at once (bad cells and database checks together).
 - `apply_import(db, parsed, progress=None) -> ImportResult`: the same checks, then every write in
   ONE transaction; raises `WorkbookRejected` (nothing written) if any check fails. `progress`
   is called with (rows done, rows in all) as the work goes on.
@@ -18,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select, update
@@ -35,7 +38,7 @@ from cscdesk.exchange.layout import (
     header_key,
 )
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, shown
-from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook
+from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
 from cscdesk.store import audit, lists
 from cscdesk.store.engine import Database
 from cscdesk.store.models import (
@@ -99,6 +102,43 @@ def plan_import(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
         work = _ImportWork(session, parsed)
         session.rollback()
     return ImportPlan(work.counts, work.teams.added, work.root_causes.added, work.problems)
+
+
+def check_workbook(db: Database, path: Path | str) -> tuple[ParsedWorkbook, ImportPlan]:
+    """Read a workbook and plan its import; raise WorkbookRejected naming every problem, those
+    in its cells and those only the database reveals, or WorkbookUnreadable."""
+    try:
+        parsed = read_workbook(path)
+    except WorkbookRejected as rejected:
+        raise with_database_checks(db, rejected) from None
+    return parsed, checked_plan(db, parsed)
+
+
+def checked_plan(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
+    """`plan_import`, raising WorkbookRejected when the database reveals problems."""
+    plan = plan_import(db, parsed)
+    if plan.problems:
+        raise WorkbookRejected(plan.problems, f"The workbook {parsed.path.name}", parsed)
+    return plan
+
+
+def with_database_checks(db: Database | None, rejected: WorkbookRejected) -> WorkbookRejected:
+    """The rejection of a workbook with bad cells, with the "Escalated from" problems added
+    (checked against `db`, or against the workbook alone when there is no database yet), so
+    that the officer sees every problem at once."""
+    if rejected.parsed is None:
+        return rejected
+    if db is None:
+        problems = _escalation_problems(rejected.parsed, {})
+    else:
+        with db.session() as session:
+            work = _ImportWork(session, rejected.parsed, checks_only=True)
+            session.rollback()
+        problems = work.problems
+    if not problems:
+        return rejected
+    return WorkbookRejected(_sorted([*rejected.problems, *problems]), rejected.source,
+                            rejected.parsed)
 
 
 def apply_import(
@@ -167,7 +207,10 @@ class _KindWork:
 class _ImportWork:
     """Compares every workbook row with its stored row and prepares the bulk statements."""
 
-    def __init__(self, session: Session, parsed: ParsedWorkbook) -> None:
+    def __init__(self, session: Session, parsed: ParsedWorkbook, *, checks_only: bool = False
+                 ) -> None:
+        """Compare and check everything; with `checks_only` (a workbook already rejected for
+        bad cells) only make the checks that need the database."""
         self.session = session
         self.parsed = parsed
         self.problems: list[CellProblem] = []
@@ -182,6 +225,10 @@ class _ImportWork:
             if layout.name in parsed.sheets:
                 self.counts[layout.name] = SheetCounts()
                 self.work[layout.name] = _KindWork()
+        if checks_only:
+            self.problems.extend(_escalation_problems(parsed, self._stored(Kind.COMPLAINT)))
+            self.problems = _sorted(self.problems)
+            return
         for kind in RECORD_SHEETS:
             if kind in parsed.records:
                 self._compare_records(kind, parsed.records[kind])
@@ -189,8 +236,7 @@ class _ImportWork:
             self._compare_baseline_years()
         if BASELINE_BY_TEAM in parsed.sheets:
             self._compare_team_counts()
-        order = {layout.key: number for number, layout in enumerate(ALL_SHEETS)}
-        self.problems.sort(key=lambda p: (order.get(header_key(p.sheet), 99), p.row or 0))
+        self.problems = _sorted(self.problems)
 
     # -- records -------------------------------------------------------------------------
 
@@ -244,7 +290,7 @@ class _ImportWork:
         keep = [name for name in KEEP_WHEN_ABSENT
                 if kind is Kind.COMPLAINT and name not in sheet.present]
         if kind is Kind.COMPLAINT:
-            self._check_escalations(rows, stored)
+            self.problems.extend(_escalation_problems(self.parsed, stored))
         for parsed_row in rows:
             record = parsed_row.record
             existing = stored.get(record.reference)
@@ -279,45 +325,6 @@ class _ImportWork:
                               f"{error.message} (the stored {label} is kept because the sheet "
                               f"has no {label} column)")
         return record
-
-    def _check_escalations(
-        self, rows: list[ParsedRecord], stored: dict[str, dict[str, Any]]
-    ) -> None:
-        """"Escalated from" must name a complaint of the previous stage, in the workbook (any
-        order) or the database; and a stage change must not break a stored escalation."""
-        in_workbook = {row.record.reference: row.record.stage for row in rows}
-        sheet_name = Kind.COMPLAINT.value
-
-        def stage_of(reference: str) -> int | None:
-            reference = reference.strip()
-            if reference in in_workbook:
-                return in_workbook[reference]
-            existing = stored.get(reference)
-            return None if existing is None else existing["stage"]
-
-        children: dict[str, list[str]] = defaultdict(list)
-        for reference, values in stored.items():
-            if values["escalated_from"]:
-                children[values["escalated_from"]].append(reference)
-        for parsed_row in rows:
-            record = parsed_row.record
-            assert isinstance(record, ComplaintData)
-            if record.escalated_from:
-                for error in validate(record, stage_of):
-                    if error.field == "escalated_from":
-                        self._problem(sheet_name, parsed_row.row, FIELD_LABELS["escalated_from"],
-                                      record.escalated_from, error.message)
-            existing = stored.get(record.reference)
-            if existing is None or existing["stage"] == record.stage:
-                continue
-            for child in children.get(record.reference, ()):
-                child_stage = stored[child]["stage"]
-                if child not in in_workbook and child_stage != (record.stage or 0) + 1:
-                    self._problem(
-                        sheet_name, parsed_row.row, FIELD_LABELS["stage"], str(record.stage),
-                        f"Stored complaint “{child}” (Stage {child_stage}) escalates from this "
-                        f"complaint, so it must stay Stage {child_stage - 1}.",
-                    )
 
     def _problem(self, layout_name: str, row: int, column: str, value: str, message: str) -> None:
         """Record a problem under the sheet's name as the workbook spells it."""
@@ -474,6 +481,66 @@ class _ImportWork:
         for chunk in _chunks(rows, BATCH):
             self.session.execute(statement, chunk)
             advance(len(chunk))
+
+
+def _escalation_problems(
+    parsed: ParsedWorkbook, stored: dict[str, dict[str, Any]]
+) -> list[CellProblem]:
+    """"Escalated from" must name a complaint of the previous stage, in the workbook (any
+    order) or the database; and a stage change must not break a stored escalation."""
+    rows = parsed.records.get(Kind.COMPLAINT, [])
+    in_workbook = {row.record.reference: row.record.stage for row in rows}
+    sheet = parsed.sheets.get(Kind.COMPLAINT.value)
+    sheet_name = sheet.name if sheet is not None else Kind.COMPLAINT.value
+    problems: list[CellProblem] = []
+
+    def stage_of(reference: str) -> int | None:
+        reference = reference.strip()
+        if reference in in_workbook:
+            return in_workbook[reference]
+        existing = stored.get(reference)
+        return None if existing is None else existing["stage"]
+
+    def checkable(record: ComplaintData) -> bool:
+        """Only what needs the lookup: the reader has checked the rest of the rule."""
+        source = record.escalated_from.strip()
+        return (
+            bool(source) and record.stage in (2, 3) and source != record.reference
+            and not (source in in_workbook and in_workbook[source] is None)
+        )
+
+    children: dict[str, list[str]] = defaultdict(list)
+    for reference, values in stored.items():
+        if values["escalated_from"]:
+            children[values["escalated_from"]].append(reference)
+    for parsed_row in rows:
+        record = parsed_row.record
+        assert isinstance(record, ComplaintData)
+        if checkable(record):
+            problems.extend(
+                CellProblem(sheet_name, parsed_row.row, FIELD_LABELS["escalated_from"],
+                            record.escalated_from, error.message)
+                for error in validate(record, stage_of)
+                if error.field == "escalated_from"
+            )
+        existing = stored.get(record.reference)
+        if existing is None or record.stage is None or existing["stage"] == record.stage:
+            continue
+        for child in children.get(record.reference, ()):
+            child_stage = stored[child]["stage"]
+            if child not in in_workbook and child_stage != record.stage + 1:
+                problems.append(CellProblem(
+                    sheet_name, parsed_row.row, FIELD_LABELS["stage"], str(record.stage),
+                    f"Stored complaint “{child}” (Stage {child_stage}) escalates from this "
+                    f"complaint, so it must stay Stage {child_stage - 1}.",
+                ))
+    return problems
+
+
+def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
+    """Sheet by sheet in the workbook's order of kinds, row by row (stable within a row)."""
+    order = {layout.key: number for number, layout in enumerate(ALL_SHEETS)}
+    return sorted(problems, key=lambda p: (order.get(header_key(p.sheet), 99), p.row or 0))
 
 
 def stored_columns(kind: Kind) -> list[str]:

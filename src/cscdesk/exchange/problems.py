@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from cscdesk.errors import InputError
 
@@ -39,9 +40,14 @@ class WorkbookUnreadable(InputError):
 class WorkbookRejected(InputError):
     """The workbook has bad cells; nothing was imported. `problems` lists every one found."""
 
-    def __init__(self, problems: list[CellProblem], source: str = "The workbook") -> None:
+    def __init__(
+        self, problems: list[CellProblem], source: str = "The workbook", parsed: Any = None
+    ) -> None:
         self.problems = list(problems)
         self.source = source
+        # What could be read despite the problems (a ParsedWorkbook), so that the checks that
+        # need the database can still be made and every problem reported at once.
+        self.parsed = parsed
         super().__init__(self._message())
 
     def _message(self) -> str:

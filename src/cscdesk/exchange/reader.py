@@ -42,10 +42,12 @@ Cells = Sequence[object]
 
 @dataclass(frozen=True)
 class ParsedRecord:
-    """A record read from a sheet, with the Excel row it came from."""
+    """A record read from a sheet, with the Excel row it came from (and, when the workbook is
+    rejected, whether the row itself was bad)."""
 
     row: int
     record: RecordData
+    ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ def read_workbook(path: Path | str) -> ParsedWorkbook:
     finally:
         book.close()
     if problems:
-        raise WorkbookRejected(problems, f"The workbook {path.name}")
+        raise WorkbookRejected(problems, f"The workbook {path.name}", parsed)
     return parsed
 
 
@@ -308,6 +310,7 @@ class _RowReader:
         for number, values, raw, bad in self._cells(rows):
             given = {name: value for name, value in values.items() if name not in bad}
             record = data_class(**given)
+            problems_before = len(self.problems)
             for error in validate(record):
                 if error.field in bad or error.field in self.missing_required:
                     continue
@@ -325,7 +328,8 @@ class _RowReader:
                     )
                 else:
                     first_row[reference] = number
-            records.append(ParsedRecord(number, record))
+            ok = not bad and len(self.problems) == problems_before
+            records.append(ParsedRecord(number, record, ok))
         return records
 
     def baseline_years(self, rows: list[list[object]]) -> list[ParsedBaselineYear]:
