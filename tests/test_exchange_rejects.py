@@ -204,7 +204,8 @@ def test_a_file_that_is_no_workbook_gets_one_sentence(tmp_path: Path, make: str)
 
 def test_unknown_sheet_and_column_and_missing_required_column(tmp_path: Path) -> None:
     path = write_workbook(tmp_path / "odd.xlsx", {
-        "Complaints": [["Reference", "Received", "Team", "Colour"], ["C-1", "2024-05-01", "T", "red"]],
+        "Complaints": [["Reference", "Received", "Team", "Colour"],
+                       ["C-1", "2024-05-01", "T", "red"]],
         "Sheet1": [["anything"]],
         "Compliments": [["Reference", "Received", "Team", "Team"], ["K", "2024-05-01", "T", "T"]],
         "Enquiries": [["Reference", "Received", "Source", "Team", None], ["E", "2024-05-01", "MP",
