@@ -1,0 +1,170 @@
+"""The About dialog: the version, where this PC keeps cscdesk's files, and the font licence.
+
+IT staff open it to find the database, the backups and the logs on an officer's PC, so every
+path is selectable, and "Copy details" puts the same text on the clipboard for a support call.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt, qVersion
+from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import __version__, paths
+from cscdesk.logs import log_file
+
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+FONT_LICENCE_FILE = "fonts/DejaVu-LICENSE.txt"
+FONT_LICENCE_SUMMARY = (
+    "Reports are set in the DejaVu fonts, shipped with cscdesk under the Bitstream Vera and "
+    "DejaVu licence, which allows them to be used and redistributed freely."
+)
+
+
+def app_icon() -> QIcon:
+    """The cscdesk icon in every size shipped in resources/icons."""
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(paths.resource_path(f"icons/cscdesk-{size}.png")))
+    return icon
+
+
+def program_folder() -> Path:
+    """Where the running program is installed: the bundle folder, or the package's folder."""
+    if getattr(sys, "frozen", False):
+        return Path(sys.executable).resolve().parent
+    return Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Every place cscdesk reads or writes on this PC, for the database it has open."""
+
+    database: Path
+    backups: Path
+    logs: Path
+    window_settings: Path
+    program: Path
+
+    def rows(self) -> list[tuple[str, Path]]:
+        return [
+            ("Database", self.database),
+            ("Backups", self.backups),
+            ("Log file", self.logs),
+            ("Window settings", self.window_settings),
+            ("Program", self.program),
+        ]
+
+
+def locations_for(database_path: Path) -> Locations:
+    """The backups folder is the one set in the database's settings, else the default."""
+    from cscdesk.store.backup import backup_folder_for
+
+    return Locations(
+        database=Path(database_path).resolve(),
+        backups=backup_folder_for(Path(database_path)),
+        logs=log_file(),
+        window_settings=paths.config_dir(),
+        program=program_folder(),
+    )
+
+
+def font_licence_text() -> str:
+    try:
+        return paths.resource_path(FONT_LICENCE_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return FONT_LICENCE_SUMMARY
+
+
+class AboutDialog(QDialog):
+    """Version, data locations and licences; nothing here changes any data."""
+
+    def __init__(self, database_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About cscdesk")
+        self.setWindowIcon(app_icon())
+        self.locations = locations_for(database_path)
+        self.path_labels: dict[str, QLabel] = {}
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._heading())
+        layout.addLayout(self._locations_form())
+
+        licence = QLabel(FONT_LICENCE_SUMMARY)
+        licence.setWordWrap(True)
+        layout.addWidget(licence)
+        self.licence_text = QPlainTextEdit(font_licence_text())
+        self.licence_text.setReadOnly(True)
+        self.licence_text.setVisible(False)
+        self.licence_text.setMinimumHeight(180)
+        layout.addWidget(self.licence_text)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.licence_button = QPushButton("Font &licence")
+        self.licence_button.setCheckable(True)
+        self.licence_button.toggled.connect(self.licence_text.setVisible)
+        self.copy_button = QPushButton("&Copy details")
+        self.copy_button.clicked.connect(self.copy_details)
+        buttons.addButton(self.licence_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _heading(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        icon = QLabel()
+        icon.setPixmap(QPixmap(str(paths.resource_path("icons/cscdesk-64.png"))))
+        row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        title = QLabel(
+            f"<b>cscdesk {__version__}</b><br>"
+            "Complaints, representations and the annual report for Children's Social Care."
+        )
+        title.setWordWrap(True)
+        title.setTextFormat(Qt.TextFormat.RichText)
+        row.addWidget(title, 1)
+        return row
+
+    def _locations_form(self) -> QFormLayout:
+        form = QFormLayout()
+        for label, path in self.locations.rows():
+            value = QLabel(str(path))
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            form.addRow(f"{label}:", value)
+            self.path_labels[label] = value
+        return form
+
+    def details(self) -> str:
+        """Plain text for a support call: version, platform and every location."""
+        lines = [
+            f"cscdesk {__version__}",
+            f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {pyside_version}",
+            f"System: {platform.platform()}",
+        ]
+        lines += [f"{label}: {path}" for label, path in self.locations.rows()]
+        return "\n".join(lines)
+
+    def copy_details(self) -> None:
+        QGuiApplication.clipboard().setText(self.details())
+
+
+def show_about(parent: QWidget | None, database_path: Path) -> None:
+    """Show the About dialog for the open database and wait until it is closed."""
+    AboutDialog(database_path, parent).exec()
