@@ -122,8 +122,8 @@ class AppendixDialog(QDialog):
         with database.session() as session:
             years = listing.year_choices(session, Kind.COMPLAINT, today)
         for year in sorted({*years, default}, reverse=True):
-            self.year.addItem(year.label, year)
-        self.year.setCurrentIndex(self.year.findData(default))
+            self.year.addItem(year.label, year.start_year)
+        self.year.setCurrentIndex(self.year.findData(default.start_year))
         self.year.currentIndexChanged.connect(lambda _i: self._load_texts())
         year_label = QLabel("&Year:")
         year_label.setBuddy(self.year)
@@ -196,10 +196,10 @@ class AppendixDialog(QDialog):
         self.resize(self.width(), 640 if shown else self.sizeHint().height())
 
     def chosen_year(self) -> ReportingYear:
-        data = self.year.currentData()
         text = self.year.currentText()
-        if isinstance(data, ReportingYear) and data.label == text:
-            return data
+        found = self.year.findText(text)
+        if found >= 0:
+            return ReportingYear(self.year.itemData(found))
         return ReportingYear.parse(text)
 
     def _load_texts(self) -> None:

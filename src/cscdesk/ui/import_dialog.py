@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -107,6 +107,16 @@ def rows_as_text(view: QTableView) -> str:
     return "\n".join(lines) + "\n"
 
 
+class CopyableTable(QTableView):
+    """A table whose Ctrl+C copies whole rows (the view's own copies one cell)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Copy):
+            QGuiApplication.clipboard().setText(rows_as_text(self))
+            return
+        super().keyPressEvent(event)
+
+
 class ProblemsView(QWidget):
     """The table of bad cells, sortable, with Ctrl+C and a Copy button."""
 
@@ -114,7 +124,7 @@ class ProblemsView(QWidget):
         super().__init__(parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableView()
+        self.table = CopyableTable()
         self.table.setAccessibleName("Problems")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -126,9 +136,6 @@ class ProblemsView(QWidget):
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.table.setModel(self.proxy)
-        copy_shortcut = QShortcut(QKeySequence.StandardKey.Copy, self.table)
-        copy_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        copy_shortcut.activated.connect(self.copy)
         self.copy_button = QPushButton("&Copy")
         self.copy_button.setToolTip("Copy the chosen rows (or all) as tab-separated text")
         self.copy_button.clicked.connect(self.copy)

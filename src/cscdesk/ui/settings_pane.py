@@ -37,7 +37,9 @@ def default_folder(option: settings.Option) -> Path:
 def moved_sentence(moved: int) -> str:
     if moved == 0:
         return "No open complaint's due date changed."
-    return f"{moved} open complaint{'s' if moved != 1 else ''}' due dates changed."
+    if moved == 1:
+        return "1 open complaint's due date changed."
+    return f"{moved} open complaints' due dates changed."
 
 
 class SettingsPane(QWidget):

@@ -1,0 +1,72 @@
+"""The "Annual appendix…" dialog: the year, the wording, the PDF in the report folder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from cscdesk import settings
+from cscdesk.domain.kinds import ComplaintData, Outcome
+from cscdesk.domain.years import ReportingYear
+from cscdesk.store import records
+from cscdesk.ui.appendix_dialog import AppendixDialog
+from cscdesk.ui.dialog_service import ScriptedDialogs
+
+pytest.importorskip("cscdesk.report.appendix")
+pdfplumber = pytest.importorskip("pdfplumber")
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def dialog(database, qtbot, tmp_path):
+    with database.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-1", date(2024, 5, 1), 1, "Fostering", responded=date(2024, 5, 7),
+            closed=date(2024, 5, 8), outcome=Outcome.UPHELD, root_cause="Communication",
+            learning="Call back within a day"))
+        settings.put(session, settings.REPORT_FOLDER, str(tmp_path / "reports"))
+    dialog = AppendixDialog(database, ScriptedDialogs(), today=TODAY)
+    qtbot.addWidget(dialog)
+    opened: list = []
+    dialog.open_file = lambda path: opened.append(path) or True
+    dialog.opened = opened
+    return dialog
+
+
+def test_the_default_year_is_the_last_complete_one(dialog):
+    assert dialog.chosen_year() == ReportingYear(2024)
+    assert dialog.year.accessibleName() == "Year"
+    assert dialog.editor.isHidden()  # it asks only the year unless asked for more
+
+
+def test_make_pdf_writes_into_the_report_folder_and_opens_it(dialog, qtbot, tmp_path):
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+    expected = tmp_path / "reports" / "Complaints appendix 2024-2025.pdf"
+    assert dialog.written == expected and dialog.opened == [expected]
+    with pdfplumber.open(expected) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert "2024/25" in text
+
+
+def test_edited_wording_is_stored_and_printed(dialog, qtbot, database):
+    from cscdesk.report import narrative
+
+    dialog.edit_toggle.setChecked(True)
+    assert dialog.paragraphs.count() == len(narrative.TEXT_LABELS) + 1
+    key = "adr"
+    dialog.text_edits[key].setPlainText("Our own words about ADR & <mediation>.")
+    dialog.theme_editor.names[0].setText("Poor communication")
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+    with database.session() as session:
+        texts = narrative.texts_for(session, ReportingYear(2024))
+        themes = narrative.themes_for(session, ReportingYear(2024))
+    assert texts[key].current == "Our own words about ADR & <mediation>."
+    assert themes.current.themes[0].name == "Poor communication"
+    with pdfplumber.open(dialog.written) as pdf:
+        text = "".join(page.extract_text() or "" for page in pdf.pages)
+    assert "Our own words about ADR & <mediation>." in text

@@ -1,0 +1,52 @@
+"""The dashboard: open counts, due soon, overdue, and this year against the last."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from ui_data import fill
+
+from cscdesk.domain.kinds import ComplaintData, Kind
+from cscdesk.store import lists, records
+from cscdesk.ui.dashboard import DashboardPane
+
+
+def test_dashboard_shows_what_needs_doing(database, qtbot, qtmodeltester):
+    fill(database)
+    today = date.today()
+    with database.transaction() as session:
+        calendar = lists.working_calendar(session)
+        # Received so that its 10th working day falls 2 working days from today: due soon.
+        received = today
+        while calendar.add_working_days(received, 10) > calendar.add_working_days(today, 2):
+            received -= timedelta(days=1)
+        records.save(session, ComplaintData("C-SOON", received, 1, "Adoption"))
+    pane = DashboardPane(database)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    assert pane.open_buttons[Kind.COMPLAINT].text() == "4 complaints"
+    assert pane.open_buttons[Kind.ENQUIRY].text() == "1 enquiry"
+    assert [item.reference for item in pane.overdue_model.items] == ["C-OLD"]
+    assert [item.reference for item in pane.due_model.items] == ["C-SOON"]
+    assert pane.overdue_label.text() == "&Overdue: 1"
+    qtmodeltester.check(pane.overdue_model, force_py=True)
+    qtmodeltester.check(pane.due_model, force_py=True)
+    # The year-to-date figures arrive from a background task.
+    qtbot.waitUntil(lambda: pane.year_grid.rowCount() > 3 and "Working out" not in
+                    pane.year_grid.itemAtPosition(1, 0).widget().text(), timeout=10000)
+    assert pane.year_grid.itemAtPosition(1, 0).widget().text() == "Representations"
+
+
+def test_activating_an_overdue_complaint_opens_it(database, qtbot):
+    fill(database)
+    pane = DashboardPane(database)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    pane.show()
+    pane.overdue_table.setFocus()
+    pane.overdue_table.setCurrentIndex(pane.overdue_model.index(0, 0))
+    with qtbot.waitSignal(pane.open_requested) as opened:
+        qtbot.keyClick(pane.overdue_table, Qt.Key.Key_Return)
+    assert opened.args == [Kind.COMPLAINT, "C-OLD"]
+    qtbot.waitUntil(lambda: pane._task is not None and not pane._task.running, timeout=10000)

@@ -1,0 +1,103 @@
+"""The main window: title, navigation with Ctrl+1..9, remembered size and pane, Ctrl+F."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from ui_data import fill
+
+from cscdesk.domain.kinds import ComplimentData, Kind
+from cscdesk.store import records
+from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.main_window import PANE_KEYS, MainWindow
+
+
+@pytest.fixture
+def window(database, qtbot):
+    fill(database)
+    window = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_title_names_the_database_file(window, database):
+    assert database.path.name in window.windowTitle()
+    assert str(database.path.parent) in window.windowTitle()
+
+
+def test_ctrl_numbers_switch_panes(window, qtbot):
+    for number, key in enumerate(PANE_KEYS[:6], start=1):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number),
+                       Qt.KeyboardModifier.ControlModifier)
+        assert window.current_key() == key
+        assert window.stack.currentWidget() is window.panes[key]
+    assert window.navigation.currentItem().text() == "Dispute resolution"
+
+
+def test_navigation_list_switches_panes(window):
+    window.navigation.setCurrentRow(PANE_KEYS.index("teams"))
+    assert window.stack.currentWidget() is window.panes["teams"]
+
+
+def test_ctrl_f_goes_to_the_search_box(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    pane = window.panes[Kind.COMPLAINT.name]
+    assert window.current_key() == Kind.COMPLAINT.name
+    qtbot.waitUntil(pane.search.hasFocus, timeout=2000)
+
+
+def test_size_and_last_pane_are_remembered(database, qtbot, cscdesk_home):
+    first = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 480)
+    first.show_pane(Kind.ENQUIRY.name)
+    first.close()
+    assert (cscdesk_home / "config" / "window.ini").exists()
+    second = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(second)
+    assert second.current_key() == Kind.ENQUIRY.name
+    assert (second.width(), second.height()) == (700, 480)
+
+
+def test_data_changed_reloads_the_visible_list(window, database):
+    pane = window.show_pane(Kind.COMPLIMENT.name)
+    assert pane.model.rowCount() == 1
+    with database.transaction() as session:
+        records.save(session, ComplimentData("CO-2", date.today(), "Adoption"))
+    window.data_changed.emit()
+    assert pane.model.rowCount() == 2
+    assert pane.counts_label.text() == "2 compliments"
+
+
+def test_dashboard_count_opens_the_filtered_list(window):
+    dashboard = window.show_pane("dashboard")
+    dashboard.open_buttons[Kind.COMPLAINT].click()
+    pane = window.panes[Kind.COMPLAINT.name]
+    assert window.current_key() == Kind.COMPLAINT.name
+    assert pane.counts_label.text() == "3 complaints, 3 open, 1 overdue"
+
+
+def test_opening_a_record_without_forms_says_so(window, monkeypatch):
+    import cscdesk.ui.main_window as main_window
+
+    monkeypatch.setattr(main_window, "optional_module", lambda name: None)
+    window.open_record(Kind.COMPLAINT, "C-OLD")
+    assert window.dialogs.shown[-1][0] == "info"
+
+
+def test_ctrl_n_opens_a_new_form_of_the_current_kind(window, qtbot, monkeypatch):
+    forms = pytest.importorskip("cscdesk.ui.forms")
+    if not hasattr(forms, "open_record_form"):
+        pytest.skip("record forms not available yet")
+    opened = []
+    monkeypatch.setattr(forms, "open_record_form",
+                        lambda parent, db, kind, reference=None, **kw: opened.append(
+                            (kind, reference)))
+    window.show_pane(Kind.ENQUIRY.name)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [(Kind.ENQUIRY, None)]
