@@ -1,0 +1,143 @@
+"""Writing the demo database: a new file built under a temporary name and renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cscdesk import settings
+from cscdesk.demo.casebook import Casebook
+from cscdesk.demo.designed import Y2, add_designed_years
+from cscdesk.demo.ordinary import FIRST_YEAR, add_ordinary_years
+from cscdesk.demo.writer import store_records
+from cscdesk.domain.kinds import Kind, RecordData
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.domain.years import ReportingYear
+from cscdesk.errors import DatabaseError
+from cscdesk.store import lists, records
+from cscdesk.store.engine import open_database
+from cscdesk.store.lock import acquire_writer_lock
+from cscdesk.store.models import Complaint
+
+DEMO_COUNCIL_NAME = "Eastmere Borough Council (demo data)"
+# An extra non-working day, so the settings screen has one and due dates around it move.
+CLOSURE_DAY = (date(2023, 12, 27), "Council closure day")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo database holds, for the command line and the app's quick start."""
+
+    path: Path
+    first_year: ReportingYear
+    current_year: ReportingYear
+    counts: dict[Kind, int]
+    open_complaints: int
+    overdue_complaints: int
+
+    def lines(self) -> list[str]:
+        total = sum(self.counts.values())
+        kinds = ", ".join(f"{n} {kind.value.lower()}" for kind, n in self.counts.items())
+        return [
+            f"Demo database created: {self.path}",
+            f"{total} invented records from {self.first_year} to {self.current_year}: {kinds}.",
+            f"Today {self.open_complaints} complaints are open, "
+            f"{self.overdue_complaints} of them overdue.",
+            "Its 2018/19 appendix shows the published example's figures "
+            "(see docs/demo.md for the few that differ).",
+        ]
+
+
+def demo_records(today: date, calendar: WorkingCalendar) -> list[RecordData]:
+    """Every invented record, referenced and in saving order (the same for the same day)."""
+    if today < ReportingYear(FIRST_YEAR).start:
+        raise ValueError(f"the demo needs a date after {ReportingYear(FIRST_YEAR).start}")
+    book = Casebook(calendar)
+    add_designed_years(book)
+    add_ordinary_years(book, today)
+    return book.finished()
+
+
+def create_demo_database(path: Path | str, *, replace: bool = False,
+                         today: date | None = None) -> DemoSummary:
+    """Create a new database of invented cases at `path`.
+
+    An existing file is refused unless `replace`; then the new database is built beside it and
+    renamed over it, so the old file stays whole until the new one is complete.
+    """
+    path = Path(path)
+    today = today or date.today()
+    _check_target(path, replace)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
+    lock = acquire_writer_lock(path, "cscdesk demo")
+    temporary = path.with_name(f".{path.name}.demo-{os.getpid()}")
+    try:
+        _check_target(path, replace)  # again, now that no other cscdesk can be writing it
+        _remove_sqlite_files(temporary)
+        summary = _build(temporary, today)
+        _remove_sqlite_files(path, keep_main=True)  # a stale journal would apply to the new file
+        os.replace(temporary, path)
+    except OSError as error:
+        raise DatabaseError(
+            f"Cannot write the demo database {path}: {error.strerror}. Nothing was changed."
+        ) from error
+    finally:
+        _remove_sqlite_files(temporary)
+        lock.release()
+    return DemoSummary(path, summary.first_year, summary.current_year, summary.counts,
+                       summary.open_complaints, summary.overdue_complaints)
+
+
+def _check_target(path: Path, replace: bool) -> None:
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder; give a file name for the demo database.")
+    if path.exists() and not replace:
+        raise DatabaseError(
+            f"{path} already exists, and the demo never overwrites a database. Give another "
+            "file with --db, or add --force to replace it (everything in it will be lost)."
+        )
+
+
+def _build(path: Path, today: date) -> DemoSummary:
+    database = open_database(path)
+    try:
+        with database.transaction() as session:
+            settings.put(session, settings.COUNCIL_NAME, DEMO_COUNCIL_NAME)
+            lists.add_non_working_day(session, *CLOSURE_DAY)
+            calendar = lists.working_calendar(session)
+            store_records(session, demo_records(today, calendar), calendar)
+            return _summary(session, path, today)
+    finally:
+        database.close()
+
+
+def _summary(session: Session, path: Path, today: date) -> DemoSummary:
+    counts = {
+        kind: session.scalar(select(func.count()).select_from(model)) or 0
+        for kind, model in records.MODEL_OF.items()
+    }
+    open_query = select(func.count()).where(Complaint.closed.is_(None))
+    overdue_query = open_query.where(Complaint.responded.is_(None), Complaint.due < today)
+    return DemoSummary(
+        path=path,
+        first_year=ReportingYear(Y2),
+        current_year=ReportingYear.containing(today),
+        counts=counts,
+        open_complaints=session.scalar(open_query) or 0,
+        overdue_complaints=session.scalar(overdue_query) or 0,
+    )
+
+
+def _remove_sqlite_files(path: Path, *, keep_main: bool = False) -> None:
+    for suffix in ("-wal", "-shm", "-journal") if keep_main else ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
