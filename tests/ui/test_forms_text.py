@@ -86,3 +86,9 @@ def test_escalation_references() -> None:
     assert suggest_reference("C-9-S2", 3, taken.__contains__) == "C-9-S3"
     assert suggest_reference("C-1", 2, taken.__contains__) == "C-1-S2-2"
     assert [next_stage(stage) for stage in (1, 2, 3)] == [2, 3, None]
+
+
+def test_no_verdict_on_a_response_dated_before_receipt() -> None:
+    calendar = WorkingCalendar()
+    assert describe_due(calendar, date(2024, 5, 3), 1, False, date(2024, 5, 2),
+                        date(2024, 6, 1)) == "Monday 20/05/2024"

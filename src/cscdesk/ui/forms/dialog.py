@@ -153,7 +153,9 @@ class RecordFormDialog(QDialog):
     def _size_to_content(self, scroll: QScrollArea) -> None:
         wanted = self.view.sizeHint()
         width = wanted.width() + 48
-        height = wanted.height() + self.save_button.sizeHint().height() * 5 + 48
+        # Room for the buttons, the status line and a few lines of messages beside fields.
+        line = self.fontMetrics().lineSpacing()
+        height = wanted.height() + self.save_button.sizeHint().height() * 2 + line * 6 + 48
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             width = min(width, int(screen.width() * 0.95))
@@ -289,8 +291,7 @@ class RecordFormDialog(QDialog):
             return
         text = describe_due(self.calendar, record.received, record.stage, record.extended,
                             record.responded, self._today)
-        self.view.due.setText(text)
-        self.view.due.setAccessibleDescription(text)
+        self.view.show_due(text, known=record.received is not None)
 
     def _update_escalate(self, record: ComplaintData, valid: bool) -> None:
         stage = next_stage(record.stage)

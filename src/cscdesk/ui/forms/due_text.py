@@ -31,6 +31,8 @@ def describe_due(
     if stage == 3 and extended:
         when += " (an extension does not change Stage 3)"
     if responded is not None:
+        if responded < received:
+            return when  # the message beside Responded says what is wrong
         if responded <= due:
             return f"{when} · responded on time"
         return f"{when} · responded {_days(calendar.working_days_between(due, responded))} late"

@@ -152,10 +152,17 @@ class FormView(QWidget):
         self.due.setWordWrap(True)
         self.due.setAccessibleName(DUE_LABEL)
         self.due.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.due.font()
-        font.setBold(True)
-        self.due.setFont(font)
         return self.due
+
+    def show_due(self, text: str, *, known: bool) -> None:
+        """The due line: bold once there is a date, plain while it waits for one."""
+        if self.due is None:
+            return
+        font = self.due.font()
+        font.setBold(known)
+        self.due.setFont(font)
+        self.due.setText(text)
+        self.due.setAccessibleDescription(text)
 
     def show_message(self, name: str, text: str, *, is_error: bool) -> None:
         label = self.messages[name]

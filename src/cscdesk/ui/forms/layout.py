@@ -23,11 +23,10 @@ LAYOUTS: dict[Kind, tuple[Section, ...]] = {
     Kind.COMPLAINT: (
         Section("Complaint", ("reference", "stage", "escalated_from", "received", "team",
                               "complainant", "complainant_type", "summary")),
-        Section("Response", ("acknowledged", "extended", DUE_LINE, "responded")),
+        Section("Response", ("acknowledged", "extended", DUE_LINE, "responded", "notes")),
         Section("Outcome", ("closed", "outcome", "root_cause", "learning"), column=1),
         Section("Alternative dispute resolution (ADR)", ("adr", "adr_saving"), column=1),
         Section("Local Government Ombudsman (LGO)", ("lgo_referred", "lgo_decision"), column=1),
-        Section("Notes", ("notes",), column=1),
     ),
     Kind.INITIAL_FEEDBACK: (
         Section("Initial feedback", ("reference", "received", "team", "resolved", "summary")),
