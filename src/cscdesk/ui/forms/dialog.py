@@ -266,6 +266,7 @@ class RecordFormDialog(QDialog):
         if isinstance(record, ComplaintData):
             self._update_due(record)
             self._update_escalate(record, valid)
+            self._update_dependent_fields(record)
         dirty = self.is_dirty()
         self.setWindowTitle(self._title())
         self.setWindowModified(dirty)
@@ -292,6 +293,17 @@ class RecordFormDialog(QDialog):
         text = describe_due(self.calendar, record.received, record.stage, record.extended,
                             record.responded, self._today)
         self.view.show_due(text, known=record.received is not None)
+
+    def _update_dependent_fields(self, record: ComplaintData) -> None:
+        """Fields that mean nothing yet are skipped by Tab: "Escalated from" at Stage 1 and
+        the ADR saving without ADR (kept enabled while they hold text, so it can be removed)."""
+        linked = self.view.editors["escalated_from"].input
+        linked.setEnabled(record.stage != 1 or bool(record.escalated_from.strip()))
+        linked.setToolTip("" if linked.isEnabled() else
+                          "Only a Stage 2 or 3 complaint escalates from an earlier one.")
+        saving = self.view.editors["adr_saving"]
+        saving.input.setEnabled(record.adr or bool(saving.snapshot()))
+        saving.input.setToolTip("" if saving.input.isEnabled() else "Tick ADR first.")
 
     def _update_escalate(self, record: ComplaintData, valid: bool) -> None:
         stage = next_stage(record.stage)
