@@ -258,3 +258,27 @@ def test_declining_a_new_team_saves_nothing(qtbot, database) -> None:
     assert not dialog.save()
     assert dialogs.shown[0][1] == "Add a new team?"
     assert load(database, "K-1", Kind.COMPLIMENT) is None
+
+
+def test_a_date_can_be_picked_from_the_calendar_with_the_keyboard(qtbot, database) -> None:
+    dialogs = ScriptedDialogs()
+    dialog = form(qtbot, database, Kind.COMPLIMENT, dialogs=dialogs)
+    received = dialog.view.editors["received"]
+    type_into(qtbot, dialog, "received", "03/05/2024")
+    received.input.setFocus()
+    qtbot.keyClick(received.input, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    popup = QApplication.activePopupWidget()
+    assert popup is not None and popup.isVisible()
+    calendar = popup.calendar
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Right)
+    qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert received.get() == date(2024, 5, 4)
+    assert received.snapshot() == "04/05/2024"
+
+    qtbot.keyClick(received.input, Qt.Key.Key_F4)
+    popup = QApplication.activePopupWidget()
+    qtbot.keyClick(popup.calendar.focusWidget() or popup, Qt.Key.Key_Escape)
+    assert not popup.isVisible() and dialog.isVisible()
+    assert dialogs.shown == []  # Esc closed only the calendar, not the form
+    assert received.get() == date(2024, 5, 4)
