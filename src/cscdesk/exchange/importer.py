@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, ComplaintData, Kind, RecordData
@@ -411,11 +411,12 @@ class _ImportWork:
             if model is Complaint:
                 self._write_complaints(work, advance)
                 continue
-            self._bulk(insert(model), work.inserts, advance)
-            self._bulk(update(model), work.updates, advance)
+            self._insert(model, work.inserts, advance)
+            self._update(model, work.updates, advance)
 
     def _audit_events(self) -> list[dict[str, Any]]:
-        """An audit event per created or changed record (unchanged ones have none)."""
+        """An audit event per created or changed record (unchanged ones have none), in the
+        form `store.audit.differences` gives: {label: [old, new]}, blanks as None."""
         user = audit.current_user()
         events: list[dict[str, Any]] = []
         for kind in RECORD_SHEETS:
@@ -423,30 +424,36 @@ class _ImportWork:
             if work is None:
                 continue
             for values in work.inserts:
-                changes = audit.differences(None, self._record_of(kind, values))
+                after = self._audit_fields(kind, values)
+                changes = {label: [None, new] for label, new in after.items() if new is not None}
                 events.append(audit.event_values(audit.CREATE, kind.value, values["reference"],
                                                  changes, user))
-            for before, after in zip(work.before, work.updates, strict=True):
-                changes = audit.differences(self._record_of(kind, before),
-                                            self._record_of(kind, after))
-                events.append(audit.event_values(audit.UPDATE, kind.value, after["reference"],
+            for before_values, values in zip(work.before, work.updates, strict=True):
+                before = self._audit_fields(kind, before_values)
+                after = self._audit_fields(kind, values)
+                changes = {label: [before[label], new] for label, new in after.items()
+                           if before[label] != new}
+                events.append(audit.event_values(audit.UPDATE, kind.value, values["reference"],
                                                  changes, user))
         return events
 
-    def _record_of(self, kind: Kind, values: dict[str, Any]) -> RecordData:
-        """The record that stored values describe (names for ids, pounds for pence)."""
-        given: dict[str, Any] = {}
-        for item in fields(DATA_CLASS[kind]):
-            if item.name == "team":
-                given["team"] = self.teams.names[values["team_id"]]
-            elif item.name == "root_cause":
+    def _audit_fields(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+        """A record's fields by label, as the audit trail records them (names for ids,
+        pounds for pence, plain JSON values, blank as None)."""
+        result: dict[str, Any] = {}
+        for name, label in _AUDIT_FIELDS[kind]:
+            if name == "team":
+                value: Any = self.teams.names[values["team_id"]]
+            elif name == "root_cause":
                 cause = values["root_cause_id"]
-                given["root_cause"] = "" if cause is None else self.root_causes.names[cause]
-            elif item.name == "adr_saving":
-                given["adr_saving"] = pence_to_pounds(values["adr_saving_pence"])
+                value = None if cause is None else self.root_causes.names[cause]
+            elif name == "adr_saving":
+                value = pence_to_pounds(values["adr_saving_pence"])
             else:
-                given[item.name] = values[item.name]
-        return DATA_CLASS[kind](**given)
+                value = values[name]
+            value = audit.plain(value)
+            result[label] = None if value == "" else value
+        return result
 
     def _write_complaints(self, work: _KindWork, advance: Callable[[int], None]) -> None:
         """New complaints first, then every escalation link by id (targets may be new)."""
@@ -454,7 +461,7 @@ class _ImportWork:
         for values in (*work.inserts, *work.updates):
             links.append((values, values.pop("escalated_from")))
             values["escalated_from_id"] = None
-        self._bulk(insert(Complaint), work.inserts, advance)
+        self._insert(Complaint, work.inserts, advance)
         wanted = {reference for _values, reference in links if reference}
         ids: dict[str, int] = {}
         for chunk in _chunks(sorted(wanted), 900):
@@ -463,7 +470,7 @@ class _ImportWork:
             ).all())
         for values, reference in links:
             values["escalated_from_id"] = ids[reference] if reference else None
-        self._bulk(update(Complaint), work.updates, advance)
+        self._update(Complaint, work.updates, advance)
         linked = [values for values in work.inserts if values["escalated_from_id"]]
         new_ids: dict[str, int] = {}
         for chunk in _chunks([values["reference"] for values in linked], 900):
@@ -474,12 +481,26 @@ class _ImportWork:
             {"id": new_ids[values["reference"]], "escalated_from_id": values["escalated_from_id"]}
             for values in linked
         ]
-        self._bulk(update(Complaint), new_links, lambda _rows: None)
+        self._update(Complaint, new_links, lambda _rows: None)
 
-    def _bulk(self, statement: Any, rows: list[dict[str, Any]],
-              advance: Callable[[int], None]) -> None:
+    def _insert(self, model: type, rows: list[dict[str, Any]],
+                advance: Callable[[int], None]) -> None:
+        """Core executemany INSERT: every row has the same keys, so one statement a batch."""
+        table = model.__table__  # type: ignore[attr-defined]
         for chunk in _chunks(rows, BATCH):
-            self.session.execute(statement, chunk)
+            self.session.execute(table.insert(), chunk)
+            advance(len(chunk))
+
+    def _update(self, model: type, rows: list[dict[str, Any]],
+                advance: Callable[[int], None]) -> None:
+        """Core executemany UPDATE by primary key; the SET list is the rows' other keys."""
+        table = model.__table__  # type: ignore[attr-defined]
+        key = next(iter(table.primary_key.columns)).name
+        statement = table.update().where(table.c[key] == bindparam("_key"))
+        for chunk in _chunks(rows, BATCH):
+            renamed = [{("_key" if name == key else name): value for name, value in row.items()}
+                       for row in chunk]
+            self.session.execute(statement, renamed)
             advance(len(chunk))
 
 
@@ -555,6 +576,11 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
+
+_AUDIT_FIELDS: dict[Kind, list[tuple[str, str]]] = {
+    kind: [(item.name, FIELD_LABELS.get(item.name, item.name)) for item in fields(DATA_CLASS[kind])]
+    for kind in RECORD_SHEETS
+}
 
 _MODEL_OF_SHEET: dict[str, type] = {
     **{kind.value: MODEL_OF[kind] for kind in RECORD_SHEETS},

@@ -1,0 +1,165 @@
+"""Times the interchange workbook: a 50,000-row workbook imported into an empty database, the
+same workbook imported again (nothing changes), and a 100,000-record database exported.
+
+    /work/venv/bin/python bench/bench_exchange.py [--rows 50000] [--records 100000] [--cli]
+
+Each figure is a whole operation (read + check + write, or query + write + rename); with --cli
+the import and export are also timed as `cscdesk` processes, start-up included. Targets: import
+under 15 s, export under 15 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import xlsxwriter
+
+from cscdesk.exchange import apply_import, export_workbook, read_workbook
+from cscdesk.exchange.layout import RECORD_SHEETS
+from cscdesk.store.engine import open_database
+
+TEAMS = [f"Team {name}" for name in (
+    "Through Care North", "Through Care South", "Fostering", "Adoption", "Leaving Care",
+    "Disabled Children", "Assessment East", "Assessment West", "Safeguarding", "Residential",
+    "Youth Justice", "Early Help", "Family Support", "Children in Care", "Court Team",
+)]
+CAUSES = ["Communication", "Delay", "Quality of service", "Staff conduct", "Policy", "Finance"]
+OUTCOMES = ["Upheld", "Partially upheld", "Not upheld", "Cancelled"]
+SHARES = {"Complaints": 0.4, "Initial feedback": 0.15, "Enquiries": 0.15, "Compliments": 0.15,
+          "Dispute resolution": 0.15}
+
+
+def build_workbook(path: Path, rows: int, seed: int = 7) -> int:
+    """A workbook of about `rows` records spread over the five kinds, written with XlsxWriter."""
+    rng = random.Random(seed)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                           "strings_to_formulas": False})
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    written = 0
+    start = date(2015, 4, 1)
+    for kind, layout in RECORD_SHEETS.items():
+        sheet = book.add_worksheet(layout.name)
+        for column, spec in enumerate(layout.columns):
+            sheet.write_string(0, column, spec.label)
+        count = int(rows * SHARES[kind.value])
+        stage1: list[str] = []
+        for number in range(1, count + 1):
+            received = start + timedelta(days=rng.randrange(3600))
+            values = _row(kind.value, number, received, rng, stage1)
+            for column, spec in enumerate(layout.columns):
+                value = values.get(spec.field)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, date):
+                    sheet.write_datetime(number, column, value, date_format)
+                elif isinstance(value, int | float):
+                    sheet.write_number(number, column, value)
+                else:
+                    sheet.write_string(number, column, value)
+        written += count
+    book.close()
+    return written
+
+
+def _row(sheet: str, number: int, received: date, rng: random.Random,
+         stage1: list[str]) -> dict[str, object]:
+    prefix = "".join(word[0] for word in sheet.split()).upper()
+    reference = f"{prefix}-{number:06d}"
+    summary = f"Summary of case {number}: {rng.choice(['delay', 'contact', 'placement'])} — £"
+    team = rng.choice(TEAMS)
+    if sheet == "Complaints":
+        stage = 2 if stage1 and rng.random() < 0.1 else 1
+        values: dict[str, object] = {
+            "reference": reference, "received": received, "stage": stage, "team": team,
+            "extended": rng.choice(["Yes", "No"]), "summary": summary,
+            "complainant": f"Person {number}", "adr": "No",
+        }
+        if stage == 2:
+            values["escalated_from"] = stage1.pop()
+        else:
+            stage1.append(reference)
+        if rng.random() < 0.8:
+            values["responded"] = received + timedelta(days=rng.randrange(40))
+            values["closed"] = values["responded"]
+            values["outcome"] = rng.choice(OUTCOMES)
+            values["root_cause"] = rng.choice(CAUSES)
+            values["learning"] = f"Learning point {number % 50}"
+        if rng.random() < 0.05:
+            values["adr"] = "Yes"
+            values["adr_saving"] = float(rng.randrange(100, 5000))
+        return values
+    values = {"reference": reference, "received": received, "raised": received, "team": team,
+              "summary": summary}
+    if sheet == "Enquiries":
+        values["source"] = rng.choice(["MP", "MEP", "Member"])
+        values["enquirer"] = f"Cllr {number}"
+    if sheet in ("Initial feedback", "Dispute resolution") and rng.random() < 0.7:
+        values["resolved"] = received + timedelta(days=rng.randrange(30))
+    return values
+
+
+def timed(label: str, action):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - started
+    print(f"{label:<58} {seconds:6.2f} s", flush=True)
+    return result
+
+
+def run_cli(*args: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "cscdesk", *args], capture_output=True,
+                            text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"cscdesk {' '.join(args)} failed: {result.stderr}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--cli", action="store_true", help="also time cscdesk processes")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="cscdesk-bench-") as folder:
+        work = Path(folder)
+        os.environ["CSCDESK_HOME"] = str(work / "home")
+        source = work / "source.xlsx"
+        rows = timed(f"build a {args.rows:,}-row workbook (bench set-up)",
+                     lambda: build_workbook(source, args.rows))
+        db = open_database(work / "import.db")
+
+        def import_it():  # type: ignore[no-untyped-def]
+            return apply_import(db, read_workbook(source))
+
+        result = timed(f"import {rows:,} rows into an empty database", import_it)
+        assert sum(c.created for c in result.counts.values()) == rows
+        again = timed(f"import the same {rows:,} rows again (all unchanged)", import_it)
+        assert sum(c.unchanged for c in again.counts.values()) == rows
+        db.close()
+
+        big_source = work / "big.xlsx"
+        records = build_workbook(big_source, args.records, seed=11)
+        big = open_database(work / "big.db")
+        timed(f"(set-up) import {records:,} records", lambda: apply_import(
+            big, read_workbook(big_source)))
+        exported = timed(f"export a {records:,}-record database",
+                         lambda: export_workbook(big, work / "export.xlsx"))
+        assert exported.total == records
+        big.close()
+        if args.cli:
+            timed(f"cscdesk import ({rows:,} rows, new database, whole process)",
+                  lambda: run_cli("--db", str(work / "cli.db"), "import", str(source)))
+            timed(f"cscdesk export ({records:,} records, whole process)",
+                  lambda: run_cli("--db", str(work / "big.db"), "export",
+                                  str(work / "cli-export.xlsx")))
+
+
+if __name__ == "__main__":
+    main()
