@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cscdesk.demo import create_demo_database
-from cscdesk.domain.kinds import Kind
+from cscdesk.domain.kinds import ComplaintData, Kind
 from cscdesk.errors import DatabaseError
 
 TODAY = date(2026, 11, 25)
@@ -395,3 +395,50 @@ def test_the_command_prints_a_summary_and_refuses_to_overwrite(cli, tmp_path: Pa
     assert "Traceback" not in again.stderr
     forced = cli("demo", "--db", target, "--force")
     assert forced.returncode == 0, forced.stderr
+
+
+def test_the_figures_engine_agrees_with_this_files_sql(sql: sqlite3.Connection) -> None:
+    from cscdesk.domain.years import ReportingYear
+    from cscdesk.report.figures import compute_figures
+
+    figures = compute_figures(sql, ReportingYear(2018))
+    for year, engine in ((2018, figures.current), (2017, figures.previous)):
+        row = engine.comparison
+        assert {
+            "initial_feedback": row.initial_feedback, "stage1": row.stage1,
+            "stage2": row.stage2, "stage3": row.stage3, "adr": row.adr_cases,
+            "closed": row.closed, "cancelled": row.cancelled,
+            "upheld": f"{row.upheld_percent}%", "timeliness": f"{row.timeliness_percent}%",
+        } == comparison_row(sql, year)
+        assert engine.representations == representations(sql, year)
+        assert [(t.name, list(t.learning)) for t in engine.themes.themes] == root_causes(sql,
+                                                                                      year)
+        for source in engine.enquiries:
+            assert [(t.team, t.count) for t in source.teams] == enquiries(sql, year,
+                                                                          source.source)
+        assert [(t.team, t.count) for t in engine.compliments_by_team] == compliments(sql, year)
+    assert figures.current.adr_saving_pence == 1800_00
+    assert figures.current.dispute_resolution == 13 and figures.current.lgo == 0
+    assert [
+        (r.team, r.previous_volume, area_cell(r.previous_volume, r.previous_upheld or 0),
+         r.volume, area_cell(r.volume, r.upheld or 0))
+        for r in figures.upheld_by_area
+    ] == upheld_by_area(sql, 2018)
+
+
+def test_a_database_that_is_open_is_not_replaced(tmp_path: Path) -> None:
+    from cscdesk.store import records
+    from cscdesk.store.engine import open_database
+
+    target = tmp_path / "data" / "cases.db"
+    database = open_database(target)
+    try:
+        with database.transaction() as session:
+            records.save(session, ComplaintData(reference="KEEP-1", received=date(2024, 5, 3),
+                                                stage=1, team="Fostering"))
+        with pytest.raises(DatabaseError, match="is open"):
+            create_demo_database(target, replace=True, today=TODAY)
+        with database.session() as session:
+            assert records.load(session, Kind.COMPLAINT, "KEEP-1") is not None
+    finally:
+        database.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -82,8 +83,10 @@ def create_demo_database(path: Path | str, *, replace: bool = False,
     temporary = path.with_name(f".{path.name}.demo-{os.getpid()}")
     try:
         _check_target(path, replace)  # again, now that no other cscdesk can be writing it
+        _check_closed(path)
         _remove_sqlite_files(temporary)
         summary = _build(temporary, today)
+        _check_closed(path)
         _remove_sqlite_files(path, keep_main=True)  # a stale journal would apply to the new file
         os.replace(temporary, path)
     except OSError as error:
@@ -104,6 +107,29 @@ def _check_target(path: Path, replace: bool) -> None:
         raise DatabaseError(
             f"{path} already exists, and the demo never overwrites a database. Give another "
             "file with --db, or add --force to replace it (everything in it will be lost)."
+        )
+
+
+def _check_closed(path: Path) -> None:
+    """Refuse to replace a database that is open, in this program or another.
+
+    The writer lock cannot tell (this process may hold it itself), but SQLite can: an open
+    database keeps its -wal and -shm files, and the last connection to close removes them. A
+    crash leaves them behind too, so they are first given the chance to go.
+    """
+    leftovers = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    if not path.exists() or not any(p.exists() for p in leftovers):
+        return
+    with contextlib.suppress(sqlite3.Error):
+        connection = sqlite3.connect(path)
+        try:
+            connection.execute("PRAGMA schema_version").fetchone()
+        finally:
+            connection.close()
+    if any(p.exists() for p in leftovers):
+        raise DatabaseError(
+            f"{path} is open (in this program or another), so it cannot be replaced. Close it, "
+            "then try again; nothing was changed."
         )
 
 
