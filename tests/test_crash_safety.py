@@ -1,0 +1,229 @@
+"""Killing a writing process at any moment never corrupts the database, never leaves half a
+transaction and never leaves half a backup.
+
+A writer saves records (each with a counter in the same transaction), bulk-inserts batches of
+thousands of rows in one transaction each, and makes backups; it is killed with SIGKILL at random
+moments. After every kill the database must pass the same check as `cscdesk check`, the counter
+must equal the records saved, every batch must be complete or absent, and every listed backup
+must verify. The writers are forked from one prepared process, so many kills stay quick.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cscdesk.store import backup
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX")
+
+BATCH = 4000
+KILLS = 16
+
+FORK_SERVER = r"""
+import os, sys
+from datetime import date
+from sqlalchemy import insert
+from cscdesk.domain.kinds import ComplaintData
+from cscdesk.store import backup, lists, records
+from cscdesk.store.engine import open_database
+from cscdesk.store.models import Compliment, Setting, Team
+
+db_path, folder, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def prepare():
+    # done once, before any fork: the schema, the team and the working calendar
+    db = open_database(db_path)
+    with db.transaction() as session:
+        calendar = lists.working_calendar(session)
+        team = session.query(Team).filter_by(name="Adoption").one_or_none()
+        if team is None:
+            team = Team(name="Adoption")
+            session.add(team)
+            session.flush()
+        team_id = team.id
+    with db.transaction() as session:  # warm up the ORM once, so forked writers start at once
+        records.save(session, ComplaintData("WARM-UP", date(2024, 5, 3), 1, "Adoption"),
+                     calendar=calendar)
+        session.execute(insert(Compliment), [
+            {"reference": f"WARM-UP-{i}", "received": date(2024, 5, 1), "team_id": team_id,
+             "summary": "warm-up"} for i in range(batch)
+        ])
+    db.close()
+    return calendar, team_id
+
+
+calendar, team_id = prepare()
+
+
+def write_forever(run):
+    db = open_database(db_path)
+    print(f"ready {os.getpid()}", flush=True)
+    step = 0
+    while True:
+        step += 1
+        with db.transaction() as session:  # a record and its counter: both or neither
+            records.save(session, ComplaintData(f"R{run}-{step}", date(2024, 5, 3), 1,
+                                                "Adoption"), calendar=calendar)
+            saved = session.get(Setting, "crash_test_saved")
+            if saved is None:
+                session.add(Setting(key="crash_test_saved", value="1"))
+            else:
+                saved.value = str(int(saved.value) + 1)
+        if step % 2 == 0:
+            with db.transaction() as session:  # thousands of rows: all or nothing
+                session.execute(insert(Compliment), [
+                    {"reference": f"B{run}-{step}-{i}", "received": date(2024, 5, 1),
+                     "team_id": team_id, "summary": f"batch {run}-{step}"}
+                    for i in range(batch)
+                ])
+        if step % 5 == 0:
+            backup.backup_database(db_path, folder, reason="scheduled")
+
+
+for line in sys.stdin:
+    command, _, argument = line.strip().partition(" ")
+    if command == "run":
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                write_forever(int(argument))
+            finally:
+                os._exit(3)
+    elif command == "reap":
+        _, status = os.waitpid(int(argument), 0)
+        print(f"reaped {os.WTERMSIG(status) if os.WIFSIGNALED(status) else -1}", flush=True)
+"""
+
+
+def assert_all_or_nothing(db_path: Path) -> tuple[int, int]:
+    """The checks after a kill; returns (records saved, complete batches)."""
+    facts = backup.check_database(db_path)  # what `cscdesk check` runs: exit 0 only if sound
+    raw = sqlite3.connect(db_path)
+    try:
+        saved = raw.execute(
+            "SELECT value FROM setting WHERE key = 'crash_test_saved'").fetchone()
+        complaints = raw.execute(
+            "SELECT count(*) FROM complaint WHERE reference LIKE 'R%'").fetchone()[0]
+        batches = raw.execute(
+            "SELECT summary, count(*) FROM compliment GROUP BY summary").fetchall()
+    finally:
+        raw.close()
+    assert complaints == (int(saved[0]) if saved else 0)
+    assert facts.counts["complaint"] >= complaints
+    for batch, rows in batches:
+        assert rows == BATCH, f"batch {batch} has {rows} of {BATCH} rows"
+    return complaints, sum(1 for name, _ in batches if name != "warm-up")
+
+
+@pytest.mark.slow
+def test_kill_minus_nine_at_random_moments_never_leaves_half_a_transaction(
+    tmp_path: Path,
+) -> None:
+    db_path = tmp_path / "crash.db"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER, str(db_path), str(folder), str(BATCH)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    rng = random.Random(20261125)
+    totals: list[tuple[int, int]] = []
+    try:
+        for run in range(KILLS):
+            server.stdin.write(f"run {run}\n")
+            server.stdin.flush()
+            ready = server.stdout.readline().split()
+            assert ready[:1] == ["ready"], ready
+            time.sleep(rng.uniform(0.02, 0.9))
+            os.kill(int(ready[1]), signal.SIGKILL)
+            server.stdin.write(f"reap {ready[1]}\n")
+            server.stdin.flush()
+            assert server.stdout.readline().split() == ["reaped", str(int(signal.SIGKILL))]
+            totals.append(assert_all_or_nothing(db_path))
+            for listed in backup.read_manifest(folder):
+                backup.verify_backup(listed)
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    saved, batches = totals[-1]
+    assert saved > 0 and batches > 0  # the writers really got work done between kills
+    assert all(a <= b for (a, _), (b, _) in itertools.pairwise(totals))
+    for path in folder.glob("crash-*.db"):  # nothing half-made under a backup's name
+        backup.check_database(path)
+
+
+def test_check_command_passes_after_the_kills(tmp_path: Path, cli) -> None:
+    """The same property through the real command, once, on a freshly killed writer."""
+    db_path = tmp_path / "crash.db"
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-c", FORK_SERVER, str(db_path), str(folder), str(BATCH)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+    )
+    assert server.stdin is not None and server.stdout is not None
+    try:
+        server.stdin.write("run 0\n")
+        server.stdin.flush()
+        pid = int(server.stdout.readline().split()[1])
+        time.sleep(0.7)
+        os.kill(pid, signal.SIGKILL)
+        server.stdin.write(f"reap {pid}\n")
+        server.stdin.flush()
+        server.stdout.readline()
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
+    result = cli("--db", db_path, "check")
+    assert result.returncode == 0, result.stderr
+    assert "is sound" in result.stdout
+    assert_all_or_nothing(db_path)
+
+
+IMPORT_ROWS = 6000
+
+
+@pytest.mark.slow
+def test_a_workbook_import_killed_at_random_moments_is_all_or_nothing(
+    tmp_path: Path,
+) -> None:
+    """`cscdesk import` killed with SIGKILL while it works: all of the workbook or none."""
+    exchange = pytest.importorskip("cscdesk.exchange")
+    from cscdesk.store.engine import open_database
+    from test_backup import fill
+
+    source = tmp_path / "source.db"
+    fill(source, IMPORT_ROWS)
+    workbook = tmp_path / "records.xlsx"
+    db = open_database(source, lock=False)
+    exchange.export_workbook(db, workbook)
+    db.close()
+    outcomes = []
+    for attempt, delay in enumerate((0.1, 0.5, 0.9, 1.3)):
+        target = tmp_path / f"target{attempt}.db"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cscdesk", "--db", str(target), "import", str(workbook)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        while not target.exists() and process.poll() is None:  # the import is under way
+            time.sleep(0.01)
+        time.sleep(delay)
+        process.kill()
+        process.wait()
+        facts = backup.check_database(target)
+        outcomes.append(facts.counts["compliment"])
+        assert facts.counts["compliment"] in (0, IMPORT_ROWS), facts.counts
+    assert outcomes[0] == 0  # killed at once: nothing of it
