@@ -442,3 +442,16 @@ def test_a_database_that_is_open_is_not_replaced(tmp_path: Path) -> None:
             assert records.load(session, Kind.COMPLAINT, "KEEP-1") is not None
     finally:
         database.close()
+
+
+def test_the_example_years_are_the_same_whatever_the_day() -> None:
+    from cscdesk.demo.build import demo_records
+    from cscdesk.domain.kinds import placing_date
+    from cscdesk.domain.workdays import WorkingCalendar
+
+    calendar = WorkingCalendar([date(2023, 12, 27)])
+
+    def before_2019(today: date) -> list:
+        return [r for r in demo_records(today, calendar) if placing_date(r) < date(2019, 4, 1)]
+
+    assert before_2019(TODAY) == before_2019(date(2020, 4, 1)) == before_2019(date(2031, 3, 31))
