@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
+from ui_data import copied_database
 
 from cscdesk import settings
 from cscdesk.domain.kinds import ComplaintData, Outcome
@@ -18,6 +19,12 @@ pytest.importorskip("cscdesk.report.appendix")
 pdfplumber = pytest.importorskip("pdfplumber")
 
 TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 @pytest.fixture

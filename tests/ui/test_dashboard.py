@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
-from ui_data import fill
+from ui_data import copied_database, fill
 
 from cscdesk.domain.kinds import ComplaintData, Kind
 from cscdesk.store import lists, records
 from cscdesk.ui.dashboard import DashboardPane
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 def test_dashboard_shows_what_needs_doing(database, qtbot, qtmodeltester):

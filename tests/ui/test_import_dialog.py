@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from ui_data import copied_database
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.store import records
@@ -16,6 +17,12 @@ from cscdesk.ui.import_dialog import ImportDialog, ProblemsModel, export_workboo
 from workbooks import COMPLAINT_HEADER, write_workbook
 
 pytest.importorskip("cscdesk.exchange")
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 def complaint(reference: str, received: object, stage: object = 1, team: str = "Adoption"

@@ -6,12 +6,18 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_data import fill
+from ui_data import copied_database, fill
 
 from cscdesk.domain.kinds import ComplimentData, Kind
 from cscdesk.store import records
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.main_window import PANE_KEYS, MainWindow
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 @pytest.fixture

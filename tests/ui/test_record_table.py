@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_data import fill, many_compliments
+from ui_data import copied_database, fill, many_compliments
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.store.listing import Status
 from cscdesk.ui.record_table import RecordListPane, RecordTableModel
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 @pytest.fixture

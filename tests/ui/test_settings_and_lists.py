@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from ui_data import fill
+from ui_data import copied_database, fill
 
 from cscdesk import settings
 from cscdesk.domain.kinds import ComplaintData
@@ -15,6 +15,12 @@ from cscdesk.store.models import Complaint, RootCause, Team
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.lists_pane import EntryTableModel, ListsPane
 from cscdesk.ui.settings_pane import SettingsPane
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
 
 
 def test_settings_are_saved(database, qtbot, tmp_path):

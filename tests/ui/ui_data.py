@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 
 from cscdesk.domain.kinds import (
     ComplaintData,
@@ -14,6 +20,29 @@ from cscdesk.domain.kinds import (
     Outcome,
 )
 from cscdesk.store import records
+from cscdesk.store.engine import Database, open_database
+
+_template: list[Path] = []
+
+
+@contextlib.contextmanager
+def copied_database(db_path: Path) -> Iterator[Database]:
+    """A fresh real database at `db_path`, copied from one made once per test run: creating a
+    database runs every migration, which is most of a small UI test's time."""
+    if not _template:
+        folder = Path(tempfile.mkdtemp(prefix="cscdesk-ui-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        open_database(folder / "template.db").close()
+        _template.append(folder / "template.db")
+    shutil.copyfile(_template[0], db_path)
+    db = open_database(db_path)
+    try:
+        yield db
+    finally:
+        from cscdesk.ui.workers import wait_for_background_work
+
+        wait_for_background_work()  # no work left running on a closed database
+        db.close()
 
 
 def fill(database, today: date | None = None) -> None:
