@@ -222,7 +222,9 @@ def test_every_input_is_named_like_its_label_and_reached_by_its_mnemonic(
                 letter = label.text()[label.text().index("&") + 1].lower()
                 assert letter not in mnemonics
                 mnemonics.add(letter)
-        assert mnemonics.isdisjoint({"s", "d", "e"})  # Save, Delete, Escalate
+        assert mnemonics.isdisjoint({"s", "e"})  # Save, Escalate
+        # Twenty complaint labels share the eighteen letters their words offer; others all get one.
+        assert len(mnemonics) == len(dialog.view.labels) - (2 if kind is Kind.COMPLAINT else 0)
 
 
 def test_tab_order_follows_the_layout(qtbot, database) -> None:
@@ -240,3 +242,12 @@ def test_tab_order_follows_the_layout(qtbot, database) -> None:
     skipped = {name for name, editor in dialog.view.editors.items()
                if not editor.input.isEnabled()}
     assert skipped == {"escalated_from", "adr_saving"}  # at Stage 1, without ADR
+
+
+def test_alt_and_the_underlined_letter_jumps_to_the_field(qtbot, database) -> None:
+    dialog, officer = open_form(qtbot, database, Kind.COMPLAINT)
+    for name in ("team", "summary", "closed", "learning", "outcome", "lgo_decision"):
+        text = dialog.view.labels[name].text()
+        letter = text[text.index("&") + 1]
+        officer.key(getattr(Qt.Key, f"Key_{letter.upper()}"), Qt.KeyboardModifier.AltModifier)
+        assert officer.at() == FIELD_LABELS[name]

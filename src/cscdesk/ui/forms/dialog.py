@@ -38,8 +38,9 @@ from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
 from cscdesk.ui.forms.form_view import FormView, PickLists
 from cscdesk.ui.forms.layout import SINGULAR
 
-# Alt+letter of the buttons; field labels take other letters.
-BUTTON_MNEMONICS = ("s", "d", "e")
+# Alt+letter of Save and Escalate; field labels take other letters. Delete has none, so that
+# no slip of the fingers starts it.
+BUTTON_MNEMONICS = ("s", "e")
 
 
 class RecordFormDialog(QDialog):
@@ -125,7 +126,7 @@ class RecordFormDialog(QDialog):
         self.save_button.setToolTip("Save and close (Ctrl+S)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without saving (Esc)")
-        self.delete_button = QPushButton("&Delete…")
+        self.delete_button = QPushButton("Delete…")
         self.escalate_button = QPushButton()
         self.delete_button.setVisible(self.original_reference is not None)
         self.escalate_button.setVisible(False)

@@ -73,18 +73,53 @@ def make_editor(name: str, lists: PickLists) -> Editor:
     return TextEditor()
 
 
-class Mnemonics:
-    """Gives each label the first letter of its text not yet taken (Alt+letter goes there)."""
+def with_mnemonics(texts: Sequence[str], reserved: Iterable[str]) -> list[str]:
+    """Each label with an "&" before a letter no other label (nor a button) uses, so Alt+letter
+    reaches it. Letters starting a word are preferred; then as many labels as possible get one
+    (a small bipartite matching: a form has about twenty labels, so a few may go without)."""
+    taken = {letter.lower() for letter in reserved}
 
-    def __init__(self, reserved: Iterable[str]) -> None:
-        self._taken = {letter.lower() for letter in reserved}
+    def candidates(text: str) -> list[int]:
+        starts = [i for i, c in enumerate(text) if c.isalnum() and (i == 0 or text[i - 1] == " ")]
+        others = [i for i, c in enumerate(text) if c.isalnum() and i not in starts]
+        return [i for i in starts + others if text[i].lower() not in taken]
 
-    def mark(self, text: str) -> str:
-        for index, char in enumerate(text):
-            if char.isalnum() and char.lower() not in self._taken:
-                self._taken.add(char.lower())
-                return f"{text[:index]}&{text[index:]}"
-        return text
+    options = [candidates(text) for text in texts]
+    owner: dict[str, int] = {}  # letter -> label index
+    chosen: dict[int, int] = {}  # label index -> position of its letter
+
+    def place(label: int, seen: set[str]) -> bool:
+        for position in options[label]:  # a free letter first
+            letter = texts[label][position].lower()
+            if letter not in owner:
+                owner[letter] = label
+                chosen[label] = position
+                return True
+        for position in options[label]:  # else move another label to a letter of its own
+            letter = texts[label][position].lower()
+            if letter in seen:
+                continue
+            seen.add(letter)
+            if letter not in owner or place(owner[letter], seen):
+                owner[letter] = label
+                chosen[label] = position
+                return True
+        return False
+
+    for label, text in enumerate(texts):  # first, word-initial letters where they are free
+        for position in options[label]:
+            letter = text[position].lower()
+            if letter not in owner and (position == 0 or text[position - 1] == " "):
+                owner[letter] = label
+                chosen[label] = position
+                break
+    for label in range(len(texts)):  # then any letter, moving others along if need be
+        if label not in chosen:
+            place(label, set())
+    return [
+        f"{text[:chosen[i]]}&{text[chosen[i]:]}" if i in chosen else text
+        for i, text in enumerate(texts)
+    ]
 
 
 class FormView(QWidget):
@@ -97,7 +132,9 @@ class FormView(QWidget):
         self.labels: dict[str, QLabel] = {}
         self.due: QLabel | None = None
         self.order: list[str] = []
-        mnemonics = Mnemonics(reserved_mnemonics)
+        names = [name for section in LAYOUTS[kind] for name in section.fields if name != DUE_LINE]
+        marked = with_mnemonics([FIELD_LABELS[name] for name in names], reserved_mnemonics)
+        label_texts = dict(zip(names, marked, strict=True))
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
@@ -116,20 +153,18 @@ class FormView(QWidget):
                 if name == DUE_LINE:
                     form.addRow(DUE_LABEL, self._due_line())
                     continue
-                self._add_field(form, name, lists, mnemonics)
+                self._add_field(form, name, lists, label_texts[name])
             columns[section.column].addWidget(box)
         for column in columns.values():
             column.addStretch(1)
         for index in columns:
             grid.setColumnStretch(index, 1)
 
-    def _add_field(
-        self, form: QFormLayout, name: str, lists: PickLists, mnemonics: Mnemonics
-    ) -> None:
+    def _add_field(self, form: QFormLayout, name: str, lists: PickLists, label_text: str) -> None:
         text = FIELD_LABELS[name]
         editor = make_editor(name, lists)
         editor.input.setAccessibleName(text)
-        label = QLabel(mnemonics.mark(text))
+        label = QLabel(label_text)
         label.setBuddy(editor.input)
         message = QLabel()
         message.setWordWrap(True)
