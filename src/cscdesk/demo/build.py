@@ -6,6 +6,7 @@ import contextlib
 import os
 import sqlite3
 from dataclasses import dataclass
+from dataclasses import replace as replace_fields
 from datetime import date
 from pathlib import Path
 
@@ -97,8 +98,7 @@ def create_demo_database(path: Path | str, *, replace: bool = False,
     finally:
         _remove_sqlite_files(temporary)
         lock.release()
-    return DemoSummary(path, summary.first_year, summary.current_year, summary.counts,
-                       summary.open_complaints, summary.overdue_complaints)
+    return replace_fields(summary, path=path)
 
 
 def _check_target(path: Path, replace: bool) -> None:
