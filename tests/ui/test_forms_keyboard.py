@@ -153,12 +153,15 @@ def test_officer_enters_an_enquiry(qtbot, database, teams) -> None:
     officer.type("memb").tab()
     officer.type("adoption").tab()
     assert officer.at() == "Enquirer"
-    officer.type("Cllr Smith").tab().type("12/04/2024").tab().type("Placement delay")
+    officer.type("Cllr Smith").key(Qt.Key.Key_Return)  # Enter moves on, as in a spreadsheet
+    assert officer.at() == "Responded"
+    officer.type("12/04/2024").key(Qt.Key.Key_Enter).type("Placement delay")
+    officer.key(Qt.Key.Key_Return).type("Second line")
     officer.save()
     assert not dialog.isVisible()  # saved and closed
     assert load(database, Kind.ENQUIRY, "E-9") == EnquiryData(
         "E-9", date(2024, 4, 10), EnquirySource.MEMBER, "Adoption", "Cllr Smith",
-        date(2024, 4, 12), "Placement delay",
+        date(2024, 4, 12), "Placement delay\nSecond line",
     )
 
 

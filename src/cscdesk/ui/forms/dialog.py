@@ -12,12 +12,13 @@ from dataclasses import fields as dataclass_fields
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFocusEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -122,7 +123,9 @@ class RecordFormDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.save_button = QPushButton("&Save")
-        self.save_button.setDefault(True)
+        # No default button: Enter moves to the next field, as in the spreadsheet this replaces,
+        # so a form is never saved and closed by a stray Enter. Ctrl+S saves.
+        self.save_button.setAutoDefault(False)
         self.save_button.setToolTip("Save and close (Ctrl+S)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without saving (Esc)")
@@ -231,6 +234,16 @@ class RecordFormDialog(QDialog):
         self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                      Qt.KeyboardModifier.KeypadModifier)
+            and not isinstance(watched, QPlainTextEdit)
+        ):
+            self.focusNextChild()
+            return True
         if event.type() == QEvent.Type.FocusOut:
             reason = event.reason() if isinstance(event, QFocusEvent) else None
             if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
