@@ -455,3 +455,19 @@ def test_the_example_years_are_the_same_whatever_the_day() -> None:
         return [r for r in demo_records(today, calendar) if placing_date(r) < date(2019, 4, 1)]
 
     assert before_2019(TODAY) == before_2019(date(2020, 4, 1)) == before_2019(date(2031, 3, 31))
+
+
+def test_2015_16_is_hand_entered_and_adds_up(sql: sqlite3.Connection) -> None:
+    from cscdesk.domain.years import ReportingYear
+    from cscdesk.report.figures import compute_figures
+
+    stage1, closed, upheld_percent = sql.execute(
+        "SELECT stage1, closed, upheld_percent FROM baseline_year WHERE year = 2015").fetchone()
+    tables = dict(sql.execute('SELECT "table", sum(count) FROM baseline_team_count '
+                              "WHERE year = 2015 GROUP BY 1").fetchall())
+    assert tables["closed_volume"] == closed == 41
+    assert percent(tables["upheld"], closed) == f"{upheld_percent}%"
+    assert one(sql, "SELECT count(*) FROM complaint WHERE received BETWEEN ? AND ?", 2015) == 0
+    previous = compute_figures(sql, ReportingYear(2016)).previous
+    assert previous.comparison.stage1 == stage1 == 44
+    assert {"stage1", "closed", "upheld_by_area", "compliments"} <= previous.from_baseline

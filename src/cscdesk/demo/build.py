@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 from cscdesk import settings
 from cscdesk.demo.casebook import Casebook
 from cscdesk.demo.designed import Y2, add_designed_years
+from cscdesk.demo.hand_entered import HAND_ENTERED
 from cscdesk.demo.ordinary import FIRST_YEAR, add_ordinary_years
 from cscdesk.demo.writer import store_records
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import DatabaseError
+from cscdesk.report.baseline import save_baseline
 from cscdesk.store import lists, records
 from cscdesk.store.engine import open_database
 from cscdesk.store.lock import acquire_writer_lock
@@ -142,6 +144,7 @@ def _build(path: Path, today: date) -> DemoSummary:
             lists.add_non_working_day(session, *CLOSURE_DAY)
             calendar = lists.working_calendar(session)
             store_records(session, demo_records(today, calendar), calendar)
+            save_baseline(session, HAND_ENTERED)
             return _summary(session, path, today)
     finally:
         database.close()
