@@ -1,0 +1,366 @@
+"""Backups in the app: "Back up now", "Restore from backup…", the last-backup label, and the
+automatic backups on the first start of each day and on exit.
+
+Every backup runs on the thread pool (`workers.Task`), never on the GUI thread; the backup on
+exit starts once the window has closed, so it never holds the window open. A database found
+damaged is offered the latest good backup.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk.errors import UserFacingError
+from cscdesk.store import backup
+from cscdesk.store.lock import acquire_writer_lock
+from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.workers import Task
+
+log = logging.getLogger(__name__)
+
+WARN_AFTER = timedelta(days=7)
+DAILY_CHECK_DELAY_MS = 3_000  # after start-up, so the first paint is not slowed
+_WHEN = "%d %b %Y %H:%M"
+
+
+def status_text(latest: backup.BackupInfo | None, now: datetime) -> tuple[str, bool]:
+    """The status bar's words for the newest good backup, and whether they are a warning."""
+    if latest is None:
+        return "No backup yet: use File › Back up now", True
+    age = now.astimezone() - latest.created
+    if age > WARN_AFTER:
+        return (f"Last good backup: {latest.created:{_WHEN}} — none for {age.days} days; "
+                "back up now", True)
+    return f"Last good backup: {latest.created:{_WHEN}}", False
+
+
+def newest_backup(database: Path) -> backup.BackupInfo | None:
+    """The newest listed backup of `database` whose file is still as it was made."""
+    folder = backup.backup_folder_for(database)
+    for info in backup.list_backups(folder, database.stem):
+        if info.size_matches():
+            return info
+    return None
+
+
+def _no_backup_today(database: Path) -> bool:
+    latest = newest_backup(database)
+    return latest is None or latest.created.date() != datetime.now().date()
+
+
+class BackupController(QObject):
+    """What `install_backup_ui` adds to a window; kept on it as `window.backup_controller`."""
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialogs: UserDialogs = window.dialogs  # type: ignore[attr-defined]
+        self.label = QLabel()
+        self.label.setObjectName("last_backup_label")
+        window.statusBar().addPermanentWidget(self.label)
+        self.action_backup = QAction("&Back up now", window)
+        self.action_backup.setStatusTip("Make a verified backup of the database now")
+        self.action_backup.triggered.connect(self.back_up_now)
+        self.action_restore = QAction("&Restore from backup…", window)
+        self.action_restore.setStatusTip("Replace the database with one of its backups")
+        self.action_restore.triggered.connect(self.choose_and_restore)
+        window.menu_file.addSeparator()  # type: ignore[attr-defined]
+        window.menu_file.addAction(self.action_backup)  # type: ignore[attr-defined]
+        window.menu_file.addAction(self.action_restore)  # type: ignore[attr-defined]
+        window.toolbar.addAction(self.action_backup)  # type: ignore[attr-defined]
+        self.running: Task | None = None
+        self.exit_backup: Task | None = None
+        self.last_result: backup.BackupResult | None = None
+        self.last_error: BaseException | None = None
+        window.installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.back_up_on_exit)
+        self.refresh_status()
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.window.database.path)  # type: ignore[attr-defined]
+
+    # --- status ------------------------------------------------------------------------------
+
+    def refresh_status(self) -> Task:
+        """Update the label from the backup folder (read off the GUI thread: it may be a share)."""
+        path = self.database_path
+        task = Task(lambda _progress: newest_backup(path))
+        task.succeeded.connect(self._show_status)
+        task.failed.connect(lambda error: self._show_status(None))
+        task.start()
+        return task
+
+    def _show_status(self, latest: backup.BackupInfo | None) -> None:
+        text, warning = status_text(latest, datetime.now())
+        self.label.setText(text)
+        self.label.setStyleSheet("color: #b00020; font-weight: bold;" if warning else "")
+
+    # --- making backups ----------------------------------------------------------------------
+
+    def _start_backup(self, reason: str, *, only_if_changed: bool) -> Task:
+        path = self.database_path
+
+        def work(_progress: object) -> backup.BackupResult | None:
+            if reason == "daily" and not _no_backup_today(path):
+                return None
+            return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed)
+
+        task = Task(work)
+        self.running = task
+        self.action_backup.setEnabled(False)
+        task.ended.connect(lambda: self.action_backup.setEnabled(True))
+        task.succeeded.connect(self._backed_up)
+        task.failed.connect(lambda error: self._backup_failed(error, reason))
+        task.start()
+        return task
+
+    def back_up_now(self) -> Task:
+        return self._start_backup("manual", only_if_changed=False)
+
+    def back_up_if_first_start_today(self) -> Task:
+        """On start: a backup when none was made today and anything changed since the last."""
+        return self._start_backup("daily", only_if_changed=True)
+
+    def _backed_up(self, result: backup.BackupResult | None) -> None:
+        self.last_result = result
+        if result is not None and result.backup is not None:
+            self.window.statusBar().showMessage(
+                f"Backed up to {result.backup.path} ({backup.human_size(result.backup.size)}).",
+                15_000,
+            )
+        self.refresh_status()
+
+    def _backup_failed(self, error: BaseException, reason: str) -> None:
+        self.last_error = error
+        if not isinstance(error, UserFacingError):
+            raise error  # a bug: the crash handler reports it
+        if isinstance(error, backup.DatabaseDamaged):
+            self.offer_latest_good_backup(str(error))
+            return
+        if reason == "manual":
+            self.dialogs.error(self.window, "Backup failed", str(error))
+        else:
+            self.window.statusBar().showMessage(f"Automatic backup failed: {error}", 30_000)
+
+    def back_up_on_exit(self) -> Task | None:
+        """Once, after the window has closed: a backup if anything changed. The app waits for
+        the thread pool before the process ends, so the backup is never cut short."""
+        if self.exit_backup is not None:
+            return self.exit_backup
+        path = self.database_path
+        task = Task(lambda _progress: backup.backup_database(
+            path, reason="on exit", only_if_changed=True))
+        task.failed.connect(lambda error: log.warning("backup on exit failed: %s", error))
+        self.exit_backup = task
+        task.start()
+        return task
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._after_close)
+        return False
+
+    def _after_close(self) -> None:
+        if not self.window.isVisible():  # the close was accepted
+            self.back_up_on_exit()
+
+    # --- restoring ---------------------------------------------------------------------------
+
+    def choose_and_restore(self) -> Task | None:
+        folder = backup.backup_folder_for(self.database_path)
+        dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
+            return None
+        return self.restore_from(dialog.chosen)
+
+    def offer_latest_good_backup(self, problem: str) -> Task | None:
+        folder = backup.backup_folder_for(self.database_path)
+        good = backup.latest_good_backup(folder, self.database_path.stem)
+        if good is None:
+            self.dialogs.error(self.window, "The database is damaged",
+                               f"{problem} No good backup was found in {folder}.")
+            return None
+        if not self.dialogs.confirm(
+            self.window, "The database is damaged",
+            f"{problem}\n\nRestore the latest good backup, made {good.created:{_WHEN}} "
+            f"({backup.describe_counts(good.counts)})?",
+        ):
+            return None
+        return self.restore_from(good.path, confirmed=True)
+
+    def restore_from(self, chosen: Path, *, confirmed: bool = False) -> Task | None:
+        """Verify and stage off the GUI thread, then swap the file and reopen."""
+        if not confirmed and not self.dialogs.confirm(
+            self.window, "Restore from backup",
+            f"Replace the database with {chosen.name}? The database as it is now is backed up "
+            "first.",
+        ):
+            return None
+        live = self.database_path
+        try:
+            lock = acquire_writer_lock(live, "cscdesk")
+        except UserFacingError as error:
+            self.dialogs.error(self.window, "Restore failed", str(error))
+            return None
+        task = Task(lambda _progress: backup.prepare_restore(chosen, live))
+        task.succeeded.connect(lambda prepared: self._swap_in(prepared, lock))
+        task.failed.connect(lambda error: self._restore_failed(error, lock))
+        self.running = task
+        task.start()
+        return task
+
+    def _swap_in(self, prepared: backup.PreparedRestore, lock: Any) -> None:
+        try:
+            self.window.database.close()  # type: ignore[attr-defined]
+            backup.finish_restore(prepared)
+        except UserFacingError as error:
+            self._restore_failed(error, lock)
+            self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
+            return
+        finally:
+            prepared.discard()
+        self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
+        lock.release()
+        self.dialogs.info(
+            self.window, "Restored",
+            f"The database now holds the backup {prepared.source.name} "
+            f"({backup.describe_counts(prepared.facts.counts)}). {prepared.safety_note}",
+        )
+        self.refresh_status()
+
+    def _restore_failed(self, error: BaseException, lock: Any) -> None:
+        lock.release()
+        self.last_error = error
+        if not isinstance(error, UserFacingError):
+            raise error
+        self.dialogs.error(self.window, "Restore failed", str(error))
+
+
+class RestoreDialog(QDialog):
+    """The backups of this database, newest first: when, size, records, why, checked."""
+
+    COLUMNS = ("Made", "Size", "Records", "Why", "Checked")
+
+    def __init__(self, parent: QWidget, folder: Path, database: str,
+                 dialogs: UserDialogs) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Restore from backup")
+        self.folder = folder
+        self.dialogs = dialogs
+        self.chosen: Path | None = None
+        self.backups = backup.list_backups(folder, database)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
+                                f"There are no backups in {folder}."))
+        self.table = QTableWidget(len(self.backups), len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for row, info in enumerate(self.backups):
+            for column, text in enumerate(self._cells(info)):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+                if column == 2:
+                    item.setToolTip(backup.describe_counts(info.counts))
+                self.table.setItem(row, column, item)
+        if self.backups:
+            self.table.selectRow(0)
+        self.table.doubleClicked.connect(lambda _index: self._accept_selected())
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(self)
+        self.restore_button = QPushButton("&Restore selected")
+        self.restore_button.setEnabled(bool(self.backups))
+        self.other_button = QPushButton("&Other file…")
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button.clicked.connect(self._accept_selected)
+        self.other_button.clicked.connect(self._choose_other)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 360)
+
+    @staticmethod
+    def _cells(info: backup.BackupInfo) -> tuple[str, ...]:
+        if not info.listed:
+            checked = "Not in the backup list"
+        elif info.size_matches():
+            checked = "Verified when made"
+        else:
+            checked = "Changed since made!"
+        records = f"{info.records:,}" if info.listed else "?"
+        return (f"{info.created:{_WHEN}}", backup.human_size(info.size), records,
+                info.reason, checked)
+
+    def _accept_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        self.chosen = self.backups[rows[0].row()].path
+        self.accept()
+
+    def _choose_other(self) -> None:
+        chosen = self.dialogs.open_file(self, "Restore from backup", self.folder,
+                                        "cscdesk databases (*.db);;All files (*)")
+        if chosen is not None:
+            self.chosen = chosen
+            self.accept()
+
+
+def install_backup_ui(window: QMainWindow) -> BackupController:
+    """Add the backup actions and label to `window`; schedule the first-start-of-day backup."""
+    controller = BackupController(window)
+    window.backup_controller = controller  # type: ignore[attr-defined]
+    QTimer.singleShot(DAILY_CHECK_DELAY_MS, controller.back_up_if_first_start_today)
+    return controller
+
+
+def offer_restore_on_open_failure(database: Path, problem: str, dialogs: UserDialogs,
+                                  parent: QWidget | None = None) -> bool:
+    """For start-up, when the database cannot be opened: offer its latest good backup.
+
+    Returns True when it was restored (the caller opens the database again).
+    """
+    folder = backup.backup_folder_for(database)
+    good = backup.latest_good_backup(folder, database.stem)
+    if good is None:
+        return False
+    if not dialogs.confirm(
+        parent, "The database cannot be opened",
+        f"{problem}\n\nRestore the latest good backup, made {good.created:{_WHEN}} "
+        f"({backup.describe_counts(good.counts)})? The file as it is now is kept.",
+    ):
+        return False
+    try:
+        prepared = backup.restore_database(good.path, database)
+    except UserFacingError as error:
+        dialogs.error(parent, "Restore failed", str(error))
+        return False
+    dialogs.info(parent, "Restored", f"Restored {good.path.name}. {prepared.safety_note}")
+    return True

@@ -1,0 +1,174 @@
+"""The app's backup actions on a stand-in main window that offers what the real one does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+
+from cscdesk import settings
+from cscdesk.store import backup
+from cscdesk.store.engine import Database, open_database
+from cscdesk.ui.backup_ui import BackupController, RestoreDialog, install_backup_ui, status_text
+from cscdesk.ui.dialog_service import ScriptedDialogs
+from test_backup import damage, fill, set_setting
+
+
+class StandInWindow(QMainWindow):
+    """`database`, `menu_file`, `toolbar`, `statusBar()`, `dialogs`, `reopen_database()`."""
+
+    def __init__(self, database: Database, dialogs: ScriptedDialogs) -> None:
+        super().__init__()
+        self.database = database
+        self.dialogs = dialogs
+        self.menu_file = QMenu("&File", self)
+        self.menuBar().addMenu(self.menu_file)
+        self.toolbar = QToolBar("Main", self)
+        self.addToolBar(self.toolbar)
+        self.reopened: list[Path] = []
+
+    def reopen_database(self, path: Path) -> None:
+        self.reopened.append(path)
+        old, self.database = self.database, open_database(path)
+        old.close()
+
+
+@pytest.fixture(autouse=True)
+def no_timed_daily_backup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-of-day backup is started by hand in these tests, never by its timer."""
+    monkeypatch.setattr("cscdesk.ui.backup_ui.DAILY_CHECK_DELAY_MS", 3_600_000)
+
+
+@pytest.fixture
+def window(db_path: Path, qtbot):
+    fill(db_path, 40)
+    database = open_database(db_path)
+    window = StandInWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    controller = install_backup_ui(window)
+    qtbot.waitUntil(lambda: controller.label.text() != "", timeout=10_000)
+    yield window
+    window.database.close()
+
+
+def finish(qtbot, task) -> None:
+    assert task is not None
+    if task.running:
+        with qtbot.waitSignal(task.ended, timeout=20_000):
+            pass
+
+
+def controller_of(window: StandInWindow) -> BackupController:
+    return window.backup_controller  # type: ignore[attr-defined]
+
+
+def test_actions_and_the_warning_when_there_is_no_backup(window: StandInWindow) -> None:
+    controller = controller_of(window)
+    assert controller.action_backup in window.menu_file.actions()
+    assert controller.action_restore in window.menu_file.actions()
+    assert controller.action_backup in window.toolbar.actions()
+    assert controller.label.text().startswith("No backup yet")
+    assert "color" in controller.label.styleSheet()
+
+
+def test_back_up_now_runs_off_the_gui_thread_and_updates_the_label(
+    window: StandInWindow, qtbot
+) -> None:
+    controller = controller_of(window)
+    with qtbot.waitSignal(controller.action_backup.triggered):
+        controller.action_backup.trigger()
+    finish(qtbot, controller.running)
+    made = backup.list_backups(backup.paths.default_backup_dir())
+    assert len(made) == 1 and made[0].counts["compliment"] == 40
+    qtbot.waitUntil(lambda: controller.label.text().startswith("Last good backup:"))
+    assert controller.label.styleSheet() == ""
+
+
+def test_status_text_warns_after_seven_days() -> None:
+    now = datetime(2026, 11, 25, 12, 0).astimezone()
+    info = backup.BackupInfo(Path("x.db"), "x", now - timedelta(days=9), 1)
+    text, warning = status_text(info, now)
+    assert warning and "none for 9 days" in text
+    text, warning = status_text(
+        backup.BackupInfo(Path("x.db"), "x", now - timedelta(days=1), 1), now)
+    assert not warning and text == f"Last good backup: {now - timedelta(days=1):%d %b %Y %H:%M}"
+
+
+def test_an_unusable_backup_folder_is_a_message(window: StandInWindow, db_path: Path,
+                                                tmp_path: Path, qtbot) -> None:
+    (tmp_path / "a-file").write_text("x")
+    set_setting(db_path, settings.BACKUP_FOLDER, str(tmp_path / "a-file" / "backups"))
+    before = db_path.read_bytes()
+    finish(qtbot, controller_of(window).back_up_now())
+    kind, title, text = window.dialogs.shown[-1]
+    assert (kind, title) == ("error", "Backup failed") and "is a file, not a folder" in text
+    assert db_path.read_bytes() == before
+
+
+def test_restore_dialog_lists_backups_and_restoring_reopens(
+    window: StandInWindow, db_path: Path, qtbot
+) -> None:
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_now())
+    fill(db_path, 5, prefix="LATER")
+    dialog = RestoreDialog(window, backup.paths.default_backup_dir(), "cases", window.dialogs)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
+    assert cells[2] == "40" and cells[3] == "manual" and cells[4] == "Verified when made"
+    chosen = dialog.backups[0].path
+    finish(qtbot, controller.restore_from(chosen))
+    assert window.reopened == [db_path]
+    assert backup.check_database(db_path).counts["compliment"] == 40
+    kind, title, text = window.dialogs.shown[-1]
+    assert (kind, title) == ("info", "Restored") and "backed up to" in text
+    with window.database.session() as session:  # the reopened database works
+        assert session.connection().exec_driver_sql(
+            "SELECT count(*) FROM compliment").scalar() == 40
+    assert len(backup.list_backups(backup.paths.default_backup_dir())) == 2  # + before restore
+
+
+def test_a_damaged_database_is_offered_its_latest_good_backup(
+    db_path: Path, qtbot
+) -> None:
+    fill(db_path, 3000)
+    good = backup.backup_database(db_path).backup
+    assert good is not None
+    damage(db_path)
+    window = StandInWindow(open_database(db_path), ScriptedDialogs(True))
+    qtbot.addWidget(window)
+    controller = install_backup_ui(window)
+    finish(qtbot, controller.back_up_now())
+    assert window.dialogs.shown[0][1] == "The database is damaged"
+    finish(qtbot, controller.running)
+    assert window.reopened == [db_path]
+    assert backup.check_database(db_path).counts["compliment"] == 3000
+    window.database.close()
+
+
+def test_backup_on_exit_starts_after_the_window_has_closed(window: StandInWindow,
+                                                           qtbot) -> None:
+    controller = controller_of(window)
+    window.show()
+    window.close()
+    assert controller.exit_backup is None  # closing did no backup work itself
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: controller.exit_backup is not None)
+    finish(qtbot, controller.exit_backup)
+    made = backup.list_backups(backup.paths.default_backup_dir())
+    assert [info.reason for info in made] == ["on exit"]
+    again = controller.exit_backup
+    assert controller.back_up_on_exit() is again  # once per exit
+
+
+def test_first_start_of_the_day_backs_up_once_and_only_if_changed(
+    window: StandInWindow, qtbot
+) -> None:
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_if_first_start_today())
+    assert controller.last_result is not None and controller.last_result.backup is not None
+    finish(qtbot, controller.back_up_if_first_start_today())
+    assert controller.last_result is None  # one was already made today
+    assert len(backup.list_backups(backup.paths.default_backup_dir())) == 1
