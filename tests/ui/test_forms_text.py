@@ -70,6 +70,9 @@ def test_due_sentence() -> None:
         "Monday 20/05/2024 · responded 2 working days late")
     assert describe_due(calendar, received, 2, True, None, date(2024, 5, 3)).startswith(
         "Tuesday 06/08/2024")  # Stage 2 extended: 65 working days
+    assert describe_due(calendar, received, 1, False, None, date(2024, 6, 1),
+                        closed=date(2024, 5, 9)) == (
+        "Monday 20/05/2024 · closed with no response date")  # a withdrawn complaint: not overdue
     assert describe_due(calendar, None, 1, False, None, date(2024, 5, 3)) == (
         "Shown when Received and Stage are filled in.")
 

@@ -123,9 +123,10 @@ class RecordFormDialog(QDialog):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.save_button = QPushButton("&Save")
-        # No default button: Enter moves to the next field, as in the spreadsheet this replaces,
-        # so a form is never saved and closed by a stray Enter. Ctrl+S saves.
-        self.save_button.setAutoDefault(False)
+        # Save is the primary button, but Enter in a field moves to the next field (as in the
+        # spreadsheet this replaces; see eventFilter), so a stray Enter never saves and closes.
+        # Ctrl+S saves; Enter on a focused button presses it.
+        self.save_button.setDefault(True)
         self.save_button.setToolTip("Save and close (Ctrl+S)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without saving (Esc)")
@@ -305,7 +306,7 @@ class RecordFormDialog(QDialog):
         if self.view.due is None:
             return
         text = describe_due(self.calendar, record.received, record.stage, record.extended,
-                            record.responded, self._today)
+                            record.responded, self._today, record.closed)
         self.view.show_due(text, known=record.received is not None)
 
     def _update_dependent_fields(self, record: ComplaintData) -> None:

@@ -22,6 +22,7 @@ def describe_due(
     extended: bool,
     responded: date | None,
     today: date,
+    closed: date | None = None,
 ) -> str:
     """For example "Monday 20/05/2024 · 3 working days left" or "… · overdue by 2 working days"."""
     if received is None or stage not in (1, 2, 3):
@@ -36,6 +37,8 @@ def describe_due(
         if responded <= due:
             return f"{when} · responded on time"
         return f"{when} · responded {_days(calendar.working_days_between(due, responded))} late"
+    if closed is not None:
+        return f"{when} · closed with no response date"
     if today > due:
         return f"{when} · overdue by {_days(calendar.working_days_between(due, today))}"
     left = calendar.working_days_between(today, due)
