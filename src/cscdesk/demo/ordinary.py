@@ -156,7 +156,7 @@ def _add_live_cases(book: Casebook, today: date) -> None:
                and c.outcome is Outcome.NOT_UPHELD and c.closed is not None
                and c.closed <= today - timedelta(days=12)]
     parent = max(settled, key=lambda c: (c.closed, c.received))
-    child = _open_complaint(book, max(parent.closed, today - timedelta(days=12)), 2)
+    child = _open_complaint(book, today - timedelta(days=12), 2)
     child.team, child.complainant = parent.team, parent.complainant
     book.escalate(child, parent)
     for days_ago in (2, 6):
