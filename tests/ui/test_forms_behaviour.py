@@ -163,6 +163,11 @@ def test_escalation_saves_and_opens_a_linked_stage_2_complaint(qtbot, database) 
     )
     assert load(database, "C-7") is not None
 
+    # Escalating it again asks first, since "C-7-S2" already escalates from it.
+    again = ScriptedDialogs(False)
+    assert form(qtbot, database, reference="C-7", dialogs=again).escalate() is None
+    assert again.shown[-1][1] == "Already escalated"
+
 
 def test_open_record_form_runs_the_escalated_form_after_the_first(qtbot, database) -> None:
     save_complaint(database, reference="C-20", complainant="Ms C")
