@@ -36,6 +36,7 @@ from cscdesk.paths import resource_path
 from cscdesk.report import formatting as fmt
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.figures import BASELINE_KEYS, RootCauseThemes, TeamCount, YearFigures
+from cscdesk.report.longtable import SplittingTable
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -85,6 +86,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, fontSize=8,
                                leading=10.5, spaceBefore=3),
         "bullet": ParagraphStyle("bullet", parent=body, leftIndent=18, bulletIndent=6,
+                                 bulletFontName=FONT,
                                  spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
         "cell_head": ParagraphStyle("cell_head", parent=body, fontName=FONT_BOLD, fontSize=7.5,
@@ -111,13 +113,8 @@ def _paragraphs(text: str, style: str = "body") -> list[Flowable]:
     return [_p(block, style) for block in blocks if block]
 
 
-def _grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *,
-          numeric_from: int = 1) -> Table:
+def _ruled_table(cells: list[list[object]], widths: Sequence[float]) -> Table:
     """A ruled table: header row shaded and repeated on each page, rows allowed to split."""
-    cells = [[_p(str(value), "cell_head") if isinstance(value, str) else value
-              for value in rows[0]]]
-    for row in rows[1:]:
-        cells.append([_p(value, "cell") if isinstance(value, str) else value for value in row])
     table = Table(cells, colWidths=list(widths), repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
@@ -125,10 +122,19 @@ def _grid(rows: Sequence[Sequence[object]], widths: Sequence[float], *,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]))
     return table
+
+
+def _grid(rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
+    """A ruled table of text (escaped here) or flowables; the first row is the header."""
+    cells = [[_p(str(value), "cell_head") if isinstance(value, str) else value
+              for value in rows[0]]]
+    for row in rows[1:]:
+        cells.append([_p(value, "cell") if isinstance(value, str) else value for value in row])
+    return _ruled_table(cells, widths)
 
 
 def _fitted_widths(rows: Sequence[Sequence[str]], total: float) -> list[float]:
@@ -270,7 +276,7 @@ def _complaints(content: AppendixContent) -> Iterable[Flowable]:
 
 def _theme_cell(themes: RootCauseThemes, index: int) -> list[Flowable]:
     if index >= len(themes.themes):
-        return [_p("", "cell")]
+        return []
     theme = themes.themes[index]
     return [_p(theme.name, "cell_theme"), *(_p(line, "cell_line") for line in theme.learning)]
 
@@ -280,11 +286,14 @@ def _root_causes(content: AppendixContent) -> Iterable[Flowable]:
     yield from _paragraphs(content.texts["root_cause_intro"])
     header = ["Root cause analysis and learning from upheld complaints:",
               *(f"Root Cause {n} and associated learning" for n in (1, 2, 3))]
-    rows: list[list[object]] = [header]
-    for themes in (content.themes_current, content.themes_previous):
-        rows.append([f"Learning for {themes.label}", *(_theme_cell(themes, i) for i in range(3))])
+    rows = [[[_p(f"Learning for {themes.label}", "cell")],
+             *(_theme_cell(themes, i) for i in range(3))]
+            for themes in (content.themes_current, content.themes_previous)]
     first = 3.2 * cm
-    yield _grid(rows, [first] + [(TEXT_WIDTH - first) / 3] * 3)
+    widths = [first] + [(TEXT_WIDTH - first) / 3] * 3
+    # Learning may run to many pages: this table splits tall rows in linear time.
+    yield SplittingTable([[_p(text, "cell_head")] for text in header], rows, widths,
+                         lambda cells: _ruled_table(cells, widths), CELL_PADDING)
     edited = [t.label for t in (content.themes_current, content.themes_previous) if t.edited]
     if edited:
         yield _p(f"Themes and learning for {' and '.join(edited)} were reviewed and edited by "
