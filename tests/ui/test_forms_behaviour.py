@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from cscdesk.domain.kinds import ComplainantType, ComplaintData, Kind, Outcome
-from cscdesk.store import records
+from cscdesk.store import lists, records
+from cscdesk.store.models import Team
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.forms import RecordFormDialog, open_record_form
 
@@ -287,3 +288,21 @@ def test_a_date_can_be_picked_from_the_calendar_with_the_keyboard(qtbot, databas
     assert not popup.isVisible() and dialog.isVisible()
     assert dialogs.shown == []  # Esc closed only the calendar, not the form
     assert received.get() == date(2024, 5, 4)
+
+
+def test_a_reference_taken_meanwhile_is_refused_and_nothing_is_half_saved(qtbot, database) -> None:
+    dialog = form(qtbot, database, dialogs=ScriptedDialogs(True))
+    type_into(qtbot, dialog, "reference", "C-1")
+    type_into(qtbot, dialog, "received", "03/05/2024")
+    type_into(qtbot, dialog, "team", "Brand New Team")
+    assert dialog.save_button.isEnabled()
+    save_complaint(database, reference="C-1", summary="Entered elsewhere")  # meanwhile
+
+    assert not dialog.save()
+    assert shown(dialog, "reference") == "Another complaint already has reference “C-1”."
+    assert load(database, "C-1").summary == "Entered elsewhere"
+    with database.session() as session:
+        assert "Brand New Team" not in lists.active_names(session, Team)
+    type_into(qtbot, dialog, "reference", "C-2")
+    assert dialog.save()
+    assert load(database, "C-2").team == "Brand New Team"
