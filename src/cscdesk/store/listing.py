@@ -219,7 +219,7 @@ def _escape_like(text: str) -> str:
 def _search_condition(query: ListQuery) -> ColumnElement[bool] | None:
     """Every word must appear in one of: reference, team, complainant/enquirer, summary."""
     model = MODEL_OF[query.kind]
-    targets = [model.reference, Team.name, model.summary]
+    targets = [model.reference, model.summary]
     if query.kind is Kind.COMPLAINT:
         targets.append(Complaint.complainant)
     if query.kind is Kind.ENQUIRY:
@@ -227,10 +227,14 @@ def _search_condition(query: ListQuery) -> ColumnElement[bool] | None:
     words = query.search.split()
     if not words:
         return None
-    return and_(*(
-        or_(*(target.like(f"%{_escape_like(word)}%", escape="\\") for target in targets))
-        for word in words
-    ))
+    conditions = []
+    for word in words:
+        pattern = f"%{_escape_like(word)}%"
+        # Team names are matched in the small team table once, not joined row by row.
+        teams = select(Team.id).where(Team.name.like(pattern, escape="\\")).scalar_subquery()
+        conditions.append(or_(*(target.like(pattern, escape="\\") for target in targets),
+                              model.team_id.in_(teams)))
+    return and_(*conditions)
 
 
 def _filters(query: ListQuery) -> list[ColumnElement[bool]]:
@@ -272,15 +276,12 @@ def count(session: Session, query: ListQuery) -> Counts:
     overdue_sum = func.coalesce(
         func.sum(case((_overdue_condition(query.kind, query.today), 1), else_=0)), 0
     )
-    statement = _base(query, func.count(), open_sum, overdue_sum)
-    if not query.search.split():
-        # Without a search the join to team only renames; leave it out so SQLite can count
-        # from an index.
-        model = MODEL_OF[query.kind]
-        statement = select(func.count(), open_sum, overdue_sum).select_from(model)
-        conditions = _filters(query)
-        if conditions:
-            statement = statement.where(*conditions)
+    # No join to team: filters and search name teams by id, so SQLite reads one table.
+    model = MODEL_OF[query.kind]
+    statement = select(func.count(), open_sum, overdue_sum).select_from(model)
+    conditions = _filters(query)
+    if conditions:
+        statement = statement.where(*conditions)
     total, open_count, overdue_count = session.execute(statement).one()
     return Counts(int(total), int(open_count), int(overdue_count))
 

@@ -75,6 +75,7 @@ class RecordTableModel(QAbstractTableModel):
         self.query = ListQuery(kind)
         self.counts = Counts(0, 0, 0)
         self._rows: list[ListRow] = []
+        self._texts: list[tuple[str, ...]] = []
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -92,6 +93,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.counts = counts
         self._rows = rows
+        self._texts = [tuple(map(format_value, row.values)) for row in rows]
         self.endResetModel()
         self.counts_changed.emit(counts)
 
@@ -110,6 +112,7 @@ class RecordTableModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
         self._rows.extend(more)
+        self._texts.extend(tuple(map(format_value, row.values)) for row in more)
         self.endInsertRows()
 
     # --- the model interface ---------------------------------------------------------------
@@ -133,11 +136,11 @@ class RecordTableModel(QAbstractTableModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
+        if role == Qt.ItemDataRole.DisplayRole:  # the common case, from texts made once
+            return self._texts[index.row()][index.column()]
         row = self._rows[index.row()]
         column = self.columns[index.column()]
         value = row.values[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value)
         if role == Qt.ItemDataRole.ToolTipRole and column.key in ("summary", "status"):
             if column.key == "status" and row.overdue:
                 return "Overdue: the response is past its due date."
