@@ -17,7 +17,7 @@ from cscdesk.domain.kinds import STAGES
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import InputError
 
-EARLIEST_YEAR = 1900
+EARLIEST_YEAR = 1950
 LATEST_YEAR = 2199
 # Excel's day 0 for serial numbers (the 1900 leap-year bug makes it 30 December 1899).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -38,6 +38,8 @@ def is_blank(value: object) -> bool:
 
 def read_text(value: object) -> str:
     """Any cell as text: whole numbers without `.0`, dates as YYYY-MM-DD."""
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[union-attr]
     if is_blank(value):
         return ""
     if isinstance(value, bool):
@@ -55,6 +57,8 @@ def read_text(value: object) -> str:
 
 def read_date(value: object) -> date | None:
     """An Excel date cell, an Excel serial number, or YYYY-MM-DD / DD/MM/YYYY text."""
+    if value.__class__ is date:
+        return _plausible(value)  # type: ignore[arg-type]
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -85,7 +89,7 @@ def read_date(value: object) -> date | None:
 
 
 def _plausible(day: date) -> date:
-    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:  # a typo such as 0224 or 2204
         raise CellError(f"The year {day.year} is not plausible; check the date.")
     return day
 

@@ -16,10 +16,11 @@ not touched at all (its updated_at stays), which makes a second import of a work
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, ComplaintData, Kind, RecordData
 from cscdesk.domain.validation import validate
+from cscdesk.domain.workdays import RESPONSE_DAYS, WorkingCalendar
 from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM,
@@ -153,6 +155,51 @@ def apply_import(
     return ImportResult(work.counts, work.teams.added, work.root_causes.added)
 
 
+_LIST_SPAN = timedelta(days=5 * 366)
+
+
+class _DueDates:
+    """Due dates for many complaints at once: the working days are listed once, so a due date
+    is a bisect instead of a day-by-day walk. Same answers as WorkingCalendar.response_due."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self.start: date | None = None
+        self.end: date | None = None  # working days are listed for start < day <= end
+        self.days: list[date] = []
+        self.cache: dict[tuple[date, int, bool], date] = {}
+
+    def due(self, received: date, stage: int, extended: bool) -> date:
+        key = (received, stage, extended)
+        found = self.cache.get(key)
+        if found is None:
+            normal, longer = RESPONSE_DAYS[stage]
+            found = self.cache[key] = self._nth_after(received, longer if extended else normal)
+        return found
+
+    def _nth_after(self, start: date, count: int) -> date:
+        if count == 0:
+            return start
+        if self.start is None or start < self.start:
+            self._list(start - _LIST_SPAN, max(self.end or start, start) + _LIST_SPAN)
+        while True:
+            assert self.end is not None
+            index = bisect_right(self.days, start) + count - 1
+            if start < self.end and index < len(self.days):
+                return self.days[index]
+            self._list(self.start, max(self.end, start) + _LIST_SPAN)  # type: ignore[arg-type]
+
+    def _list(self, start: date, end: date) -> None:
+        is_working = self.calendar.is_working_day
+        days: list[date] = []
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if is_working(day):
+                days.append(day)
+        self.start, self.end, self.days = start, end, days
+
+
 class _NameList:
     """A pick list (teams or root causes) resolved once: names match ignoring case; a name not
     yet known gets a placeholder id until it is inserted."""
@@ -218,8 +265,7 @@ class _ImportWork:
         self.work: dict[str, _KindWork] = {}
         self.teams = _NameList(session, Team)
         self.root_causes = _NameList(session, RootCause)
-        self.calendar = lists.working_calendar(session)
-        self._due_cache: dict[tuple[date, int, bool], date] = {}
+        self.due_dates = _DueDates(lists.working_calendar(session))
         self.now = utc_now()
         for layout in ALL_SHEETS:
             if layout.name in parsed.sheets:
@@ -240,29 +286,16 @@ class _ImportWork:
 
     # -- records -------------------------------------------------------------------------
 
-    def _due(self, received: date, stage: int, extended: bool) -> date:
-        key = (received, stage, extended)
-        due = self._due_cache.get(key)
-        if due is None:
-            due = self._due_cache[key] = self.calendar.response_due(received, stage, extended)
-        return due
-
     def _values(self, record: RecordData) -> dict[str, Any]:
         """The stored columns of a record (see `stored_columns`)."""
-        values: dict[str, Any] = {}
-        for item in fields(record):
-            value = getattr(record, item.name)
-            if item.name == "team":
-                values["team_id"] = self.teams.id_of(value)
-            elif item.name == "root_cause":
-                values["root_cause_id"] = self.root_causes.id_of(value) if value else None
-            elif item.name == "adr_saving":
-                values["adr_saving_pence"] = pounds_to_pence(value)
-            else:
-                values[item.name] = value
+        values: dict[str, Any] = dict(record.__dict__)
+        values["team_id"] = self.teams.id_of(values.pop("team"))
         if isinstance(record, ComplaintData):
+            cause = values.pop("root_cause")
+            values["root_cause_id"] = self.root_causes.id_of(cause) if cause else None
+            values["adr_saving_pence"] = pounds_to_pence(values.pop("adr_saving"))
             assert record.received is not None and record.stage is not None
-            values["due"] = self._due(record.received, record.stage, record.extended)
+            values["due"] = self.due_dates.due(record.received, record.stage, record.extended)
         return values
 
     def _stored(self, kind: Kind) -> dict[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
 from cscdesk.exchange import cells
@@ -47,10 +48,12 @@ class Column:
     def key(self) -> str:
         return header_key(self.label)
 
-    def read(self, value: object) -> object:
-        return READERS[self.cell](value) if self.cell is not CellType.CHOICE else (
-            CHOICE_READERS[self.field](value)
-        )
+    @cached_property
+    def reader(self) -> Callable[[object], object]:
+        """Turns a cell as python-calamine gives it into the field's value (or CellError)."""
+        if self.cell is CellType.CHOICE:
+            return CHOICE_READERS[self.field]
+        return READERS[self.cell]
 
 
 @dataclass(frozen=True)

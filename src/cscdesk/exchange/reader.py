@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import python_calamine
@@ -277,27 +278,37 @@ class _RowReader:
     ) -> None:
         self.sheet = sheet
         self.columns = list(columns.items())
+        self.index_of = {column.field: index for index, column in columns.items()}
         self.problems = problems
         self.missing_required = missing_required
 
     def _cells(self, rows: list[list[object]]):  # type: ignore[no-untyped-def]
-        """(Excel row, values by field, raw cells by field, fields with bad cells) per data row."""
-        for number, row in enumerate(rows[1:], start=2):
-            if all(is_blank(cell) for cell in row):
+        """(Excel row, values by field, the row's cells, fields with bad cells) per data row;
+        wholly blank rows are skipped."""
+        readers = [(index, column.field, column.label, column.reader)
+                   for index, column in self.columns]
+        for number, row in enumerate(islice(rows, 1, None), start=2):
+            for cell in row:
+                if cell != "" and not (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
+                    break
+            else:
                 continue
             values: dict[str, object] = {}
-            raw: dict[str, object] = {}
             bad: set[str] = set()
             width = len(row)
-            for index, column in self.columns:
+            for index, name, label, reader in readers:
                 cell = row[index] if index < width else None
-                raw[column.field] = cell
                 try:
-                    values[column.field] = column.read(cell)
+                    values[name] = reader(cell)
                 except CellError as error:
-                    bad.add(column.field)
-                    self._problem(number, column.label, shown(cell), str(error))
-            yield number, values, raw, bad
+                    bad.add(name)
+                    self._problem(number, label, shown(cell), str(error))
+            yield number, values, row, bad
+
+    def _raw(self, row: Cells, field: str) -> object:
+        """The cell of `field` in a row, as read (None when the sheet has no such column)."""
+        index = self.index_of.get(field)
+        return row[index] if index is not None and index < len(row) else None
 
     def _problem(self, row: int, column: str, value: str, message: str) -> None:
         self.problems.append(CellProblem(self.sheet.name, row, column, value, message))
@@ -317,7 +328,7 @@ class _RowReader:
                 if error.field == "escalated_from" and placed_field in bad:
                     continue
                 label = FIELD_LABELS.get(error.field, error.field)
-                self._problem(number, label, shown(raw.get(error.field)), error.message)
+                self._problem(number, label, shown(self._raw(raw, error.field)), error.message)
             reference = record.reference.strip()
             if reference:
                 if reference in first_row:
@@ -345,7 +356,7 @@ class _RowReader:
             assert isinstance(year, int)
             if year in first_row:
                 self._problem(
-                    number, label, shown(raw["year"]),
+                    number, label, shown(self._raw(raw, "year")),
                     f"The year {table_year(year)} is also in row {first_row[year]}; "
                     "give each year one row.",
                 )
