@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.errors import UserFacingError
+from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.forms.dialog import RecordFormDialog
 
@@ -17,7 +18,7 @@ __all__ = ["RecordFormDialog", "open_record_form"]
 
 def open_record_form(
     parent: QWidget | None,
-    database,  # cscdesk.store.engine.Database
+    database: Database,
     kind: Kind,
     reference: str | None = None,
     dialogs: UserDialogs | None = None,

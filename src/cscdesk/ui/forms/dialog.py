@@ -1,8 +1,9 @@
 """The record form: one dialog for every kind, new or existing.
 
-Behaviour lives here: filling the fields from the store, live validation with the domain's rules,
-the live due date, saving / deleting in one short transaction each, escalation and the
-unsaved-changes prompt. The widgets are built by `form_view.py`.
+Behaviour lives here: filling the fields, live messages and the live due date, saving and
+deleting, escalation and the unsaved-changes prompt. The widgets are built by `form_view.py`,
+`checks.py` says what stops a save, and `record_store.py` does each database action in one short
+session.
 """
 
 from __future__ import annotations
@@ -24,20 +25,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
-from cscdesk.domain.validation import FieldError, validate
-from cscdesk.errors import InputError, UserFacingError
-from cscdesk.store import lists as store_lists
-from cscdesk.store import records as store_records
-from cscdesk.store.models import Complaint, RootCause, Team
+from cscdesk.errors import UserFacingError
+from cscdesk.store.engine import Database
+from cscdesk.store.records import RecordInvalid
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.forms.checks import RecordChecks
 from cscdesk.ui.forms.due_text import describe_due
 from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
 from cscdesk.ui.forms.form_view import FormView, PickLists
 from cscdesk.ui.forms.layout import SINGULAR
+from cscdesk.ui.forms.record_store import (
+    delete_record,
+    later_stage_of,
+    open_form_data,
+    reference_exists,
+    save_record,
+)
 
 # Alt+letter of Save and Escalate; field labels take other letters. Delete has none, so that
 # no slip of the fingers starts it.
@@ -53,7 +59,7 @@ class RecordFormDialog(QDialog):
     def __init__(
         self,
         parent: QWidget | None,
-        database,  # cscdesk.store.engine.Database
+        database: Database,
         kind: Kind,
         reference: str | None = None,
         dialogs: UserDialogs | None = None,
@@ -72,14 +78,13 @@ class RecordFormDialog(QDialog):
         self._today = today or date.today()
         self._touched: set[str] = set()
         self._store_errors: dict[str, str] = {}
-        self._stage_cache: dict[str, int | None] = {}
-        self._taken_cache: dict[str, bool] = {}
         self._errors: dict[str, str] = {}
-        # The "required" messages of a blank record: shown only once the officer reaches the field.
-        self._blank_errors = set(validate(DATA_CLASS[kind]()))
+        self.checks = RecordChecks(database, kind, self.original_reference)
 
-        record = self._load(reference)
-        self.view = FormView(kind, self._pick_lists, BUTTON_MNEMONICS)
+        start = open_form_data(database, kind, reference)
+        record = start.record
+        self.calendar = start.calendar
+        self.view = FormView(kind, PickLists(start.teams, start.root_causes), BUTTON_MNEMONICS)
         self._build_window()
         self._baseline = self._snapshot()  # a new form, prefilled or not, starts from blank
         if record is not None:
@@ -95,24 +100,6 @@ class RecordFormDialog(QDialog):
         self.view.editors[self.view.order[0]].input.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ----- loading and building -------------------------------------------------------------
-
-    def _load(self, reference: str | None) -> RecordData | None:
-        """Read the record, the pick lists and the working calendar in one short session."""
-        with self.database.session() as session:
-            record = None
-            if reference:
-                record = store_records.load(session, self.kind, reference)
-                if record is None:
-                    raise InputError(
-                        f"There is no {SINGULAR[self.kind]} with reference “{reference.strip()}”; "
-                        "it may have been deleted."
-                    )
-            self._pick_lists = PickLists(
-                store_lists.active_names(session, Team),
-                store_lists.active_names(session, RootCause),
-            )
-            self.calendar = store_lists.working_calendar(session)
-        return record
 
     def _build_window(self) -> None:
         scroll = QScrollArea()
@@ -188,44 +175,13 @@ class RecordFormDialog(QDialog):
         """Field name → the sentence shown beside it, for every field that stops saving."""
         return dict(self._errors)
 
-    def _stage_of(self, reference: str) -> int | None:
-        key = reference.strip()
-        if key not in self._stage_cache:
-            with self.database.session() as session:
-                self._stage_cache[key] = store_records.stage_lookup(session)(key)
-        return self._stage_cache[key]
-
-    def _reference_taken(self, reference: str) -> bool:
-        """Whether another record of this kind has this reference (renaming onto it is refused)."""
-        key = reference.strip()
-        if not key or key == self.original_reference:
-            return False
-        if key not in self._taken_cache:
-            with self.database.session() as session:
-                found = store_records.find_row(session, self.kind, key) is not None
-            self._taken_cache[key] = found
-        return self._taken_cache[key]
-
-    def _duplicate_message(self, reference: str) -> str:
-        return f"Another {SINGULAR[self.kind]} already has reference “{reference.strip()}”."
-
     def _collect_errors(self, record: RecordData) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for name, editor in self.view.editors.items():
-            problem = editor.error()
-            if problem:
-                found[name] = problem
-        for error in validate(record, self._stage_of):
-            found.setdefault(error.field, error.message)
-        if self._reference_taken(record.reference):
-            found.setdefault("reference", self._duplicate_message(record.reference))
-        for name, message in self._store_errors.items():
-            found.setdefault(name, message)
-        return found
+        unreadable = {name: problem for name, editor in self.view.editors.items()
+                      if (problem := editor.error())}
+        return self.checks.errors(record, unreadable, self._store_errors)
 
     def _is_shown(self, name: str, message: str) -> bool:
-        """Messages about a blank required field wait until the officer has been there."""
-        return name in self._touched or FieldError(name, message) not in self._blank_errors
+        return name in self._touched or not self.checks.waits_for_visit(name, message)
 
     # ----- reacting to the officer -------------------------------------------------------------
 
@@ -353,18 +309,10 @@ class RecordFormDialog(QDialog):
             return False
         record = self.record()
         try:
-            with self.database.transaction() as session:
-                if self.original_reference is None and store_records.find_row(
-                    session, self.kind, record.reference
-                ) is not None:
-                    raise store_records.RecordInvalid(
-                        record.reference,
-                        [FieldError("reference", self._duplicate_message(record.reference))],
-                    )
-                store_records.save(session, record, original_reference=self.original_reference)
-        except store_records.RecordInvalid as invalid:
+            save_record(self.database, record, self.original_reference)
+        except RecordInvalid as invalid:
             self._store_errors = {error.field: error.message for error in invalid.errors}
-            self._taken_cache.clear()
+            self.checks.forget()
             self._focus_first_error()
             return False
         except UserFacingError as problem:
@@ -378,13 +326,13 @@ class RecordFormDialog(QDialog):
 
     def _after_save(self, record: RecordData) -> None:
         self.original_reference = self.saved_reference = record.reference.strip()
+        self.checks.original_reference = self.original_reference
         for name in ("team", "root_cause"):
             editor = self.view.editors.get(name)
             choice = getattr(editor, "choice", None)
             if choice is not None and choice.is_new():
                 choice.set_items(sorted([*choice.items(), choice.text()], key=str.casefold))
-        self._taken_cache.clear()
-        self._stage_cache.clear()
+        self.checks.forget()
         self._baseline = self._snapshot()
         self.delete_button.setVisible(True)
         self.refresh()
@@ -425,8 +373,7 @@ class RecordFormDialog(QDialog):
         ):
             return False
         try:
-            with self.database.transaction() as session:
-                store_records.delete(session, self.kind, reference)
+            delete_record(self.database, self.kind, reference)
         except UserFacingError as problem:
             self.status.setText(str(problem))
             self.dialogs.warn(self, "Not deleted", str(problem))
@@ -448,29 +395,18 @@ class RecordFormDialog(QDialog):
         if (self.original_reference is None or self.is_dirty()) and not self.save():
             return None
         record = self.record()
-        later = self._later_stage_of(record.reference)
+        later = later_stage_of(self.database, record.reference)
         if later is not None and not self.dialogs.confirm(
             self, "Already escalated",
             f"“{later}” already escalates from “{record.reference.strip()}”. "
             "Start another complaint at the next stage anyway?",
         ):
             return None
-        self.escalation = escalation_prefill(record, self._reference_exists)
+        self.escalation = escalation_prefill(
+            record, lambda reference: reference_exists(self.database, Kind.COMPLAINT, reference)
+        )
         self.accept()
         return self.escalation
-
-    def _reference_exists(self, reference: str) -> bool:
-        with self.database.session() as session:
-            return store_records.find_row(session, Kind.COMPLAINT, reference) is not None
-
-    def _later_stage_of(self, reference: str) -> str | None:
-        with self.database.session() as session:
-            row = store_records.find_row(session, Kind.COMPLAINT, reference)
-            if row is None:
-                return None
-            return session.scalar(
-                select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
-            )
 
     def reject(self) -> None:
         """Esc, Cancel or closing the window: ask first when there are unsaved changes."""

@@ -1,0 +1,104 @@
+"""What a form asks of the database, each in one short session (one per officer action).
+
+No Qt here: the dialog calls these and turns what they raise into messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.validation import FieldError, StageLookup
+from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.errors import InputError
+from cscdesk.store import lists, records
+from cscdesk.store.engine import Database
+from cscdesk.store.models import Complaint, RootCause, Team
+from cscdesk.ui.forms.layout import SINGULAR
+
+
+@dataclass
+class FormStart:
+    """Everything a form reads when it opens."""
+
+    record: RecordData | None
+    teams: list[str]
+    root_causes: list[str]
+    calendar: WorkingCalendar
+
+
+def duplicate_message(kind: Kind, reference: str) -> str:
+    return f"Another {SINGULAR[kind]} already has reference “{reference.strip()}”."
+
+
+def open_form_data(database: Database, kind: Kind, reference: str | None) -> FormStart:
+    """The record (when editing), the pick lists and the working calendar, read once."""
+    with database.session() as session:
+        record = None
+        if reference:
+            record = records.load(session, kind, reference)
+            if record is None:
+                raise InputError(
+                    f"There is no {SINGULAR[kind]} with reference “{reference.strip()}”; "
+                    "it may have been deleted."
+                )
+        return FormStart(
+            record,
+            lists.active_names(session, Team),
+            lists.active_names(session, RootCause),
+            lists.working_calendar(session),
+        )
+
+
+def save_record(database: Database, record: RecordData, original_reference: str | None) -> None:
+    """Insert (when `original_reference` is None) or update, all or nothing.
+
+    A new record never overwrites an existing one with the same reference. Raises
+    records.RecordInvalid naming the fields, or another UserFacingError / SQLAlchemyError.
+    """
+    kind = kind_of(record)
+    with database.transaction() as session:
+        if original_reference is None and records.find_row(session, kind, record.reference):
+            raise records.RecordInvalid(
+                record.reference,
+                [FieldError("reference", duplicate_message(kind, record.reference))],
+            )
+        records.save(session, record, original_reference=original_reference)
+
+
+def delete_record(database: Database, kind: Kind, reference: str) -> None:
+    """Delete one record; raises InputError when a later stage escalates from it."""
+    with database.transaction() as session:
+        records.delete(session, kind, reference)
+
+
+def reference_exists(database: Database, kind: Kind, reference: str) -> bool:
+    with database.session() as session:
+        return records.find_row(session, kind, reference) is not None
+
+
+def stage_lookup(database: Database) -> StageLookup:
+    """Resolve "Escalated from" references, each looked up once in a short session."""
+    known: dict[str, int | None] = {}
+
+    def stage_of(reference: str) -> int | None:
+        key = reference.strip()
+        if key not in known:
+            with database.session() as session:
+                known[key] = records.stage_lookup(session)(key)
+        return known[key]
+
+    return stage_of
+
+
+def later_stage_of(database: Database, reference: str) -> str | None:
+    """The reference of a complaint that escalates from this one, if any."""
+    with database.session() as session:
+        row = records.find_row(session, Kind.COMPLAINT, reference)
+        if row is None:
+            return None
+        return session.scalar(
+            select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
+        )
