@@ -232,3 +232,63 @@ def test_check_reports_broken_links(db_path: Path) -> None:
     raw.close()
     with pytest.raises(DatabaseDamaged, match="broken link"):
         backup.check_database(db_path)
+
+
+def first_release_database(path: Path) -> None:
+    """A database as the first release (schema 0001) left it, with one complaint."""
+    from alembic import command
+
+    from cscdesk.store.engine import APPLICATION_ID, make_engine
+    from cscdesk.store.migrate import alembic_config
+
+    engine = make_engine(path, foreign_keys=False)
+    with engine.connect() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+        connection.commit()
+    engine.dispose()
+    raw = sqlite3.connect(path)
+    raw.executescript(f"""
+        PRAGMA application_id = {APPLICATION_ID};
+        INSERT INTO team (id, name, retired, created_at, updated_at)
+            VALUES (1, 'Adoption', 0, '2024-01-01', '2024-01-01');
+        INSERT INTO complaint (id, reference, received, stage, team_id, extended, due, learning,
+            adr, lgo_decision, complainant, summary, notes, created_at, updated_at)
+            VALUES (1, 'C-1', '2024-05-03', 1, 1, 0, '2024-05-20', '', 0, '', '', '', '',
+                    '2024-01-01', '2024-01-01');
+    """)
+    raw.commit()
+    raw.close()
+
+
+def test_an_upgrade_is_preceded_by_a_verified_backup(db_path: Path) -> None:
+    from cscdesk.store.revision import HEAD_REVISION
+
+    if HEAD_REVISION == "0001":
+        pytest.skip("no upgrade exists yet")
+    first_release_database(db_path)
+    open_database(db_path).close()
+    made = backup.list_backups(backup.paths.default_backup_dir(), "cases")
+    assert [(m.reason, m.schema_revision, m.counts["complaint"]) for m in made] == [
+        ("before upgrade", "0001", 1)
+    ]
+    assert backup.check_database(made[0].path).revision == "0001"
+
+
+def test_an_upgrade_whose_backup_fails_is_not_done(db_path: Path, tmp_path: Path) -> None:
+    from cscdesk.store.revision import HEAD_REVISION
+
+    if HEAD_REVISION == "0001":
+        pytest.skip("no upgrade exists yet")
+    first_release_database(db_path)
+    (tmp_path / "a-file").write_text("x")
+    raw = sqlite3.connect(db_path)
+    raw.execute("INSERT INTO setting (key, value, created_at, updated_at) VALUES "
+                "(?, ?, '2024-01-01', '2024-01-01')",
+                (settings.BACKUP_FOLDER.key, str(tmp_path / "a-file" / "backups")))
+    raw.commit()
+    raw.close()
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError, match="was not upgraded or changed"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+    assert backup.check_database(db_path).revision == "0001"

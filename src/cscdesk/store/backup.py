@@ -709,7 +709,8 @@ def _back_up_current(prepared: PreparedRestore, folder: Path | str | None) -> No
     cscdesk database, a plain copy of it instead, so nothing is ever lost."""
     live = prepared.live
     try:
-        result = backup_database(live, folder, reason="before restore")
+        # No pruning now: the file being restored must not be the one retention lets go.
+        result = backup_database(live, folder, reason="before restore", apply_retention=False)
         assert result.backup is not None
         prepared.safety_copy = result.backup.path
         prepared.safety_note = f"The database as it was is backed up to {result.backup.path}."
@@ -790,17 +791,20 @@ def restore_database(
 # Wording shared by the command line and the app
 
 _RECORD_LABELS = {
-    "complaint": "complaints",
-    "initial_feedback": "initial feedback",
-    "enquiry": "enquiries",
-    "compliment": "compliments",
-    "dispute_resolution": "dispute resolutions",
+    "complaint": ("complaint", "complaints"),
+    "initial_feedback": ("initial feedback", "initial feedback"),
+    "enquiry": ("enquiry", "enquiries"),
+    "compliment": ("compliment", "compliments"),
+    "dispute_resolution": ("dispute resolution", "dispute resolutions"),
 }
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """"12 complaints, 3 enquiries, ..." for the record tables (every kind, zeros included)."""
-    return ", ".join(f"{counts.get(table, 0):,} {label}" for table, label in _RECORD_LABELS.items())
+    """"12 complaints, 1 enquiry, ..." for the record tables (every kind, zeros included)."""
+    return ", ".join(
+        f"{counts.get(table, 0):,} {one if counts.get(table, 0) == 1 else many}"
+        for table, (one, many) in _RECORD_LABELS.items()
+    )
 
 
 def human_size(size: int) -> str:

@@ -145,7 +145,7 @@ class FileLock:
         if self._fd is not None:
             return True
         for _attempt in range(10):
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
             try:
                 if not _try_os_lock(fd):
                     os.close(fd)
