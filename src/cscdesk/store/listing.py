@@ -132,21 +132,21 @@ def has_overdue(kind: Kind) -> bool:
 _COLUMNS: dict[Kind, tuple[Column, ...]] = {
     Kind.COMPLAINT: (
         Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("stage", "Stage", "number"), Column("team", "Team"),
+        Column("status", "Status"), Column("stage", "Stage", "number"), Column("team", "Team"),
         Column("complainant", "Complainant"), Column("due", "Due", "date"),
         Column("responded", "Responded", "date"), Column("closed", "Closed", "date"),
-        Column("outcome", "Outcome"), Column("status", "Status"),
+        Column("outcome", "Outcome"),
     ),
     Kind.INITIAL_FEEDBACK: (
         Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("team", "Team"), Column("resolved", "Resolved", "date"),
-        Column("summary", "Summary"), Column("status", "Status"),
+        Column("status", "Status"), Column("team", "Team"),
+        Column("resolved", "Resolved", "date"), Column("summary", "Summary"),
     ),
     Kind.ENQUIRY: (
         Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("source", "Source"), Column("team", "Team"), Column("enquirer", "Enquirer"),
-        Column("responded", "Responded", "date"), Column("summary", "Summary"),
-        Column("status", "Status"),
+        Column("status", "Status"), Column("source", "Source"), Column("team", "Team"),
+        Column("enquirer", "Enquirer"), Column("responded", "Responded", "date"),
+        Column("summary", "Summary"),
     ),
     Kind.COMPLIMENT: (
         Column("reference", "Reference"), Column("placed", "Received", "date"),
@@ -154,8 +154,8 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
     ),
     Kind.DISPUTE: (
         Column("reference", "Reference"), Column("placed", "Raised", "date"),
-        Column("team", "Team"), Column("resolved", "Resolved", "date"),
-        Column("summary", "Summary"), Column("status", "Status"),
+        Column("status", "Status"), Column("team", "Team"),
+        Column("resolved", "Resolved", "date"), Column("summary", "Summary"),
     ),
 }
 

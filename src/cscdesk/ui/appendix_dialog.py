@@ -113,6 +113,7 @@ class AppendixDialog(QDialog):
         self.narrative = optional_module("cscdesk.report.narrative")
         self._loaded_year: ReportingYear | None = None
         self.setWindowTitle("Annual appendix")
+        self.setMinimumWidth(520)
 
         self.year = QComboBox()
         self.year.setEditable(True)
@@ -174,6 +175,9 @@ class AppendixDialog(QDialog):
         editor = QWidget()
         self.paragraphs = QListWidget()
         self.paragraphs.setAccessibleName("Paragraphs")
+        self.paragraphs.setFixedWidth(
+            self.paragraphs.fontMetrics().horizontalAdvance("Alternative Dispute Resolution: "
+                                                            "explanation") + 32)
         self.pages = QStackedWidget()
         self.text_edits: dict[str, QPlainTextEdit] = {}
         self.theme_editor = ThemeEditor()
@@ -193,7 +197,10 @@ class AppendixDialog(QDialog):
         if shown and self._loaded_year is None:
             self._load_texts()
         self.editor.setVisible(shown)
-        self.resize(self.width(), 640 if shown else self.sizeHint().height())
+        if shown:
+            self.resize(max(self.width(), 920), max(self.height(), 640))
+        else:
+            self.resize(self.width(), self.sizeHint().height())
 
     def chosen_year(self) -> ReportingYear:
         text = self.year.currentText()

@@ -163,7 +163,7 @@ class DashboardPane(QWidget):
         for kind in listing.MODEL_OF:
             if listing.has_status(kind):
                 button = QPushButton()
-                button.setFlat(True)
+                button.setToolTip(f"Show the open {listing.NOUNS[kind][1]}")
                 button.clicked.connect(lambda _c=False, k=kind: self.list_requested.emit(
                     k, Status.OPEN))
                 open_layout.addWidget(button)

@@ -17,11 +17,11 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QSplitter,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -111,12 +111,12 @@ class MainWindow(QMainWindow):
         self.navigation.setSpacing(2)
         self.navigation.currentRowChanged.connect(self._navigated)
         self.stack = QStackedWidget()
-        splitter = QSplitter()
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None
                 = None, menu: QMenu | None = None) -> QAction:

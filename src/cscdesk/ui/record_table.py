@@ -299,9 +299,9 @@ class RecordListPane(QWidget):
 
     def _size_columns(self) -> None:
         width = self.table.fontMetrics().horizontalAdvance("0")
-        sizes = {"reference": 14, "placed": 12, "due": 12, "responded": 12, "closed": 12,
-                 "resolved": 12, "stage": 7, "team": 22, "complainant": 20, "enquirer": 20,
-                 "outcome": 16, "source": 9, "summary": 40, "status": 10}
+        sizes = {"reference": 11, "placed": 10, "due": 10, "responded": 10, "closed": 10,
+                 "resolved": 10, "stage": 5, "team": 20, "complainant": 16, "enquirer": 16,
+                 "outcome": 14, "source": 7, "summary": 40, "status": 8}
         for number, column in enumerate(self.model.columns):
             self.table.setColumnWidth(number, sizes.get(column.key, 12) * width + 16)
 
