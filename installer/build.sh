@@ -77,4 +77,4 @@ done
 end=$(date +%s)
 size=$(du -sm "$dist/cscdesk" | cut -f1)
 echo "==> built $dist/cscdesk: ${size} MB in $((end - start)) s"
-echo "    console program: $dist/cscdesk/cscdesk   windowed program: $dist/cscdesk/cscdesk-gui"
+echo "    run it: $dist/cscdesk/cscdesk (no command opens the window; --help lists the commands)"
