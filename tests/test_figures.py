@@ -1,4 +1,5 @@
 """The figures engine against the hand-computed expectations of the crafted dataset."""
+# ruff: noqa: F811  (the `database` fixture is imported from test_figures_dataset)
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.report.figures import compute_figures, propose_themes
 from cscdesk.report.figures_text import as_dict, printed_difference, printed_row
 from cscdesk.store import records
-from test_figures_dataset import (
+from test_figures_dataset import (  # noqa: F401 (fixtures)
     EXPECTED_COMPARISON,
     EXPECTED_COMPLIMENT_TEAMS,
     EXPECTED_MEMBER_TEAMS,
@@ -21,6 +22,8 @@ from test_figures_dataset import (
     EXPECTED_THEMES_PREVIOUS,
     EXPECTED_THEMES_Y,
     EXPECTED_UPHELD_BY_AREA,
+    database,
+    empty_database_file,
     load_dataset,
 )
 

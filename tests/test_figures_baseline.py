@@ -1,4 +1,5 @@
 """Hand-entered figures of a past year: stored, read back, and used only where records are not."""
+# ruff: noqa: F811  (the `database` fixture is imported from test_figures_dataset)
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from cscdesk.report.baseline import (
 from cscdesk.report.figures import compute_figures
 from cscdesk.report.figures_text import as_dict, printed_difference, printed_row
 from cscdesk.store import records
+from test_figures_dataset import database, empty_database_file  # noqa: F401
 
 Y = ReportingYear(2018)
 

@@ -8,8 +8,12 @@ escaping and case-insensitive sorting: "alpha team" (lower case), "AT&T", "Béta
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+
+import pytest
 
 from cscdesk.domain.kinds import (
     ComplaintData,
@@ -21,6 +25,7 @@ from cscdesk.domain.kinds import (
     Outcome,
 )
 from cscdesk.store import records
+from cscdesk.store.engine import open_database
 
 U, P, N, X = Outcome.UPHELD, Outcome.PARTIALLY_UPHELD, Outcome.NOT_UPHELD, Outcome.CANCELLED
 TC = "Through Care <North>"
@@ -157,6 +162,33 @@ EXPECTED_MP_TEAMS = [["AT&T", "2"], ["Adoption", "1"], ["alpha team", "1"], ["Ze
 EXPECTED_MEMBER_TEAMS = [["Béta Services", "1"]]
 EXPECTED_COMPLIMENT_TEAMS = [["Adoption", "2"], ["Zeta Team", "2"], ["AT&T", "1"]]
 EXPECTED_REPRESENTATIONS = {"2018/19": 3 + 12 + 6 + 5, "2017/18": 2 + 7 + 1 + 1}
+
+
+@pytest.fixture(scope="session")
+def empty_database_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated empty database per test run, copied by `database` (migrating is slow)."""
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    open_database(path).close()
+    return path
+
+
+def copy_of(empty: Path, path: Path):
+    """A real cscdesk database at `path`, copied from the migrated empty one."""
+    source, target = sqlite3.connect(empty), sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return open_database(path)
+
+
+@pytest.fixture
+def database(empty_database_file: Path, db_path: Path):
+    """A fresh real cscdesk database: a copy of the migrated empty one."""
+    db = copy_of(empty_database_file, db_path)
+    yield db
+    db.close()
 
 
 def load_dataset(database) -> None:

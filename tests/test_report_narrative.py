@@ -1,4 +1,5 @@
 """Editable paragraphs and root-cause themes, stored per year in the database."""
+# ruff: noqa: F811  (the `database` fixture is imported from test_figures_dataset)
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from cscdesk.report import narrative
 from cscdesk.report.content import load_content
 from cscdesk.report.figures import Theme
 from cscdesk.store import records
+from test_figures_dataset import database, empty_database_file  # noqa: F401
 
 Y = ReportingYear(2018)
 

@@ -1,4 +1,5 @@
 """The appendix PDF read back with pdfplumber: every table cell, the sentences, the safety."""
+# ruff: noqa: F811  (the `database` fixture is imported from test_figures_dataset)
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from cscdesk.report.appendix import make_appendix
 from cscdesk.report.content import load_content
 from cscdesk.report.figures import RootCauseThemes, Theme
 from cscdesk.store import records
-from test_figures_dataset import (
+from test_figures_dataset import (  # noqa: F401 (fixtures)
     AWKWARD_LEARNING,
     EXPECTED_COMPARISON,
     EXPECTED_COMPLIMENT_TEAMS,
@@ -29,6 +30,9 @@ from test_figures_dataset import (
     EXPECTED_UPHELD_BY_AREA,
     SECRET,
     SECRET_SUMMARY,
+    copy_of,
+    database,
+    empty_database_file,
     load_dataset,
 )
 
@@ -68,11 +72,16 @@ def render(content) -> bytes:
     return stream.getvalue()
 
 
-@pytest.fixture
-def dataset_pdf(database):
-    load_dataset(database)
-    with database.session() as session:
-        content = load_content(session, Y)
+@pytest.fixture(scope="module")
+def dataset_pdf(empty_database_file, tmp_path_factory):
+    """The crafted dataset's appendix, rendered once for the tests that only read it."""
+    database = copy_of(empty_database_file, tmp_path_factory.mktemp("pdf") / "cases.db")
+    try:
+        load_dataset(database)
+        with database.session() as session:
+            content = load_content(session, Y)
+    finally:
+        database.close()
     return read_pdf(render(content))
 
 
