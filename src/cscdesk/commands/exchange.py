@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cscdesk.store.engine import open_database
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     importer = subparsers.add_parser(
@@ -30,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_import(args: argparse.Namespace) -> int:
     from cscdesk.exchange import WorkbookRejected, apply_import, read_workbook
     from cscdesk.exchange.importer import with_database_checks
+    from cscdesk.store.engine import open_database
 
     # Read first: a file that is no workbook at all must not create an empty database.
     rejected: WorkbookRejected | None = None
@@ -59,6 +58,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from cscdesk.exchange import export_workbook
+    from cscdesk.store.engine import open_database
 
     db = open_database(args.db_path, create=False)
     try:

@@ -1,0 +1,95 @@
+"""Export's file handling: written under a temporary name and renamed, a plain sentence for a
+target that cannot be written, and nothing left behind when it fails."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cscdesk.domain.kinds import ComplaintData, ComplimentData
+from cscdesk.errors import UserFacingError
+from cscdesk.exchange import WorkbookNotWritten, export_workbook
+from cscdesk.store import records
+from workbooks import read_sheets
+
+
+@pytest.fixture
+def filled(database):
+    with database.transaction() as session:
+        records.save(session, ComplaintData(reference="C-1", received=date(2024, 5, 3), stage=1,
+                                            team="Fostering", notes="=1+1"))
+        records.save(session, ComplimentData(reference="K-1", received=date(2024, 5, 3),
+                                             team="Adoption"))
+    return database
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_an_existing_workbook_is_replaced_whole(filled, tmp_path: Path) -> None:
+    target = tmp_path / "cases.xlsx"
+    target.write_bytes(b"old contents")
+
+    result = export_workbook(filled, target)
+
+    assert result.counts == {"Complaints": 1, "Initial feedback": 0, "Enquiries": 0,
+                             "Compliments": 1, "Dispute resolution": 0}
+    assert read_sheets(target)["Complaints"][1][-1] == "=1+1"
+    assert leftovers(tmp_path) == []
+
+
+def test_an_empty_database_exports_every_header(database, tmp_path: Path) -> None:
+    sheets = read_sheets(export_workbook(database, tmp_path / "empty.xlsx").path)
+    assert list(sheets) == ["Complaints", "Initial feedback", "Enquiries", "Compliments",
+                            "Dispute resolution"]
+    assert sheets["Compliments"] == [["Reference", "Received", "Team", "Summary"]]
+
+
+@pytest.mark.parametrize("target", ["missing/out.xlsx", "a-file/out.xlsx", "."])
+def test_unwritable_targets_get_a_sentence(filled, tmp_path: Path, target: str) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+
+    with pytest.raises(WorkbookNotWritten) as caught:
+        export_workbook(filled, tmp_path / target)
+
+    assert isinstance(caught.value, UserFacingError)
+    assert "\n" not in str(caught.value)
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_a_read_only_folder_gets_a_sentence(filled, tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(WorkbookNotWritten, match="Cannot write"):
+            export_workbook(filled, folder / "out.xlsx")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_target_that_cannot_be_replaced_leaves_no_temporary_file(filled, tmp_path: Path
+                                                                   ) -> None:
+    target = tmp_path / "cases.xlsx"
+    target.mkdir()
+    (target / "inside").write_text("a folder where the workbook should go")
+
+    with pytest.raises(WorkbookNotWritten, match="is a folder"):
+        export_workbook(filled, target)
+    assert leftovers(tmp_path) == []
+
+
+def test_text_too_long_for_a_cell_is_refused_by_name(filled, tmp_path: Path) -> None:
+    with filled.transaction() as session:
+        records.save(session, ComplimentData(reference="K-2", received=date(2024, 5, 4),
+                                             team="Adoption", summary="x" * 40_000))
+
+    with pytest.raises(WorkbookNotWritten, match=r"Compliments, row 3, column Summary"):
+        export_workbook(filled, tmp_path / "long.xlsx")
+    assert not (tmp_path / "long.xlsx").exists()
+    assert leftovers(tmp_path) == []
