@@ -125,3 +125,17 @@ def test_every_filter_has_an_accessible_name(filled, qtbot):
     names = {w.accessibleName() for w in (pane.search, pane.year, pane.status, pane.team,
                                           pane.stage)}
     assert names == {"Search", "Year", "Status", "Team", "Source"}
+
+
+def test_typing_on_into_a_short_list_gives_the_same_rows_and_counts(database):
+    many_compliments(database, 30)
+    typing = RecordTableModel(database, Kind.COMPLIMENT, page_size=12)
+    typing.reload()
+    for text in ("t", "th", "thanks", "thanks 1", "thanks 2", "thanks 2 0", "thanks 21"):
+        typing.set_query(typing.query.with_changes(search=text))
+        fresh = RecordTableModel(database, Kind.COMPLIMENT, page_size=12)
+        fresh.set_query(fresh.query.with_changes(search=text))
+        assert typing.counts == fresh.counts, text
+        assert [typing.reference_at(r) for r in range(typing.rowCount())] == [
+            fresh.reference_at(r) for r in range(fresh.rowCount())], text
+        assert typing.canFetchMore() == fresh.canFetchMore(), text

@@ -41,8 +41,21 @@ SEARCH_DELAY_MS = 60  # wait this long after a keystroke before searching (a lit
 
 OVERDUE_BACKGROUND = QColor("#fbe9e7")
 OVERDUE_TEXT = QColor("#8c1d18")
+_OVERDUE_BRUSH: QBrush | None = None
+_OVERDUE_TEXT_BRUSH: QBrush | None = None
+_BOLD: QFont | None = None
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+# Roles as plain ints: data() runs for every cell and role on every paint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter.value)
 
 
 def format_value(value: Any) -> str:
@@ -54,6 +67,12 @@ def format_value(value: Any) -> str:
         return value.value  # an enum such as Outcome
     text = str(value)
     return text if len(text) <= 120 else text[:117].rstrip() + "…"
+
+
+def _bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -76,6 +95,12 @@ class RecordTableModel(QAbstractTableModel):
         self.counts = Counts(0, 0, 0)
         self._rows: list[ListRow] = []
         self._texts: list[tuple[str, ...]] = []
+        self._loaded = False
+        global _OVERDUE_BRUSH, _OVERDUE_TEXT_BRUSH, _BOLD
+        if _BOLD is None:  # made once, after the application exists
+            _OVERDUE_BRUSH = QBrush(OVERDUE_BACKGROUND)
+            _OVERDUE_TEXT_BRUSH = QBrush(OVERDUE_TEXT)
+            _BOLD = _bold_font()
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -85,17 +110,38 @@ class RecordTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Count and fetch the first page of the current query (today as of now)."""
+        previous, previous_counts = self.query, self.counts
         self.query = self.query.with_changes(today=date.today())
         with self.database.session() as session:
-            counts = listing.count(session, self.query)
-            rows = (listing.fetch_page(session, self.query, 0, self.page_size,
-                                       total=counts.total) if counts.total else [])
+            if self._narrows_a_short_list(previous, previous_counts):
+                # Typing on into a search that already fits one page: one pass finds the
+                # rows, and the counts come from them.
+                rows = listing.fetch_page(session, self.query, 0, self.page_size + 1, total=0)
+                if len(rows) <= self.page_size:
+                    counts = Counts(len(rows), sum(r.open for r in rows),
+                                    sum(r.overdue for r in rows))
+                else:
+                    counts = listing.count(session, self.query)
+                    rows = rows[:self.page_size]
+            else:
+                counts = listing.count(session, self.query)
+                rows = (listing.fetch_page(session, self.query, 0, self.page_size,
+                                           total=counts.total) if counts.total else [])
         self.beginResetModel()
         self.counts = counts
         self._rows = rows
         self._texts = [tuple(map(format_value, row.values)) for row in rows]
+        self._loaded = True
         self.endResetModel()
         self.counts_changed.emit(counts)
+
+    def _narrows_a_short_list(self, previous: ListQuery, counts: Counts) -> bool:
+        """True when the new query can only match a subset of the previous one's few rows."""
+        if not self._loaded or counts.total > self.page_size or not self.query.search:
+            return False
+        same_filters = previous.with_changes(search=self.query.search,
+                                             today=self.query.today) == self.query
+        return same_filters and self.query.search.lower().startswith(previous.search.lower())
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self._rows) < self.counts.total
@@ -134,29 +180,32 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        """Called for every cell and role on each paint, so it reads prepared values only."""
+        if not index.isValid():
             return None
-        if role == Qt.ItemDataRole.DisplayRole:  # the common case, from texts made once
-            return self._texts[index.row()][index.column()]
-        row = self._rows[index.row()]
-        column = self.columns[index.column()]
-        value = row.values[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and column.key in ("summary", "status"):
-            if column.key == "status" and row.overdue:
-                return "Overdue: the response is past its due date."
-            return str(value or "") or None
-        if role == Qt.ItemDataRole.UserRole:
-            return row.reference
-        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
-            return QBrush(OVERDUE_BACKGROUND)
-        if role == Qt.ItemDataRole.ForegroundRole and row.overdue and column.key == "status":
-            return QBrush(OVERDUE_TEXT)
-        if role == Qt.ItemDataRole.FontRole and row.overdue and column.key == "status":
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind_of_value == "number":
-            return int(Qt.AlignmentFlag.AlignCenter)
+        row_number = index.row()
+        if row_number >= len(self._rows):
+            return None
+        if role == _DISPLAY:
+            return self._texts[row_number][index.column()]
+        if role == _ALIGNMENT:
+            return _CENTRE if self.columns[index.column()].kind_of_value == "number" else None
+        if role == _USER:
+            return self._rows[row_number].reference
+        row = self._rows[row_number]
+        if not row.overdue:
+            if role == _TOOLTIP and self.columns[index.column()].key == "summary":
+                return str(row.values[index.column()] or "") or None
+            return None
+        is_status = self.columns[index.column()].key == "status"
+        if role == _BACKGROUND:
+            return _OVERDUE_BRUSH
+        if role == _FOREGROUND and is_status:
+            return _OVERDUE_TEXT_BRUSH
+        if role == _FONT and is_status:
+            return _BOLD
+        if role == _TOOLTIP and is_status:
+            return "Overdue: the response is past its due date."
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
