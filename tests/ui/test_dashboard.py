@@ -32,6 +32,7 @@ def test_dashboard_shows_what_needs_doing(database, qtbot, qtmodeltester):
     pane = DashboardPane(database)
     qtbot.addWidget(pane)
     pane.refresh()
+    qtbot.waitUntil(lambda: pane.lists_ready, timeout=10000)
     assert pane.open_buttons[Kind.COMPLAINT].text() == "4 complaints"
     assert pane.open_buttons[Kind.ENQUIRY].text() == "1 enquiry"
     assert [item.reference for item in pane.overdue_model.items] == ["C-OLD"]
@@ -50,6 +51,7 @@ def test_activating_an_overdue_complaint_opens_it(database, qtbot):
     pane = DashboardPane(database)
     qtbot.addWidget(pane)
     pane.refresh()
+    qtbot.waitUntil(lambda: pane.lists_ready, timeout=10000)
     pane.show()
     pane.overdue_table.setFocus()
     pane.overdue_table.setCurrentIndex(pane.overdue_model.index(0, 0))

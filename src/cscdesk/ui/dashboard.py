@@ -8,6 +8,7 @@ GUI thread because on a large database it can take a moment.
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -137,6 +138,28 @@ def comparison_rows(database: Database, today: date) -> list[tuple[str, str, str
                 for entry in listing.year_to_date(session, today)]
 
 
+@dataclass(frozen=True)
+class DashboardLists:
+    today: date
+    opened: dict[Kind, int]
+    soon: list[DueItem]
+    late: list[DueItem]
+    late_total: int
+
+
+def dashboard_lists(database: Database, today: date) -> DashboardLists:
+    """Open counts and the due/overdue complaints (small indexed queries)."""
+    with database.session() as session:
+        calendar = lists.working_calendar(session)
+        return DashboardLists(
+            today=today,
+            opened=listing.open_by_kind(session),
+            soon=listing.due_soon(session, today, calendar, DUE_SOON_DAYS),
+            late=listing.overdue(session, today),
+            late_total=listing.overdue_count(session, today),
+        )
+
+
 class DashboardPane(QWidget):
     """Signals:
         open_requested(kind, reference): a due or overdue complaint was chosen.
@@ -151,6 +174,8 @@ class DashboardPane(QWidget):
         self.database = database
         self.stale = False
         self._task: Task | None = None
+        self._lists_task: Task | None = None
+        self.lists_ready = False
         self._today = date.today()
         self.heading = QLabel()
         font = self.heading.font()
@@ -201,27 +226,35 @@ class DashboardPane(QWidget):
         layout.addWidget(self.year_box)
 
     def refresh(self) -> None:
+        """Reload in the background: the first use of the holiday calendar alone can take a
+        noticeable moment, and the window must stay responsive meanwhile."""
         today = date.today()
         self.stale = False
+        self.lists_ready = False
+        self._today = today
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
-        with self.database.session() as session:
-            opened = listing.open_by_kind(session)
-            calendar = lists.working_calendar(session)
-            soon = listing.due_soon(session, today, calendar, DUE_SOON_DAYS)
-            late = listing.overdue(session, today)
-            late_total = listing.overdue_count(session, today)
+        database = self.database
+        task = Task(lambda _progress: dashboard_lists(database, today))
+        task.succeeded.connect(self._show_lists)
+        task.failed.connect(self._comparison_failed)
+        self._lists_task = task
+        task.start()
+
+    def _show_lists(self, found: DashboardLists) -> None:
         for kind, button in self.open_buttons.items():
             singular, plural = listing.NOUNS[kind]
-            number = opened.get(kind, 0)
+            number = found.opened.get(kind, 0)
             button.setText(f"{number:,} {singular if number == 1 else plural}")
             button.setAccessibleName(f"Open {plural}: {number}")
-        self.due_model.set_items(soon, today)
-        self.overdue_model.set_items(late, today)
+        self.due_model.set_items(found.soon, found.today)
+        self.overdue_model.set_items(found.late, found.today)
         self.due_label.setText(
-            f"&Due in the next {DUE_SOON_DAYS} working days: {len(soon)}")
-        more = f" (the {len(late)} due longest ago shown)" if late_total > len(late) else ""
-        self.overdue_label.setText(f"&Overdue: {late_total:,}{more}")
-        self._start_comparison(today)
+            f"&Due in the next {DUE_SOON_DAYS} working days: {len(found.soon)}")
+        more = (f" (the {len(found.late)} due longest ago shown)"
+                if found.late_total > len(found.late) else "")
+        self.overdue_label.setText(f"&Overdue: {found.late_total:,}{more}")
+        self.lists_ready = True
+        self._start_comparison(found.today)
 
     def _start_comparison(self, today: date) -> None:
         self._today = today
