@@ -223,7 +223,8 @@ def compute_figures(source: Any, year: ReportingYear, *, as_of: date | None = No
 def propose_themes(source: Any, year: ReportingYear) -> RootCauseThemes:
     """The root-cause themes of a whole year as the records propose them (before any edit)."""
     period = {"s": year.start.isoformat(), "e": year.end.isoformat()}
-    return _themes(query_for(source), year, period)
+    query = query_for(source)
+    return _themes(query, year, period, _closed_groups(query, period))
 
 
 def _year_earlier(day: date) -> date:
@@ -285,7 +286,8 @@ def _year_figures(query: Query, teams: dict[int, str], year: ReportingYear, end:
 
     enquiries = _enquiries(query, teams, period, b, chosen)
     compliments, compliments_by_team = _compliments(query, teams, period, b, chosen)
-    upheld_by_team = _upheld_by_team(query, teams, period, b if not has_complaints else None,
+    closed_groups = _closed_groups(query, period)
+    upheld_by_team = _upheld_by_team(closed_groups, teams, b if not has_complaints else None,
                                      chosen)
     comparison = ComparisonRow(
         label=year.label, initial_feedback=initial_feedback, stage1=stage1, stage2=stage2,
@@ -300,14 +302,15 @@ def _year_figures(query: Query, teams: dict[int, str], year: ReportingYear, end:
         representations=(initial_feedback + comparison.complaints
                          + sum(e.count for e in enquiries) + compliments),
         adr_saving_pence=adr_saving,
-        adr_stages=() if "adr_cases" in chosen else _adr_stages(query, period),
+        adr_stages=() if "adr_cases" in chosen else tuple(
+            (stage, c[f"adr_stage{stage}"]) for stage in (1, 2, 3) if c[f"adr_stage{stage}"]),
         lgo=lgo,
         dispute_resolution=disputes,
         enquiries=enquiries,
         compliments=compliments,
         compliments_by_team=compliments_by_team,
         upheld_by_team=upheld_by_team,
-        themes=_themes(query, year, period),
+        themes=_themes(query, year, period, closed_groups),
         from_baseline=frozenset(chosen),
     )
 
@@ -327,6 +330,9 @@ def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
         "stage2": f"{received} AND stage = 2",
         "stage3": f"{received} AND stage = 3",
         "adr": f"{received} AND adr = 1",
+        "adr_stage1": f"{received} AND adr = 1 AND stage = 1",
+        "adr_stage2": f"{received} AND adr = 1 AND stage = 2",
+        "adr_stage3": f"{received} AND adr = 1 AND stage = 3",
         "closed": f"{closed} AND {_NOT_CANCELLED}",
         "cancelled": f"{closed} AND outcome = '{CANCELLED}'",
         "upheld": f"{closed} AND {_IS_UPHELD}",
@@ -351,15 +357,6 @@ def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
 def _count(query: Query, table: str, date_column: str, period: dict[str, str]) -> int:
     sql = f"SELECT COUNT(*) FROM {table} WHERE {date_column} {_IN_PERIOD}"
     return int(query.rows(sql, period)[0][0])
-
-
-def _adr_stages(query: Query, period: dict[str, str]) -> tuple[tuple[int, int], ...]:
-    rows = query.rows(
-        f"SELECT stage, COUNT(*) FROM complaint WHERE received {_IN_PERIOD} AND adr = 1 "
-        "GROUP BY stage ORDER BY stage",
-        period,
-    )
-    return tuple((int(stage), int(count)) for stage, count in rows)
 
 
 def _team_counts(pairs: list[tuple[str, int]]) -> tuple[TeamCount, ...]:
@@ -420,7 +417,22 @@ def _compliments(query: Query, teams: dict[int, str], period: dict[str, str],
     return total, _team_counts(pairs)
 
 
-def _upheld_by_team(query: Query, teams: dict[int, str], period: dict[str, str],
+ClosedGroup = tuple[int, int | None, int, int]  # team id, root cause id, volume, upheld
+
+
+def _closed_groups(query: Query, period: dict[str, str]) -> list[ClosedGroup]:
+    """Complaints closed in the period (not Cancelled), counted by team and root cause, with
+    how many were upheld or partially upheld: one scan serves both tables that need it."""
+    rows = query.rows(
+        f"SELECT team_id, root_cause_id, COUNT(*), "
+        f"SUM(CASE WHEN {_IS_UPHELD} THEN 1 ELSE 0 END) FROM complaint "
+        f"WHERE closed {_IN_PERIOD} AND {_NOT_CANCELLED} GROUP BY team_id, root_cause_id",
+        period,
+    )
+    return [(int(t), None if r is None else int(r), int(n), int(u or 0)) for t, r, n, u in rows]
+
+
+def _upheld_by_team(groups: list[ClosedGroup], teams: dict[int, str],
                     baseline: BaselineFigures | None, chosen: set[str]
                     ) -> tuple[TeamUpheld, ...]:
     """Per team, complaints closed in the period (not Cancelled) and how many were upheld.
@@ -436,13 +448,13 @@ def _upheld_by_team(query: Query, teams: dict[int, str], period: dict[str, str],
                        upheld.get(team, 0) if upheld_rows is not None else None)
             for team, volume in baseline.team_table("closed_volume") or ()
         )
-    rows = query.rows(
-        f"SELECT team_id, COUNT(*), SUM(CASE WHEN {_IS_UPHELD} THEN 1 ELSE 0 END) "
-        f"FROM complaint WHERE closed {_IN_PERIOD} AND {_NOT_CANCELLED} GROUP BY team_id",
-        period,
-    )
-    return tuple(TeamUpheld(teams.get(team_id, "?"), int(volume), int(upheld or 0))
-                 for team_id, volume, upheld in rows)
+    volume: dict[int, int] = {}
+    upheld_count: dict[int, int] = {}
+    for team_id, _cause, count, upheld_n in groups:
+        volume[team_id] = volume.get(team_id, 0) + count
+        upheld_count[team_id] = upheld_count.get(team_id, 0) + upheld_n
+    return tuple(TeamUpheld(teams.get(team_id, "?"), volume[team_id], upheld_count[team_id])
+                 for team_id in volume)
 
 
 def _upheld_by_area(current: tuple[TeamUpheld, ...], previous: tuple[TeamUpheld, ...]
@@ -463,34 +475,32 @@ def _upheld_by_area(current: tuple[TeamUpheld, ...], previous: tuple[TeamUpheld,
     return tuple(rows)
 
 
-def _themes(query: Query, year: ReportingYear, period: dict[str, str]) -> RootCauseThemes:
+def _themes(query: Query, year: ReportingYear, period: dict[str, str],
+            groups: list[ClosedGroup]) -> RootCauseThemes:
     """The three root causes with most upheld complaints closed in the period (ties by name),
     each with its distinct learning texts, oldest Closed first."""
-    upheld_closed = f"c.closed {_IN_PERIOD} AND c.{_IS_UPHELD}"
-    causes = query.rows(
-        f"SELECT r.id, r.name, COUNT(*) FROM complaint c JOIN root_cause r "
-        f"ON r.id = c.root_cause_id WHERE {upheld_closed} GROUP BY r.id, r.name",
-        period,
-    )
-    top = sorted(causes, key=lambda r: (-int(r[2]), *_name_order(r[1])))[:TOP_THEMES]
-    if not top:
+    counts: dict[int, int] = {}
+    for _team, cause_id, _volume, upheld in groups:
+        if cause_id is not None and upheld:
+            counts[cause_id] = counts.get(cause_id, 0) + upheld
+    if not counts:
         return RootCauseThemes(year.label, ())
-    ids = {int(r[0]): i for i, r in enumerate(top)}
-    placeholders = ", ".join(f":r{i}" for i in range(len(ids)))
+    names = {int(i): str(n) for i, n in query.rows("SELECT id, name FROM root_cause")}
+    top = sorted(counts, key=lambda i: (-counts[i], *_name_order(names[i])))[:TOP_THEMES]
+    placeholders = ", ".join(f":r{i}" for i in range(len(top)))
     learning_rows = query.rows(
-        f"SELECT c.root_cause_id, c.learning, MIN(c.closed) AS first_closed, MIN(c.id) AS first_id "
-        f"FROM complaint c WHERE {upheld_closed} AND c.root_cause_id IN ({placeholders}) "
-        "AND TRIM(COALESCE(c.learning, '')) <> '' "
-        "GROUP BY c.root_cause_id, c.learning ORDER BY first_closed, first_id",
-        {**period, **{f"r{i}": cause_id for i, cause_id in enumerate(ids)}},
+        f"SELECT root_cause_id, learning, MIN(closed) AS first_closed, MIN(id) AS first_id "
+        f"FROM complaint WHERE closed {_IN_PERIOD} AND {_IS_UPHELD} "
+        f"AND root_cause_id IN ({placeholders}) AND TRIM(COALESCE(learning, '')) <> '' "
+        "GROUP BY root_cause_id, learning ORDER BY first_closed, first_id",
+        {**period, **{f"r{i}": cause_id for i, cause_id in enumerate(top)}},
     )
-    learning: dict[int, list[str]] = {cause_id: [] for cause_id in ids}
+    learning: dict[int, list[str]] = {cause_id: [] for cause_id in top}
     for cause_id, text, _closed, _id in learning_rows:
         learning[int(cause_id)].append(text)
     return RootCauseThemes(
         year.label,
-        tuple(Theme(str(name), int(count), tuple(learning[int(cause_id)]))
-              for cause_id, name, count in top),
+        tuple(Theme(names[i], counts[i], tuple(learning[i])) for i in top),
     )
 
 
