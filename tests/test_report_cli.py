@@ -50,8 +50,7 @@ def test_report_default_year_and_folder_with_suppression(cli, dataset_file, cscd
     result = cli("--db", dataset_file, "report", "--suppress-small")
     assert result.returncode == 0, result.stderr
     year = ReportingYear.last_complete()
-    expected = (cscdesk_home / "Documents" /
-                f"Appendix 1 - Complaints {year.start_year}-{year.start_year + 1}.pdf")
+    expected = cscdesk_home / "Documents" / f"Complaints appendix {year.long_label}.pdf"
     assert expected.exists()
 
 

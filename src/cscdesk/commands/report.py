@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from cscdesk.domain.years import ReportingYear
-from cscdesk.errors import InputError
+from cscdesk.errors import InputError, UserFacingError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -78,10 +78,13 @@ def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
 
     with reading(Path(args.db_path)) as query:
         folder_text = str(read_setting(query, settings.REPORT_FOLDER))
-        appendix = str(read_setting(query, settings.APPENDIX_NUMBER))
     folder = Path(folder_text) if folder_text else paths.default_report_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{appendix} - Complaints {year.start_year}-{year.start_year + 1}.pdf"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserFacingError(f"The report folder {folder} cannot be created: "
+                              f"{error.strerror or error}. Give --output.") from error
+    return folder / f"Complaints appendix {year.long_label}.pdf"  # the app's name too
 
 
 def run_report(args: argparse.Namespace) -> int:
