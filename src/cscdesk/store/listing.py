@@ -18,14 +18,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from cscdesk.domain.kinds import EnquirySource, Kind
-from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
 from cscdesk.store.models import (
     Complaint,
@@ -36,6 +35,9 @@ from cscdesk.store.models import (
     RootCause,
     Team,
 )
+
+if TYPE_CHECKING:  # the holiday tables are slow to import; the caller brings a calendar
+    from cscdesk.domain.workdays import WorkingCalendar
 
 MODEL_OF: dict[Kind, Any] = {
     Kind.COMPLAINT: Complaint,

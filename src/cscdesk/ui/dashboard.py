@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.domain.years import ReportingYear
-from cscdesk.store import listing, lists
+from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import DueItem, Status
 from cscdesk.ui.workers import Task
@@ -149,6 +149,8 @@ class DashboardLists:
 
 def dashboard_lists(database: Database, today: date) -> DashboardLists:
     """Open counts and the due/overdue complaints (small indexed queries)."""
+    from cscdesk.store import lists  # brings the holiday tables: slow to import, so here
+
     with database.session() as session:
         calendar = lists.working_calendar(session)
         return DashboardLists(
