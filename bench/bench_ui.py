@@ -199,9 +199,11 @@ def measure_in_process(db_path: Path) -> None:
     print(f"rows on screen: {pane.model.rowCount()} of {pane.model.counts.total:,} "
           f"({pane.counts_label.text()})")
     for typed in ("smith", "letter plan", "C-04321", "north fostering", "zzz", "placement"):
-        times = type_text(typed)
-        print(f"search typed {typed!r}: per keystroke {', '.join(f'{t:.0f}' for t in times)}"
-              f" ms (worst {max(times):.0f} ms) -> {pane.counts_label.text()}")
+        rounds = [type_text(typed) for _ in range(3)]
+        times = [statistics.median(keystroke) for keystroke in zip(*rounds, strict=True)]
+        print(f"search typed {typed!r}: per keystroke (median of 3) "
+              f"{', '.join(f'{t:.0f}' for t in times)} ms (worst {max(times):.0f} ms) -> "
+              f"{pane.counts_label.text()}")
     pane.search.clear()
     pane.apply_filters()
     header = pane.table.horizontalHeader()
@@ -216,11 +218,15 @@ def measure_in_process(db_path: Path) -> None:
     took = timed(lambda: [pane.model.fetchMore() for _ in range(20)])
     print(f"scrolling: 20 more pages fetched in {took:.0f} ms "
           f"({pane.model.rowCount():,} rows held)")
-    took = timed(lambda: window.show_pane("dashboard").refresh())
+    dashboard = window.show_pane("dashboard")
     began = time.perf_counter()
+    dashboard.refresh()
+    while not dashboard.lists_ready:
+        app.processEvents()
+    lists_ms = (time.perf_counter() - began) * 1000
     wait_for_background_work()
-    print(f"dashboard refreshed in {took:.0f} ms; its year figures followed "
-          f"{(time.perf_counter() - began) * 1000:.0f} ms later (background)")
+    print(f"dashboard: open counts and due/overdue lists shown {lists_ms:.0f} ms after a refresh"
+          f" (off the GUI thread); year figures {(time.perf_counter() - began) * 1000:.0f} ms")
     window.show_pane(Kind.COMPLAINT.name)
 
     try:
@@ -266,9 +272,11 @@ def main() -> None:
         build_database(building, args.records)
         building.rename(db_path)
         print(f"built {args.records:,} records in {time.perf_counter() - began:.1f} s")
-    print(f"database: {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
+    print(f"database: {db_path} ({db_path.stat().st_size / 1e6:.0f} MB); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     measure_start(db_path, args.runs)
     measure_in_process(db_path)
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
