@@ -317,10 +317,8 @@ def _upheld(content: AppendixContent) -> Iterable[Flowable]:
             fmt.format_count(area.volume, suppress=suppress),
             fmt.format_upheld(area.volume, area.upheld, suppress=suppress),
         ])
-    if len(rows) == 1:
-        yield _p(f"No complaints were closed in {before.label} or {now.label}.")
-    else:
-        yield _grid(rows, [7.4 * cm] + [(TEXT_WIDTH - 7.4 * cm) / 4] * 4)
+    # Always the table, even with no rows, so that each section has its table to find.
+    yield _grid(rows, [7.4 * cm] + [(TEXT_WIDTH - 7.4 * cm) / 4] * 4)
     for year in (now, before):
         yield from _hand_entered_note(year, ("upheld_by_area",))
     if suppress:
@@ -411,10 +409,9 @@ def _enquiries(content: AppendixContent) -> Iterable[Flowable]:
                         bulletText="•")
     for source in EnquirySource:
         figures = now.enquiries_from(source)
-        if figures.teams:
-            yield Spacer(1, 6)
-            yield _team_table(f"{figures.heading} Enquiries", "Number by Team", figures.teams,
-                              content.suppress_small)
+        yield Spacer(1, 6)
+        yield _team_table(f"{figures.heading} Enquiries", "Number by Team", figures.teams,
+                          content.suppress_small)
     keys = [f"enquiries_{s.name.lower()}{suffix}"
             for s in EnquirySource for suffix in ("", "_teams")]
     yield from _hand_entered_note(now, keys)
@@ -430,9 +427,8 @@ def _compliments(content: AppendixContent) -> Iterable[Flowable]:
         verb = "has" if count == 1 else "have"
         yield _p(f"{count} {fmt.plural(count, 'Compliment')} {verb} been received during this "
                  "period, breakdown of teams is below.")
-    if now.compliments_by_team:
-        yield _team_table("Service Area", "Total Received", now.compliments_by_team,
-                          content.suppress_small)
+    yield _team_table("Service Area", "Total Received", now.compliments_by_team,
+                      content.suppress_small)
     yield from _hand_entered_note(now, ("compliments", "compliments_teams"))
 
 
