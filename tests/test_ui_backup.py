@@ -50,6 +50,15 @@ def window(db_path: Path, qtbot):
     controller = install_backup_ui(window)
     qtbot.waitUntil(lambda: controller.label.text() != "", timeout=10_000)
     yield window
+    close_and_wait(window, qtbot)
+
+
+def close_and_wait(window: StandInWindow, qtbot) -> None:
+    """Close as the app would and let the backup on exit finish within this test."""
+    window.close()
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.exit_backup is not None, timeout=10_000)
+    finish(qtbot, controller.exit_backup)
     window.database.close()
 
 
@@ -145,7 +154,7 @@ def test_a_damaged_database_is_offered_its_latest_good_backup(
     finish(qtbot, controller.running)
     assert window.reopened == [db_path]
     assert backup.check_database(db_path).counts["compliment"] == 3000
-    window.database.close()
+    close_and_wait(window, qtbot)
 
 
 def test_backup_on_exit_starts_after_the_window_has_closed(window: StandInWindow,
@@ -172,3 +181,21 @@ def test_first_start_of_the_day_backs_up_once_and_only_if_changed(
     finish(qtbot, controller.back_up_if_first_start_today())
     assert controller.last_result is None  # one was already made today
     assert len(backup.list_backups(backup.paths.default_backup_dir())) == 1
+
+
+def test_a_damaged_backup_is_refused_and_the_database_stays(window: StandInWindow,
+                                                            db_path: Path, qtbot) -> None:
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_now())
+    chosen = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    damage(chosen)
+    before = db_path.read_bytes()
+    finish(qtbot, controller.restore_from(chosen))
+    kind, title, text = window.dialogs.shown[-1]
+    assert (kind, title) == ("error", "Restore failed") and "Nothing was restored" in text
+    assert window.reopened == [] and db_path.read_bytes() == before
+    window.database.close()  # the restore let go of its hold on the lock too
+    from cscdesk.store.lock import lock_path_for
+
+    assert not lock_path_for(db_path).exists()
+    window.database = open_database(db_path)

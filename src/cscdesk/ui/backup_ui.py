@@ -92,6 +92,7 @@ class BackupController(QObject):
         self.exit_backup: Task | None = None
         self.last_result: backup.BackupResult | None = None
         self.last_error: BaseException | None = None
+        self._exit_folder: Path | None = None
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
@@ -109,9 +110,15 @@ class BackupController(QObject):
         path = self.database_path
         task = Task(lambda _progress: newest_backup(path))
         task.succeeded.connect(self._show_status)
-        task.failed.connect(lambda error: self._show_status(None))
+        task.failed.connect(self._status_failed)
         task.start()
         return task
+
+    # Slots connected to tasks are methods (never lambdas), so Qt drops the connection when
+    # the window, and this controller with it, is deleted before the task ends.
+
+    def _status_failed(self, _error: BaseException) -> None:
+        self._show_status(None)
 
     def _show_status(self, latest: backup.BackupInfo | None) -> None:
         text, warning = status_text(latest, datetime.now())
@@ -129,13 +136,17 @@ class BackupController(QObject):
             return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed)
 
         task = Task(work)
+        task.reason = reason  # type: ignore[attr-defined]
         self.running = task
         self.action_backup.setEnabled(False)
-        task.ended.connect(lambda: self.action_backup.setEnabled(True))
+        task.ended.connect(self._backup_ended)
         task.succeeded.connect(self._backed_up)
-        task.failed.connect(lambda error: self._backup_failed(error, reason))
+        task.failed.connect(self._backup_failed)
         task.start()
         return task
+
+    def _backup_ended(self) -> None:
+        self.action_backup.setEnabled(True)
 
     def back_up_now(self) -> Task:
         return self._start_backup("manual", only_if_changed=False)
@@ -153,7 +164,8 @@ class BackupController(QObject):
             )
         self.refresh_status()
 
-    def _backup_failed(self, error: BaseException, reason: str) -> None:
+    def _backup_failed(self, error: BaseException) -> None:
+        reason = getattr(self.sender(), "reason", "manual")
         self.last_error = error
         if not isinstance(error, UserFacingError):
             raise error  # a bug: the crash handler reports it
@@ -165,14 +177,14 @@ class BackupController(QObject):
         else:
             self.window.statusBar().showMessage(f"Automatic backup failed: {error}", 30_000)
 
-    def back_up_on_exit(self) -> Task | None:
+    def back_up_on_exit(self, folder: Path | None = None) -> Task | None:
         """Once, after the window has closed: a backup if anything changed. The app waits for
         the thread pool before the process ends, so the backup is never cut short."""
         if self.exit_backup is not None:
             return self.exit_backup
         path = self.database_path
         task = Task(lambda _progress: backup.backup_database(
-            path, reason="on exit", only_if_changed=True))
+            path, folder, reason="on exit", only_if_changed=True))
         task.failed.connect(lambda error: log.warning("backup on exit failed: %s", error))
         self.exit_backup = task
         task.start()
@@ -180,12 +192,14 @@ class BackupController(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
-            QTimer.singleShot(0, self._after_close)
+            # The folder is settled now, while the database is surely still the window's.
+            self._exit_folder = backup.backup_folder_for(self.database_path)
+            QTimer.singleShot(0, self.window, self._after_close)  # dropped once it is deleted
         return False
 
     def _after_close(self) -> None:
         if not self.window.isVisible():  # the close was accepted
-            self.back_up_on_exit()
+            self.back_up_on_exit(self._exit_folder)
 
     # --- restoring ---------------------------------------------------------------------------
 
@@ -226,18 +240,20 @@ class BackupController(QObject):
             self.dialogs.error(self.window, "Restore failed", str(error))
             return None
         task = Task(lambda _progress: backup.prepare_restore(chosen, live))
-        task.succeeded.connect(lambda prepared: self._swap_in(prepared, lock))
-        task.failed.connect(lambda error: self._restore_failed(error, lock))
+        task.lock = lock  # type: ignore[attr-defined]
+        task.succeeded.connect(self._swap_in)
+        task.failed.connect(self._restore_failed)
         self.running = task
         task.start()
         return task
 
-    def _swap_in(self, prepared: backup.PreparedRestore, lock: Any) -> None:
+    def _swap_in(self, prepared: backup.PreparedRestore) -> None:
+        lock = self.sender().lock  # type: ignore[attr-defined]
         try:
             self.window.database.close()  # type: ignore[attr-defined]
             backup.finish_restore(prepared)
         except UserFacingError as error:
-            self._restore_failed(error, lock)
+            self._report_restore_failure(error, lock)
             self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
             return
         finally:
@@ -251,7 +267,10 @@ class BackupController(QObject):
         )
         self.refresh_status()
 
-    def _restore_failed(self, error: BaseException, lock: Any) -> None:
+    def _restore_failed(self, error: BaseException) -> None:
+        self._report_restore_failure(error, self.sender().lock)  # type: ignore[attr-defined]
+
+    def _report_restore_failure(self, error: BaseException, lock: Any) -> None:
         lock.release()
         self.last_error = error
         if not isinstance(error, UserFacingError):
