@@ -110,6 +110,21 @@ def test_missing_team_and_unreadable_date_are_said_beside_the_field(qtbot, datab
     assert shown(dialog, "source") == "Source: choose one of MP, MEP, Member."
 
 
+def test_messages_wait_until_the_officer_leaves_the_field(qtbot, database) -> None:
+    dialog = form(qtbot, database, Kind.COMPLIMENT)
+    received = dialog.view.editors["received"].input
+    received.setFocus()
+    qtbot.keyClicks(received, "03/0")
+    assert shown(dialog, "received") == ""  # half-typed: not scolded
+    assert not dialog.save_button.isEnabled()
+    assert "not a date" in received.accessibleDescription()
+    qtbot.keyClick(received, Qt.Key.Key_Tab)
+    assert shown(dialog, "received") == (
+        "Received: “03/0” is not a date; type it as dd/mm/yyyy.")
+    type_into(qtbot, dialog, "received", "03/05/2024")
+    assert shown(dialog, "received") == ""
+
+
 def test_due_date_follows_received_stage_and_extension_as_typed(qtbot, database) -> None:
     dialog = form(qtbot, database, today=date(2024, 5, 14))
     assert "Received and Stage" in dialog.view.due.text()

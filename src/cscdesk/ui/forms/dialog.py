@@ -77,6 +77,7 @@ class RecordFormDialog(QDialog):
         self.escalation: ComplaintData | None = None
         self._today = today or date.today()
         self._touched: set[str] = set()
+        self._editing: str | None = None  # the field being typed in: its messages wait
         self._store_errors: dict[str, str] = {}
         self._errors: dict[str, str] = {}
         self.checks = RecordChecks(database, kind, self.original_reference)
@@ -186,11 +187,15 @@ class RecordFormDialog(QDialog):
     # ----- reacting to the officer -------------------------------------------------------------
 
     def _changed(self, name: str) -> None:
+        if self.view.editors[name].input.hasFocus():
+            self._editing = name
         self._touched.add(name)
         self._store_errors.pop(name, None)
         self.refresh()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.isVisible():  # closing or being destroyed: nothing to check any more
+            return False
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -203,14 +208,21 @@ class RecordFormDialog(QDialog):
             return True
         if event.type() == QEvent.Type.FocusOut:
             reason = event.reason() if isinstance(event, QFocusEvent) else None
+            # Only the officer's own moves count: focus lost as widgets hide or are destroyed
+            # must not start a refresh.
             if reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
                           Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason):
-                for name, editor in self.view.editors.items():
-                    if editor.input is watched and name not in self._touched:
-                        self._touched.add(name)
-                        self.refresh()
-                        break
+                self._left(watched)
         return super().eventFilter(watched, event)
+
+    def _left(self, widget: QObject) -> None:
+        """The officer left a field: its messages may now be shown."""
+        for name, editor in self.view.editors.items():
+            if editor.input is widget and (name not in self._touched or self._editing == name):
+                self._touched.add(name)
+                self._editing = None
+                self.refresh()
+                return
 
     def refresh(self) -> None:
         """Recheck the record and update messages, Save, the due line and the title."""
@@ -220,14 +232,16 @@ class RecordFormDialog(QDialog):
         for name in self.view.order:
             editor = self.view.editors[name]
             message = self._errors.get(name)
+            quiet = name == self._editing  # no flicker of half-typed dates and names
             if message:
-                shown = self._is_shown(name, message)
+                shown = not quiet and self._is_shown(name, message)
                 self.view.show_message(name, message if shown else "", is_error=True)
                 editor.input.setAccessibleDescription(message)
                 first_error = first_error or name
             else:
-                self.view.show_message(name, self._hint(name), is_error=False)
-                editor.input.setAccessibleDescription(self._hint(name))
+                hint = self._hint(name)
+                self.view.show_message(name, "" if quiet else hint, is_error=False)
+                editor.input.setAccessibleDescription(hint)
         valid = not self._errors
         self.save_button.setEnabled(valid)
         self.save_button.setAccessibleDescription(
@@ -290,6 +304,7 @@ class RecordFormDialog(QDialog):
         return f"{noun[0].upper()}{noun[1:]} {self.original_reference}[*]"
 
     def _focus_first_error(self) -> None:
+        self._editing = None
         self._touched.update(self._errors)
         self.refresh()
         for name in self.view.order:
