@@ -47,7 +47,8 @@ from cscdesk.store.models import (
 from cscdesk.store.records import MODEL_OF
 
 Progress = Callable[[int, int], None]
-EXCEL_TEXT_LIMIT = 32767
+EXCEL_TEXT_LIMIT = 32767  # UTF-16 units in one cell
+_TRUNCATED = -2  # what XlsxWriter's write_string returns when it had to shorten the text
 EXCEL_DAY_ZERO = date(1899, 12, 30).toordinal()  # serial 1 is 1 January 1900
 DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0.00"
@@ -169,9 +170,8 @@ def _write_rows(sheet: Any, layout: SheetLayout, rows: Iterator[Sequence[Any]],
                 continue
             code = codes[col]
             if code == _TEXT:
-                if len(value) > EXCEL_TEXT_LIMIT:
+                if write_string(number, col, value) == _TRUNCATED:
                     raise _too_long(layout, number, col, value)
-                write_string(number, col, value)
             elif code == _DATE:  # Excel's serial day number, shown through the date format
                 write_number(number, col, value.toordinal() - EXCEL_DAY_ZERO, date_format)
             elif code == _NUMBER:
@@ -238,7 +238,7 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
                        if column.cell is CellType.CHOICE})
 
     def rows() -> Iterator[Sequence[Any]]:
-        for row in session.execute(query.execution_options(yield_per=5000)):
+        for row in session.connection().execute(query):
             if converters:
                 values = list(row)
                 for index, convert in converters.items():
