@@ -124,8 +124,24 @@ def _ruled_table(cells: list[list[object]], widths: Sequence[float]) -> Table:
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        # Plain-text cells (short values, see `_grid`) are drawn in the body cell's font.
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), _styles()["cell"].fontSize),
+        ("LEADING", (0, 0), (-1, -1), _styles()["cell"].leading),
     ]))
     return table
+
+
+def _body_cell(value: object, width: float) -> object:
+    """A body cell: text that fits on one line stays a plain string (drawn as it is, never
+    parsed as markup, and much cheaper to lay out); longer text becomes an escaped Paragraph
+    that wraps."""
+    if not isinstance(value, str):
+        return value
+    size = _styles()["cell"].fontSize
+    if "\n" not in value and pdfmetrics.stringWidth(value, FONT, size) <= width - 2 * CELL_PADDING:
+        return value
+    return _p(value, "cell")
 
 
 def _grid(rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
@@ -133,7 +149,7 @@ def _grid(rows: Sequence[Sequence[object]], widths: Sequence[float]) -> Table:
     cells = [[_p(str(value), "cell_head") if isinstance(value, str) else value
               for value in rows[0]]]
     for row in rows[1:]:
-        cells.append([_p(value, "cell") if isinstance(value, str) else value for value in row])
+        cells.append([_body_cell(value, width) for value, width in zip(row, widths, strict=True)])
     return _ruled_table(cells, widths)
 
 
