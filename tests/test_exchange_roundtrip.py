@@ -321,3 +321,23 @@ def test_progress_is_reported_up_to_the_total(database, source: Path, tmp_path: 
     exported: list[tuple[int, int]] = []
     export_workbook(database, tmp_path / "p.xlsx", progress=lambda d, t: exported.append((d, t)))
     assert exported[-1] == (20, 20)
+
+
+def test_a_workbook_saved_by_another_program_imports(database, tmp_path: Path) -> None:
+    """openpyxl writes shared strings and styles differently from XlsxWriter, as Excel does."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Enquiries"
+    sheet.append(["Reference *", "Received *", "Source *", "Team *", "Responded"])
+    sheet.append(["E-100", date(2024, 4, 2), "Member", "Fostering", 45390])
+    sheet["B2"].number_format = "dd/mm/yyyy"
+    sheet.append([])
+    sheet.append([101, "02/04/2024", "MP", "Fostering", None])
+    path = tmp_path / "other.xlsx"
+    book.save(path)
+
+    apply_import(database, read_workbook(path))
+
+    enquiries = load_all(database, Kind.ENQUIRY)
+    assert enquiries["E-100"].responded == date(2024, 4, 8)
+    assert enquiries["101"].received == date(2024, 4, 2)
