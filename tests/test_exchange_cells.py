@@ -12,7 +12,7 @@ from cscdesk.domain.kinds import ComplainantType, EnquirySource, Outcome
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.exchange import cells
 from cscdesk.exchange.cells import CellError
-from cscdesk.exchange.importer import _DueDates
+from cscdesk.exchange.duedates import DueDateTable
 from cscdesk.exchange.layout import BASELINE_FIGURES_SHEET, header_key, read_table
 from cscdesk.exchange.reader import column_letter
 
@@ -132,7 +132,7 @@ def test_header_keys_and_column_letters() -> None:
 
 def test_bulk_due_dates_agree_with_the_working_calendar() -> None:
     calendar = WorkingCalendar([date(2024, 12, 27), date(2019, 1, 2)])
-    bulk = _DueDates(calendar)
+    bulk = DueDateTable(calendar)
     rng = random.Random(3)
     days = [date(2024, 5, 3), date(2022, 9, 16), date(2023, 5, 5), date(2030, 1, 1),
             date(2001, 6, 1)] + [date(2010, 1, 1) + timedelta(days=rng.randrange(6000))

@@ -84,7 +84,8 @@ def source_sheets() -> dict[str, list[list[object]]]:
         "Dispute resolution": [
             ["Reference", "Raised", "Team", "Resolved", "Summary"],
             ["D-1", date(2024, 9, 1), "Through Care", date(2024, 9, 30), AT],
-            ["D-2", "2024-09-02", "Fostering", None, None],
+            ["D-2", "2024-09-02", "ÉQUIPE Ouest", None, None],
+            ["D-3", "2024-09-03", "équipe ouest", None, None],
         ],
         "Baseline figures": [
             ["Year", "Initial feedback", "Stage 1", "Stage 2", "Stage 3", "ADR cases",
@@ -122,10 +123,10 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
 
     assert {sheet: (c.created, c.updated, c.unchanged) for sheet, c in result.counts.items()} == {
         "Complaints": (5, 0, 0), "Initial feedback": (2, 0, 0), "Enquiries": (3, 0, 0),
-        "Compliments": (2, 0, 0), "Dispute resolution": (2, 0, 0),
+        "Compliments": (2, 0, 0), "Dispute resolution": (3, 0, 0),
         "Baseline figures": (2, 0, 0), "Baseline by team": (4, 0, 0),
     }
-    assert result.teams_added == ["Through Care", "Fostering", "Leaving Care",
+    assert result.teams_added == ["Through Care", "Fostering", "Leaving Care", "ÉQUIPE Ouest",
                                   "Children in Care Council"]
     assert result.root_causes_added == ["Communication"]
     complaints = load_all(database, Kind.COMPLAINT)
@@ -165,7 +166,8 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
         "K-1", date(2024, 8, 1), "Through Care", ACCENTS)
     assert load_all(database, Kind.DISPUTE) == {
         "D-1": DisputeData("D-1", date(2024, 9, 1), "Through Care", date(2024, 9, 30), AT),
-        "D-2": DisputeData("D-2", date(2024, 9, 2), "Fostering"),
+        "D-2": DisputeData("D-2", date(2024, 9, 2), "ÉQUIPE Ouest"),
+        "D-3": DisputeData("D-3", date(2024, 9, 3), "ÉQUIPE Ouest"),
     }
     with database.session() as session:
         due = dict(session.execute(select(Complaint.reference, Complaint.due)).all())
@@ -317,10 +319,10 @@ def test_escalation_may_name_a_stored_complaint(database, tmp_path: Path) -> Non
 def test_progress_is_reported_up_to_the_total(database, source: Path, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     apply_import(database, read_workbook(source), progress=lambda d, t: seen.append((d, t)))
-    assert seen and seen[-1] == (20, 20)
+    assert seen and seen[-1] == (21, 21)
     exported: list[tuple[int, int]] = []
     export_workbook(database, tmp_path / "p.xlsx", progress=lambda d, t: exported.append((d, t)))
-    assert exported[-1] == (20, 20)
+    assert exported[-1] == (21, 21)
 
 
 def test_a_workbook_saved_by_another_program_imports(database, tmp_path: Path) -> None:

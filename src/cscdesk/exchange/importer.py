@@ -16,20 +16,18 @@ not touched at all (its updated_at stays), which makes a second import of a work
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, insert, select
+from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, ComplaintData, Kind, RecordData
 from cscdesk.domain.validation import validate
-from cscdesk.domain.workdays import RESPONSE_DAYS, WorkingCalendar
+from cscdesk.exchange.duedates import DueDateTable
+from cscdesk.exchange.escalation import escalation_problems
 from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM,
@@ -91,7 +89,8 @@ class ImportPlan:
 
 @dataclass
 class ImportResult:
-    """What an import did, per sheet (in workbook sheet order) and to the pick lists."""
+    """What an import did, per sheet present (in the order of the sheet table) and to the pick
+    lists."""
 
     counts: dict[str, SheetCounts]
     teams_added: list[str]
@@ -131,7 +130,7 @@ def with_database_checks(db: Database | None, rejected: WorkbookRejected) -> Wor
     if rejected.parsed is None:
         return rejected
     if db is None:
-        problems = _escalation_problems(rejected.parsed, {})
+        problems = escalation_problems(rejected.parsed, {})
     else:
         with db.session() as session:
             work = _ImportWork(session, rejected.parsed, checks_only=True)
@@ -153,51 +152,6 @@ def apply_import(
             raise WorkbookRejected(work.problems, f"The workbook {parsed.path.name}")
         work.write(progress)
     return ImportResult(work.counts, work.teams.added, work.root_causes.added)
-
-
-_LIST_SPAN = timedelta(days=5 * 366)
-
-
-class _DueDates:
-    """Due dates for many complaints at once: the working days are listed once, so a due date
-    is a bisect instead of a day-by-day walk. Same answers as WorkingCalendar.response_due."""
-
-    def __init__(self, calendar: WorkingCalendar) -> None:
-        self.calendar = calendar
-        self.start: date | None = None
-        self.end: date | None = None  # working days are listed for start < day <= end
-        self.days: list[date] = []
-        self.cache: dict[tuple[date, int, bool], date] = {}
-
-    def due(self, received: date, stage: int, extended: bool) -> date:
-        key = (received, stage, extended)
-        found = self.cache.get(key)
-        if found is None:
-            normal, longer = RESPONSE_DAYS[stage]
-            found = self.cache[key] = self._nth_after(received, longer if extended else normal)
-        return found
-
-    def _nth_after(self, start: date, count: int) -> date:
-        if count == 0:
-            return start
-        if self.start is None or start < self.start:
-            self._list(start - _LIST_SPAN, max(self.end or start, start) + _LIST_SPAN)
-        while True:
-            assert self.end is not None
-            index = bisect_right(self.days, start) + count - 1
-            if start < self.end and index < len(self.days):
-                return self.days[index]
-            self._list(self.start, max(self.end, start) + _LIST_SPAN)  # type: ignore[arg-type]
-
-    def _list(self, start: date, end: date) -> None:
-        is_working = self.calendar.is_working_day
-        days: list[date] = []
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if is_working(day):
-                days.append(day)
-        self.start, self.end, self.days = start, end, days
 
 
 class _NameList:
@@ -231,10 +185,9 @@ class _NameList:
             for name in self.added
         ])
         real = dict(session.execute(
-            select(func.lower(self.model.name), self.model.id)
-            .where(func.lower(self.model.name).in_([name.lower() for name in self.added]))
+            select(self.model.name, self.model.id).where(self.model.name.in_(self.added))
         ).all())
-        mapping = {-(number + 1): real[name.lower()] for number, name in enumerate(self.added)}
+        mapping = {-(number + 1): real[name] for number, name in enumerate(self.added)}
         for key, placeholder in list(self.ids.items()):
             if placeholder < 0:
                 self.ids[key] = mapping[placeholder]
@@ -265,14 +218,14 @@ class _ImportWork:
         self.work: dict[str, _KindWork] = {}
         self.teams = _NameList(session, Team)
         self.root_causes = _NameList(session, RootCause)
-        self.due_dates = _DueDates(lists.working_calendar(session))
+        self.due_dates = DueDateTable(lists.working_calendar(session))
         self.now = utc_now()
         for layout in ALL_SHEETS:
             if layout.name in parsed.sheets:
                 self.counts[layout.name] = SheetCounts()
                 self.work[layout.name] = _KindWork()
         if checks_only:
-            self.problems.extend(_escalation_problems(parsed, self._stored(Kind.COMPLAINT)))
+            self.problems.extend(escalation_problems(parsed, self._stored(Kind.COMPLAINT)))
             self.problems = _sorted(self.problems)
             return
         for kind in RECORD_SHEETS:
@@ -323,7 +276,7 @@ class _ImportWork:
         keep = [name for name in KEEP_WHEN_ABSENT
                 if kind is Kind.COMPLAINT and name not in sheet.present]
         if kind is Kind.COMPLAINT:
-            self.problems.extend(_escalation_problems(self.parsed, stored))
+            self.problems.extend(escalation_problems(self.parsed, stored))
         for parsed_row in rows:
             record = parsed_row.record
             existing = stored.get(record.reference)
@@ -535,60 +488,6 @@ class _ImportWork:
                        for row in chunk]
             self.session.execute(statement, renamed)
             advance(len(chunk))
-
-
-def _escalation_problems(
-    parsed: ParsedWorkbook, stored: dict[str, dict[str, Any]]
-) -> list[CellProblem]:
-    """"Escalated from" must name a complaint of the previous stage, in the workbook (any
-    order) or the database; and a stage change must not break a stored escalation."""
-    rows = parsed.records.get(Kind.COMPLAINT, [])
-    in_workbook = {row.record.reference: row.record.stage for row in rows}
-    sheet = parsed.sheets.get(Kind.COMPLAINT.value)
-    sheet_name = sheet.name if sheet is not None else Kind.COMPLAINT.value
-    problems: list[CellProblem] = []
-
-    def stage_of(reference: str) -> int | None:
-        reference = reference.strip()
-        if reference in in_workbook:
-            return in_workbook[reference]
-        existing = stored.get(reference)
-        return None if existing is None else existing["stage"]
-
-    def checkable(record: ComplaintData) -> bool:
-        """Only what needs the lookup: the reader has checked the rest of the rule."""
-        source = record.escalated_from.strip()
-        return (
-            bool(source) and record.stage in (2, 3) and source != record.reference
-            and not (source in in_workbook and in_workbook[source] is None)
-        )
-
-    children: dict[str, list[str]] = defaultdict(list)
-    for reference, values in stored.items():
-        if values["escalated_from"]:
-            children[values["escalated_from"]].append(reference)
-    for parsed_row in rows:
-        record = parsed_row.record
-        assert isinstance(record, ComplaintData)
-        if checkable(record):
-            problems.extend(
-                CellProblem(sheet_name, parsed_row.row, FIELD_LABELS["escalated_from"],
-                            record.escalated_from, error.message)
-                for error in validate(record, stage_of)
-                if error.field == "escalated_from"
-            )
-        existing = stored.get(record.reference)
-        if existing is None or record.stage is None or existing["stage"] == record.stage:
-            continue
-        for child in children.get(record.reference, ()):
-            child_stage = stored[child]["stage"]
-            if child not in in_workbook and child_stage != record.stage + 1:
-                problems.append(CellProblem(
-                    sheet_name, parsed_row.row, FIELD_LABELS["stage"], str(record.stage),
-                    f"Stored complaint “{child}” (Stage {child_stage}) escalates from this "
-                    f"complaint, so it must stay Stage {child_stage - 1}.",
-                ))
-    return problems
 
 
 def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
