@@ -133,3 +133,21 @@ def test_list_entries_count_usage(filled):
         causes = {entry.name: entry.used for entry in listing.list_entries(session, RootCause)}
     assert teams == {"Adoption": 3, "Fostering": 3, "Unused team": 0}
     assert causes == {"Communication": 0}
+
+
+def test_one_pass_search_orders_as_sql_does(filled):
+    with filled.transaction() as session:  # ties and empty values in every column
+        for number in range(6):
+            records.save(session, ComplaintData(f"C-1{number}", date(2024, 5, 1), 1,
+                                                "Fostering", summary="tie"))
+    for column in (c.key for c in listing.columns(Kind.COMPLAINT)):
+        for descending in (False, True):
+            query = ListQuery(Kind.COMPLAINT, search="-", sort_key=column,
+                              descending=descending, today=TODAY)
+            with filled.session() as session:
+                counts, ids = listing.search_matches(session, query)
+                one_pass = [row.reference for row in listing.fetch_rows(session, query, ids)]
+                expected = [row.reference for row in listing.fetch_page(session, query, 0, 100)]
+                assert counts == listing.count(session, query)
+                assert listing.search_matches(session, query, most=3) is None
+            assert one_pass == expected, (column, descending)

@@ -318,6 +318,48 @@ def fetch_page(
     return rows
 
 
+def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
+                   ) -> tuple[Counts, list[int]] | None:
+    """For a search: every match's id in the asked order, and the counts, in one pass.
+
+    Returns None when more than `most` records match (a common word): then `count` and
+    `fetch_page` do better, since walking an index in order finds a page of them quickly.
+    The scan stops at the (most + 1)th match, so finding that out is cheap too.
+    """
+    model = MODEL_OF[query.kind]
+    expressions = _expressions(query.kind, query.today)
+    key = expressions.get(query.sort_key, expressions["placed"])
+    statement = _base(query, model.id, key, _open_condition(query.kind),
+                      _overdue_condition(query.kind, query.today)).limit(most + 1)
+    found = session.execute(statement).all()
+    if len(found) > most:
+        return None
+    # SQLite's order: NULL before any value, text by code point, then the id breaks ties.
+    found.sort(key=lambda row: (row[1] is not None, row[1] if row[1] is not None else 0,
+                                row[0]), reverse=query.descending)
+    counts = Counts(len(found), sum(bool(row[2]) for row in found),
+                    sum(bool(row[3]) for row in found))
+    return counts, [row[0] for row in found]
+
+
+def fetch_rows(session: Session, query: ListQuery, ids: Sequence[int]) -> list[ListRow]:
+    """The rows of these records, in the order of `ids` (a page of `search_matches`)."""
+    if not ids:
+        return []
+    model = MODEL_OF[query.kind]
+    expressions = _expressions(query.kind, query.today)
+    shown = [expressions[column.key] for column in columns(query.kind)]
+    statement = (
+        select(model.id, model.reference, *shown, _open_condition(query.kind),
+               _overdue_condition(query.kind, query.today))
+        .select_from(model).join(Team, Team.id == model.team_id)
+        .where(model.id.in_(list(ids)))
+    )
+    by_id = {row[0]: ListRow(row[1], tuple(row[2:-2]), bool(row[-2]), bool(row[-1]))
+             for row in session.execute(statement)}
+    return [by_id[record_id] for record_id in ids if record_id in by_id]
+
+
 def team_choices(session: Session) -> list[tuple[int, str, bool]]:
     """(id, name, retired) of every team, for the filter (retired teams still have records)."""
     statement = select(Team.id, Team.name, Team.retired).order_by(func.lower(Team.name))

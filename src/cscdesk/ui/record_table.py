@@ -95,7 +95,7 @@ class RecordTableModel(QAbstractTableModel):
         self.counts = Counts(0, 0, 0)
         self._rows: list[ListRow] = []
         self._texts: list[tuple[str, ...]] = []
-        self._loaded = False
+        self._ids: list[int] | None = None  # every match of a search, in order, when few
         global _OVERDUE_BRUSH, _OVERDUE_TEXT_BRUSH, _BOLD
         if _BOLD is None:  # made once, after the application exists
             _OVERDUE_BRUSH = QBrush(OVERDUE_BACKGROUND)
@@ -109,20 +109,19 @@ class RecordTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Count and fetch the first page of the current query (today as of now)."""
-        previous, previous_counts = self.query, self.counts
+        """Count and fetch the first page of the current query (today as of now).
+
+        A search that matches a few thousand records or fewer is found in one pass, which
+        also gives the counts and the order of every match; later pages are then read by id.
+        """
         self.query = self.query.with_changes(today=date.today())
+        self._ids = None
         with self.database.session() as session:
-            if self._narrows_a_short_list(previous, previous_counts):
-                # Typing on into a search that already fits one page: one pass finds the
-                # rows, and the counts come from them.
-                rows = listing.fetch_page(session, self.query, 0, self.page_size + 1, total=0)
-                if len(rows) <= self.page_size:
-                    counts = Counts(len(rows), sum(r.open for r in rows),
-                                    sum(r.overdue for r in rows))
-                else:
-                    counts = listing.count(session, self.query)
-                    rows = rows[:self.page_size]
+            matches = (listing.search_matches(session, self.query)
+                       if self.query.search.split() else None)
+            if matches is not None:
+                counts, self._ids = matches
+                rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
             else:
                 counts = listing.count(session, self.query)
                 rows = (listing.fetch_page(session, self.query, 0, self.page_size,
@@ -131,17 +130,8 @@ class RecordTableModel(QAbstractTableModel):
         self.counts = counts
         self._rows = rows
         self._texts = [tuple(map(format_value, row.values)) for row in rows]
-        self._loaded = True
         self.endResetModel()
         self.counts_changed.emit(counts)
-
-    def _narrows_a_short_list(self, previous: ListQuery, counts: Counts) -> bool:
-        """True when the new query can only match a subset of the previous one's few rows."""
-        if not self._loaded or counts.total > self.page_size or not self.query.search:
-            return False
-        same_filters = previous.with_changes(search=self.query.search,
-                                             today=self.query.today) == self.query
-        return same_filters and self.query.search.lower().startswith(previous.search.lower())
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and len(self._rows) < self.counts.total
@@ -150,8 +140,12 @@ class RecordTableModel(QAbstractTableModel):
         if parent.isValid():
             return
         with self.database.session() as session:
-            more = listing.fetch_page(session, self.query, len(self._rows), self.page_size,
-                                      total=self.counts.total)
+            if self._ids is not None:
+                more = listing.fetch_rows(session, self.query, self._ids[
+                    len(self._rows):len(self._rows) + self.page_size])
+            else:
+                more = listing.fetch_page(session, self.query, len(self._rows),
+                                          self.page_size, total=self.counts.total)
         if not more:
             self.counts = Counts(len(self._rows), self.counts.open, self.counts.overdue)
             return
