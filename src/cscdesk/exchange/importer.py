@@ -419,6 +419,8 @@ class _ImportWork:
                 after = self._audit_fields(kind, values)
                 changes = {label: [before[label], new] for label, new in after.items()
                            if before[label] != new}
+                if not changes:  # only the computed due date moved (the calendar changed)
+                    continue
                 events.append(audit.event_values(audit.UPDATE, kind.value, values["reference"],
                                                  changes, user))
         return events
