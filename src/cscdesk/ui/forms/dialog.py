@@ -9,8 +9,10 @@ session.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
@@ -48,6 +50,7 @@ from cscdesk.ui.forms.record_store import (
 # Alt+letter of Save and Escalate; field labels take other letters. Delete has none, so that
 # no slip of the fingers starts it.
 BUTTON_MNEMONICS = ("s", "e")
+_UNSET = object()
 
 
 class RecordFormDialog(QDialog):
@@ -80,6 +83,7 @@ class RecordFormDialog(QDialog):
         self._editing: str | None = None  # the field being typed in: its messages wait
         self._store_errors: dict[str, str] = {}
         self._errors: dict[str, str] = {}
+        self._applied: dict[tuple[int, str], Any] = {}
         self.checks = RecordChecks(database, kind, self.original_reference)
 
         start = open_form_data(database, kind, reference)
@@ -236,25 +240,31 @@ class RecordFormDialog(QDialog):
             if message:
                 shown = not quiet and self._is_shown(name, message)
                 self.view.show_message(name, message if shown else "", is_error=True)
-                editor.input.setAccessibleDescription(message)
+                self._set(editor.input.setAccessibleDescription, message)
                 first_error = first_error or name
             else:
                 hint = self._hint(name)
                 self.view.show_message(name, "" if quiet else hint, is_error=False)
-                editor.input.setAccessibleDescription(hint)
+                self._set(editor.input.setAccessibleDescription, hint)
         valid = not self._errors
-        self.save_button.setEnabled(valid)
-        self.save_button.setAccessibleDescription(
-            "" if valid else f"Cannot save yet: {self._errors[first_error]}"  # type: ignore[index]
-        )
+        self._set(self.save_button.setEnabled, valid)
+        self._set(self.save_button.setAccessibleDescription,
+                  "" if valid else f"Cannot save yet: {self._errors[first_error]}")  # type: ignore[index]
         self._update_status(first_error)
         if isinstance(record, ComplaintData):
             self._update_due(record)
             self._update_escalate(record, valid)
             self._update_dependent_fields(record)
-        dirty = self.is_dirty()
-        self.setWindowTitle(self._title())
-        self.setWindowModified(dirty)
+        self._set(self.setWindowTitle, self._title())
+        self._set(self.setWindowModified, self.is_dirty())
+
+    def _set(self, setter: Callable[[Any], None], value: Any) -> None:
+        """Call a widget setter only when the value changes: a keystroke touches only what it
+        changed (cheaper, and no flicker for screen readers)."""
+        key = (id(setter.__self__), setter.__name__)  # type: ignore[attr-defined]
+        if self._applied.get(key, _UNSET) != value:
+            self._applied[key] = value
+            setter(value)
 
     def _hint(self, name: str) -> str:
         editor = self.view.editors[name]
@@ -266,11 +276,11 @@ class RecordFormDialog(QDialog):
 
     def _update_status(self, first_error: str | None) -> None:
         if first_error is None:
-            self.status.setText("Unsaved changes." if self.is_dirty() else "")
+            self._set(self.status.setText, "Unsaved changes." if self.is_dirty() else "")
             return
         labels = [self.view.labels[name].text().replace("&", "") for name in self.view.order
                   if name in self._errors]
-        self.status.setText(f"To save, complete or correct: {', '.join(labels)}.")
+        self._set(self.status.setText, f"To save, complete or correct: {', '.join(labels)}.")
 
     def _update_due(self, record: ComplaintData) -> None:
         if self.view.due is None:
@@ -283,19 +293,21 @@ class RecordFormDialog(QDialog):
         """Fields that mean nothing yet are skipped by Tab: "Escalated from" at Stage 1 and
         the ADR saving without ADR (kept enabled while they hold text, so it can be removed)."""
         linked = self.view.editors["escalated_from"].input
-        linked.setEnabled(record.stage != 1 or bool(record.escalated_from.strip()))
-        linked.setToolTip("" if linked.isEnabled() else
-                          "Only a Stage 2 or 3 complaint escalates from an earlier one.")
+        open_link = record.stage != 1 or bool(record.escalated_from.strip())
+        self._set(linked.setEnabled, open_link)
+        self._set(linked.setToolTip, "" if open_link else
+                  "Only a Stage 2 or 3 complaint escalates from an earlier one.")
         saving = self.view.editors["adr_saving"]
-        saving.input.setEnabled(record.adr or bool(saving.snapshot()))
-        saving.input.setToolTip("" if saving.input.isEnabled() else "Tick ADR first.")
+        open_saving = record.adr or bool(saving.snapshot())
+        self._set(saving.input.setEnabled, open_saving)
+        self._set(saving.input.setToolTip, "" if open_saving else "Tick ADR first.")
 
     def _update_escalate(self, record: ComplaintData, valid: bool) -> None:
         stage = next_stage(record.stage)
-        self.escalate_button.setVisible(stage is not None)
+        self._set(self.escalate_button.setVisible, stage is not None)
         if stage is not None:
-            self.escalate_button.setText(f"&Escalate to Stage {stage}")
-            self.escalate_button.setEnabled(valid)
+            self._set(self.escalate_button.setText, f"&Escalate to Stage {stage}")
+            self._set(self.escalate_button.setEnabled, valid)
 
     def _title(self) -> str:
         noun = SINGULAR[self.kind]

@@ -131,6 +131,8 @@ class FormView(QWidget):
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self.due: QLabel | None = None
+        self._shown: dict[str, tuple[str, bool]] = {}
+        self._due_shown: tuple[str, bool] | None = None
         self.order: list[str] = []
         names = [name for section in LAYOUTS[kind] for name in section.fields if name != DUE_LINE]
         marked = with_mnemonics([FIELD_LABELS[name] for name in names], reserved_mnemonics)
@@ -191,8 +193,9 @@ class FormView(QWidget):
 
     def show_due(self, text: str, *, known: bool) -> None:
         """The due line: bold once there is a date, plain while it waits for one."""
-        if self.due is None:
+        if self.due is None or self._due_shown == (text, known):
             return
+        self._due_shown = (text, known)
         font = self.due.font()
         font.setBold(known)
         self.due.setFont(font)
@@ -200,6 +203,9 @@ class FormView(QWidget):
         self.due.setAccessibleDescription(text)
 
     def show_message(self, name: str, text: str, *, is_error: bool) -> None:
+        if self._shown.get(name, ("", False)) == (text, is_error):
+            return  # unchanged: touch nothing
+        self._shown[name] = (text, is_error)
         label = self.messages[name]
         label.setText(text)
         palette = label.palette()
