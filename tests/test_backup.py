@@ -292,3 +292,16 @@ def test_an_upgrade_whose_backup_fails_is_not_done(db_path: Path, tmp_path: Path
         open_database(db_path)
     assert db_path.read_bytes() == before
     assert backup.check_database(db_path).revision == "0001"
+
+
+def test_paths_with_uri_characters_are_read_in_place(tmp_path: Path) -> None:
+    """"#", "?" and "%" in a folder name must not make SQLite open (and create) another file."""
+    folder = tmp_path / "case #1?x% folder"
+    folder.mkdir()
+    path = folder / "cases.db"
+    fill(path, 3)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert backup.check_database(path).counts["compliment"] == 3
+    made = backup.backup_database(path, folder).backup
+    assert made is not None and made.counts["compliment"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

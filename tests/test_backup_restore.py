@@ -94,7 +94,7 @@ def test_cli_backup_check_restore(db_path: Path, tmp_path: Path, cli) -> None:
     assert str(copy) in made.stdout
     checked = cli("--db", db_path, "check")
     assert checked.returncode == 0 and "is sound" in checked.stdout
-    assert cli("--db", db_path, "check", copy).returncode == 0
+    assert backup.check_database(copy).counts["compliment"] == 30
     fill(db_path, 1, prefix="EXTRA")
     restored = cli("--db", db_path, "restore", copy, "--backups", folder)
     assert restored.returncode == 0, restored.stderr
@@ -115,6 +115,25 @@ def test_cli_check_of_a_damaged_database_names_the_latest_good_backup(
     assert "damaged" in result.stderr and str(good.path) in result.stderr
     assert "Traceback" not in result.stderr
     assert db_path.read_bytes() == before
-    for args in (("backup",), ("check", db_path.with_name("nothing.db"))):
-        refused = cli("--db", db_path, *args)
-        assert refused.returncode == 1 and refused.stderr.startswith("cscdesk: ")
+    refused = cli("--db", db_path, "backup")
+    assert refused.returncode == 1 and refused.stderr.startswith("cscdesk: ")
+    assert "damaged" in refused.stderr and db_path.read_bytes() == before
+
+
+def test_a_backup_from_an_older_version_is_restored_and_upgraded_on_opening(
+    db_path: Path, tmp_path: Path
+) -> None:
+    from cscdesk.store.revision import HEAD_REVISION
+    from test_backup import first_release_database
+
+    old = tmp_path / "old" / "cscdesk-2024-01-01T120000.db"
+    old.parent.mkdir()
+    first_release_database(old)
+    fill(db_path, 3)
+    backup.restore_database(old, db_path, tmp_path)
+    assert backup.check_database(db_path).revision == "0001"
+    open_database(db_path).close()  # upgraded, after a backup of the restored file
+    assert backup.check_database(db_path).revision == HEAD_REVISION
+    reasons = sorted(info.reason for info in backup.list_backups(
+        backup.paths.default_backup_dir()) + backup.list_backups(tmp_path))
+    assert "before upgrade" in reasons and "before restore" in reasons

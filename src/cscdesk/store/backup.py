@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import sys
 import time
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -78,7 +77,7 @@ class DatabaseFacts:
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """A connection that cannot change the file; a plain one where SQLite needs to write the
     WAL index (an existing file only: it never creates one)."""
-    uri = "file:" + urllib.parse.quote(path.resolve().as_posix(), safe="/:") + "?mode=ro"
+    uri = path.resolve().as_uri() + "?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, isolation_level=None)
         connection.execute("PRAGMA schema_version").fetchone()
@@ -186,6 +185,7 @@ class BackupInfo:
     counts: dict[str, int] = field(default_factory=dict)
     reason: str = ""
     listed: bool = True
+    source: str = ""
 
     @property
     def records(self) -> int:
@@ -204,6 +204,7 @@ class BackupInfo:
             "schema_revision": self.schema_revision,
             "counts": self.counts,
             "reason": self.reason,
+            "source": self.source,
         }
 
     @classmethod
@@ -218,6 +219,7 @@ class BackupInfo:
             schema_revision=str(entry.get("schema_revision", "")),
             counts={str(k): int(v) for k, v in dict(entry.get("counts", {})).items()},
             reason=str(entry.get("reason", "")),
+            source=str(entry.get("source", "")),
         )
 
     def size_matches(self) -> bool:
@@ -587,6 +589,7 @@ def backup_database(
                 path=final, database=stem, created=now.replace(microsecond=0),
                 size=temporary.stat().st_size, sha256=digest, app_version=__version__,
                 schema_revision=revision, counts=counts, reason=reason,
+                source=str(source.resolve()),
             )
             try:
                 os.replace(temporary, final)

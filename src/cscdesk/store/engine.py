@@ -180,7 +180,8 @@ def _check_header(path: Path) -> None:
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection; falls back to a plain one where read-only WAL access fails."""
     try:
-        connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
+        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         connection.execute("PRAGMA schema_version").fetchone()
         return connection
     except sqlite3.OperationalError:
