@@ -163,6 +163,7 @@ def test_escalation_saves_and_opens_a_linked_stage_2_complaint(qtbot, database) 
                                     escalated_from="C-7")
     stage_two = form(qtbot, database, prefill=prefill)
     assert stage_two.view.editors["escalated_from"].snapshot() == "C-7"
+    assert QApplication.focusWidget() is stage_two.view.editors["received"].input
     assert stage_two.escalate_button.text() == "&Escalate to Stage 3"
     type_into(qtbot, stage_two, "received", "01/07/2024")
     assert stage_two.save()

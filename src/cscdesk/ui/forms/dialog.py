@@ -102,7 +102,10 @@ class RecordFormDialog(QDialog):
             editor.on_change(lambda name=name: self._changed(name))
             editor.input.installEventFilter(self)
         self.refresh()
-        self.view.editors[self.view.order[0]].input.setFocus(Qt.FocusReason.OtherFocusReason)
+        # A new record starts at its first missing field (Received, for an escalation).
+        first = next((name for name in self.view.order if name in self._errors), None)
+        start_at = first if self.original_reference is None and first else self.view.order[0]
+        self.view.editors[start_at].input.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ----- loading and building -------------------------------------------------------------
 
