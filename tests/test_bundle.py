@@ -97,11 +97,14 @@ def needs_command(bundle: Path, env: dict[str, str], name: str) -> None:
         pytest.skip(f"the `{name}` command is not in this build of cscdesk yet")
 
 
-@pytest.fixture
-def demo_db(bundle: Path, home: dict[str, str], tmp_path: Path) -> Path:
-    needs_command(bundle, home, "demo")
-    path = tmp_path / "demo.db"
-    ok(run(bundle, home, "demo", "--db", path, timeout=300))
+@pytest.fixture(scope="module")
+def demo_db(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo database made by the bundle, shared by the tests that only read it."""
+    folder = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "CSCDESK_HOME": str(folder / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    needs_command(bundle, env, "demo")
+    path = folder / "demo.db"
+    ok(run(bundle, env, "demo", "--db", path, timeout=300))
     return path
 
 
@@ -175,6 +178,21 @@ def test_demo_database_exports_and_imports(bundle: Path, home: dict[str, str], d
     ok(run(bundle, home, "--db", copy, "import", workbook, timeout=300))
     counts = ok(run(bundle, home, "check", copy))
     assert counts.split(";", 1)[1] == summary.split(";", 1)[1]
+
+
+def test_backup_restores_on_a_new_pc(bundle: Path, home: dict[str, str], demo_db: Path,
+                                      tmp_path: Path):
+    """The move described in docs/it-guide.md: back up, then restore into an empty home."""
+    carried = tmp_path / "usb stick"
+    carried.mkdir()
+    ok(run(bundle, home, "--db", demo_db, "backup", "--to", carried))
+    (backup,) = carried.glob("demo-*.db")
+    new_pc = {**home, "CSCDESK_HOME": str(tmp_path / "new pc")}
+    ok(run(bundle, new_pc, "restore", backup))
+    restored = ok(run(bundle, new_pc, "check"))
+    assert str(tmp_path / "new pc" / "data" / "cscdesk.db") in restored
+    original = ok(run(bundle, home, "check", demo_db))
+    assert restored.split(";", 1)[1] == original.split(";", 1)[1]
 
 
 def test_report_writes_the_appendix_pdf(bundle: Path, home: dict[str, str], demo_db: Path,
