@@ -199,3 +199,24 @@ def test_a_damaged_backup_is_refused_and_the_database_stays(window: StandInWindo
 
     assert not lock_path_for(db_path).exists()
     window.database = open_database(db_path)
+
+
+def test_a_database_that_cannot_be_opened_is_offered_its_latest_good_backup(
+    db_path: Path,
+) -> None:
+    from cscdesk.errors import DatabaseError
+    from cscdesk.ui.backup_ui import offer_restore_on_open_failure
+
+    fill(db_path, 30)
+    backup.backup_database(db_path)
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = b"\x00" * 3996  # the first page's table of tables is gone
+    db_path.write_bytes(bytes(data))
+    with pytest.raises(DatabaseError) as caught:
+        open_database(db_path)
+    dialogs = ScriptedDialogs(True)
+    assert offer_restore_on_open_failure(db_path, str(caught.value), dialogs)
+    assert dialogs.shown[0][1] == "The database cannot be opened"
+    open_database(db_path).close()
+    assert backup.check_database(db_path).counts["compliment"] == 30
+    assert not offer_restore_on_open_failure(db_path.with_name("other.db"), "gone", dialogs)
