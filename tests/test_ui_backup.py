@@ -127,6 +127,8 @@ def test_restore_dialog_lists_backups_and_restoring_reopens(
     assert dialog.table.rowCount() == 1
     cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
     assert cells[2] == "40" and cells[3] == "manual" and cells[4] == "Verified when made"
+    finish(qtbot, dialog.verify_selected())
+    assert dialog.table.item(0, 4).text() == "Verified now"
     chosen = dialog.backups[0].path
     finish(qtbot, controller.restore_from(chosen))
     assert window.reopened == [db_path]
@@ -189,6 +191,11 @@ def test_a_damaged_backup_is_refused_and_the_database_stays(window: StandInWindo
     finish(qtbot, controller.back_up_now())
     chosen = backup.list_backups(backup.paths.default_backup_dir())[0].path
     damage(chosen)
+    dialog = RestoreDialog(window, chosen.parent, "cases", window.dialogs)
+    qtbot.addWidget(dialog)
+    finish(qtbot, dialog.verify_selected())
+    assert dialog.table.item(0, 4).text() == "Damaged!"
+    assert "changed since it was made" in dialog.table.item(0, 4).toolTip()
     before = db_path.read_bytes()
     finish(qtbot, controller.restore_from(chosen))
     kind, title, text = window.dialogs.shown[-1]

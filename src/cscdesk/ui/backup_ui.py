@@ -290,6 +290,7 @@ class RestoreDialog(QDialog):
         self.folder = folder
         self.dialogs = dialogs
         self.chosen: Path | None = None
+        self.verifying: Task | None = None
         self.backups = backup.list_backups(folder, database)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
@@ -316,8 +317,14 @@ class RestoreDialog(QDialog):
         self.restore_button = QPushButton("&Restore selected")
         self.restore_button.setEnabled(bool(self.backups))
         self.other_button = QPushButton("&Other file…")
+        self.verify_button = QPushButton("&Verify selected")
+        self.verify_button.setEnabled(bool(self.backups))
+        self.verify_button.setToolTip("Check the file against its checksum and SQLite's "
+                                      "integrity check now")
         buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.verify_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.other_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.verify_button.clicked.connect(self.verify_selected)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.restore_button.clicked.connect(self._accept_selected)
         self.other_button.clicked.connect(self._choose_other)
@@ -336,6 +343,31 @@ class RestoreDialog(QDialog):
         records = f"{info.records:,}" if info.listed else "?"
         return (f"{info.created:{_WHEN}}", backup.human_size(info.size), records,
                 info.reason, checked)
+
+    def verify_selected(self) -> Task | None:
+        """Full check of the selected backup off the GUI thread; the result goes in its row."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row = rows[0].row()
+        info = self.backups[row]
+        self.table.item(row, 4).setText("Checking…")
+        task = Task(lambda _progress: backup.verify_backup(info))
+        task.row = row  # type: ignore[attr-defined]
+        task.succeeded.connect(self._verified)
+        task.failed.connect(self._not_verified)
+        self.verifying = task
+        task.start()
+        return task
+
+    def _verified(self, _facts: backup.DatabaseFacts) -> None:
+        row = self.sender().row  # type: ignore[attr-defined]
+        self.table.item(row, 4).setText("Verified now")
+
+    def _not_verified(self, error: BaseException) -> None:
+        item = self.table.item(self.sender().row, 4)  # type: ignore[attr-defined]
+        item.setText("Damaged!" if isinstance(error, UserFacingError) else "Not checked")
+        item.setToolTip(str(error))
 
     def _accept_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
