@@ -13,7 +13,13 @@ from cscdesk.domain.kinds import ComplaintData, ComplimentData
 from cscdesk.errors import UserFacingError
 from cscdesk.exchange import WorkbookNotWritten, export_workbook
 from cscdesk.store import records
-from workbooks import read_sheets
+from workbooks import copied_database, read_sheets
+
+
+@pytest.fixture
+def database(db_path: Path):
+    """A fresh real database file (copied from one built once; see workbooks.copied_database)."""
+    yield from copied_database(db_path)
 
 
 @pytest.fixture

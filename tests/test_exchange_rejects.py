@@ -23,9 +23,15 @@ from cscdesk.exchange import (
 )
 from cscdesk.store import records
 from cscdesk.store.models import RECORD_MODELS, AuditEvent, Team
-from workbooks import COMPLAINT_HEADER, write_workbook
+from workbooks import COMPLAINT_HEADER, copied_database, write_workbook
 
 HEADER4 = COMPLAINT_HEADER[:4]  # Reference, Received, Stage, Team (with their * marks)
+
+
+@pytest.fixture
+def database(db_path: Path):
+    """A fresh real database file (copied from one built once; see workbooks.copied_database)."""
+    yield from copied_database(db_path)
 
 
 def problems_of(error: WorkbookRejected) -> set[tuple[str, int | None, str, str]]:

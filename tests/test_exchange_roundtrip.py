@@ -33,7 +33,7 @@ from cscdesk.store.models import (
     RootCause,
     Team,
 )
-from workbooks import COMPLAINT_HEADER, read_sheets, write_workbook
+from workbooks import COMPLAINT_HEADER, copied_database, read_sheets, write_workbook
 
 AWKWARD = "=SUM(A1)"
 PHONE = "+44 7700 900123"
@@ -42,6 +42,12 @@ ACCENTS = "Zoë Brontë-Ó'Súilleabháin £1,800 – “quoted”"
 MINUS = "-not a number"
 AT = "@mention"
 MULTILINE = "First line\nSecond line"
+
+
+@pytest.fixture
+def database(db_path: Path):
+    """A fresh real database file (copied from one built once; see workbooks.copied_database)."""
+    yield from copied_database(db_path)
 
 
 def source_sheets() -> dict[str, list[list[object]]]:

@@ -3,11 +3,16 @@ odd header spellings), independently of cscdesk's own reader and writer."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import python_calamine
 import xlsxwriter
+
+from cscdesk.store.engine import Database, open_database
 
 Sheets = dict[str, list[list[object]]]
 
@@ -53,3 +58,22 @@ def read_sheets(path: Path) -> Sheets:
         }
     finally:
         book.close()
+
+
+_template_folder: tempfile.TemporaryDirectory[str] | None = None
+
+
+def copied_database(path: Path) -> Iterator[Database]:
+    """A fresh, empty cscdesk database at `path`: a copy of one made (and migrated) once by
+    open_database for the whole test run, which saves building the schema for every test."""
+    global _template_folder
+    if _template_folder is None:
+        _template_folder = tempfile.TemporaryDirectory(prefix="cscdesk-template-")
+        template = open_database(Path(_template_folder.name) / "template.db")
+        template.close()
+    shutil.copyfile(Path(_template_folder.name) / "template.db", path)
+    db = open_database(path)
+    try:
+        yield db
+    finally:
+        db.close()
