@@ -305,3 +305,18 @@ def test_paths_with_uri_characters_are_read_in_place(tmp_path: Path) -> None:
     made = backup.backup_database(path, folder).backup
     assert made is not None and made.counts["compliment"] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_backups_running_at_once_are_all_listed(db_path: Path, tmp_path: Path) -> None:
+    """The app's backup and a scheduled one may overlap: the manifest keeps both."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fill(db_path, 2000)
+    times = [datetime(2026, 5, 1, 9, 0, second) for second in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda when: backup.backup_database(db_path, tmp_path, now=when),
+                                times))
+    listed = sorted(e.path.name for e in backup.read_manifest(tmp_path))
+    assert listed == sorted(r.backup.path.name for r in results)  # type: ignore[union-attr]
+    assert len(listed) == 4
+    assert not (tmp_path / ".cscdesk-backups.lock").exists()
