@@ -99,18 +99,22 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About cscdesk")
         self.setWindowIcon(app_icon())
+        self.setMinimumWidth(560)
         self.locations = locations_for(database_path)
         self.path_labels: dict[str, QLabel] = {}
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._heading())
+        layout.addSpacing(6)
         layout.addLayout(self._locations_form())
+        layout.addSpacing(6)
 
         licence = QLabel(FONT_LICENCE_SUMMARY)
         licence.setWordWrap(True)
         layout.addWidget(licence)
         self.licence_text = QPlainTextEdit(font_licence_text())
         self.licence_text.setReadOnly(True)
+        self.licence_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.licence_text.setVisible(False)
         self.licence_text.setMinimumHeight(180)
         layout.addWidget(self.licence_text)
@@ -146,7 +150,6 @@ class AboutDialog(QDialog):
             value = QLabel(str(path))
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            value.setWordWrap(True)
             form.addRow(f"{label}:", value)
             self.path_labels[label] = value
         return form
