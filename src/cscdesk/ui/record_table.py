@@ -111,7 +111,7 @@ class RecordTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Count and fetch the first page of the current query (today as of now).
 
-        A search that matches a few thousand records or fewer is found in one pass, which
+        A search that matches a thousand records or fewer is found in one pass, which
         also gives the counts and the order of every match; later pages are then read by id.
         """
         self.query = self.query.with_changes(today=date.today())
