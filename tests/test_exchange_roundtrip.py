@@ -349,3 +349,11 @@ def test_a_workbook_saved_by_another_program_imports(database, tmp_path: Path) -
     enquiries = load_all(database, Kind.ENQUIRY)
     assert enquiries["E-100"].responded == date(2024, 4, 8)
     assert enquiries["101"].received == date(2024, 4, 2)
+
+
+def test_an_empty_sheet_holds_no_records(database, tmp_path: Path) -> None:
+    path = write_workbook(tmp_path / "empty.xlsx", {
+        "Compliments": [], "Enquiries": [["Reference", "Received", "Source", "Team"]]})
+    result = apply_import(database, read_workbook(path))
+    assert {sheet: counts.total for sheet, counts in result.counts.items()} == {
+        "Enquiries": 0, "Compliments": 0}

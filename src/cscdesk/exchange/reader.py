@@ -184,8 +184,10 @@ def _read_sheet(
     rows: list[list[object]],
     problems: list[CellProblem],
 ) -> None:
+    if all(is_blank(cell) for row in rows for cell in row):
+        rows = []  # an empty sheet, like a missing one, holds no records: no header needed
     header: Cells = rows[0] if rows else []
-    columns = _match_columns(sheet_name, layout, header, rows, problems)
+    columns = _match_columns(sheet_name, layout, header, rows, problems) if rows else {}
     present = frozenset(column.field for column in columns.values())
     missing_required = {
         column.field for column in layout.columns if column.required and column.field not in present
