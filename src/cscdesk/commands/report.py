@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -64,10 +66,13 @@ def run_figures(args: argparse.Namespace) -> int:
     year = _year(args)
     with reading(Path(args.db_path)) as query:
         figures = compute_figures(query, year, as_of=args.as_of)
-    if args.json:
-        print(json.dumps(as_dict(figures), indent=2, ensure_ascii=False))
-    else:
-        print(as_text(figures))
+    text = json.dumps(as_dict(figures), indent=2, ensure_ascii=False) if args.json \
+        else as_text(figures)
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `cscdesk figures | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

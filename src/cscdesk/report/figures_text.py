@@ -103,11 +103,10 @@ def as_text(figures: AppendixFigures) -> str:
         heading += f", both up to the same point ({figures.as_of:%d/%m/%Y})"
     table = as_dict(figures)["printed"]
     lines = [heading, "", "Complaints comparison:"]
+    rows = table["comparison"][1:]
+    lines.append(f"  {'':<48} " + " ".join(f"{row[0]:>10}" for row in rows))
     for index, (_, name) in enumerate(COMPARISON_COLUMNS, start=1):
-        values = "  ".join(f"{row[index]:>6}" for row in table["comparison"][1:])
-        lines.append(f"  {name[:48]:<48} {values}")
-    lines.append(f"  {'':<48} " + "  ".join(f"{row[0]:>6}"[-10:] for row in
-                                             table["comparison"][1:]))
+        lines.append(f"  {name[:48]:<48} " + " ".join(f"{row[index]:>10}" for row in rows))
     lines += ["", "Upheld complaints by area:"]
     for row in table["upheld_by_area"]:
         lines.append(f"  {row[0][:40]:<40} {row[1]:>8} {row[2]:>10} {row[3]:>8} {row[4]:>10}")
