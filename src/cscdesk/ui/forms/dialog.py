@@ -84,6 +84,7 @@ class RecordFormDialog(QDialog):
         self._store_errors: dict[str, str] = {}
         self._errors: dict[str, str] = {}
         self._applied: dict[tuple[int, str], Any] = {}
+        self._due_inputs: tuple[Any, ...] | None = None
         self.checks = RecordChecks(database, kind, self.original_reference)
 
         start = open_form_data(database, kind, reference)
@@ -286,8 +287,10 @@ class RecordFormDialog(QDialog):
         self._set(self.status.setText, f"To save, complete or correct: {', '.join(labels)}.")
 
     def _update_due(self, record: ComplaintData) -> None:
-        if self.view.due is None:
-            return
+        inputs = (record.received, record.stage, record.extended, record.responded, record.closed)
+        if self.view.due is None or inputs == self._due_inputs:
+            return  # counting working days over years of overdue is not free: only on change
+        self._due_inputs = inputs
         text = describe_due(self.calendar, record.received, record.stage, record.extended,
                             record.responded, self._today, record.closed)
         self.view.show_due(text, known=record.received is not None)
