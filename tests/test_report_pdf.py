@@ -280,3 +280,20 @@ def test_failure_while_rendering_leaves_no_half_file(database, tmp_path, monkeyp
         make_appendix(database, Y, target)
     assert not target.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_hand_entered_figures_are_noted(database):
+    from cscdesk.report.baseline import BaselineFigures, save_baseline
+
+    with database.transaction() as session:
+        save_baseline(session, BaselineFigures(year=2017, initial_feedback=33, stage1=48,
+                                               compliments=26))
+    with database.session() as session:
+        content = load_content(session, Y)
+    tables, text, _, _ = read_pdf(render(content))
+    assert "a total of 107 representations were received in 2017/18" in text
+    assert ("Figures entered by hand for 2017/18 (not computed from case records): Initial "
+            "Feedback, Stage 1 complaints, compliments.") in text
+    assert ("Figures entered by hand for 2017/18 (not computed from case records): Initial "
+            "Feedback, Stage 1 complaints.") in text
+    assert table_starting(tables, "Feedback:")[2][:3] == ["2017/18", "33", "48"]

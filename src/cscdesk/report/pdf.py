@@ -252,6 +252,10 @@ def _volume(content: AppendixContent) -> Iterable[Flowable]:
         "Below is a comparison of all representations received during both years, a total of "
         f"<b>{before.representations}</b> representations were received in {before.label} "
         f"compared to <b>{now.representations}</b> in the same period of {now.label}."))
+    parts = ("initial_feedback", "stage1", "stage2", "stage3", "enquiries_mp", "enquiries_mep",
+             "enquiries_member", "compliments")
+    for year in (now, before):
+        yield from _hand_entered_note(year, parts)
 
 
 def _escalation_sentence(now: YearFigures, before: YearFigures) -> str:
