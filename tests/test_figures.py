@@ -139,3 +139,21 @@ def test_propose_themes_is_the_whole_year(database):
     with database.session() as session:
         themes = propose_themes(session, Y)
     assert [t.name for t in themes.themes] == [name for name, _ in EXPECTED_THEMES_Y]
+
+
+def test_learning_order_is_first_appearance_by_closed_then_stored_order(database):
+    """Text A is stored first but first closes on the same day as B, which was stored before
+    A's record of that day: B's first appearance comes first."""
+    def upheld(ref, closed, learning):
+        return ComplaintData(ref, date(2018, 4, 2), 1, "Adoption", closed=closed,
+                             outcome=Outcome.UPHELD, root_cause="Communication",
+                             learning=learning)
+
+    with database.transaction() as session:
+        records.save(session, upheld("R1", date(2018, 6, 2), "A"))  # A appears late first
+        records.save(session, upheld("R2", date(2018, 6, 1), "B"))
+        records.save(session, upheld("R3", date(2018, 6, 1), "A"))
+        records.save(session, upheld("R4", date(2018, 5, 1), "C"))
+    with database.session() as session:
+        themes = compute_figures(session, Y).current.themes
+    assert themes.themes[0].learning == ("C", "B", "A")

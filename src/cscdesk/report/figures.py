@@ -488,15 +488,17 @@ def _themes(query: Query, year: ReportingYear, period: dict[str, str],
     names = {int(i): str(n) for i, n in query.rows("SELECT id, name FROM root_cause")}
     top = sorted(counts, key=lambda i: (-counts[i], *_name_order(names[i])))[:TOP_THEMES]
     placeholders = ", ".join(f":r{i}" for i in range(len(top)))
+    # A text's place is its first appearance: the earliest Closed date, then the record stored
+    # first on that date (the key "YYYY-MM-DD#000000000042" orders both at once).
     learning_rows = query.rows(
-        f"SELECT root_cause_id, learning, MIN(closed) AS first_closed, MIN(id) AS first_id "
+        f"SELECT root_cause_id, learning, MIN(closed || '#' || printf('%012d', id)) AS first "
         f"FROM complaint WHERE closed {_IN_PERIOD} AND {_IS_UPHELD} "
         f"AND root_cause_id IN ({placeholders}) AND TRIM(COALESCE(learning, '')) <> '' "
-        "GROUP BY root_cause_id, learning ORDER BY first_closed, first_id",
+        "GROUP BY root_cause_id, learning ORDER BY first",
         {**period, **{f"r{i}": cause_id for i, cause_id in enumerate(top)}},
     )
     learning: dict[int, list[str]] = {cause_id: [] for cause_id in top}
-    for cause_id, text, _closed, _id in learning_rows:
+    for cause_id, text, _first in learning_rows:
         learning[int(cause_id)].append(text)
     return RootCauseThemes(
         year.label,
