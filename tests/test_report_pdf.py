@@ -297,3 +297,13 @@ def test_hand_entered_figures_are_noted(database):
     assert ("Figures entered by hand for 2017/18 (not computed from case records): Initial "
             "Feedback, Stage 1 complaints.") in text
     assert table_starting(tables, "Feedback:")[2][:3] == ["2017/18", "33", "48"]
+
+
+def test_report_from_the_file_while_the_app_has_it_open(database, tmp_path):
+    """The app holds the writer lock; the report only reads, so it still works."""
+    from cscdesk.report.appendix import make_appendix_from_file
+
+    load_dataset(database)
+    written = make_appendix_from_file(database.path, Y, tmp_path / "while-open.pdf")
+    tables, _, _, _ = read_pdf(written.read_bytes())
+    assert table_starting(tables, "Feedback:")[1][0] == "2018/19"

@@ -107,7 +107,7 @@ def reading(path: Path) -> Iterator[Query]:
         return
     from cscdesk.store.engine import open_database
 
-    database = open_database(path, create=False)
+    database = open_database(path, create=False, lock=False)  # a reader: never the writer
     try:
         with database.session() as session:
             yield SessionQuery(session)
