@@ -139,3 +139,33 @@ def test_typing_on_into_a_short_list_gives_the_same_rows_and_counts(database):
         assert [typing.reference_at(r) for r in range(typing.rowCount())] == [
             fresh.reference_at(r) for r in range(fresh.rowCount())], text
         assert typing.canFetchMore() == fresh.canFetchMore(), text
+
+
+def test_a_search_matching_many_shows_rows_first_and_counts_after(database, qtbot,
+                                                                  qtmodeltester):
+    many_compliments(database, 30)
+    model = RecordTableModel(database, Kind.COMPLIMENT, page_size=10)
+    model.one_pass_limit = 5  # 30 matches count as "many" here
+    with qtbot.waitSignal(model.counts_changed, check_params_cb=lambda c: c is not None,
+                          timeout=10000):
+        model.set_query(model.query.with_changes(search="thanks"))
+        assert model.counting and model.rowCount() == 10
+    assert model.counts.total == 30 and not model.counting
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 30
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_a_late_count_of_an_older_search_is_ignored(database, qtbot):
+    many_compliments(database, 30)
+    model = RecordTableModel(database, Kind.COMPLIMENT, page_size=10)
+    model.one_pass_limit = 5
+    model.set_query(model.query.with_changes(search="thanks"))
+    model.set_query(model.query.with_changes(search="thanks 1"))  # 12 matches: counted later
+    qtbot.waitUntil(lambda: not model.counting, timeout=10000)
+    from cscdesk.ui.workers import wait_for_background_work
+
+    wait_for_background_work()
+    qtbot.wait(50)  # any late result of the first search has been delivered by now
+    assert model.counts.total == 12  # "Thanks 1", "Thanks 10".."19", and CO-0001

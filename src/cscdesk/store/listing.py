@@ -59,6 +59,7 @@ NOUNS: dict[Kind, tuple[str, str]] = {
 # A search with fewer matches than this is sorted after filtering rather than by walking an
 # index in order (walking an index for a rare match reads the whole table in index order).
 _SMALL_RESULT = 1000
+ONE_PASS_LIMIT = _SMALL_RESULT  # see search_matches
 
 
 class Status(StrEnum):

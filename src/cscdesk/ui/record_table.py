@@ -35,6 +35,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
+from cscdesk.ui.workers import Task, thread_pool
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 60  # wait this long after a keystroke before searching (a little debounce)
@@ -79,7 +80,8 @@ class RecordTableModel(QAbstractTableModel):
     """Rows of one kind, fetched from SQL a page at a time.
 
     Signals:
-        counts_changed(Counts): after every reload, the totals of the current query.
+        counts_changed(Counts | None): after every reload, the totals of the current query
+            (None while they are being counted in the background, then the totals).
     """
 
     counts_changed = Signal(object)
@@ -92,10 +94,13 @@ class RecordTableModel(QAbstractTableModel):
         self.page_size = page_size
         self.columns = listing.columns(kind)
         self.query = ListQuery(kind)
-        self.counts = Counts(0, 0, 0)
+        self.counts: Counts | None = Counts(0, 0, 0)
         self._rows: list[ListRow] = []
         self._texts: list[tuple[str, ...]] = []
         self._ids: list[int] | None = None  # every match of a search, in order, when few
+        self._generation = 0
+        self._exhausted = True
+        self.one_pass_limit = listing.ONE_PASS_LIMIT
         global _OVERDUE_BRUSH, _OVERDUE_TEXT_BRUSH, _BOLD
         if _BOLD is None:  # made once, after the application exists
             _OVERDUE_BRUSH = QBrush(OVERDUE_BACKGROUND)
@@ -109,19 +114,26 @@ class RecordTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Count and fetch the first page of the current query (today as of now).
+        """Fetch the first page of the current query and its counts (today as of now).
 
         A search that matches a thousand records or fewer is found in one pass, which
         also gives the counts and the order of every match; later pages are then read by id.
+        A search matching more shows its first page at once (walking an index in order finds
+        it quickly) and counts in the background: `counts` is None until they arrive.
         """
         self.query = self.query.with_changes(today=date.today())
         self._ids = None
+        self._generation += 1
+        counts: Counts | None
         with self.database.session() as session:
-            matches = (listing.search_matches(session, self.query)
+            matches = (listing.search_matches(session, self.query, self.one_pass_limit)
                        if self.query.search.split() else None)
             if matches is not None:
                 counts, self._ids = matches
                 rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
+            elif self.query.search.split():
+                counts = None
+                rows = listing.fetch_page(session, self.query, 0, self.page_size)
             else:
                 counts = listing.count(session, self.query)
                 rows = (listing.fetch_page(session, self.query, 0, self.page_size,
@@ -130,30 +142,59 @@ class RecordTableModel(QAbstractTableModel):
         self.counts = counts
         self._rows = rows
         self._texts = [tuple(map(format_value, row.values)) for row in rows]
+        self._exhausted = len(rows) < self.page_size or (
+            counts is not None and len(rows) >= counts.total)
         self.endResetModel()
         self.counts_changed.emit(counts)
+        if counts is None:
+            self._count_in_background()
+
+    def _count_in_background(self) -> None:
+        generation, query, database = self._generation, self.query, self.database
+
+        def work(_progress: object) -> Counts:
+            with database.session() as session:
+                return listing.count(session, query)
+
+        task = Task(work)
+        task.generation = generation  # type: ignore[attr-defined]
+        task.succeeded.connect(self._counted)  # a bound slot: dropped if the model goes
+        task.start(thread_pool("list-counts"))
+
+    def _counted(self, counts: Counts) -> None:
+        if getattr(self.sender(), "generation", None) != self._generation:
+            return  # the officer has typed on; a newer count is coming
+        self.counts = counts
+        self._exhausted = self._exhausted or len(self._rows) >= counts.total
+        self.counts_changed.emit(counts)
+
+    @property
+    def counting(self) -> bool:
+        return self.counts is None
 
     def canFetchMore(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self.counts.total
+        return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: AnyIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
+        if parent.isValid() or self._exhausted:
             return
         with self.database.session() as session:
             if self._ids is not None:
                 more = listing.fetch_rows(session, self.query, self._ids[
                     len(self._rows):len(self._rows) + self.page_size])
             else:
+                total = self.counts.total if self.counts is not None else None
                 more = listing.fetch_page(session, self.query, len(self._rows),
-                                          self.page_size, total=self.counts.total)
-        if not more:
-            self.counts = Counts(len(self._rows), self.counts.open, self.counts.overdue)
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self._texts.extend(tuple(map(format_value, row.values)) for row in more)
-        self.endInsertRows()
+                                          self.page_size, total=total)
+        self._exhausted = len(more) < self.page_size
+        if more:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+            self._rows.extend(more)
+            self._texts.extend(tuple(map(format_value, row.values)) for row in more)
+            self.endInsertRows()
+        if self.counts is not None and len(self._rows) >= self.counts.total:
+            self._exhausted = True
 
     # --- the model interface ---------------------------------------------------------------
 
@@ -412,8 +453,8 @@ class RecordListPane(QWidget):
         if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
             self.table.setCurrentIndex(self.model.index(0, 0))
 
-    def _show_counts(self, counts: Counts) -> None:
-        self.counts_label.setText(counts.text(self.kind))
+    def _show_counts(self, counts: Counts | None) -> None:
+        self.counts_label.setText("Counting…" if counts is None else counts.text(self.kind))
 
     def _activated(self, index: QModelIndex) -> None:
         reference = self.model.reference_at(index.row())

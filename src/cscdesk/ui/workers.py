@@ -19,6 +19,17 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
 
 _running: set[Task] = set()  # keeps running tasks alive until they report
+_pools: dict[str, QThreadPool] = {}
+
+
+def thread_pool(name: str, threads: int = 1) -> QThreadPool:
+    """A pool of its own for short, frequent work (list counts), so it never waits behind
+    long work (the appendix, the dashboard's figures) in the global pool."""
+    if name not in _pools:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(threads)
+        _pools[name] = pool
+    return _pools[name]
 
 
 class _Relay(QObject):
@@ -55,10 +66,10 @@ class Task(QObject):
         self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
         self.running = False
 
-    def start(self) -> None:
+    def start(self, pool: QThreadPool | None = None) -> None:
         _running.add(self)
         self.running = True
-        QThreadPool.globalInstance().start(_Runner(self))
+        (pool or QThreadPool.globalInstance()).start(_Runner(self))
 
     def _run(self) -> None:
         """In the worker thread."""
@@ -114,7 +125,8 @@ class _Runner(QRunnable):
 
 def wait_for_background_work(timeout_ms: int = 30_000) -> bool:
     """Let running work finish before the process ends (an import is never cut short)."""
-    return QThreadPool.globalInstance().waitForDone(timeout_ms)
+    done = QThreadPool.globalInstance().waitForDone(timeout_ms)
+    return all([pool.waitForDone(timeout_ms) for pool in _pools.values()]) and done
 
 
 def progress_dialog(parent: QWidget, title: str, task: Task) -> QProgressDialog:
