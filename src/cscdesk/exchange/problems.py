@@ -15,7 +15,8 @@ from cscdesk.errors import InputError
 
 @dataclass(frozen=True)
 class CellProblem:
-    """One bad cell: `row` is Excel's row number (the header is row 1); None for a whole sheet."""
+    """One bad cell: `row` is Excel's row number (the header is row 1), None for a whole sheet;
+    `value` is the cell as Excel shows it (shortened only in the message)."""
 
     sheet: str
     row: int | None
@@ -29,7 +30,8 @@ class CellProblem:
             place += f", row {self.row}"
         if self.column:
             place += f", column {self.column}"
-        shown = f" (value “{self.value}”)" if self.value else ""
+        value = self.value if len(self.value) <= 80 else self.value[:77] + "…"
+        shown = f" (value “{value}”)" if value else ""
         return f"{place}{shown}: {self.message}"
 
 
@@ -75,5 +77,4 @@ def shown(value: object) -> str:
         return f"{value:%d/%m/%Y %H:%M}"
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
-    text = str(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return str(value)
