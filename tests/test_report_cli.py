@@ -108,3 +108,19 @@ def test_missing_or_foreign_database_is_one_sentence(cli, tmp_path):
     result = cli("--db", foreign, "figures")
     assert result.returncode == 1 and "not a cscdesk database" in result.stderr
     assert not (tmp_path / "a.pdf").exists()
+
+
+def test_report_path_imports_neither_the_orm_nor_qt(dataset_file, tmp_path):
+    """Start-up time: an up-to-date database is read without SQLAlchemy; Qt is never loaded."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cscdesk.report.appendix import make_appendix_from_file; "
+            "make_appendix_from_file(sys.argv[1], '2018', sys.argv[2]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('sqlalchemy', 'alembic', 'PySide6')))")
+    result = subprocess.run([sys.executable, "-c", code, str(dataset_file),
+                             str(tmp_path / "a.pdf")], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
