@@ -1,0 +1,279 @@
+"""The appendix's sections, in the example's order, as platypus flowables.
+
+Headings and wording follow appendix-example-2018-19.txt; sentences that carry figures are
+built here, explanatory paragraphs come from the year's narrative texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from reportlab.lib.units import cm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+
+from cscdesk.domain.kinds import EnquirySource
+from cscdesk.report import formatting as fmt
+from cscdesk.report.content import AppendixContent
+from cscdesk.report.figures import BASELINE_KEYS, RootCauseThemes, TeamCount, YearFigures
+from cscdesk.report.layout import (
+    CELL_PADDING,
+    TEXT_WIDTH,
+    escape_text,
+    fitted_widths,
+    grid,
+    para,
+    paragraphs,
+    ruled_table,
+    styles,
+)
+from cscdesk.report.longtable import SplittingTable
+
+COMPARISON_HEADINGS = (
+    "Feedback:",
+    "Initial Feedback",
+    "Stage 1 complaints",
+    "Stage 2 complaints",
+    "Stage 3 complaints",
+    "Alternative Dispute Resolution Cases",
+    "Cases closed in period*",
+    "Cases Cancelled",
+    "% of complaints upheld in period",
+    "% timeliness of response for those due in period",
+)
+COMPARISON_KEYS = ("initial_feedback", "stage1", "stage2", "stage3", "adr_cases", "closed",
+                   "cancelled", "upheld_percent", "timeliness_percent")
+
+
+def story(content: AppendixContent) -> Iterable[Flowable]:
+    """Every section of the appendix, in the example's order."""
+    yield para(content.title, "title")
+    yield from _volume(content)
+    yield from _complaints(content)
+    yield from _root_causes(content)
+    yield from _upheld(content)
+    yield from _lgo(content)
+    yield from _adr(content)
+    yield from _disputes(content)
+    yield from _initial_feedback(content)
+    yield from _enquiries(content)
+    yield from _compliments(content)
+
+
+def _years(content: AppendixContent) -> tuple[YearFigures, YearFigures]:
+    return content.figures.current, content.figures.previous
+
+
+def _hand_entered_note(year: YearFigures, keys: Iterable[str]) -> list[Flowable]:
+    """A note naming the figures of a year that were entered by hand, if any."""
+    named = [BASELINE_KEYS[key] for key in keys if key in year.from_baseline]
+    if not named:
+        return []
+    return [para(f"Figures entered by hand for {year.label} (not computed from case records): "
+               f"{', '.join(named)}.", "note")]
+
+
+def _volume(content: AppendixContent) -> Iterable[Flowable]:
+    now, before = _years(content)
+    yield para(f"Volume of Representations – {before.label} vs {now.label}:", "heading")
+    yield para("", markup=(
+        "Below is a comparison of all representations received during both years, a total of "
+        f"<b>{before.representations}</b> representations were received in {before.label} "
+        f"compared to <b>{now.representations}</b> in the same period of {now.label}."))
+    parts = ("initial_feedback", "stage1", "stage2", "stage3", "enquiries_mp", "enquiries_mep",
+             "enquiries_member", "compliments")
+    for year in (now, before):
+        yield from _hand_entered_note(year, parts)
+
+
+def _escalation_sentence(now: YearFigures, before: YearFigures) -> str:
+    later_now = now.comparison.stage2 + now.comparison.stage3
+    later_before = before.comparison.stage2 + before.comparison.stage3
+    if later_now == 0 and later_before == 0:
+        return "There were no escalations beyond stage 1 for both periods."
+
+    def words(count: int) -> str:
+        return "none" if count == 0 else f"{count} {fmt.plural(count, 'escalation')}"
+
+    return (f"There {'was' if later_now == 1 else 'were'} {words(later_now)} beyond stage 1 in "
+            f"{now.label} and {words(later_before)} in {before.label}.")
+
+
+def _complaints(content: AppendixContent) -> Iterable[Flowable]:
+    now, before = _years(content)
+    figures = content.figures
+    yield para(f"Complaints – {before.label} vs {now.label}:", "heading")
+    intro = content.texts["complaints_intro"].strip()
+    yield para(" ".join(part for part in (intro, _escalation_sentence(now, before)) if part))
+    rows: list[list[object]] = [list(COMPARISON_HEADINGS)]
+    for year in (now, before):
+        row = year.comparison
+        rows.append([row.label, *(str(getattr(row, key)) for key in COMPARISON_KEYS[:7]),
+                     fmt.format_percent(row.upheld_percent),
+                     fmt.format_percent(row.timeliness_percent)])
+    diff = figures.difference
+    rows.append(["Difference", *(fmt.format_signed(getattr(diff, key))
+                                 for key in COMPARISON_KEYS[:7]),
+                 fmt.format_points(diff.upheld_percent),
+                 fmt.format_points(diff.timeliness_percent)])
+    yield grid(rows, fitted_widths(rows, TEXT_WIDTH))  # type: ignore[arg-type]
+    yield from paragraphs(content.texts["closed_footnote"], "note")
+    for year in (now, before):
+        yield from _hand_entered_note(year, COMPARISON_KEYS)
+
+
+def _theme_cell(themes: RootCauseThemes, index: int) -> list[Flowable]:
+    if index >= len(themes.themes):
+        return []
+    theme = themes.themes[index]
+    return [para(theme.name, "cell_theme"), *(para(line, "cell_line") for line in theme.learning)]
+
+
+def _root_causes(content: AppendixContent) -> Iterable[Flowable]:
+    yield para("Root cause analysis and associated learning:", "heading")
+    yield from paragraphs(content.texts["root_cause_intro"])
+    header = ["Root cause analysis and learning from upheld complaints:",
+              *(f"Root Cause {n} and associated learning" for n in (1, 2, 3))]
+    rows = [[[para(f"Learning for {themes.label}", "cell")],
+             *(_theme_cell(themes, i) for i in range(3))]
+            for themes in (content.themes_current, content.themes_previous)]
+    first = 3.2 * cm
+    widths = [first] + [(TEXT_WIDTH - first) / 3] * 3
+    # Learning may run to many pages: this table splits tall rows in linear time.
+    yield SplittingTable([[para(text, "cell_head")] for text in header], rows, widths,
+                         lambda cells: ruled_table(cells, widths), CELL_PADDING)
+    edited = [t.label for t in (content.themes_current, content.themes_previous) if t.edited]
+    if edited:
+        yield para(f"Themes and learning for {' and '.join(edited)} were reviewed and edited by "
+                 "the Complaints Team.", "note")
+
+
+def _upheld(content: AppendixContent) -> Iterable[Flowable]:
+    now, before = _years(content)
+    suppress = content.suppress_small
+    yield para("Breakdown of complaints received:", "heading")
+    yield from paragraphs(content.texts["breakdown_intro"])
+    yield para("Upheld Complaints:", "heading")
+    yield from paragraphs(content.texts["upheld_intro"])
+    rows: list[list[object]] = [["Complaint Area", f"Volume {before.year.long_label}",
+                                 "% Upheld", f"Volume {now.year.long_label}", "% Upheld"]]
+    for area in content.figures.upheld_by_area:
+        rows.append([
+            area.team,
+            fmt.format_count(area.previous_volume, suppress=suppress),
+            fmt.format_upheld(area.previous_volume, area.previous_upheld, suppress=suppress),
+            fmt.format_count(area.volume, suppress=suppress),
+            fmt.format_upheld(area.volume, area.upheld, suppress=suppress),
+        ])
+    # Always the table, even with no rows, so that each section has its table to find.
+    yield grid(rows, [7.4 * cm] + [(TEXT_WIDTH - 7.4 * cm) / 4] * 4)
+    for year in (now, before):
+        yield from _hand_entered_note(year, ("upheld_by_area",))
+    if suppress:
+        yield para("Counts from 1 to 4 are shown as <5 to protect the people concerned.", "note")
+
+
+def _lgo(content: AppendixContent) -> Iterable[Flowable]:
+    now, _ = _years(content)
+    yield para("LGO Complaints:", "heading")
+    if now.lgo == 0:
+        yield para("There were no Statutory LGO complaints during the reporting period.")
+    else:
+        verb = "was" if now.lgo == 1 else "were"
+        yield para(f"There {verb} {now.lgo} Statutory LGO {fmt.plural(now.lgo, 'complaint')} "
+                 "during the reporting period.")
+    yield from _hand_entered_note(now, ("lgo",))
+
+
+def adr_sentence(year: YearFigures) -> str:
+    """The ADR section's closing sentence, e.g. the example's one case and its £1800 saving."""
+    count = year.comparison.adr_cases
+    saving = (f", resulting in a saving of {fmt.format_money(year.adr_saving_pence)}"
+              if year.adr_saving_pence else "")
+    if count == 0:
+        return "There were no Alternative Dispute Resolution cases for this period."
+    if count == 1:
+        stages = [stage for stage, n in year.adr_stages if n]
+        if len(stages) == 1:
+            stage = stages[0]
+            onward = f"a Stage {stage + 1}" if stage < 3 else "the Ombudsman"
+            return (f"The one case for this period was a Stage {stage} which was prevented "
+                    f"from escalating to {onward}{saving}.")
+        return f"The one case for this period was prevented from escalating{saving}."
+    by_stage = ", ".join(f"{n} at Stage {stage}" for stage, n in year.adr_stages if n)
+    detail = f" ({by_stage})" if by_stage else ""
+    total = saving.replace("a saving", "a total saving")
+    return (f"The {fmt.number_word(count)} cases for this period{detail} were prevented from "
+            f"escalating to the next stage{total}.")
+
+
+def _adr(content: AppendixContent) -> Iterable[Flowable]:
+    now, _ = _years(content)
+    yield para("Alternative Dispute Resolution Cases:", "heading")
+    yield from paragraphs(content.texts["adr"])
+    yield para(adr_sentence(now))
+    yield from _hand_entered_note(now, ("adr_cases", "adr_saving"))
+
+
+def dispute_sentence(now: YearFigures, before: YearFigures) -> str:
+    count = now.dispute_resolution
+    first = ("Within the reporting period there "
+             f"{'was' if count == 1 else 'were'} {count} {fmt.plural(count, 'case')} recorded.")
+    if before.dispute_resolution == 0:
+        return f"{first} No cases were recorded in {before.label}, so a comparison cannot be made."
+    return (f"{first} In {before.label} there {'was' if before.dispute_resolution == 1 else 'were'}"
+            f" {before.dispute_resolution} {fmt.plural(before.dispute_resolution, 'case')}"
+            " recorded.")
+
+
+def _disputes(content: AppendixContent) -> Iterable[Flowable]:
+    now, before = _years(content)
+    yield para("Dispute Resolution:", "heading")
+    yield from paragraphs(content.texts["dispute_resolution"])
+    yield para(dispute_sentence(now, before))
+    for year in (now, before):
+        yield from _hand_entered_note(year, ("dispute_resolution",))
+
+
+def _initial_feedback(content: AppendixContent) -> Iterable[Flowable]:
+    yield para("Initial Feedback:", "heading")
+    yield from paragraphs(content.texts["initial_feedback"])
+
+
+def _team_table(first_heading: str, second_heading: str, teams: Sequence[TeamCount],
+                suppress: bool) -> Table:
+    rows: list[list[object]] = [[first_heading, second_heading]]
+    rows.extend([t.team, fmt.format_count(t.count, suppress=suppress)] for t in teams)
+    return grid(rows, [9.5 * cm, 4.0 * cm])
+
+
+def _enquiries(content: AppendixContent) -> Iterable[Flowable]:
+    now, _ = _years(content)
+    yield para("Enquiries", "heading")
+    yield from paragraphs(content.texts["enquiries_intro"])
+    for source in EnquirySource:
+        figures = now.enquiries_from(source)
+        yield Paragraph(escape_text(f"{figures.count} {figures.heading}"), styles()["bullet"],
+                        bulletText="•")
+    for source in EnquirySource:
+        figures = now.enquiries_from(source)
+        yield Spacer(1, 6)
+        yield _team_table(f"{figures.heading} Enquiries", "Number by Team", figures.teams,
+                          content.suppress_small)
+    keys = [f"enquiries_{s.name.lower()}{suffix}"
+            for s in EnquirySource for suffix in ("", "_teams")]
+    yield from _hand_entered_note(now, keys)
+
+
+def _compliments(content: AppendixContent) -> Iterable[Flowable]:
+    now, _ = _years(content)
+    yield para("External Compliments:", "heading")
+    count = now.compliments
+    if count == 0:
+        yield para("No Compliments have been received during this period.")
+    else:
+        verb = "has" if count == 1 else "have"
+        yield para(f"{count} {fmt.plural(count, 'Compliment')} {verb} been received during this "
+                 "period, breakdown of teams is below.")
+    yield _team_table("Service Area", "Total Received", now.compliments_by_team,
+                      content.suppress_small)
+    yield from _hand_entered_note(now, ("compliments", "compliments_teams"))
