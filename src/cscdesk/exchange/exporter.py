@@ -128,11 +128,13 @@ def _write(session: Session, target: Path, progress: Progress | None) -> dict[st
         book.close()
     except xlsxwriter.exceptions.FileCreateError as error:
         raise WorkbookNotWritten(
-            f"Cannot write in the folder {target.parent}: {_reason(error)}."
+            f"Cannot write the workbook in the folder {target.parent}: {_reason(error)}. "
+            "Choose a folder where you can save files."
         ) from error
     except OSError as error:
         raise WorkbookNotWritten(
-            f"Cannot write the workbook in {target.parent}: {error.strerror or error}."
+            f"Cannot write the workbook in the folder {target.parent}: "
+            f"{error.strerror or error}. Choose a folder where you can save files."
         ) from error
     if progress is not None:
         progress(total, total)
