@@ -92,6 +92,10 @@ def test_clicking_a_heading_sorts_in_sql(filled, qtbot):
     assert pane_refs(pane) == ["C-ANSWERED", "C-DONE", "C-NEW", "C-OLD"]
     pane.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
     assert pane_refs(pane) == ["C-OLD", "C-NEW", "C-DONE", "C-ANSWERED"]
+    assert pane.counts_label.text() == "4 complaints, 3 open, 1 overdue"
+    pane.show_status(Status.OPEN)  # a filter after a new order is counted afresh
+    assert pane_refs(pane) == ["C-OLD", "C-NEW", "C-ANSWERED"]
+    assert pane.counts_label.text() == "3 complaints, 3 open, 1 overdue"
 
 
 def test_enter_opens_the_chosen_record(filled, qtbot):

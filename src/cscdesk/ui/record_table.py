@@ -99,6 +99,7 @@ class RecordTableModel(QAbstractTableModel):
         self._texts: list[tuple[str, ...]] = []
         self._ids: list[int] | None = None  # every match of a search, in order, when few
         self._generation = 0
+        self._counted_query: ListQuery | None = None  # the query `counts` belong to
         self._exhausted = True
         self.one_pass_limit = listing.ONE_PASS_LIMIT
         global _OVERDUE_BRUSH, _OVERDUE_TEXT_BRUSH, _BOLD
@@ -121,14 +122,23 @@ class RecordTableModel(QAbstractTableModel):
         A search matching more shows its first page at once (walking an index in order finds
         it quickly) and counts in the background: `counts` is None until they arrive.
         """
+        previous = self._counted_query
         self.query = self.query.with_changes(today=date.today())
-        self._ids = None
         self._generation += 1
         counts: Counts | None
+        only_order_changed = (
+            self.counts is not None and previous is not None and self._ids is None
+            and previous.with_changes(sort_key=self.query.sort_key,
+                                      descending=self.query.descending) == self.query)
+        self._ids = None
         with self.database.session() as session:
             matches = (listing.search_matches(session, self.query, self.one_pass_limit)
-                       if self.query.search.split() else None)
-            if matches is not None:
+                       if self.query.search.split() and not only_order_changed else None)
+            if only_order_changed:  # a new order of the same records: the counts stand
+                counts = self.counts
+                rows = listing.fetch_page(session, self.query, 0, self.page_size,
+                                          total=counts.total)
+            elif matches is not None:
                 counts, self._ids = matches
                 rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
             elif self.query.search.split():
@@ -144,6 +154,7 @@ class RecordTableModel(QAbstractTableModel):
         self._texts = [tuple(map(format_value, row.values)) for row in rows]
         self._exhausted = len(rows) < self.page_size or (
             counts is not None and len(rows) >= counts.total)
+        self._counted_query = self.query if counts is not None else None
         self.endResetModel()
         self.counts_changed.emit(counts)
         if counts is None:
@@ -165,6 +176,7 @@ class RecordTableModel(QAbstractTableModel):
         if getattr(self.sender(), "generation", None) != self._generation:
             return  # the officer has typed on; a newer count is coming
         self.counts = counts
+        self._counted_query = self.query
         self._exhausted = self._exhausted or len(self._rows) >= counts.total
         self.counts_changed.emit(counts)
 
