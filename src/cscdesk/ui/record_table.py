@@ -110,11 +110,11 @@ class RecordTableModel(QAbstractTableModel):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def set_query(self, query: ListQuery) -> None:
+    def set_query(self, query: ListQuery, *, new_order_only: bool = False) -> None:
         self.query = query
-        self.reload()
+        self.reload(new_order_only=new_order_only)
 
-    def reload(self) -> None:
+    def reload(self, *, new_order_only: bool = False) -> None:
         """Fetch the first page of the current query and its counts (today as of now).
 
         A search that matches a thousand records or fewer is found in one pass, which
@@ -127,7 +127,8 @@ class RecordTableModel(QAbstractTableModel):
         self._generation += 1
         counts: Counts | None
         only_order_changed = (
-            self.counts is not None and previous is not None and self._ids is None
+            new_order_only and self.counts is not None and previous is not None
+            and self._ids is None
             and previous.with_changes(sort_key=self.query.sort_key,
                                       descending=self.query.descending) == self.query)
         self._ids = None
@@ -264,7 +265,8 @@ class RecordTableModel(QAbstractTableModel):
         key = self.columns[column].key if 0 <= column < len(self.columns) else "placed"
         descending = order == Qt.SortOrder.DescendingOrder
         if (key, descending) != (self.query.sort_key, self.query.descending) or not self._rows:
-            self.set_query(self.query.with_changes(sort_key=key, descending=descending))
+            self.set_query(self.query.with_changes(sort_key=key, descending=descending),
+                           new_order_only=True)
 
     def reference_at(self, row: int) -> str | None:
         return self._rows[row].reference if 0 <= row < len(self._rows) else None
