@@ -3,9 +3,12 @@ with a sentence (leaving everything as it was) when the source or the folder is 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import shutil
 import sqlite3
+import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -19,9 +22,25 @@ from cscdesk.store.backup import BackupFolderError, DatabaseDamaged
 from cscdesk.store.engine import open_database
 from cscdesk.store.models import Compliment, Team
 
+_template: list[Path] = []
+
+
+def fresh_database(db_path: Path) -> None:
+    """A new database at `db_path`, copied from one made once per run (creating one runs every
+    migration, which would be most of these tests' time)."""
+    if not _template:
+        folder = Path(tempfile.mkdtemp(prefix="cscdesk-backup-template-"))
+        atexit.register(shutil.rmtree, folder, True)
+        open_database(folder / "template.db").close()
+        _template.append(folder / "template.db")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_template[0], db_path)
+
 
 def fill(db_path: Path, count: int, prefix: str = "K") -> None:
     """`count` compliments in one transaction (enough rows to span many pages)."""
+    if not db_path.exists():
+        fresh_database(db_path)
     db = open_database(db_path)
     with db.transaction() as session:
         team_id = session.scalar(
