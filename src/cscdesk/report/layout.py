@@ -75,9 +75,34 @@ def escape_text(text: str) -> str:
     return escape(text).replace("\r\n", "\n").replace("\n", "<br/>")
 
 
+class MeasuredParagraph(Paragraph):
+    """A Paragraph that breaks its lines once per width.
+
+    A table measures each cell's paragraphs when laid out and again when drawn, and the long
+    root-cause table measures them once more to split pages: three line-breakings of the same
+    text at the same width. Line breaking depends only on the width, so the result of the
+    last one is kept and reused.
+    """
+
+    _measured: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        measured = self._measured
+        if measured is not None and measured[0] == available_width and hasattr(self, "blPara"):
+            return measured[1]
+        size = super().wrap(available_width, available_height)
+        self._measured = (available_width, size)
+        return size
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self._measured = None  # splitting may discard the broken lines
+        return super().split(available_width, available_height)
+
+
 def para(text: str, style: str = "body", *, markup: str | None = None) -> Paragraph:
     """A paragraph of plain text (escaped), or of `markup` built from escaped parts."""
-    return Paragraph(markup if markup is not None else escape_text(text), styles()[style])
+    return MeasuredParagraph(markup if markup is not None else escape_text(text),
+                             styles()[style])
 
 
 def paragraphs(text: str, style: str = "body") -> list[Flowable]:
