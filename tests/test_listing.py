@@ -119,9 +119,6 @@ def test_dashboard_queries(filled):
         # C-2 received 28 May 2024, due 10 working days later: 11 June, within 5 working days?
         soon = listing.due_soon(session, date(2024, 6, 5), calendar)
         assert [item.reference for item in soon] == ["C-2"]
-        ytd = {entry.kind: entry for entry in listing.year_to_date(session, TODAY)}
-    assert ytd[Kind.COMPLAINT].this_year == 3
-    assert ytd[Kind.COMPLAINT].last_year == 1
 
 
 def test_list_entries_count_usage(filled):

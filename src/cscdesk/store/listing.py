@@ -464,32 +464,3 @@ def overdue_count(session: Session, today: date) -> int:
     statement = select(func.count()).select_from(Complaint).where(_overdue_condition(
         Kind.COMPLAINT, today))
     return int(session.scalar(statement) or 0)
-
-
-@dataclass(frozen=True)
-class YearToDate:
-    """Records received from the start of a reporting year to a day, and the year before."""
-
-    kind: Kind
-    this_year: int
-    last_year: int
-
-
-def year_to_date(session: Session, today: date) -> list[YearToDate]:
-    """This reporting year so far against the same point of the year before, per kind."""
-    year = ReportingYear.containing(today)
-    try:
-        same_day_last_year = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        same_day_last_year = today.replace(year=today.year - 1, day=28)
-    result = []
-    for kind in MODEL_OF:
-        placed = placed_column(kind)
-        this_count = session.scalar(
-            select(func.count()).where(placed.between(year.start, today))
-        )
-        last_count = session.scalar(
-            select(func.count()).where(placed.between(year.previous.start, same_day_last_year))
-        )
-        result.append(YearToDate(kind, int(this_count or 0), int(last_count or 0)))
-    return result

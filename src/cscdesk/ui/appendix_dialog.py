@@ -40,7 +40,6 @@ from cscdesk.errors import UserFacingError
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
-from cscdesk.ui.main_window import optional_module
 from cscdesk.ui.workers import Task, progress_dialog
 
 log = logging.getLogger(__name__)
@@ -109,8 +108,10 @@ class AppendixDialog(QDialog):
         self.written: Path | None = None
         self.task: Task | None = None
         self.open_file: Callable[[Path], object] = open_in_viewer
-        self.report = optional_module("cscdesk.report.appendix")
-        self.narrative = optional_module("cscdesk.report.narrative")
+        from cscdesk.report import appendix, narrative
+
+        self.report = appendix
+        self.narrative = narrative
         self._loaded_year: ReportingYear | None = None
         self.setWindowTitle("Annual appendix")
         self.setMinimumWidth(520)
@@ -164,10 +165,6 @@ class AppendixDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self._show_folder()
-        if self.report is None:
-            self.status.setText("Making the appendix is not available in this version.")
-            self.make_button.setEnabled(False)
-            self.edit_toggle.setEnabled(False)
 
     # --- wording ---------------------------------------------------------------------------
 
@@ -210,7 +207,7 @@ class AppendixDialog(QDialog):
         return ReportingYear.parse(text)
 
     def _load_texts(self) -> None:
-        if self.narrative is None or not self.edit_toggle.isChecked():
+        if not self.edit_toggle.isChecked():
             self._loaded_year = None
             return
         try:
@@ -249,7 +246,7 @@ class AppendixDialog(QDialog):
 
     def save_texts(self) -> None:
         """Store the edited wording for the year it was loaded for."""
-        if self._loaded_year is None or self.narrative is None:
+        if self._loaded_year is None:
             return
         from cscdesk.report.figures import Theme
 
@@ -298,7 +295,7 @@ class AppendixDialog(QDialog):
             return
         target = folder / pdf_name(year)
         database = self.database
-        make_appendix = self.report.make_appendix  # type: ignore[union-attr]
+        make_appendix = self.report.make_appendix
         self.make_button.setEnabled(False)
         self.status.setText(f"Making the {year.label} appendix…")
         self.task = Task(lambda _progress: make_appendix(database, year, target))

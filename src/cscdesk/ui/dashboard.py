@@ -7,7 +7,6 @@ GUI thread because on a large database it can take a moment.
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -119,23 +118,19 @@ _COMPARISON = (
 
 
 def comparison_rows(database: Database, today: date) -> list[tuple[str, str, str]]:
-    """(label, this year so far, same point last year) from the figures engine, or plain
-    counts of records when the figures engine is not installed."""
+    """(label, this year so far, same point last year) from the figures engine."""
+    from cscdesk.report.figures import compute_figures
+
     with database.session() as session:
-        if importlib.util.find_spec("cscdesk.report.figures") is not None:
-            from cscdesk.report.figures import compute_figures
+        figures = compute_figures(session, ReportingYear.containing(today), as_of=today)
 
-            figures = compute_figures(session, ReportingYear.containing(today), as_of=today)
+    def shown(value: int | None, label: str) -> str:
+        if value is None:
+            return "N/A"
+        return f"{value}%" if label.startswith("%") else f"{value:,}"
 
-            def shown(value: int | None, label: str) -> str:
-                if value is None:
-                    return "N/A"
-                return f"{value}%" if label.startswith("%") else f"{value:,}"
-
-            return [(label, shown(read(figures.current), label),
-                     shown(read(figures.previous), label)) for label, read in _COMPARISON]
-        return [(entry.kind.value, f"{entry.this_year:,}", f"{entry.last_year:,}")
-                for entry in listing.year_to_date(session, today)]
+    return [(label, shown(read(figures.current), label), shown(read(figures.previous), label))
+            for label, read in _COMPARISON]
 
 
 @dataclass(frozen=True)

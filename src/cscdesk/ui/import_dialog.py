@@ -40,7 +40,7 @@ from cscdesk import paths
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
-from cscdesk.ui.main_window import optional_module, window_settings
+from cscdesk.ui.main_window import window_settings
 from cscdesk.ui.workers import Progress, Task, progress_dialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -329,18 +329,8 @@ def _remember_folder(path: Path) -> None:
     window_settings().setValue(FOLDER_SETTING, str(path.parent))
 
 
-def exchange_available(parent: QWidget, dialogs: UserDialogs) -> bool:
-    if optional_module("cscdesk.exchange") is None:
-        dialogs.error(parent, "Workbooks", "Workbook import and export are not available in "
-                      "this version.")
-        return False
-    return True
-
-
 def import_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -> bool:
     """Ask for a workbook and import it; True when anything was imported."""
-    if not exchange_available(parent, dialogs):
-        return False
     path = dialogs.open_file(parent, "Import workbook", _workbook_folder(), WORKBOOK_FILTER)
     if path is None:
         return False
@@ -352,8 +342,6 @@ def import_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
 
 def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -> Task | None:
     """Ask where, then write every record to a workbook off the GUI thread."""
-    if not exchange_available(parent, dialogs):
-        return None
     suggested = _workbook_folder() / f"cscdesk-{date.today():%Y-%m-%d}.xlsx"
     path = dialogs.save_file(parent, "Export workbook", suggested, WORKBOOK_FILTER)
     if path is None:

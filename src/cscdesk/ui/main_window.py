@@ -7,8 +7,6 @@ any change to the data. Panes are built when first shown, so the window opens qu
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -39,7 +37,7 @@ log = logging.getLogger(__name__)
 
 WINDOW_SETTINGS_FILE = "window.ini"
 
-# Navigation, in order; Ctrl+1.. Ctrl+9 follow it (the brief's Ctrl+1..6 are the first six).
+# Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
 PANES: tuple[tuple[str, str], ...] = (
     ("dashboard", "Dashboard"),
     (Kind.COMPLAINT.name, "Complaints"),
@@ -50,17 +48,9 @@ PANES: tuple[tuple[str, str], ...] = (
     ("teams", "Teams"),
     ("root_causes", "Root causes"),
     ("settings", "Settings"),
+    ("privacy", "Data protection"),
 )
 PANE_KEYS = tuple(key for key, _label in PANES)
-
-
-def optional_module(name: str) -> Any | None:
-    """A module another part of the app provides, or None when it is not installed."""
-    try:
-        found = importlib.util.find_spec(name)
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name) if found is not None else None
 
 
 def window_settings() -> QSettings:
@@ -104,7 +94,8 @@ class MainWindow(QMainWindow):
         for number, (key, label) in enumerate(PANES, start=1):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(f"Ctrl+{number}")
+            if number <= 9:
+                item.setToolTip(f"Ctrl+{number}")
             self.navigation.addItem(item)
         width = self.navigation.fontMetrics().horizontalAdvance("Dispute resolution") + 48
         self.navigation.setFixedWidth(width)
@@ -155,17 +146,18 @@ class MainWindow(QMainWindow):
         self.menu_file.addSeparator()
         self.menu_go.addSeparator()
         for number, (key, label) in enumerate(PANES, start=1):
-            self._action(label, lambda k=key: self.show_pane(k), f"Ctrl+{number}", self.menu_go)
+            shortcut = f"Ctrl+{number}" if number <= 9 else None
+            self._action(label, lambda k=key: self.show_pane(k), shortcut, self.menu_go)
         self.action_about = self._action("&About cscdesk…", self.show_about,
                                          menu=self.menu_help)
         self.toolbar.addAction(self.action_new)
         self.toolbar.addAction(self.action_appendix)
 
     def _install_plugins(self) -> None:
-        """Parts provided elsewhere (backups) add their menu items and toolbar buttons."""
-        backup_ui = optional_module("cscdesk.ui.backup_ui")
-        if backup_ui is not None:
-            backup_ui.install_backup_ui(self)
+        """Backups add their own menu items, toolbar button and status-bar label."""
+        from cscdesk.ui.backup_ui import install_backup_ui
+
+        install_backup_ui(self)
         self.menu_file.addSeparator()
         self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
                                         self.menu_file)
@@ -194,6 +186,11 @@ class MainWindow(QMainWindow):
 
             pane = ListsPane(self.database, self.dialogs, Team if key == "teams" else RootCause)
             pane.changed.connect(self.data_changed.emit)
+        elif key == "privacy":
+            from cscdesk.ui.privacy_pane import PrivacyPane
+
+            pane = PrivacyPane(self.database, self.dialogs)
+            pane.data_changed.connect(self.data_changed.emit)
         else:
             from cscdesk.ui.settings_pane import SettingsPane
 
@@ -284,18 +281,14 @@ class MainWindow(QMainWindow):
         self.open_record(self.current_kind(), None)
 
     def open_record(self, kind: Kind, reference: str | None) -> None:
-        forms = optional_module("cscdesk.ui.forms")
-        if forms is None or not hasattr(forms, "open_record_form"):
-            self.dialogs.info(self, "Record", "Record forms are not available in this version.")
-            return
+        from cscdesk.ui.forms import open_record_form
+
         try:
-            saved = forms.open_record_form(self, self.database, kind, reference,
-                                           dialogs=self.dialogs)
+            open_record_form(self, self.database, kind, reference, dialogs=self.dialogs)
         except UserFacingError as error:
             self.dialogs.error(self, "Record", str(error))
-            return
-        if saved is not None:
-            self.data_changed.emit()
+        # Saved, escalated or deleted: the lists and counts may have changed either way.
+        self.data_changed.emit()
 
     # --- long actions ----------------------------------------------------------------------
 
@@ -319,13 +312,9 @@ class MainWindow(QMainWindow):
             self.data_changed.emit()
 
     def show_about(self) -> None:
-        about = optional_module("cscdesk.ui.about")
-        if about is None:
-            from cscdesk import __version__
+        from cscdesk.ui.about import show_about
 
-            self.dialogs.info(self, "About cscdesk", f"cscdesk {__version__}")
-            return
-        about.show_about(self, self.database.path)
+        show_about(self, self.database.path)
 
     # --- closing ---------------------------------------------------------------------------
 
