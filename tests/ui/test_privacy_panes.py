@@ -80,3 +80,22 @@ def test_subject_access_search_and_export(qtbot, database, tmp_path: Path) -> No
     assert dialogs.shown[-1][0] == "info"
     pane.subject_access.pdf_button.click()
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_history_dialog_shows_changes_and_toggles_legal_hold(qtbot, database) -> None:
+    from cscdesk.ui.history_dialog import HistoryDialog
+
+    fill(database)
+    dialogs = ScriptedDialogs(True)
+    dialog = HistoryDialog(None, database, Kind.COMPLAINT, "C-OLD", dialogs)
+    qtbot.addWidget(dialog)
+    assert dialog.history.model.rowCount() > 3
+    assert not dialog.is_held()
+    dialog.hold_button.click()
+    assert dialog.is_held() and dialog.hold_label.text().startswith("LEGAL HOLD")
+    dialog.hold_button.click()  # lifting asks first; answered Yes
+    assert not dialog.is_held()
+    assert dialogs.shown[-1][0] == "confirm"
+    model = dialog.history.model
+    actions = {model.row_values(row)[2] for row in range(model.rowCount())}
+    assert "legal hold" in actions

@@ -128,11 +128,15 @@ class RecordFormDialog(QDialog):
         self.cancel_button.setToolTip("Close without saving (Esc)")
         self.delete_button = QPushButton("Delete…")
         self.escalate_button = QPushButton()
+        self.history_button = QPushButton("History…")
+        self.history_button.setToolTip("Every change to this record, and its legal hold")
         self.delete_button.setVisible(self.original_reference is not None)
+        self.history_button.setVisible(self.original_reference is not None)
         self.escalate_button.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.escalate_button)
+        buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -140,14 +144,15 @@ class RecordFormDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
-        chain = [*self.view.inputs(), self.escalate_button, self.delete_button,
-                 self.cancel_button, self.save_button]
+        chain = [*self.view.inputs(), self.escalate_button, self.history_button,
+                 self.delete_button, self.cancel_button, self.save_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         self.save_button.clicked.connect(self.save_and_close)
         self.cancel_button.clicked.connect(self.reject)
         self.delete_button.clicked.connect(self.delete)
         self.escalate_button.clicked.connect(self.escalate)
+        self.history_button.clicked.connect(self.show_history)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save_and_close)
         self._size_to_content(scroll)
 
@@ -368,6 +373,7 @@ class RecordFormDialog(QDialog):
         self.checks.forget()
         self._baseline = self._snapshot()
         self.delete_button.setVisible(True)
+        self.history_button.setVisible(True)
         self.refresh()
 
     def _confirm_new_names(self) -> bool:
@@ -389,6 +395,14 @@ class RecordFormDialog(QDialog):
         detail = str(getattr(problem, "orig", None) or problem).splitlines()[0]
         return (f"The {SINGULAR[self.kind]} could not be {verb}: the database refused it "
                 f"({detail}). Nothing was changed; try again in a moment.")
+
+    def show_history(self) -> None:
+        """The record's audit trail and legal hold (of the record as last saved)."""
+        from cscdesk.ui.history_dialog import HistoryDialog
+
+        if self.original_reference is not None:
+            HistoryDialog(self, self.database, self.kind, self.original_reference,
+                          self.dialogs).exec()
 
     def save_and_close(self) -> None:
         """Save (Ctrl+S or the Save button) and close the form when it worked."""
