@@ -148,3 +148,18 @@ def test_one_pass_search_orders_as_sql_does(filled):
                 assert counts == listing.count(session, query)
                 assert listing.search_matches(session, query, most=3) is None
             assert one_pass == expected, (column, descending)
+
+
+def test_legal_hold_shows_in_the_list(filled):
+    from cscdesk.store import personal_data
+
+    query = ListQuery(Kind.COMPLAINT, today=TODAY)
+    with filled.transaction() as session:
+        first = listing.fetch_page(session, query, 0, 50)[0]
+        personal_data.set_legal_hold(session, Kind.COMPLAINT, first.reference, True)
+    with filled.session() as session:
+        rows = listing.fetch_page(session, query, 0, 50)
+    hold_index = [c.key for c in listing.columns(Kind.COMPLAINT)].index("hold")
+    held = {row.reference: row.values[hold_index] for row in rows}
+    assert held[first.reference] == "Legal hold"
+    assert sorted(held.values()).count("") == len(rows) - 1

@@ -163,8 +163,12 @@ _COLUMNS: dict[Kind, tuple[Column, ...]] = {
 }
 
 
+# Legal hold is shown in every list, so nobody misses it.
+_HOLD = Column("hold", "Legal hold")
+
+
 def columns(kind: Kind) -> tuple[Column, ...]:
-    return _COLUMNS[kind]
+    return (*_COLUMNS[kind], _HOLD)
 
 
 def placed_column(kind: Kind) -> Any:
@@ -207,6 +211,7 @@ def _expressions(kind: Kind, today: date) -> dict[str, ColumnElement[Any]]:
         "placed": placed_column(kind),
         "team": Team.name,
         "status": _status_text(kind, today),
+        "hold": case((model.legal_hold.is_(True), "Legal hold"), else_=""),
     }
     for key in ("stage", "complainant", "due", "responded", "closed", "outcome", "resolved",
                 "summary", "source", "enquirer"):

@@ -55,6 +55,9 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     app.setApplicationName("cscdesk")
     app.setApplicationDisplayName("cscdesk")
     app.setOrganizationName("cscdesk")
+    from cscdesk.ui.about import app_icon
+
+    app.setWindowIcon(app_icon())
     dialogs = dialogs or UserDialogs()
     try:
         database = open_database(db_path)
