@@ -13,6 +13,7 @@ from cscdesk.store import backup
 from cscdesk.store.engine import Database, open_database
 from cscdesk.ui.backup_ui import BackupController, RestoreDialog, install_backup_ui, status_text
 from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.workers import wait_for_background_work
 from test_backup import damage, fill, set_setting
 
 
@@ -59,6 +60,7 @@ def close_and_wait(window: StandInWindow, qtbot) -> None:
     controller = controller_of(window)
     qtbot.waitUntil(lambda: controller.exit_backup is not None, timeout=10_000)
     finish(qtbot, controller.exit_backup)
+    wait_for_background_work()  # nothing left running once the test is over
     window.database.close()
 
 

@@ -388,7 +388,7 @@ def install_backup_ui(window: QMainWindow) -> BackupController:
     """Add the backup actions and label to `window`; schedule the first-start-of-day backup."""
     controller = BackupController(window)
     window.backup_controller = controller  # type: ignore[attr-defined]
-    QTimer.singleShot(DAILY_CHECK_DELAY_MS, controller.back_up_if_first_start_today)
+    QTimer.singleShot(DAILY_CHECK_DELAY_MS, controller, controller.back_up_if_first_start_today)
     return controller
 
 
