@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cscdesk.errors import DatabaseError
 from cscdesk.store.revision import HEAD_REVISION
 
 if TYPE_CHECKING:
@@ -102,6 +103,8 @@ def reading(path: Path) -> Iterator[Query]:
     if connection is not None:
         try:
             yield ConnectionQuery(connection)
+        except sqlite3.Error as error:  # e.g. the file went away or its folder is read-only
+            raise DatabaseError(f"{path} cannot be read: {error}.") from error
         finally:
             connection.close()
         return
