@@ -307,3 +307,20 @@ def test_report_from_the_file_while_the_app_has_it_open(database, tmp_path):
     written = make_appendix_from_file(database.path, Y, tmp_path / "while-open.pdf")
     tables, _, _, _ = read_pdf(written.read_bytes())
     assert table_starting(tables, "Feedback:")[1][0] == "2018/19"
+
+
+def test_long_team_table_repeats_its_header_on_each_page(database):
+    with database.transaction() as session:
+        for number in range(90):
+            for copy in range(number % 3 + 1):
+                records.save(session, ComplimentData(f"K{number}-{copy}", date(2018, 5, 1),
+                                                     f"Team {number:02d}"))
+    with database.session() as session:
+        content = load_content(session, Y)
+    tables, _, _, pages = read_pdf(render(content))
+    parts = [t for t in tables if t[0] == ["Service Area", "Total Received"]]
+    assert len(parts) >= 2 and pages >= 3
+    rows = [row for part in parts for row in part[1:]]
+    expected = sorted(((f"Team {n:02d}", n % 3 + 1) for n in range(90)),
+                      key=lambda item: (-item[1], item[0]))
+    assert rows == [[team, str(count)] for team, count in expected]
