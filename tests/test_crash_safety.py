@@ -141,6 +141,7 @@ def test_kill_minus_nine_at_random_moments_never_leaves_half_a_transaction(
     assert server.stdin is not None and server.stdout is not None
     rng = random.Random(20261125)
     totals: list[tuple[int, int]] = []
+    verified: set[Path] = set()
     try:
         for run in range(KILLS):
             server.stdin.write(f"run {run}\n")
@@ -154,7 +155,9 @@ def test_kill_minus_nine_at_random_moments_never_leaves_half_a_transaction(
             assert server.stdout.readline().split() == ["reaped", str(int(signal.SIGKILL))]
             totals.append(assert_all_or_nothing(db_path))
             for listed in backup.read_manifest(folder):
-                backup.verify_backup(listed)
+                if listed.path not in verified:  # each backup once: made whole, or not listed
+                    backup.verify_backup(listed)
+                    verified.add(listed.path)
     finally:
         server.stdin.close()
         server.wait(timeout=30)
