@@ -53,3 +53,23 @@ def test_a_file_that_is_not_a_database_is_a_sentence_and_exit_1(qapp, tmp_path, 
     kind, _title, text = dialogs.shown[0]
     assert kind == "error" and "is not a cscdesk database" in text
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_damaged_database_at_start_is_restored_from_its_backup_and_opened(
+        qapp, db_path, monkeypatch):
+    from cscdesk.store import backup
+    from cscdesk.store.engine import open_database
+    from cscdesk.ui.app import EXIT_AFTER_FIRST_PAINT
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    open_database(db_path).close()
+    backup.backup_database(db_path)
+    damaged = bytearray(db_path.read_bytes())
+    damaged[100:4096] = b"\x00" * 3996
+    db_path.write_bytes(bytes(damaged))
+    monkeypatch.setenv(EXIT_AFTER_FIRST_PAINT, "1")
+    dialogs = ScriptedDialogs(True)
+    assert run_app(db_path, dialogs=dialogs) == 0
+    assert [kind for kind, _title, _text in dialogs.shown][:2] == ["confirm", "info"]
+    assert backup.check_database(db_path).revision

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cscdesk.store import backup
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     make = subparsers.add_parser(
@@ -43,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
+    from cscdesk.store import backup
+
     result = backup.backup_database(args.db_path, args.to, reason="scheduled")
     made = result.backup
     assert made is not None
@@ -54,6 +54,8 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
+    from cscdesk.store import backup
+
     prepared = backup.restore_database(args.file, args.db_path, args.backups)
     print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
           f"{backup.describe_counts(prepared.facts.counts)}).")
@@ -63,6 +65,8 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from cscdesk.store import backup
+
     path = args.file or args.db_path
     try:
         facts = backup.check_database(path)
@@ -75,6 +79,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _restore_hint(database: Path) -> str:
+    from cscdesk.store import backup
+
     try:
         folder = backup.backup_folder_for(database)
         good = backup.latest_good_backup(folder, database.stem)

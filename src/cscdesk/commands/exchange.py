@@ -60,7 +60,7 @@ def run_export(args: argparse.Namespace) -> int:
     from cscdesk.exchange import export_workbook
     from cscdesk.store.engine import open_database
 
-    db = open_database(args.db_path, create=False)
+    db = open_database(args.db_path, create=False, lock=False)  # export only reads
     try:
         result = export_workbook(db, args.workbook)
     finally:

@@ -6,10 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from cscdesk import settings
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import InputError
-from cscdesk.store.engine import open_database
 
 KIND_NAMES = {
     "complaint": Kind.COMPLAINT,
@@ -18,6 +16,13 @@ KIND_NAMES = {
     "compliment": Kind.COMPLIMENT,
     "dispute": Kind.DISPUTE,
 }
+
+
+def open_database(path: Path, **options):
+    """The store, imported only when a command of this module runs (start-up stays quick)."""
+    from cscdesk.store.engine import open_database as open_store
+
+    return open_store(path, **options)
 
 
 def iso_date(text: str) -> date:
@@ -76,6 +81,7 @@ def run_audit_export(args: argparse.Namespace) -> int:
 
 
 def run_retention(args: argparse.Namespace) -> int:
+    from cscdesk import settings
     from cscdesk.store.personal_data import retention_candidates
 
     db = open_database(args.db_path, create=False, lock=False)

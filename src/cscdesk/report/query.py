@@ -20,13 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cscdesk.errors import DatabaseError
-from cscdesk.store.revision import HEAD_REVISION
+from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-APPLICATION_ID = 0x43534344  # as stamped by cscdesk.store.engine
-_SQLITE_HEADER = b"SQLite format 3\x00"
 _BUSY_SECONDS = 5.0
 
 
@@ -77,7 +75,7 @@ def _current_database(path: Path) -> sqlite3.Connection | None:
     """
     try:
         with path.open("rb") as handle:
-            if handle.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+            if handle.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
                 return None
         connection = sqlite3.connect(path, timeout=_BUSY_SECONDS)
     except (OSError, sqlite3.Error):

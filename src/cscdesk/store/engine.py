@@ -21,12 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cscdesk.errors import DatabaseError
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
-from cscdesk.store.revision import HEAD_REVISION
+from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
 
 log = logging.getLogger(__name__)
 
-APPLICATION_ID = 0x43534344  # "CSCD" in the SQLite header marks a cscdesk database
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 

@@ -47,6 +47,7 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
 
     from cscdesk.errors import UserFacingError
     from cscdesk.store.engine import open_database
+    from cscdesk.store.lock import DatabaseInUse
     from cscdesk.ui.dialog_service import UserDialogs
     from cscdesk.ui.main_window import MainWindow
     from cscdesk.ui.workers import wait_for_background_work
@@ -61,11 +62,18 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     dialogs = dialogs or UserDialogs()
     try:
         database = open_database(db_path)
+    except DatabaseInUse as error:
+        return _cannot_open(db_path, error, dialogs)
     except UserFacingError as error:
-        log.warning("cannot open %s: %s", db_path, error)
-        print(f"cscdesk: {error}", file=sys.stderr)
-        dialogs.error(None, "cscdesk cannot open the database", str(error))
-        return 1
+        # A damaged file: offer the latest good backup, then try once more.
+        from cscdesk.ui.backup_ui import offer_restore_on_open_failure
+
+        if not offer_restore_on_open_failure(Path(db_path), str(error), dialogs):
+            return _cannot_open(db_path, error, dialogs)
+        try:
+            database = open_database(db_path)
+        except UserFacingError as again:
+            return _cannot_open(db_path, again, dialogs)
     try:
         window = MainWindow(database, dialogs)
         window.show()
@@ -81,3 +89,11 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     finally:
         wait_for_background_work()
         database.close()
+
+
+def _cannot_open(db_path: Path, error: Exception, dialogs: UserDialogs) -> int:
+    """The database cannot be used: one sentence on stderr and in a message box; exit 1."""
+    log.warning("cannot open %s: %s", db_path, error)
+    print(f"cscdesk: {error}", file=sys.stderr)
+    dialogs.error(None, "cscdesk cannot open the database", str(error))
+    return 1
