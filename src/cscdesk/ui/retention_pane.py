@@ -40,6 +40,8 @@ class RetentionPane(QWidget):
         self.years.setRange(1, 100)
         self.years.setSuffix(" years after closure")
         self.years.setAccessibleName("Keep case records")
+        wide_enough = self.years.fontMetrics().horizontalAdvance("000 years after closure")
+        self.years.setMaximumWidth(wide_enough + 48)
         with database.session() as session:
             self.years.setValue(settings.get(session, settings.RETENTION_YEARS))
         self.years.valueChanged.connect(self._years_changed)
