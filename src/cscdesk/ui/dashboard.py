@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -30,6 +30,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import DueItem, Status
+from cscdesk.ui.simple_table import HeadedTableModel
 from cscdesk.ui.workers import Task
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -37,7 +38,7 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 DUE_SOON_DAYS = 5
 
 
-class DueTableModel(QAbstractTableModel):
+class DueTableModel(HeadedTableModel):
     """Complaints awaiting a response (due soon, or overdue)."""
 
     HEADINGS = ("Reference", "Stage", "Team", "Complainant", "Due", "")
@@ -53,18 +54,8 @@ class DueTableModel(QAbstractTableModel):
         self.today = today
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADINGS)):
-            return self.HEADINGS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.items)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.items):

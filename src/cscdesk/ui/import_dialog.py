@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -41,6 +40,7 @@ from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.main_window import window_settings
+from cscdesk.ui.simple_table import HeadedTableModel
 from cscdesk.ui.workers import Progress, Task, progress_dialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -48,7 +48,7 @@ WORKBOOK_FILTER = "Excel workbooks (*.xlsx)"
 FOLDER_SETTING = "workbook_folder"
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(HeadedTableModel):
     """Every bad cell of a rejected workbook: sheet, row, column, value, what is wrong."""
 
     HEADINGS = ("Sheet", "Row", "Column", "Value", "Problem")
@@ -57,18 +57,8 @@ class ProblemsModel(QAbstractTableModel):
         super().__init__(parent)
         self.problems = problems
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.problems)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADINGS)):
-            return self.HEADINGS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.problems)
 
     def values(self, row: int) -> tuple[Any, ...]:
         problem = self.problems[row]

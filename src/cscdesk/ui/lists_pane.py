@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -31,11 +30,12 @@ from cscdesk.store.engine import Database
 from cscdesk.store.listing import ListEntry
 from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.simple_table import HeadedTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class EntryTableModel(QAbstractTableModel):
+class EntryTableModel(HeadedTableModel):
     """Entries of one list with their usage; the name is edited in place (F2) to rename.
 
     Signals:
@@ -54,18 +54,8 @@ class EntryTableModel(QAbstractTableModel):
         self.entries = entries
         self.endResetModel()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.entries)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADINGS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
-                and 0 <= section < len(self.HEADINGS)):
-            return self.HEADINGS[section]
-        return None
+    def row_total(self) -> int:
+        return len(self.entries)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.entries):
