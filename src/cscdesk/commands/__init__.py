@@ -5,4 +5,4 @@ and return an exit status. Add a module here to add its commands.
 
 from cscdesk.commands import backup, demo, exchange, privacy, report
 
-COMMAND_MODULES: tuple = (exchange, privacy, backup, report, demo)
+COMMAND_MODULES: tuple = (exchange, report, demo, backup, privacy)
