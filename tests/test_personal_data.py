@@ -86,3 +86,13 @@ def test_find_person_searches_every_kind_and_field(filled) -> None:
             personal_data.find_person(session, " a ")
     assert sorted(r.reference for r in found) == ["C-NEW", "C-OLD", "E-1"]
     assert [r.reference for r in literal] == ["K-1"]
+
+
+def test_subject_access_includes_deleted_records_still_in_the_bin(filled) -> None:
+    from cscdesk.privacy.subject_access import gather
+
+    with filled.transaction() as session:
+        records.delete(session, Kind.ENQUIRY, "E-1")
+    with filled.session() as session:
+        found = {f.record.reference: f.in_bin for f in gather(session, "Ann O'Neill")}
+    assert found == {"C-NEW": False, "C-OLD": False, "E-1": True}

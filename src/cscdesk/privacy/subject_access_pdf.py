@@ -57,7 +57,8 @@ def write_pdf(found: list[FoundRecord], name: str, path: Path) -> None:
     ]
     for item in found:
         record = item.record
-        story.append(Paragraph(escape(f"{item.kind.value}: {record.reference}"),
+        deleted = " (deleted; still in the bin)" if item.in_bin else ""
+        story.append(Paragraph(escape(f"{item.kind.value}: {record.reference}{deleted}"),
                                styles["heading"]))
         rows = [["Field", "Value"]] + [
             [FIELD_LABELS[k], display_value(v)] for k, v in asdict(record).items()
