@@ -173,3 +173,21 @@ def test_a_late_count_of_an_older_search_is_ignored(database, qtbot):
     wait_for_background_work()
     qtbot.wait(50)  # any late result of the first search has been delivered by now
     assert model.counts.total == 12  # "Thanks 1", "Thanks 10".."19", and CO-0001
+
+
+def test_a_search_matching_many_shows_a_short_first_page_then_the_rest(
+        database, qtbot, monkeypatch):
+    from cscdesk.ui import record_table
+
+    monkeypatch.setattr(record_table, "FIRST_SEARCH_PAGE", 4)
+    many_compliments(database, 30)
+    model = RecordTableModel(database, Kind.COMPLIMENT, page_size=10)
+    model.one_pass_limit = 5
+    with qtbot.waitSignal(model.counts_changed, check_params_cb=lambda c: c is not None,
+                          timeout=10000):
+        model.set_query(model.query.with_changes(search="thanks"))
+        assert model.rowCount() == 4 and model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    references = [model.data(model.index(row, 0)) for row in range(model.rowCount())]
+    assert len(references) == 30 == len(set(references))

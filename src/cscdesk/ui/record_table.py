@@ -38,6 +38,9 @@ from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
 from cscdesk.ui.workers import Task, thread_pool
 
 PAGE_SIZE = 200
+# A search matching many records walks an index until it has found a page: its first page is
+# kept to about two screens so the list answers a keystroke quickly; scrolling fetches more.
+FIRST_SEARCH_PAGE = 60
 SEARCH_DELAY_MS = 60  # wait this long after a keystroke before searching (a little debounce)
 
 OVERDUE_BACKGROUND = QColor("#fbe9e7")
@@ -132,6 +135,7 @@ class RecordTableModel(QAbstractTableModel):
             and previous.with_changes(sort_key=self.query.sort_key,
                                       descending=self.query.descending) == self.query)
         self._ids = None
+        first_page = self.page_size
         with self.database.session() as session:
             matches = (listing.search_matches(session, self.query, self.one_pass_limit)
                        if self.query.search.split() and not only_order_changed else None)
@@ -144,7 +148,8 @@ class RecordTableModel(QAbstractTableModel):
                 rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
             elif self.query.search.split():
                 counts = None
-                rows = listing.fetch_page(session, self.query, 0, self.page_size)
+                first_page = min(self.page_size, FIRST_SEARCH_PAGE)
+                rows = listing.fetch_page(session, self.query, 0, first_page)
             else:
                 counts = listing.count(session, self.query)
                 rows = (listing.fetch_page(session, self.query, 0, self.page_size,
@@ -153,7 +158,8 @@ class RecordTableModel(QAbstractTableModel):
         self.counts = counts
         self._rows = rows
         self._texts = [tuple(map(format_value, row.values)) for row in rows]
-        self._exhausted = len(rows) < self.page_size or (
+        asked = first_page if matches is None and counts is None else self.page_size
+        self._exhausted = len(rows) < asked or (
             counts is not None and len(rows) >= counts.total)
         self._counted_query = self.query if counts is not None else None
         self.endResetModel()
