@@ -92,6 +92,18 @@ def test_a_rejected_workbook_lists_every_bad_cell(database, qtbot, tmp_path, qtm
         assert records.load(session, Kind.COMPLAINT, "C-3") is None
 
 
+def test_bad_cells_and_unknown_escalations_are_listed_together(database, qtbot, tmp_path):
+    escalated = complaint("C-2", date(2024, 6, 2), stage=2)
+    escalated[COMPLAINT_HEADER.index("Escalated from")] = "NOT-THERE"
+    path = write_workbook(tmp_path / "bad.xlsx", {
+        "Complaints": [COMPLAINT_HEADER, complaint("C-1", "31/02/2024"), escalated],
+    })
+    dialog = open_dialog(qtbot, database, path)
+    assert dialog.pages.currentWidget() is dialog.problems
+    cells = {(p.row, p.column) for p in dialog.problems.proxy.sourceModel().problems}
+    assert cells == {(2, "Received"), (3, "Escalated from")}
+
+
 def test_a_file_that_is_not_a_workbook_is_one_sentence(database, qtbot, tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_text("not a workbook", encoding="utf-8")

@@ -224,10 +224,10 @@ class ImportDialog(QDialog):
         self.task.start()
 
     def _read_and_plan(self, _progress: Progress) -> tuple[Any, Any]:
-        from cscdesk.exchange import plan_import, read_workbook
+        """Read and plan; a rejection lists the cells' and the database's problems together."""
+        from cscdesk.exchange import check_workbook
 
-        parsed = read_workbook(self.path)
-        return parsed, plan_import(self.database, parsed)
+        return check_workbook(self.database, self.path)
 
     def _planned(self, outcome: tuple[Any, Any]) -> None:
         self.parsed, plan = outcome
