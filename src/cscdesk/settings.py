@@ -28,6 +28,15 @@ class Option(Generic[T]):
             return text == "1"  # type: ignore[return-value]
         return kind(text)  # type: ignore[return-value]
 
+    def read(self, text: str | None) -> T:
+        """The stored text as a value; the default when nothing (or nothing valid) is stored."""
+        if text is None:
+            return self.default
+        try:
+            return self.parse(text)
+        except ValueError:
+            return self.default
+
     def format(self, value: T) -> str:
         if isinstance(value, bool):
             return "1" if value else "0"
@@ -60,13 +69,7 @@ def get(session: Session, option: Option[T]) -> T:
 
     from cscdesk.store.models import Setting
 
-    text = session.scalar(select(Setting.value).where(Setting.key == option.key))
-    if text is None:
-        return option.default
-    try:
-        return option.parse(text)
-    except ValueError:
-        return option.default
+    return option.read(session.scalar(select(Setting.value).where(Setting.key == option.key)))
 
 
 def put(session: Session, option: Option[T], value: T) -> None:

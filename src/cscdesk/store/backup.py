@@ -370,13 +370,7 @@ def _stored_settings(database: Path) -> dict[str, str]:
 
 
 def _setting(stored: dict[str, str], option: settings.Option):  # type: ignore[no-untyped-def]
-    text = stored.get(option.key)
-    if text is None:
-        return option.default
-    try:
-        return option.parse(text)
-    except ValueError:
-        return option.default
+    return option.read(stored.get(option.key))
 
 
 def backup_folder_for(database: Path) -> Path:
