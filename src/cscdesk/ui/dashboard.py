@@ -87,8 +87,13 @@ def _due_table(model: DueTableModel, name: str) -> QTableView:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    # Team and complainant share what is left, so the due date and its note stay in view.
+    for column in (DueTableModel.HEADINGS.index("Team"),
+                   DueTableModel.HEADINGS.index("Complainant")):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
 
 
