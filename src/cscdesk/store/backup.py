@@ -21,20 +21,21 @@ import logging
 import os
 import re
 import shutil
-import sqlite3
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from cscdesk import __version__, paths, settings
 from cscdesk.errors import DatabaseError, UserFacingError
-from cscdesk.store.engine import APPLICATION_ID, read_revision
+from cscdesk.store import cipher
+from cscdesk.store.engine import read_revision
 from cscdesk.store.lock import FileLock, acquire_writer_lock
 from cscdesk.store.retention import RetentionPolicy, backups_to_keep
-from cscdesk.store.revision import HEAD_REVISION
+from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION
 
 log = logging.getLogger(__name__)
 
@@ -74,21 +75,17 @@ class DatabaseFacts:
         return sum(self.counts.get(model.__tablename__, 0) for model in RECORD_MODELS)
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot change the file; a plain one where SQLite needs to write the
-    WAL index (an existing file only: it never creates one)."""
-    uri = path.resolve().as_uri() + "?mode=ro"
-    try:
-        connection = sqlite3.connect(uri, uri=True, isolation_level=None)
-        connection.execute("PRAGMA schema_version").fetchone()
-        return connection
-    except sqlite3.OperationalError:
-        if not path.is_file():
-            raise
-        return sqlite3.connect(path, isolation_level=None)
+def connect_read_only(path: Path, passphrase: str | None = None) -> Any:
+    """A connection that cannot change the file (keyed when the file is encrypted); a plain one
+    where SQLite needs to write the WAL index (an existing file only: it never creates one)."""
+    if not path.is_file():
+        raise DatabaseError(f"There is no file at {path}.")
+    connection = cipher.connect(path, passphrase, read_only=True, isolation_level=None)
+    connection.execute("PRAGMA schema_version").fetchone()
+    return connection
 
 
-def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
+def table_counts(connection: Any) -> dict[str, int]:
     """Rows in every table of the database (whatever tables a later version adds)."""
     names = [
         row[0]
@@ -102,7 +99,7 @@ def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
     }
 
 
-def integrity_problems(connection: sqlite3.Connection) -> list[str]:
+def integrity_problems(connection: Any) -> list[str]:
     """What `PRAGMA integrity_check` reports; empty only when it says exactly "ok".
 
     A large page cache and memory-mapped reads make the check a third faster on big files.
@@ -113,7 +110,7 @@ def integrity_problems(connection: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows or ["no answer from the integrity check"]
 
 
-def broken_links(connection: sqlite3.Connection) -> list[str]:
+def broken_links(connection: Any) -> list[str]:
     """Rows that point at a missing row (`PRAGMA foreign_key_check`), as short phrases."""
     return [
         f"{table} row {rowid} points to a missing {parent}"
@@ -129,7 +126,8 @@ def _known_revision(revision: str) -> bool:
     return revision in known_revisions()
 
 
-def check_database(path: Path | str, *, foreign_keys: bool = True) -> DatabaseFacts:
+def check_database(path: Path | str, *, foreign_keys: bool = True,
+                   passphrase: str | None = None) -> DatabaseFacts:
     """Prove `path` is a sound cscdesk database this version knows, or raise with a sentence.
 
     Checks: an SQLite file marked as cscdesk's, a known schema revision, `integrity_check`
@@ -138,14 +136,15 @@ def check_database(path: Path | str, *, foreign_keys: bool = True) -> DatabaseFa
     path = Path(path)
     if not path.exists():
         raise DatabaseError(f"There is no file at {path}.")
-    revision = read_revision(path)  # header, application id, revision: a sentence on failure
+    # header, application id, revision: a sentence on failure
+    revision = read_revision(path, passphrase)
     if not _known_revision(revision):
         raise DatabaseError(
             f"{path} was made by a newer version of cscdesk (schema {revision}); "
             "this version cannot use it."
         )
     try:
-        connection = connect_read_only(path)
+        connection = connect_read_only(path, passphrase)
         try:
             problems = integrity_problems(connection)
             if problems:
@@ -162,7 +161,7 @@ def check_database(path: Path | str, *, foreign_keys: bool = True) -> DatabaseFa
             counts = table_counts(connection)
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except cipher.DB_ERRORS as error:
         raise DatabaseDamaged(f"{path} is damaged: SQLite cannot read it ({error}).") from error
     return DatabaseFacts(path, revision, counts)
 
@@ -243,7 +242,7 @@ def read_manifest(folder: Path) -> list[BackupInfo]:
         return []
 
 
-def _write_manifest(folder: Path, entries: list[BackupInfo]) -> None:
+def write_manifest(folder: Path, entries: list[BackupInfo]) -> None:
     data = {
         "format": 1,
         "written_by": f"cscdesk {__version__}",
@@ -273,20 +272,21 @@ def list_backups(folder: Path, database: str | None = None) -> list[BackupInfo]:
     return sorted(found, key=lambda e: e.created, reverse=True)
 
 
-def verify_backup(info: BackupInfo) -> DatabaseFacts:
+def verify_backup(info: BackupInfo, passphrase: str | None = None) -> DatabaseFacts:
     """Full check of one backup: unchanged since it was made (sha256) and a sound database."""
     if info.listed and info.sha256 and sha256_of(info.path) != info.sha256:
         raise DatabaseDamaged(
             f"The backup {info.path} has changed since it was made (its checksum differs)."
         )
-    return check_database(info.path)
+    return check_database(info.path, passphrase=passphrase)
 
 
-def latest_good_backup(folder: Path | str, database: str | None = None) -> BackupInfo | None:
+def latest_good_backup(folder: Path | str, database: str | None = None,
+                       passphrase: str | None = None) -> BackupInfo | None:
     """The newest backup in `folder` that passes `verify_backup`, or None."""
     for info in list_backups(Path(folder), database):
         try:
-            verify_backup(info)
+            verify_backup(info, passphrase)
         except UserFacingError as error:
             log.warning("skipping backup %s: %s", info.path, error)
             continue
@@ -358,14 +358,14 @@ def _remove_stale_temporaries(folder: Path) -> None:
 # Settings read straight from the file (the schema may be older than this version's models)
 
 
-def _stored_settings(database: Path) -> dict[str, str]:
+def _stored_settings(database: Path, passphrase: str | None = None) -> dict[str, str]:
     try:
-        connection = connect_read_only(database)
+        connection = connect_read_only(database, passphrase)
         try:
             return dict(connection.execute("SELECT key, value FROM setting").fetchall())
         finally:
             connection.close()
-    except sqlite3.Error:
+    except (*cipher.DB_ERRORS, DatabaseError):
         return {}
 
 
@@ -373,22 +373,24 @@ def _setting(stored: dict[str, str], option: settings.Option):  # type: ignore[n
     return option.read(stored.get(option.key))
 
 
-def backup_folder_for(database: Path) -> Path:
+def backup_folder_for(database: Path, passphrase: str | None = None) -> Path:
     """The folder set in the database's settings, else the default in the user data folder."""
-    folder = str(_setting(_stored_settings(database), settings.BACKUP_FOLDER)).strip()
+    stored = _stored_settings(database, passphrase)
+    folder = str(_setting(stored, settings.BACKUP_FOLDER)).strip()
     return Path(folder) if folder else paths.default_backup_dir()
 
 
-def target_folder_for(database: Path, folder: Path | str | None) -> Path:
+def target_folder_for(database: Path, folder: Path | str | None,
+                      passphrase: str | None = None) -> Path:
     """The usable backup folder for `database`: `folder` if given, else its setting, else the
     default. Only the default is created when missing: a chosen folder that is missing is
     most likely a drive or share that is not connected."""
-    chosen = Path(folder) if folder is not None else backup_folder_for(database)
+    chosen = Path(folder) if folder is not None else backup_folder_for(database, passphrase)
     return usable_backup_folder(chosen, create=chosen == paths.default_backup_dir())
 
 
-def retention_policy_for(database: Path) -> RetentionPolicy:
-    stored = _stored_settings(database)
+def retention_policy_for(database: Path, passphrase: str | None = None) -> RetentionPolicy:
+    stored = _stored_settings(database, passphrase)
     return RetentionPolicy(
         keep_all_days=max(0, int(_setting(stored, settings.KEEP_ALL_DAYS))),
         daily=max(0, int(_setting(stored, settings.KEEP_DAILY))),
@@ -441,7 +443,7 @@ def usable_backup_folder(folder: Path, *, create: bool) -> Path:
 
 
 @contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path) -> Iterator[None]:
     """One backup at a time updates a folder's manifest (app and scheduled task may overlap)."""
     lock = FileLock(folder / _FOLDER_LOCK_NAME)
     deadline = time.monotonic() + _FOLDER_LOCK_WAIT_S
@@ -461,7 +463,7 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         lock.release()
 
 
-def _folder_error(folder: Path, error: OSError | sqlite3.Error) -> BackupFolderError:
+def _folder_error(folder: Path, error: Exception) -> BackupFolderError:
     reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return BackupFolderError(
         f"Cannot write a backup in {folder} ({reason}). Check that the folder can be written "
@@ -469,16 +471,18 @@ def _folder_error(folder: Path, error: OSError | sqlite3.Error) -> BackupFolderE
     )
 
 
-def _snapshot(source: Path, temporary: Path, folder: Path) -> tuple[str, dict[str, int]]:
+def _snapshot(source: Path, temporary: Path, folder: Path, passphrase: str | None
+              ) -> tuple[str, dict[str, int]]:
     """Copy `source` into `temporary` in one read transaction; returns its revision and counts."""
     try:
         with temporary.open("xb"):
             pass
     except OSError as error:
         raise _folder_error(folder, error) from error
+    key = cipher.key_for(source, passphrase)  # the copy is encrypted just as the source is
     try:
-        connection = connect_read_only(source)
-    except sqlite3.Error as error:
+        connection = connect_read_only(source, key)
+    except cipher.DB_ERRORS as error:
         raise DatabaseDamaged(f"{source} cannot be opened ({error}).") from error
     try:
         try:
@@ -486,21 +490,21 @@ def _snapshot(source: Path, temporary: Path, folder: Path) -> tuple[str, dict[st
             revision = str(connection.execute("SELECT version_num FROM alembic_version")
                            .fetchone()[0])
             counts = table_counts(connection)
-        except sqlite3.DatabaseError as error:
+        except cipher.DB_ERRORS as error:
             raise DatabaseDamaged(f"{source} is damaged: SQLite cannot read it ({error}).") \
                 from error
         try:
-            target = sqlite3.connect(temporary, isolation_level=None)
-        except sqlite3.Error as error:
+            target = cipher.connect(temporary, key, isolation_level=None)
+        except cipher.DB_ERRORS as error:
             raise _folder_error(folder, error) from error
         try:
             connection.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.OperationalError as error:
+        except cipher.OPERATIONAL_ERRORS as error:
             if "disk" in str(error) or "full" in str(error) or "write" in str(error):
                 raise _folder_error(folder, error) from error
             raise DatabaseDamaged(f"{source} cannot be copied ({error}).") from error
-        except sqlite3.DatabaseError as error:
+        except cipher.DB_ERRORS as error:
             raise DatabaseDamaged(f"{source} is damaged: SQLite cannot read it ({error}).") \
                 from error
         finally:
@@ -510,16 +514,17 @@ def _snapshot(source: Path, temporary: Path, folder: Path) -> tuple[str, dict[st
     return revision, counts
 
 
-def _verify_copy(source: Path, temporary: Path, counts: dict[str, int]) -> None:
+def _verify_copy(source: Path, temporary: Path, counts: dict[str, int],
+                 passphrase: str | None) -> None:
     try:
-        copy = connect_read_only(temporary)
+        copy = connect_read_only(temporary, cipher.key_for(source, passphrase))
         try:
             problems = integrity_problems(copy)
             app_id = copy.execute("PRAGMA application_id").fetchone()[0]
             copied = table_counts(copy)
         finally:
             copy.close()
-    except sqlite3.DatabaseError as error:
+    except (*cipher.DB_ERRORS, DatabaseError) as error:
         problems, app_id, copied = [str(error)], APPLICATION_ID, counts
     if problems:
         raise DatabaseDamaged(
@@ -551,28 +556,30 @@ def backup_database(
     only_if_changed: bool = False,
     now: datetime | None = None,
     apply_retention: bool = True,
+    passphrase: str | None = None,
 ) -> BackupResult:
     """Back up the cscdesk database `source` into `folder` (default: its setting) and prune.
 
     Raises DatabaseError (not cscdesk's, damaged: DatabaseDamaged) or BackupFolderError, in
     which case nothing was added or removed. `only_if_changed` skips the backup when it would
-    be identical to the newest one of this database.
+    be identical to the newest one of this database. An encrypted database (opened with
+    `passphrase`) gives an encrypted backup, keyed with the same passphrase.
     """
     source = Path(source)
-    read_revision(source)  # a sentence for a missing, foreign or unreadable file
-    target_folder = target_folder_for(source, folder)
+    read_revision(source, passphrase)  # a sentence for a missing, foreign or unreadable file
+    target_folder = target_folder_for(source, folder, passphrase)
     now = (now or datetime.now()).astimezone()
     stem = source.stem
     temporary = target_folder / f".{stem}{_TEMP_MARK}{os.getpid()}-{time.monotonic_ns()}.db"
     try:
-        revision, counts = _snapshot(source, temporary, target_folder)
-        _verify_copy(source, temporary, counts)
+        revision, counts = _snapshot(source, temporary, target_folder, passphrase)
+        _verify_copy(source, temporary, counts, passphrase)
         try:
             _fsync_file(temporary)
         except OSError as error:
             raise _folder_error(target_folder, error) from error
         digest = sha256_of(temporary)
-        with _folder_lock(target_folder):
+        with folder_lock(target_folder):
             entries = [e for e in read_manifest(target_folder) if e.path.is_file()]
             if only_if_changed:
                 mine = sorted((e for e in entries if e.database == stem), key=lambda e: e.created)
@@ -590,10 +597,10 @@ def backup_database(
                 _fsync_folder(target_folder)
                 entries.append(info)
                 removed = (
-                    _prune(entries, stem, now, retention_policy_for(source))
+                    _prune(entries, stem, now, retention_policy_for(source, passphrase))
                     if apply_retention else []
                 )
-                _write_manifest(target_folder, [e for e in entries if e.path not in removed])
+                write_manifest(target_folder, [e for e in entries if e.path not in removed])
             except OSError as error:
                 raise _folder_error(target_folder, error) from error
     finally:
@@ -616,10 +623,11 @@ def _prune(
     return sorted(path for path in mine if path not in keep)
 
 
-def backup_before_migration(database: Path) -> None:
+def backup_before_migration(database: Path, passphrase: str | None = None) -> None:
     """The `before_migration` hook of open_database: a failed backup stops the upgrade."""
     try:
-        backup_database(database, reason="before upgrade", apply_retention=False)
+        backup_database(database, reason="before upgrade", apply_retention=False,
+                        passphrase=passphrase)
     except UserFacingError as error:
         raise DatabaseError(
             f"Before upgrading {database}, cscdesk backs it up, and that failed: {error} "
@@ -654,7 +662,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def prepare_restore(
-    backup_file: Path | str, live: Path | str, folder: Path | str | None = None
+    backup_file: Path | str, live: Path | str, folder: Path | str | None = None,
+    passphrase: str | None = None,
 ) -> PreparedRestore:
     """Everything a restore does before touching the live file: verify the backup, copy it
     beside the live database and verify the copy, back up the current database."""
@@ -662,27 +671,29 @@ def prepare_restore(
     if _same_file(backup_file, live):
         raise DatabaseError(f"{backup_file} is the live database itself; choose a backup.")
     try:
-        facts = check_database(backup_file)
+        facts = check_database(backup_file, passphrase=passphrase)
     except DatabaseError as error:
         raise type(error)(f"{error} Nothing was restored; {live} was not changed.") from error
     staged = live.with_name(f".{live.name}.restoring-{os.getpid()}")
     _remove_sqlite_files(staged)
     try:
-        _stage_copy(backup_file, staged, facts)
+        _stage_copy(backup_file, staged, facts, passphrase)
         prepared = PreparedRestore(live, backup_file, staged, facts)
         if live.exists():
-            _back_up_current(prepared, folder)
+            _back_up_current(prepared, folder, passphrase)
     except BaseException:
         _remove_sqlite_files(staged)
         raise
     return prepared
 
 
-def _stage_copy(backup_file: Path, staged: Path, facts: DatabaseFacts) -> None:
+def _stage_copy(backup_file: Path, staged: Path, facts: DatabaseFacts,
+                passphrase: str | None) -> None:
+    key = cipher.key_for(backup_file, passphrase)  # the copy is encrypted as the backup is
     try:
-        source = connect_read_only(backup_file)
+        source = connect_read_only(backup_file, key)
         try:
-            target = sqlite3.connect(staged, isolation_level=None)
+            target = cipher.connect(staged, key, isolation_level=None)
             try:
                 source.backup(target)
                 target.execute("PRAGMA journal_mode = DELETE")
@@ -691,23 +702,25 @@ def _stage_copy(backup_file: Path, staged: Path, facts: DatabaseFacts) -> None:
         finally:
             source.close()
         _fsync_file(staged)
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, *cipher.DB_ERRORS) as error:
         raise DatabaseError(
             f"Cannot copy {backup_file} beside the database at {staged.parent} ({error}); "
             "nothing was changed."
         ) from error
-    copied = check_database(staged)
+    copied = check_database(staged, passphrase=key)
     if copied.counts != facts.counts:
         raise DatabaseError(f"The copy of {backup_file} does not match it; nothing was changed.")
 
 
-def _back_up_current(prepared: PreparedRestore, folder: Path | str | None) -> None:
+def _back_up_current(prepared: PreparedRestore, folder: Path | str | None,
+                     passphrase: str | None) -> None:
     """A verified backup of the database about to be replaced; if it is damaged or not a
     cscdesk database, a plain copy of it instead, so nothing is ever lost."""
     live = prepared.live
     try:
         # No pruning now: the file being restored must not be the one retention lets go.
-        result = backup_database(live, folder, reason="before restore", apply_retention=False)
+        result = backup_database(live, folder, reason="before restore", apply_retention=False,
+                                 passphrase=passphrase)
         assert result.backup is not None
         prepared.safety_copy = result.backup.path
         prepared.safety_note = f"The database as it was is backed up to {result.backup.path}."
@@ -716,7 +729,7 @@ def _back_up_current(prepared: PreparedRestore, folder: Path | str | None) -> No
             f"Before restoring, cscdesk backs up the current database, and that failed: {error}"
         ) from error
     except DatabaseError as error:
-        target = target_folder_for(live, folder)
+        target = target_folder_for(live, folder, passphrase)
         stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
         copy = target / f"{live.stem}-{stamp}-as-found.db.damaged"
         try:
@@ -734,15 +747,15 @@ def _back_up_current(prepared: PreparedRestore, folder: Path | str | None) -> No
         )
 
 
-def finish_restore(prepared: PreparedRestore) -> None:
+def finish_restore(prepared: PreparedRestore, passphrase: str | None = None) -> None:
     """Swap the staged copy in: the live file is replaced in one step, never half-written.
 
     The caller holds the writer lock and has closed its own connections.
     """
     live = prepared.live
     if live.exists():
-        with contextlib.suppress(sqlite3.Error):
-            connection = sqlite3.connect(live, isolation_level=None)
+        with contextlib.suppress(*cipher.DB_ERRORS, DatabaseError):
+            connection = cipher.connect(live, passphrase, isolation_level=None)
             try:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
@@ -764,7 +777,8 @@ def finish_restore(prepared: PreparedRestore) -> None:
 
 
 def restore_database(
-    backup_file: Path | str, live: Path | str, folder: Path | str | None = None
+    backup_file: Path | str, live: Path | str, folder: Path | str | None = None,
+    passphrase: str | None = None,
 ) -> PreparedRestore:
     """Restore as a command does it: take the writer lock, prepare, swap."""
     live = Path(live)
@@ -774,9 +788,9 @@ def restore_database(
         raise DatabaseError(f"Cannot create the folder {live.parent}: {error.strerror}.") from error
     lock = acquire_writer_lock(live, "cscdesk restore")
     try:
-        prepared = prepare_restore(backup_file, live, folder)
+        prepared = prepare_restore(backup_file, live, folder, passphrase)
         try:
-            finish_restore(prepared)
+            finish_restore(prepared, passphrase)
         finally:
             prepared.discard()
     finally:

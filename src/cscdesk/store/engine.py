@@ -10,16 +10,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from cscdesk.errors import DatabaseError
+from cscdesk.store import cipher
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
 
@@ -35,6 +36,8 @@ class Database:
     path: Path
     engine: Engine
     writer_lock: WriterLock | None = field(default=None, repr=False)
+    # Kept in memory only while the database is open (backups are keyed with it).
+    passphrase: str | None = field(default=None, repr=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -50,6 +53,10 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
+    @property
+    def encrypted(self) -> bool:
+        return self.passphrase is not None
+
     def close(self) -> None:
         """Close every connection and give up the writer lock; safe to call twice."""
         self.engine.dispose()
@@ -58,17 +65,24 @@ class Database:
             self.writer_lock = None
 
 
-def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
+def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None = None
+                ) -> Engine:
     """The engine factory: every connection gets the same pragmas.
 
     pysqlite's own transaction handling is switched off so that BEGIN is emitted by SQLAlchemy
     when a transaction starts (SQLAlchemy's documented recipe); this makes DDL transactional and
-    lets pragmas run outside a transaction.
+    lets pragmas run outside a transaction. With a passphrase (for an encrypted or a new file)
+    the SQLCipher dialect keys each connection before anything else runs on it.
     """
-    engine = create_engine(URL.create("sqlite", database=str(path)))
+    passphrase = cipher.key_for(path, passphrase)
+    if passphrase is None:
+        engine = create_engine(URL.create("sqlite", database=str(path)))
+    else:
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+        engine = create_engine(url)
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -90,6 +104,7 @@ def open_database(
     create: bool = True,
     before_migration: Callable[[Path], None] | None = None,
     lock: bool = True,
+    passphrase: str | None = None,
 ) -> Database:
     """Open (creating or upgrading as needed) the cscdesk database at `path`.
 
@@ -99,36 +114,42 @@ def open_database(
     stops the upgrade. With `lock` (the default, for anything that writes) this process becomes
     the database's one writer until `Database.close()`; a second writer gets DatabaseInUse.
     Readers that never write (export, report, check) pass `lock=False`.
+    An encrypted file needs its `passphrase` (PassphraseNeeded without one, WrongPassphrase
+    when it does not fit); a new file is created encrypted when one is given.
     """
     path = Path(path)
     if not path.exists():
         if not create:
             raise DatabaseError(f"There is no database at {path}.")
     else:
-        read_revision(path)  # refuse a foreign or damaged file before leaving a lock file
+        read_revision(path, passphrase)  # refuse a foreign or damaged file before locking
     if lock:
         _make_folder(path)
     writer_lock = acquire_writer_lock(path) if lock else None
     try:
         if not path.exists():
-            _create_new(path)
+            _create_new(path, passphrase)
         else:
-            revision = read_revision(path)
+            revision = read_revision(path, passphrase)
             if revision != HEAD_REVISION:
                 _check_known(path, revision)
-                (before_migration or _backup_before_migration)(path)
-                _migrate(path)
-        return Database(path, make_engine(path), writer_lock)
+                if before_migration is None:
+                    _backup_before_migration(path, passphrase)
+                else:
+                    before_migration(path)
+                _migrate(path, passphrase=passphrase)
+        key = cipher.key_for(path, passphrase)
+        return Database(path, make_engine(path, passphrase=key), writer_lock, key)
     except BaseException:
         if writer_lock is not None:
             writer_lock.release()
         raise
 
 
-def _backup_before_migration(path: Path) -> None:
+def _backup_before_migration(path: Path, passphrase: str | None) -> None:
     from cscdesk.store.backup import backup_before_migration
 
-    backup_before_migration(path)
+    backup_before_migration(path, passphrase)
 
 
 def _make_folder(path: Path) -> None:
@@ -138,11 +159,15 @@ def _make_folder(path: Path) -> None:
         raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
 
 
-def read_revision(path: Path) -> str:
+def read_revision(path: Path, passphrase: str | None = None) -> str:
     """The schema revision of an existing cscdesk file, without changing the file."""
-    _check_header(path)
+    if _check_header(path) and passphrase is None:
+        raise cipher.PassphraseNeeded(
+            f"{path} is not an SQLite file: either it is not a cscdesk database, or it is an "
+            "encrypted one and its passphrase is needed."
+        )
     try:
-        connection = _connect_read_only(path)
+        connection = cipher.connect(path, passphrase, read_only=True)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if app_id != APPLICATION_ID:
@@ -152,7 +177,7 @@ def read_revision(path: Path) -> str:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except cipher.DB_ERRORS as error:
         raise DatabaseError(
             f"{path} cannot be read as a cscdesk database ({error}). It may be damaged."
         ) from error
@@ -161,7 +186,8 @@ def read_revision(path: Path) -> str:
     return str(row[0])
 
 
-def _check_header(path: Path) -> None:
+def _check_header(path: Path) -> bool:
+    """Refuse what cannot be a database; True when the file is not plain SQLite (encrypted?)."""
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
@@ -171,19 +197,7 @@ def _check_header(path: Path) -> None:
         raise DatabaseError(f"{path} cannot be read: {error.strerror}.") from error
     if not header:
         raise DatabaseError(f"{path} is an empty file, not a cscdesk database.")
-    if header != SQLITE_HEADER:
-        raise DatabaseError(f"{path} is not a cscdesk database (it is not an SQLite file).")
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection; falls back to a plain one where read-only WAL access fails."""
-    try:
-        # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
-        connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-        connection.execute("PRAGMA schema_version").fetchone()
-        return connection
-    except sqlite3.OperationalError:
-        return sqlite3.connect(path)
+    return header != SQLITE_HEADER
 
 
 def _check_known(path: Path, revision: str) -> None:
@@ -196,15 +210,15 @@ def _check_known(path: Path, revision: str) -> None:
         )
 
 
-def _create_new(path: Path) -> None:
+def _create_new(path: Path, passphrase: str | None = None) -> None:
     """Build the full schema under a temporary name, then rename: never half a database."""
     _make_folder(path)
     temporary = path.with_name(f".{path.name}.creating-{os.getpid()}")
     _remove_sqlite_files(temporary)
     try:
-        _migrate(temporary, stamp_application=True)
+        _migrate(temporary, stamp_application=True, passphrase=passphrase)
         os.replace(temporary, path)
-    except sqlite3.OperationalError as error:
+    except cipher.DB_ERRORS as error:
         _remove_sqlite_files(temporary)
         raise DatabaseError(f"Cannot create the database {path}: {error}.") from error
     except OSError as error:
@@ -213,13 +227,14 @@ def _create_new(path: Path) -> None:
     log.info("created database %s", path)
 
 
-def _migrate(path: Path, *, stamp_application: bool = False) -> None:
+def _migrate(path: Path, *, stamp_application: bool = False,
+             passphrase: str | None = None) -> None:
     """Upgrade to the head revision with foreign keys off, then check them (batch-mode trap)."""
     from sqlalchemy.exc import OperationalError
 
     from cscdesk.store.migrate import upgrade_to_head
 
-    engine = make_engine(path, foreign_keys=False)
+    engine = make_engine(path, foreign_keys=False, passphrase=passphrase)
     try:
         with engine.connect() as connection:
             upgrade_to_head(connection)

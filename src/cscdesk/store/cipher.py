@@ -1,0 +1,129 @@
+"""Encrypted databases (SQLCipher through the sqlcipher3 package).
+
+With a passphrase the whole database file — and every backup made of it — is encrypted; without
+one cscdesk uses plain SQLite. Only this module, `engine.py` and `backup.py` know the difference.
+A lost passphrase cannot be recovered: nothing here stores it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from cscdesk.errors import DatabaseError
+from cscdesk.store.revision import APPLICATION_ID, SQLITE_HEADER
+
+# Errors either driver raises (sqlcipher3's are not subclasses of sqlite3's).
+DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
+OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
+                                                   sqlcipher3.OperationalError)
+
+
+class PassphraseNeeded(DatabaseError):
+    """The file is not plain SQLite: it is encrypted (or not a database at all)."""
+
+
+class WrongPassphrase(DatabaseError):
+    """The passphrase given does not open the file."""
+
+
+def looks_encrypted(path: Path) -> bool:
+    """A non-empty file that does not start with SQLite's header (encrypted, or foreign)."""
+    try:
+        with Path(path).open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError:
+        return False
+    return bool(header) and header != SQLITE_HEADER
+
+
+def quote(passphrase: str) -> str:
+    """A passphrase as an SQL string literal (for PRAGMA key and ATTACH … KEY)."""
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < 8:
+        raise DatabaseError("A passphrase needs at least 8 characters.")
+    if passphrase != passphrase.strip():
+        raise DatabaseError("A passphrase cannot start or end with a space.")
+
+
+def key_for(path: Path, passphrase: str | None) -> str | None:
+    """The passphrase to key `path` with: none for a plain SQLite file, whatever is given."""
+    if passphrase is None:
+        return None
+    try:
+        plain = Path(path).stat().st_size > 0 and not looks_encrypted(path)
+    except OSError:
+        plain = False  # a new file: created encrypted
+    return None if plain else passphrase
+
+
+def connect(path: Path, passphrase: str | None = None, *, read_only: bool = False,
+            **options: Any) -> Any:
+    """A DB-API connection to `path`: plain sqlite3, or sqlcipher3 keyed with `passphrase`.
+
+    Read-only connections never change the file (where SQLite cannot share a WAL index
+    read-only, an existing file is opened normally and only read); a wrong passphrase is
+    WrongPassphrase.
+    """
+    path = Path(path)
+    passphrase = key_for(path, passphrase)
+    module: Any = sqlite3 if passphrase is None else sqlcipher3
+    if read_only:
+        # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
+        try:
+            return _opened(module, path.resolve().as_uri() + "?mode=ro", passphrase, path,
+                           uri=True, **options)
+        except module.OperationalError:
+            if not path.is_file():
+                raise
+    return _opened(module, str(path), passphrase, path, **options)
+
+
+def _opened(module: Any, target: str, passphrase: str | None, path: Path, **options: Any
+            ) -> Any:
+    connection = module.connect(target, **options)
+    try:
+        if passphrase is not None:
+            connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our sentence
+            connection.execute(f"PRAGMA key = {quote(passphrase)}")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except module.DatabaseError as error:
+        connection.close()
+        if passphrase is not None and "not a database" in str(error):
+            raise WrongPassphrase(
+                f"The passphrase does not open {path} (or it is not a cscdesk database). "
+                "Passphrases are case-sensitive."
+            ) from None
+        raise
+    return connection
+
+
+def rewrite(source: Path, target: Path, old: str | None, new: str | None) -> None:
+    """Copy the database `source` (opened with `old`) to a new file `target` keyed with `new`
+    (None: plain), with SQLCipher's export; the caller verifies and renames it into place."""
+    connection = sqlcipher3.connect(str(source))
+    try:
+        if old is not None:
+            connection.execute(f"PRAGMA key = {quote(old)}")
+        connection.execute(
+            f"ATTACH DATABASE {quote(str(target))} AS converted KEY {quote(new or '')}"
+        )
+        connection.execute("SELECT sqlcipher_export('converted')")
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        connection.execute(f"PRAGMA converted.user_version = {int(version)}")
+        connection.execute(f"PRAGMA converted.application_id = {APPLICATION_ID}")
+        connection.execute("DETACH DATABASE converted")
+    except sqlcipher3.Error as error:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(target)
+        raise DatabaseError(f"Cannot convert {source}: {error}.") from error
+    finally:
+        connection.close()

@@ -1,0 +1,107 @@
+"""Turning encryption on, changing the passphrase, turning it off — for the database and its
+backups.
+
+Each change is made on a verified copy that replaces the file in one step, after a backup of the
+database as it was; backups listed for the database are rewritten with the new passphrase too,
+so that no backup stays readable without it. The caller has closed its own connections.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cscdesk.errors import DatabaseError, UserFacingError
+from cscdesk.store import backup, cipher
+from cscdesk.store.lock import acquire_writer_lock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EncryptionChange:
+    database: Path
+    encrypted: bool
+    backups_rewritten: int
+    backups_left: tuple[Path, ...]  # made with another passphrase: left as they are
+    safety_backup: Path | None
+
+
+def change_encryption(database: Path | str, old: str | None, new: str | None,
+                      folder: Path | str | None = None) -> EncryptionChange:
+    """Encrypt (`old` None), change the passphrase, or decrypt (`new` None) `database`.
+
+    Raises DatabaseError with a sentence (wrong passphrase, damaged file, database in use)
+    before anything is changed.
+    """
+    database = Path(database)
+    if new is not None:
+        cipher.check_passphrase(new)
+    if old == new:
+        raise DatabaseError("The new passphrase is the same as the current one.")
+    lock = acquire_writer_lock(database, "cscdesk encryption change")
+    try:
+        facts = backup.check_database(database, passphrase=old)
+        made = backup.backup_database(database, folder, reason="before encryption change",
+                                      apply_retention=False, passphrase=old)
+        _convert_file(database, old, new, facts.counts)
+        rewritten, left = _convert_backups(database, old, new, folder)
+    finally:
+        lock.release()
+    log.info("database %s is now %s", database, "encrypted" if new else "not encrypted")
+    return EncryptionChange(database, new is not None, rewritten, tuple(left),
+                            made.backup.path if made.backup else None)
+
+
+def _convert_file(path: Path, old: str | None, new: str | None, counts: dict[str, int]) -> None:
+    """Rewrite one database file under a temporary name, verify it, swap it in."""
+    temporary = path.with_name(f".{path.name}.converting-{os.getpid()}")
+    _remove(temporary)
+    try:
+        cipher.rewrite(path, temporary, cipher.key_for(path, old), new)
+        copied = backup.check_database(temporary, passphrase=new)
+        if copied.counts != counts:
+            raise DatabaseError(f"The converted copy of {path} does not match it; "
+                                "nothing was changed.")
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(f"{path}{suffix}").unlink()
+        os.replace(temporary, path)
+    except OSError as error:
+        raise DatabaseError(f"Cannot replace {path}: {error.strerror}.") from error
+    finally:
+        _remove(temporary)
+
+
+def _convert_backups(database: Path, old: str | None, new: str | None,
+                     folder: Path | str | None) -> tuple[int, list[Path]]:
+    """Rewrite this database's listed backups with the new passphrase; returns how many, and
+    the backups that another passphrase protects (left alone, named to the officer)."""
+    target = backup.target_folder_for(database, folder, new)
+    rewritten, left = 0, []
+    with backup.folder_lock(target):
+        entries = backup.read_manifest(target)
+        for index, entry in enumerate(entries):
+            if entry.database != database.stem or not entry.path.is_file():
+                continue
+            try:
+                _convert_file(entry.path, old, new, entry.counts)
+            except UserFacingError as error:
+                log.warning("backup %s not rewritten: %s", entry.path, error)
+                left.append(entry.path)
+                continue
+            entries[index] = dataclasses.replace(
+                entry, size=entry.path.stat().st_size, sha256=backup.sha256_of(entry.path))
+            rewritten += 1
+        backup.write_manifest(target, entries)
+    return rewritten, left
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
