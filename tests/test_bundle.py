@@ -211,3 +211,19 @@ def test_report_writes_the_appendix_pdf(bundle: Path, home: dict[str, str], demo
     with pdfplumber.open(output) as pdf:
         text = "\n".join(page.extract_text() or "" for page in pdf.pages)
     assert "2018" in text
+
+
+def test_an_encrypted_database_works_from_the_bundle(bundle: Path, home: dict[str, str],
+                                                     demo_db: Path, tmp_path: Path):
+    key = tmp_path / "key.txt"
+    key.write_text("a long enough passphrase\n", encoding="utf-8")
+    copy = tmp_path / "encrypted.db"
+    copy.write_bytes(demo_db.read_bytes())
+    ok(run(bundle, home, "--db", copy, "encrypt", "--new-passphrase-file", key))
+    assert b"SQLite format 3" not in copy.read_bytes()[:16]
+    summary = ok(run(bundle, home, "--db", copy, "--passphrase-file", key, "check"))
+    assert "is sound" in summary
+    output = tmp_path / "encrypted.pdf"
+    ok(run(bundle, home, "--db", copy, "--passphrase-file", key, "report", "--year", "2018",
+           "--output", output, timeout=300))
+    assert output.read_bytes().startswith(b"%PDF-")

@@ -16,6 +16,7 @@ from cscdesk import __version__, paths
 from cscdesk.commands import COMMAND_MODULES
 from cscdesk.errors import UserFacingError
 from cscdesk.logs import log_file, setup_logging
+from cscdesk.passphrase_input import passphrase_for
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help=f"database file (default: $CSCDESK_DB or {paths.default_database_path()})",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="for an encrypted database: a file whose first line is its passphrase "
+        "(without it, the passphrase is asked for)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
@@ -50,10 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.db_path = database_path(args)
     try:
-        if args.command is None:
+        if args.command is None:  # the app asks for a passphrase in a window
             from cscdesk.commands.app import open_app
 
             return open_app(args)
+        args.passphrase = passphrase_for(args.passphrase_file, args.db_path,
+                                         getattr(args, "file", None))
         return int(args.handler(args) or 0)
     except UserFacingError as error:
         log.warning("%s failed: %s", args.command or "app", error)

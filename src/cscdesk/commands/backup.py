@@ -43,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_backup(args: argparse.Namespace) -> int:
     from cscdesk.store import backup
 
-    result = backup.backup_database(args.db_path, args.to, reason="scheduled")
+    result = backup.backup_database(args.db_path, args.to, reason="scheduled",
+                                    passphrase=args.passphrase)
     made = result.backup
     assert made is not None
     print(f"Backed up {args.db_path} to {made.path} ({backup.human_size(made.size)}; "
@@ -56,7 +57,8 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from cscdesk.store import backup
 
-    prepared = backup.restore_database(args.file, args.db_path, args.backups)
+    prepared = backup.restore_database(args.file, args.db_path, args.backups,
+                                       passphrase=args.passphrase)
     print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
           f"{backup.describe_counts(prepared.facts.counts)}).")
     if prepared.safety_note:
@@ -69,21 +71,21 @@ def run_check(args: argparse.Namespace) -> int:
 
     path = args.file or args.db_path
     try:
-        facts = backup.check_database(path)
+        facts = backup.check_database(path, passphrase=args.passphrase)
     except backup.DatabaseDamaged as error:
-        hint = _restore_hint(args.db_path) if args.file is None else ""
+        hint = _restore_hint(args.db_path, args.passphrase) if args.file is None else ""
         raise backup.DatabaseDamaged(f"{error}{hint}") from error
     print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
           f"no broken links; {backup.describe_counts(facts.counts)}.")
     return 0
 
 
-def _restore_hint(database: Path) -> str:
+def _restore_hint(database: Path, passphrase: str | None) -> str:
     from cscdesk.store import backup
 
     try:
-        folder = backup.backup_folder_for(database)
-        good = backup.latest_good_backup(folder, database.stem)
+        folder = backup.backup_folder_for(database, passphrase)
+        good = backup.latest_good_backup(folder, database.stem, passphrase)
     except OSError:
         good = None
     if good is None:

@@ -38,7 +38,7 @@ def run_import(args: argparse.Namespace) -> int:
         rejected = error
     if rejected is not None and not args.db_path.exists():
         raise with_database_checks(None, rejected) from None
-    db = open_database(args.db_path)
+    db = open_database(args.db_path, passphrase=args.passphrase)
     try:
         if rejected is not None:
             raise with_database_checks(db, rejected) from None
@@ -60,7 +60,8 @@ def run_export(args: argparse.Namespace) -> int:
     from cscdesk.exchange import export_workbook
     from cscdesk.store.engine import open_database
 
-    db = open_database(args.db_path, create=False, lock=False)  # export only reads
+    # export only reads
+    db = open_database(args.db_path, create=False, lock=False, passphrase=args.passphrase)
     try:
         result = export_workbook(db, args.workbook)
     finally:

@@ -18,11 +18,11 @@ KIND_NAMES = {
 }
 
 
-def open_database(path: Path, **options):
+def open_database(args: argparse.Namespace, **options):
     """The store, imported only when a command of this module runs (start-up stays quick)."""
     from cscdesk.store.engine import open_database as open_store
 
-    return open_store(path, **options)
+    return open_store(args.db_path, passphrase=args.passphrase, **options)
 
 
 def iso_date(text: str) -> date:
@@ -70,7 +70,7 @@ def run_audit_export(args: argparse.Namespace) -> int:
 
     if args.end < args.start:
         raise InputError("--to is before --from.")
-    db = open_database(args.db_path, create=False, lock=False)
+    db = open_database(args, create=False, lock=False)
     try:
         with db.session() as session:
             count = export_audit(session, args.start, args.end, args.output)
@@ -84,7 +84,7 @@ def run_retention(args: argparse.Namespace) -> int:
     from cscdesk import settings
     from cscdesk.store.personal_data import retention_candidates
 
-    db = open_database(args.db_path, create=False, lock=False)
+    db = open_database(args, create=False, lock=False)
     try:
         with db.session() as session:
             years = args.years if args.years is not None else settings.get(
@@ -101,7 +101,7 @@ def run_retention(args: argparse.Namespace) -> int:
 
 def _each(args: argparse.Namespace, action, verb: str) -> int:
     kind = KIND_NAMES[args.kind]
-    db = open_database(args.db_path, create=False)
+    db = open_database(args, create=False)
     try:
         with db.transaction() as session:
             for reference in args.references:
@@ -138,7 +138,7 @@ def run_subject_access(args: argparse.Namespace) -> int:
 
     if args.workbook is None and args.pdf is None:
         raise InputError("Say where to write the pack: --workbook FILE.xlsx and/or --pdf FILE.pdf.")
-    db = open_database(args.db_path, create=False, lock=False)
+    db = open_database(args, create=False, lock=False)
     try:
         with db.session() as session:
             found = gather(session, args.name)

@@ -40,12 +40,12 @@ def make_appendix(db: Database, year: ReportingYear | str | int, output_path: Pa
 
 
 def make_appendix_from_file(db_path: Path, year: ReportingYear | str | int,
-                            output_path: Path | str, *, suppress_small: bool | None = None
-                            ) -> Path:
+                            output_path: Path | str, *, suppress_small: bool | None = None,
+                            passphrase: str | None = None) -> Path:
     """As `make_appendix`, reading the database file at `db_path` directly."""
     from cscdesk.report.pdf import write_pdf
 
     reporting_year = _year(year)
-    with reading(Path(db_path)) as query:
+    with reading(Path(db_path), passphrase) as query:
         content = load_content(query, reporting_year, suppress_small=suppress_small)
     return write_pdf(content, output_path)

@@ -92,10 +92,11 @@ def _current_database(path: Path) -> sqlite3.Connection | None:
 
 
 @contextlib.contextmanager
-def reading(path: Path) -> Iterator[Query]:
+def reading(path: Path, passphrase: str | None = None) -> Iterator[Query]:
     """A Query over the database file at `path`, for one report; closed afterwards.
 
-    Raises DatabaseError (via `open_database`) when the file is missing or not usable.
+    Raises DatabaseError (via `open_database`) when the file is missing or not usable; an
+    encrypted file is read through `open_database` with its `passphrase`.
     """
     connection = _current_database(path)
     if connection is not None:
@@ -108,7 +109,8 @@ def reading(path: Path) -> Iterator[Query]:
         return
     from cscdesk.store.engine import open_database
 
-    database = open_database(path, create=False, lock=False)  # a reader: never the writer
+    # A reader, never the writer.
+    database = open_database(path, create=False, lock=False, passphrase=passphrase)
     try:
         with database.session() as session:
             yield SessionQuery(session)
