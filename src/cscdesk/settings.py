@@ -56,11 +56,12 @@ KEEP_ALL_DAYS = Option("backup_keep_all_days", 2, "Keep every backup from the la
 KEEP_DAILY = Option("backup_keep_daily", 14, "Daily backups kept")
 KEEP_WEEKLY = Option("backup_keep_weekly", 8, "Weekly backups kept")
 KEEP_MONTHLY = Option("backup_keep_monthly", 12, "Monthly backups kept")
+IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "Lock after this many idle minutes")
 
 ALL_OPTIONS: tuple[Option, ...] = (
     COUNCIL_NAME, SERVICE_NAME, APPENDIX_NUMBER, REPORT_FOLDER, BACKUP_FOLDER,
     SMALL_NUMBER_SUPPRESSION, RETENTION_YEARS, KEEP_ALL_DAYS, KEEP_DAILY, KEEP_WEEKLY,
-    KEEP_MONTHLY,
+    KEEP_MONTHLY, IDLE_LOCK_MINUTES,
 )
 
 

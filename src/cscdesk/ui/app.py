@@ -1,7 +1,8 @@
 """Starting the desktop application.
 
 The crash hook goes in before the QApplication exists. A database that cannot be opened is a
-sentence in a message box and exit status 1, never a traceback.
+sentence in a message box and exit status 1, never a traceback. An encrypted database asks for
+its passphrase first (three tries; Cancel ends the app quietly with status 1).
 
 For measuring start-up, `CSCDESK_EXIT_AFTER_FIRST_PAINT=1` makes the app print
 "first paint after N.NNN s (cpu N.NNN s)" (seconds since the process started, and
@@ -46,10 +47,16 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     from PySide6.QtWidgets import QApplication
 
     from cscdesk.errors import UserFacingError
+    from cscdesk.store.cipher import WrongPassphrase
     from cscdesk.store.engine import open_database
     from cscdesk.store.lock import DatabaseInUse
     from cscdesk.ui.dialog_service import UserDialogs
     from cscdesk.ui.main_window import MainWindow
+    from cscdesk.ui.passphrase_dialogs import (
+        PassphraseCancelled,
+        ask_start_passphrase,
+        may_be_encrypted,
+    )
     from cscdesk.ui.workers import wait_for_background_work
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
@@ -60,18 +67,26 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
 
     app.setWindowIcon(app_icon())
     dialogs = dialogs or UserDialogs()
+    db_path = Path(db_path)
+    passphrase: str | None = None
     try:
-        database = open_database(db_path)
-    except DatabaseInUse as error:
+        if may_be_encrypted(db_path):
+            passphrase = ask_start_passphrase(db_path, dialogs)
+        database = open_database(db_path, passphrase=passphrase)
+    except PassphraseCancelled as error:
+        print(f"cscdesk: {error}", file=sys.stderr)
+        return 1
+    except (DatabaseInUse, WrongPassphrase) as error:
         return _cannot_open(db_path, error, dialogs)
     except UserFacingError as error:
         # A damaged file: offer the latest good backup, then try once more.
         from cscdesk.ui.backup_ui import offer_restore_on_open_failure
 
-        if not offer_restore_on_open_failure(Path(db_path), str(error), dialogs):
+        if not offer_restore_on_open_failure(db_path, str(error), dialogs,
+                                             passphrase=passphrase):
             return _cannot_open(db_path, error, dialogs)
         try:
-            database = open_database(db_path)
+            database = open_database(db_path, passphrase=passphrase)
         except UserFacingError as again:
             return _cannot_open(db_path, again, dialogs)
     try:

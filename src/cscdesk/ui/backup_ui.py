@@ -54,17 +54,17 @@ def status_text(latest: backup.BackupInfo | None, now: datetime) -> tuple[str, b
     return f"Last good backup: {latest.created:{_WHEN}}", False
 
 
-def newest_backup(database: Path) -> backup.BackupInfo | None:
+def newest_backup(database: Path, passphrase: str | None = None) -> backup.BackupInfo | None:
     """The newest listed backup of `database` whose file is still as it was made."""
-    folder = backup.backup_folder_for(database)
+    folder = backup.backup_folder_for(database, passphrase)
     for info in backup.list_backups(folder, database.stem):
         if info.size_matches():
             return info
     return None
 
 
-def _no_backup_today(database: Path) -> bool:
-    latest = newest_backup(database)
+def _no_backup_today(database: Path, passphrase: str | None = None) -> bool:
+    latest = newest_backup(database, passphrase)
     return latest is None or latest.created.date() != datetime.now().date()
 
 
@@ -103,12 +103,17 @@ class BackupController(QObject):
     def database_path(self) -> Path:
         return Path(self.window.database.path)  # type: ignore[attr-defined]
 
+    @property
+    def passphrase(self) -> str | None:
+        """The open database's passphrase (None when it is not encrypted): backups use it."""
+        return getattr(self.window.database, "passphrase", None)  # type: ignore[attr-defined]
+
     # --- status ------------------------------------------------------------------------------
 
     def refresh_status(self) -> Task:
         """Update the label from the backup folder (read off the GUI thread: it may be a share)."""
-        path = self.database_path
-        task = Task(lambda _progress: newest_backup(path))
+        path, passphrase = self.database_path, self.passphrase
+        task = Task(lambda _progress: newest_backup(path, passphrase))
         task.succeeded.connect(self._show_status)
         task.failed.connect(self._status_failed)
         task.start()
@@ -128,12 +133,13 @@ class BackupController(QObject):
     # --- making backups ----------------------------------------------------------------------
 
     def _start_backup(self, reason: str, *, only_if_changed: bool) -> Task:
-        path = self.database_path
+        path, passphrase = self.database_path, self.passphrase
 
         def work(_progress: object) -> backup.BackupResult | None:
-            if reason == "daily" and not _no_backup_today(path):
+            if reason == "daily" and not _no_backup_today(path, passphrase):
                 return None
-            return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed)
+            return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed,
+                                          passphrase=passphrase)
 
         task = Task(work)
         task.reason = reason  # type: ignore[attr-defined]
@@ -182,9 +188,9 @@ class BackupController(QObject):
         the thread pool before the process ends, so the backup is never cut short."""
         if self.exit_backup is not None:
             return self.exit_backup
-        path = self.database_path
+        path, passphrase = self.database_path, self.passphrase
         task = Task(lambda _progress: backup.backup_database(
-            path, folder, reason="on exit", only_if_changed=True))
+            path, folder, reason="on exit", only_if_changed=True, passphrase=passphrase))
         task.failed.connect(lambda error: log.warning("backup on exit failed: %s", error))
         self.exit_backup = task
         task.start()
@@ -193,7 +199,7 @@ class BackupController(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             # The folder is settled now, while the database is surely still the window's.
-            self._exit_folder = backup.backup_folder_for(self.database_path)
+            self._exit_folder = backup.backup_folder_for(self.database_path, self.passphrase)
             QTimer.singleShot(0, self.window, self._after_close)  # dropped once it is deleted
         return False
 
@@ -204,15 +210,16 @@ class BackupController(QObject):
     # --- restoring ---------------------------------------------------------------------------
 
     def choose_and_restore(self) -> Task | None:
-        folder = backup.backup_folder_for(self.database_path)
-        dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs)
+        folder = backup.backup_folder_for(self.database_path, self.passphrase)
+        dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs,
+                               self.passphrase)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
             return None
         return self.restore_from(dialog.chosen)
 
     def offer_latest_good_backup(self, problem: str) -> Task | None:
-        folder = backup.backup_folder_for(self.database_path)
-        good = backup.latest_good_backup(folder, self.database_path.stem)
+        folder = backup.backup_folder_for(self.database_path, self.passphrase)
+        good = backup.latest_good_backup(folder, self.database_path.stem, self.passphrase)
         if good is None:
             self.dialogs.error(self.window, "The database is damaged",
                                f"{problem} No good backup was found in {folder}.")
@@ -239,7 +246,9 @@ class BackupController(QObject):
         except UserFacingError as error:
             self.dialogs.error(self.window, "Restore failed", str(error))
             return None
-        task = Task(lambda _progress: backup.prepare_restore(chosen, live))
+        passphrase = self.passphrase
+        task = Task(lambda _progress: backup.prepare_restore(chosen, live,
+                                                             passphrase=passphrase))
         task.lock = lock  # type: ignore[attr-defined]
         task.succeeded.connect(self._swap_in)
         task.failed.connect(self._restore_failed)
@@ -250,8 +259,9 @@ class BackupController(QObject):
     def _swap_in(self, prepared: backup.PreparedRestore) -> None:
         lock = self.sender().lock  # type: ignore[attr-defined]
         try:
+            passphrase = self.passphrase
             self.window.database.close()  # type: ignore[attr-defined]
-            backup.finish_restore(prepared)
+            backup.finish_restore(prepared, passphrase)
         except UserFacingError as error:
             self._report_restore_failure(error, lock)
             self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
@@ -284,8 +294,9 @@ class RestoreDialog(QDialog):
     COLUMNS = ("Made", "Size", "Records", "Why", "Checked")
 
     def __init__(self, parent: QWidget, folder: Path, database: str,
-                 dialogs: UserDialogs) -> None:
+                 dialogs: UserDialogs, passphrase: str | None = None) -> None:
         super().__init__(parent)
+        self.passphrase = passphrase
         self.setWindowTitle("Restore from backup")
         self.folder = folder
         self.dialogs = dialogs
@@ -352,7 +363,8 @@ class RestoreDialog(QDialog):
         row = rows[0].row()
         info = self.backups[row]
         self.table.item(row, 4).setText("Checking…")
-        task = Task(lambda _progress: backup.verify_backup(info))
+        passphrase = self.passphrase
+        task = Task(lambda _progress: backup.verify_backup(info, passphrase))
         task.row = row  # type: ignore[attr-defined]
         task.succeeded.connect(self._verified)
         task.failed.connect(self._not_verified)
@@ -393,13 +405,15 @@ def install_backup_ui(window: QMainWindow) -> BackupController:
 
 
 def offer_restore_on_open_failure(database: Path, problem: str, dialogs: UserDialogs,
-                                  parent: QWidget | None = None) -> bool:
-    """For start-up, when the database cannot be opened: offer its latest good backup.
+                                  parent: QWidget | None = None,
+                                  passphrase: str | None = None) -> bool:
+    """For start-up, when the database cannot be opened: offer its latest good backup
+    (an encrypted database's backups are read with its `passphrase`).
 
     Returns True when it was restored (the caller opens the database again).
     """
-    folder = backup.backup_folder_for(database)
-    good = backup.latest_good_backup(folder, database.stem)
+    folder = backup.backup_folder_for(database, passphrase)
+    good = backup.latest_good_backup(folder, database.stem, passphrase)
     if good is None:
         return False
     if not dialogs.confirm(
@@ -409,7 +423,7 @@ def offer_restore_on_open_failure(database: Path, problem: str, dialogs: UserDia
     ):
         return False
     try:
-        prepared = backup.restore_database(good.path, database)
+        prepared = backup.restore_database(good.path, database, passphrase=passphrase)
     except UserFacingError as error:
         dialogs.error(parent, "Restore failed", str(error))
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
 class UserDialogs:
@@ -45,6 +45,11 @@ class UserDialogs:
         if answer == QMessageBox.StandardButton.Discard:
             return "discard"
         return "cancel"
+
+    def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
+        """A passphrase typed out of sight; None when cancelled."""
+        answer, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+        return answer if ok else None
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:
@@ -87,6 +92,10 @@ class ScriptedDialogs(UserDialogs):
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
         self.shown.append(("save_discard_cancel", title, text))
         return str(self._next("cancel"))
+
+    def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
+        self.shown.append(("ask_passphrase", title, text))
+        return self._next(None)  # type: ignore[return-value]
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:

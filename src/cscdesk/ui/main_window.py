@@ -32,6 +32,8 @@ from cscdesk.store.engine import Database, open_database
 from cscdesk.store.listing import Status
 from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
+from cscdesk.ui.workers import Task
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.database = database
         self.dialogs = dialogs or UserDialogs()
         self.panes: dict[str, QWidget] = {}
+        self.encryption_task: Task | None = None
         self.settings = window_settings()
         self._build_navigation()
         self._build_actions()
@@ -158,6 +161,9 @@ class MainWindow(QMainWindow):
         from cscdesk.ui.backup_ui import install_backup_ui
 
         install_backup_ui(self)
+        from cscdesk.ui.idle_lock import install_idle_lock
+
+        self.idle_lock = install_idle_lock(self)
         self.menu_file.addSeparator()
         self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
                                         self.menu_file)
@@ -194,7 +200,8 @@ class MainWindow(QMainWindow):
         else:
             from cscdesk.ui.settings_pane import SettingsPane
 
-            pane = SettingsPane(self.database, self.dialogs)
+            pane = SettingsPane(self.database, self.dialogs,
+                                change_encryption=self.change_encryption)
             pane.changed.connect(self.data_changed.emit)
         pane.refresh()
         return pane
@@ -256,10 +263,12 @@ class MainWindow(QMainWindow):
         if current is not None:
             current.refresh()  # type: ignore[attr-defined]
 
-    def reopen_database(self, path: Path) -> None:
-        """Open another database file (after a restore) and show it from scratch."""
+    def reopen_database(self, path: Path, passphrase: str | None = None) -> None:
+        """Open another database file (after a restore or an encryption change) and show it
+        from scratch; an encrypted file is opened with `passphrase`, by default the current
+        one (a plain file ignores it)."""
         try:
-            database = open_database(path)
+            database = open_database(path, passphrase=passphrase or self.database.passphrase)
         except UserFacingError as error:
             self.dialogs.error(self, "Cannot open the database", str(error))
             return
@@ -274,6 +283,62 @@ class MainWindow(QMainWindow):
         self._show_title()
         self.show_pane(key)
         self.data_changed.emit()
+
+    def change_encryption(self, old: str | None, new: str | None) -> Task | None:
+        """Encrypt (`old` None), change the passphrase of, or decrypt (`new` None) the database
+        and its backups, off the GUI thread; the database is closed meanwhile and reopened after,
+        as it was if the change failed."""
+        from cscdesk.store.encryption import change_encryption
+        from cscdesk.ui.workers import Task, progress_dialog, wait_for_background_work
+
+        if self.encryption_task is not None:
+            return None
+        path = Path(self.database.path)
+        wait_for_background_work()  # nothing may read the file while it is rewritten
+        self.database.close()
+        task = Task(lambda _progress: change_encryption(path, old, new))
+        task.path, task.old, task.new = path, old, new  # type: ignore[attr-defined]
+        task.succeeded.connect(self._encryption_changed)
+        task.failed.connect(self._encryption_failed)
+        task.ended.connect(self._encryption_ended)
+        self.encryption_task = task
+        self.centralWidget().setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.toolbar.setEnabled(False)
+        words = ("Encrypting" if old is None else "Removing encryption from" if new is None
+                 else "Changing the passphrase of")
+        dialog = progress_dialog(self, f"{words} the database and its backups…", task)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        task.start()
+        return task
+
+    def _encryption_changed(self, change: Any) -> None:
+        task = self.sender()
+        self.reopen_database(task.path, task.new or task.old)  # type: ignore[attr-defined]
+        if change.encrypted:
+            text = "The database is encrypted. " + LOST_PASSPHRASE
+        else:
+            text = "The database is no longer encrypted."
+        text += f" {change.backups_rewritten} backup(s) were rewritten to match."
+        if change.backups_left:
+            names = ", ".join(path.name for path in change.backups_left)
+            text += (f" These backups were made with another passphrase and were left as they "
+                     f"are: {names}.")
+        self.dialogs.info(self, "Encryption", text)
+
+    def _encryption_failed(self, error: BaseException) -> None:
+        task = self.sender()
+        self.reopen_database(task.path, task.old)  # type: ignore[attr-defined]
+        if not isinstance(error, UserFacingError):
+            raise error  # a bug: the crash handler reports it
+        self.dialogs.error(self, "Encryption not changed",
+                           f"{error} The database is as it was.")
+
+    def _encryption_ended(self) -> None:
+        self.encryption_task = None
+        self.centralWidget().setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.toolbar.setEnabled(True)
 
     # --- records ---------------------------------------------------------------------------
 

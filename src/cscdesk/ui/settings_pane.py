@@ -1,7 +1,9 @@
-"""Settings: the names printed on the appendix, the folders, and extra non-working days."""
+"""Settings: the names printed on the appendix, the folders, encryption and the idle lock,
+and extra non-working days."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +27,14 @@ from cscdesk import paths, settings
 from cscdesk.store import lists
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.passphrase_dialogs import (
+    LOST_WARNING,
+    ask_current_passphrase,
+    ask_new_passphrase,
+)
+
+# Called with (old passphrase, new passphrase); None for "not encrypted".
+ChangeEncryption = Callable[[str | None, str | None], object]
 
 TEXT_OPTIONS = (settings.COUNCIL_NAME, settings.SERVICE_NAME, settings.APPENDIX_NUMBER)
 FOLDER_OPTIONS = (settings.REPORT_FOLDER, settings.BACKUP_FOLDER)
@@ -50,10 +61,12 @@ class SettingsPane(QWidget):
     changed = Signal()
 
     def __init__(self, database: Database, dialogs: UserDialogs,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 change_encryption: ChangeEncryption | None = None) -> None:
         super().__init__(parent)
         self.database = database
         self.dialogs = dialogs
+        self.change_encryption = change_encryption
         self.stale = False
         self.inputs: dict[str, QLineEdit] = {}
 
@@ -119,14 +132,104 @@ class SettingsPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(names)
+        layout.addWidget(self._build_encryption())
         layout.addWidget(days, 1)
         self.setTabOrder(self.new_day, self.new_description)
 
+    def _build_encryption(self) -> QGroupBox:
+        group = QGroupBox("Encryption")
+        layout = QVBoxLayout(group)
+        self.encryption_label = QLabel()
+        self.encryption_label.setAccessibleName("Encryption state")
+        self.encryption_label.setWordWrap(True)
+        layout.addWidget(self.encryption_label)
+        self.encrypt_button = QPushButton("Encrypt with a passphrase…")
+        self.change_button = QPushButton("Change passphrase…")
+        self.decrypt_button = QPushButton("Remove encryption…")
+        self.encrypt_button.clicked.connect(self.encrypt)
+        self.change_button.clicked.connect(self.change_passphrase)
+        self.decrypt_button.clicked.connect(self.remove_encryption)
+        row = QHBoxLayout()
+        for button in (self.encrypt_button, self.change_button, self.decrypt_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        idle_row = QHBoxLayout()
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, 24 * 60)
+        self.idle_minutes.setSpecialValueText("never")
+        self.idle_minutes.setAccessibleName(settings.IDLE_LOCK_MINUTES.label)
+        idle_label = QLabel(f"{settings.IDLE_LOCK_MINUTES.label} (encrypted databases; "
+                            "saved with the settings above):")
+        idle_label.setBuddy(self.idle_minutes)
+        idle_row.addWidget(idle_label)
+        idle_row.addWidget(self.idle_minutes)
+        idle_row.addStretch(1)
+        layout.addLayout(idle_row)
+        return group
+
+    def _show_encryption(self) -> None:
+        encrypted = self.database.encrypted
+        if encrypted:
+            self.encryption_label.setText(
+                "The database and its backups are encrypted with a passphrase. " + LOST_WARNING)
+        else:
+            self.encryption_label.setText(
+                "The database is not encrypted: anyone who copies the file can read it.")
+        can_change = self.change_encryption is not None
+        self.encrypt_button.setEnabled(can_change and not encrypted)
+        self.change_button.setEnabled(can_change and encrypted)
+        self.decrypt_button.setEnabled(can_change and encrypted)
+
+    def encrypt(self) -> None:
+        title = "Encrypt the database"
+        if self.change_encryption is None or self.database.encrypted:
+            return
+        new = ask_new_passphrase(self, self.dialogs, title)
+        if new is None or not self.dialogs.confirm(
+            self, title,
+            "The database and all its backups will be encrypted with this passphrase, and it "
+            f"will be asked for every time cscdesk starts. {LOST_WARNING} Encrypt now?",
+        ):
+            return
+        self.change_encryption(None, new)
+
+    def change_passphrase(self) -> None:
+        title = "Change the passphrase"
+        if self.change_encryption is None or not self.database.encrypted:
+            return
+        old = ask_current_passphrase(self, self.dialogs, title, self.database.passphrase)
+        if old is None:
+            return
+        new = ask_new_passphrase(self, self.dialogs, title)
+        if new is None or not self.dialogs.confirm(
+            self, title,
+            f"The database and its backups will be encrypted with the new passphrase. "
+            f"{LOST_WARNING} Change it now?",
+        ):
+            return
+        self.change_encryption(old, new)
+
+    def remove_encryption(self) -> None:
+        title = "Remove encryption"
+        if self.change_encryption is None or not self.database.encrypted:
+            return
+        old = ask_current_passphrase(self, self.dialogs, title, self.database.passphrase)
+        if old is None or not self.dialogs.confirm(
+            self, title,
+            "Remove encryption from the database and its backups? Anyone who copies the files "
+            "will then be able to read the records.",
+        ):
+            return
+        self.change_encryption(old, None)
+
     def refresh(self) -> None:
         self.stale = False
+        self._show_encryption()
         with self.database.session() as session:
             for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
                 self.inputs[option.key].setText(str(settings.get(session, option)))
+            self.idle_minutes.setValue(settings.get(session, settings.IDLE_LOCK_MINUTES))
             days = [(entry.day, entry.description)
                     for entry in lists.non_working_days(session)]
         self.days_list.clear()
@@ -145,6 +248,7 @@ class SettingsPane(QWidget):
         with self.database.transaction() as session:
             for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
                 settings.put(session, option, self.inputs[option.key].text().strip())
+            settings.put(session, settings.IDLE_LOCK_MINUTES, self.idle_minutes.value())
         self.saved_label.setText("Settings saved.")
         self.changed.emit()
 

@@ -1,0 +1,174 @@
+"""Locking an encrypted database's window after a spell with no keyboard or mouse use.
+
+An application-wide event filter notes activity; after `idle_lock_minutes` (a setting; 0 =
+never) with none, the main window is hidden behind a modal dialog that asks for the passphrase
+again. A plain (unencrypted) database is never locked: anyone at the PC could read the file.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cscdesk import settings
+from cscdesk.ui.passphrase_dialogs import same_passphrase
+
+log = logging.getLogger(__name__)
+
+ACTIVITY = frozenset({
+    QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+    QEvent.Type.Wheel, QEvent.Type.TouchBegin,
+})
+
+
+class LockDialog(QDialog):
+    """Asks for the passphrase; Unlock checks it, Quit ends the app as closing it would."""
+
+    def __init__(self, database_name: str, passphrase: str | None, dialogs: object,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("cscdesk is locked")
+        self.setModal(True)
+        self._passphrase = passphrase
+        self.dialogs = dialogs
+        self.quit_chosen = False
+        layout = QVBoxLayout(self)
+        text = QLabel(f"{database_name} was locked after a time with no use. "
+                      "Type its passphrase to carry on.")
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        self.passphrase_edit = QLineEdit()
+        self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase_edit.setAccessibleName("Passphrase")
+        text.setBuddy(self.passphrase_edit)
+        layout.addWidget(self.passphrase_edit)
+        self.message = QLabel()
+        self.message.setAccessibleName("Lock message")
+        self.message.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(self)
+        self.unlock_button = QPushButton("&Unlock")
+        self.unlock_button.setDefault(True)
+        self.quit_button = QPushButton("&Quit")
+        buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.unlock_button.clicked.connect(self.try_unlock)
+        self.quit_button.clicked.connect(self._quit)
+        layout.addWidget(buttons)
+
+    def try_unlock(self) -> bool:
+        if same_passphrase(self.passphrase_edit.text(), self._passphrase):
+            self.passphrase_edit.clear()
+            self.accept()
+            return True
+        self.passphrase_edit.clear()
+        self.message.setText("That is not the passphrase. Passphrases are case-sensitive.")
+        self.passphrase_edit.setFocus()
+        return False
+
+    def _quit(self) -> None:
+        self.quit_chosen = True
+        self.reject()
+
+    def reject(self) -> None:
+        """Escape does not unlock: only Quit closes the dialog without the passphrase."""
+        if self.quit_chosen:
+            super().reject()
+
+
+class IdleLock(QObject):
+    """Watches the application's input; locks `window` when it has been idle too long."""
+
+    def __init__(self, window: QMainWindow, timeout_ms: int | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: LockDialog | None = None
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.lock)
+        self.timeout_ms = 0
+        self.set_timeout_ms(timeout_ms if timeout_ms is not None else self._setting_ms())
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def _setting_ms(self) -> int:
+        try:
+            with self.window.database.session() as session:  # type: ignore[attr-defined]
+                minutes = settings.get(session, settings.IDLE_LOCK_MINUTES)
+        except Exception as error:  # a closed or unreadable database: keep the default
+            log.info("idle lock setting not read: %s", error)
+            minutes = settings.IDLE_LOCK_MINUTES.default
+        return max(int(minutes), 0) * 60_000
+
+    def reread_setting(self) -> None:
+        """After the settings may have changed."""
+        self.set_timeout_ms(self._setting_ms())
+
+    def set_timeout_ms(self, timeout_ms: int) -> None:
+        """0 turns the lock off."""
+        self.timeout_ms = max(timeout_ms, 0)
+        self.restart()
+
+    def restart(self) -> None:
+        if self.timeout_ms and self.dialog is None:
+            self.timer.start(self.timeout_ms)
+        else:
+            self.timer.stop()
+
+    @property
+    def locked(self) -> bool:
+        return self.dialog is not None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY and self.dialog is None and self.timeout_ms:
+            self.timer.start(self.timeout_ms)
+        return False
+
+    def lock(self) -> None:
+        """Hide the window behind the lock dialog (only an encrypted database is locked)."""
+        database = self.window.database  # type: ignore[attr-defined]
+        if self.dialog is not None or not database.encrypted or not self.window.isVisible():
+            self.restart()
+            return
+        log.info("locking after %d ms idle", self.timeout_ms)
+        dialog = LockDialog(database.path.name, database.passphrase,
+                            self.window.dialogs)  # type: ignore[attr-defined]
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.finished.connect(self._unlocked)
+        self.dialog = dialog
+        dialog.show()
+        self.window.hide()
+
+    def _unlocked(self, _result: int) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is None:
+            return
+        dialog.deleteLater()
+        if dialog.quit_chosen:
+            self.window.close()
+            QApplication.quit()
+            return
+        self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.restart()
+
+
+def install_idle_lock(window: QMainWindow, timeout_ms: int | None = None) -> IdleLock:
+    """The window's idle lock; its timeout comes from the setting unless given (tests)."""
+    lock = IdleLock(window, timeout_ms)
+    window.data_changed.connect(lock.reread_setting)  # type: ignore[attr-defined]
+    return lock
