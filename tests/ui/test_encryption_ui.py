@@ -89,6 +89,22 @@ def test_cancel_at_start_is_exit_1_with_one_sentence(qapp, db_path, keep_hooks, 
     assert "No passphrase was given" in capsys.readouterr().err
 
 
+def test_a_damaged_encrypted_database_at_start_is_offered_its_backup(
+        qapp, db_path, monkeypatch, keep_hooks):
+    make_database(db_path, PASSPHRASE)  # the change leaves an encrypted backup of it
+    damaged = bytearray(db_path.read_bytes())
+    damaged[100:4096] = b"\x00" * 3996
+    db_path.write_bytes(bytes(damaged))
+    monkeypatch.setenv(EXIT_AFTER_FIRST_PAINT, "1")
+    dialogs = ScriptedDialogs(PASSPHRASE, True)
+    assert run_app(db_path, dialogs=dialogs) == 0
+    kinds = [kind for kind, _title, _text in dialogs.shown]
+    assert kinds[:3] == ["ask_passphrase", "confirm", "info"]
+    assert "probably damaged" in dialogs.shown[1][2]
+    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 4
+    assert cipher.looks_encrypted(db_path)
+
+
 # --- settings: encrypting and decrypting -------------------------------------------------------
 
 def test_settings_encrypt_a_plain_database_and_remove_the_encryption_again(
@@ -113,6 +129,7 @@ def test_settings_encrypt_a_plain_database_and_remove_the_encryption_again(
     assert LOST_WARNING in confirm
     assert dialogs.shown[-1][0] == "info", dialogs.shown[-1]
     assert window.database.encrypted and window.database.passphrase == PASSPHRASE
+    assert window.idle_lock.watching  # the lock now applies
     assert cipher.looks_encrypted(db_path)
     wait_for_background_work()
     assert files_holding(tmp_path, PLAIN_TEXT) == []  # database, its backups: no plaintext
@@ -199,8 +216,13 @@ def test_the_idle_lock_hides_the_window_and_wants_the_passphrase(db_path, qtbot)
     dialog.passphrase_edit.setText(PASSPHRASE)
     dialog.unlock_button.click()
     assert not lock.locked and window.isVisible()
-    lock.set_timeout_ms(0)
-    window.close()
+    assert lock.watching
+
+    # Locked again after the next idle spell; Quit closes the window as File › Quit does.
+    qtbot.waitUntil(lambda: lock.locked, timeout=5_000)
+    lock.dialog.quit_button.click()
+    assert not lock.locked and not window.isVisible()
+    qtbot.waitUntil(lambda: window.backup_controller.exit_backup is not None, timeout=5_000)
     wait_for_background_work()
     window.database.close()
 
@@ -213,6 +235,7 @@ def test_a_plain_database_is_never_locked(db_path, qtbot):
     lock.set_timeout_ms(20)
     qtbot.wait(150)
     assert not lock.locked and window.isVisible()
+    assert not lock.watching  # no filter on every event for a plain database
     window.close()
     wait_for_background_work()
     window.database.close()

@@ -55,6 +55,7 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     from cscdesk.ui.passphrase_dialogs import (
         PassphraseCancelled,
         ask_start_passphrase,
+        damaged_sentence,
         may_be_encrypted,
     )
     from cscdesk.ui.workers import wait_for_background_work
@@ -72,17 +73,23 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     try:
         if may_be_encrypted(db_path):
             passphrase = ask_start_passphrase(db_path, dialogs)
-        database = open_database(db_path, passphrase=passphrase)
     except PassphraseCancelled as error:
         print(f"cscdesk: {error}", file=sys.stderr)
         return 1
-    except (DatabaseInUse, WrongPassphrase) as error:
+    except WrongPassphrase as error:
+        return _cannot_open(db_path, error, dialogs)
+    try:
+        database = open_database(db_path, passphrase=passphrase)
+    except DatabaseInUse as error:
         return _cannot_open(db_path, error, dialogs)
     except UserFacingError as error:
         # A damaged file: offer the latest good backup, then try once more.
         from cscdesk.ui.backup_ui import offer_restore_on_open_failure
 
-        if not offer_restore_on_open_failure(db_path, str(error), dialogs,
+        # The passphrase was checked against the file or its newest backup: refused now, the
+        # file is damaged.
+        problem = damaged_sentence(db_path) if isinstance(error, WrongPassphrase) else str(error)
+        if not offer_restore_on_open_failure(db_path, problem, dialogs,
                                              passphrase=passphrase):
             return _cannot_open(db_path, error, dialogs)
         try:

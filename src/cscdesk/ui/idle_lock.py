@@ -99,10 +99,8 @@ class IdleLock(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
         self.timeout_ms = 0
+        self.watching = False
         self.set_timeout_ms(timeout_ms if timeout_ms is not None else self._setting_ms())
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def _setting_ms(self) -> int:
         try:
@@ -123,10 +121,27 @@ class IdleLock(QObject):
         self.restart()
 
     def restart(self) -> None:
-        if self.timeout_ms and self.dialog is None:
+        """Start counting idle time again; input is watched only while a lock could happen,
+        so a plain database costs nothing per event."""
+        active = bool(self.timeout_ms) and self._encrypted()
+        self._watch(active)
+        if active and self.dialog is None:
             self.timer.start(self.timeout_ms)
         else:
             self.timer.stop()
+
+    def _encrypted(self) -> bool:
+        return bool(getattr(self.window.database, "encrypted", False))  # type: ignore[attr-defined]
+
+    def _watch(self, active: bool) -> None:
+        app = QApplication.instance()
+        if app is None or active == self.watching:
+            return
+        if active:
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self.watching = active
 
     @property
     def locked(self) -> bool:
@@ -140,7 +155,9 @@ class IdleLock(QObject):
     def lock(self) -> None:
         """Hide the window behind the lock dialog (only an encrypted database is locked)."""
         database = self.window.database  # type: ignore[attr-defined]
-        if self.dialog is not None or not database.encrypted or not self.window.isVisible():
+        busy = getattr(self.window, "encryption_task", None) is not None  # passphrase changing
+        if (self.dialog is not None or busy or not database.encrypted
+                or not self.window.isVisible()):
             self.restart()
             return
         log.info("locking after %d ms idle", self.timeout_ms)

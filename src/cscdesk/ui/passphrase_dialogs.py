@@ -59,6 +59,8 @@ def ask_start_passphrase(path: Path, dialogs: UserDialogs, parent: QWidget | Non
         try:
             read_revision(path, passphrase)
         except cipher.WrongPassphrase as error:
+            if opens_newest_backup(path, passphrase):
+                return passphrase  # right for its backups: the file itself is damaged
             if attempt < tries:
                 dialogs.warn(parent, "Wrong passphrase",
                              f"{error} {tries - attempt} more {_tries(tries - attempt)}.")
@@ -70,6 +72,31 @@ def ask_start_passphrase(path: Path, dialogs: UserDialogs, parent: QWidget | Non
         f"The passphrase was wrong {tries} times, so {path} was not opened. "
         "Passphrases are case-sensitive."
     )
+
+
+def opens_newest_backup(path: Path, passphrase: str) -> bool:
+    """Whether `passphrase` opens the newest encrypted backup of `path` (one key derivation):
+    then a file it does not open is damaged, not guarded by another passphrase."""
+    from cscdesk.store import backup
+
+    try:
+        listed = backup.list_backups(backup.backup_folder_for(path), path.stem)
+    except UserFacingError:
+        return False
+    for info in listed[:1]:
+        if not cipher.looks_encrypted(info.path):
+            return False
+        try:
+            cipher.connect(info.path, passphrase, read_only=True).close()
+        except (UserFacingError, *cipher.DB_ERRORS):
+            return False
+        return True
+    return False
+
+
+def damaged_sentence(path: Path) -> str:
+    return (f"{path} cannot be read with the passphrase that opens its newest backup, so the "
+            "file is probably damaged.")
 
 
 def _tries(count: int) -> str:
