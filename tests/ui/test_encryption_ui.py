@@ -161,6 +161,8 @@ def test_a_failed_change_is_a_message_and_the_database_is_reopened_as_it_was(
     dialogs = ScriptedDialogs()
     window = open_window(open_database(db_path, passphrase=PASSPHRASE), qtbot, dialogs)
     window.change_encryption(PASSPHRASE, PASSPHRASE)  # the store refuses the same passphrase
+    window.close()  # refused while the file may be rewritten
+    assert window.isVisible()
     qtbot.waitUntil(lambda: window.encryption_task is None, timeout=30_000)
     kind, _title, text = dialogs.shown[-1]
     assert kind == "error" and "same as the current one" in text and "as it was" in text

@@ -1,8 +1,9 @@
 """The main window: navigation, panes, menus, toolbar and the keyboard shortcuts.
 
 Other parts plug in through what the window exposes: `database`, `dialogs`, `menu_file`,
-`toolbar`, `statusBar()`, `reopen_database(path)` and the `data_changed` signal, emitted after
-any change to the data. Panes are built when first shown, so the window opens quickly.
+`toolbar`, `statusBar()`, `reopen_database(path, passphrase=None)` (keeps the current passphrase
+by default), `change_encryption(old, new)`, `idle_lock` and the `data_changed` signal, emitted
+after any change to the data. Panes are built when first shown, so the window opens quickly.
 """
 
 from __future__ import annotations
@@ -384,6 +385,10 @@ class MainWindow(QMainWindow):
     # --- closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.encryption_task is not None:  # the file is being rewritten: wait for it
+            self.statusBar().showMessage("Wait until the encryption change has finished.", 10_000)
+            event.ignore()
+            return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("pane", self.current_key())
         self.settings.sync()
