@@ -36,13 +36,12 @@ ACTIVITY = frozenset({
 class LockDialog(QDialog):
     """Asks for the passphrase; Unlock checks it, Quit ends the app as closing it would."""
 
-    def __init__(self, database_name: str, passphrase: str | None, dialogs: object,
+    def __init__(self, database_name: str, passphrase: str | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("cscdesk is locked")
         self.setModal(True)
         self._passphrase = passphrase
-        self.dialogs = dialogs
         self.quit_chosen = False
         layout = QVBoxLayout(self)
         text = QLabel(f"{database_name} was locked after a time with no use. "
@@ -161,8 +160,7 @@ class IdleLock(QObject):
             self.restart()
             return
         log.info("locking after %d ms idle", self.timeout_ms)
-        dialog = LockDialog(database.path.name, database.passphrase,
-                            self.window.dialogs)  # type: ignore[attr-defined]
+        dialog = LockDialog(database.path.name, database.passphrase)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.finished.connect(self._unlocked)
         self.dialog = dialog
