@@ -241,3 +241,25 @@ def test_a_plain_database_is_never_locked(db_path, qtbot):
     window.close()
     wait_for_background_work()
     window.database.close()
+
+
+def test_a_restored_file_with_another_passphrase_is_asked_for_it(db_path, tmp_path, qtbot):
+    make_database(db_path, PASSPHRASE)
+    other = tmp_path / "other" / db_path.name
+    other.parent.mkdir()
+    other.write_bytes(db_path.read_bytes())
+    change_encryption(other, PASSPHRASE, "the passphrase of old")
+    dialogs = ScriptedDialogs("the passphrase of old")
+    window = open_window(open_database(db_path, passphrase=PASSPHRASE), qtbot, dialogs)
+    window.database.close()  # as a restore does before swapping the file in
+    db_path.write_bytes(other.read_bytes())
+    window.reopen_database(db_path)
+    assert window.database.passphrase == "the passphrase of old"
+    assert not window.database.closed
+    window.database.close()
+    db_path.write_bytes(other.read_bytes())
+    dialogs.answers.append(None)  # cancelled: nothing can be shown, the window closes
+    window.reopen_database(db_path, passphrase=PASSPHRASE)
+    assert [kind for kind, _title, _text in dialogs.shown][-1] == "error"
+    assert not window.isVisible()
+    wait_for_background_work()

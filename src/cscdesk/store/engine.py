@@ -38,6 +38,7 @@ class Database:
     writer_lock: WriterLock | None = field(default=None, repr=False)
     # Kept in memory only while the database is open (backups are keyed with it).
     passphrase: str | None = field(default=None, repr=False)
+    closed: bool = field(default=False, init=False)
     _sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +60,7 @@ class Database:
 
     def close(self) -> None:
         """Close every connection and give up the writer lock; safe to call twice."""
+        self.closed = True
         self.engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()

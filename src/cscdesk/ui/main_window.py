@@ -269,9 +269,11 @@ class MainWindow(QMainWindow):
         from scratch; an encrypted file is opened with `passphrase`, by default the current
         one (a plain file ignores it)."""
         try:
-            database = open_database(path, passphrase=passphrase or self.database.passphrase)
+            database = self._open_asking(path, passphrase or self.database.passphrase)
         except UserFacingError as error:
             self.dialogs.error(self, "Cannot open the database", str(error))
+            if self.database.closed:  # a restore swapped the file: nothing is left to show
+                self.close()
             return
         old = self.database
         self.database = database
@@ -284,6 +286,23 @@ class MainWindow(QMainWindow):
         self._show_title()
         self.show_pane(key)
         self.data_changed.emit()
+
+    def _open_asking(self, path: Path, passphrase: str | None) -> Database:
+        """Open `path`; when it needs another passphrase (a backup made before the passphrase
+        was changed), ask for it, three tries at most."""
+        from cscdesk.store.cipher import PassphraseNeeded, WrongPassphrase
+
+        for _attempt in range(3):
+            try:
+                return open_database(path, passphrase=passphrase)
+            except (PassphraseNeeded, WrongPassphrase) as error:
+                last = error
+                passphrase = self.dialogs.ask_passphrase(
+                    self, "Passphrase of the restored database",
+                    f"{path.name} needs the passphrase it had when its backup was made.")
+                if passphrase is None:
+                    break
+        raise last
 
     def change_encryption(self, old: str | None, new: str | None) -> Task | None:
         """Encrypt (`old` None), change the passphrase of, or decrypt (`new` None) the database
