@@ -8,8 +8,10 @@ A lost passphrase cannot be recovered: nothing here stores it.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,13 @@ from cscdesk.store.revision import APPLICATION_ID, SQLITE_HEADER
 DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
 OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
                                                    sqlcipher3.OperationalError)
+
+
+# SQLCipher 4's key derivation: PBKDF2-HMAC-SHA512 over the file's 16-byte salt (its first
+# bytes), 256,000 rounds, a 256-bit key. Deriving it once and giving SQLCipher the raw key
+# spares every later connection the same 0.2 s of work.
+KDF_ROUNDS = 256_000
+SALT_BYTES = 16
 
 
 class PassphraseNeeded(DatabaseError):
@@ -65,6 +74,25 @@ def key_for(path: Path, passphrase: str | None) -> str | None:
     return None if plain else passphrase
 
 
+def key_pragma_value(path: Path, passphrase: str) -> str:
+    """What to give SQLCipher as the key of `path`: the raw key derived from `passphrase` and
+    the file's salt when the file exists, else the passphrase itself (a new file)."""
+    try:
+        with Path(path).open("rb") as handle:
+            salt = handle.read(SALT_BYTES)
+    except OSError:
+        salt = b""
+    if len(salt) < SALT_BYTES:
+        return passphrase
+    return _raw_key(passphrase, salt)
+
+
+@lru_cache(maxsize=8)
+def _raw_key(passphrase: str, salt: bytes) -> str:
+    key = hashlib.pbkdf2_hmac("sha512", passphrase.encode("utf-8"), salt, KDF_ROUNDS, 32)
+    return f"x'{key.hex()}{salt.hex()}'"
+
+
 def connect(path: Path, passphrase: str | None = None, *, read_only: bool = False,
             **options: Any) -> Any:
     """A DB-API connection to `path`: plain sqlite3, or sqlcipher3 keyed with `passphrase`.
@@ -93,7 +121,9 @@ def _opened(module: Any, target: str, passphrase: str | None, path: Path, **opti
     try:
         if passphrase is not None:
             connection.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is our sentence
-            connection.execute(f"PRAGMA key = {quote(passphrase)}")
+            key = key_pragma_value(path, passphrase)
+            connection.execute(f'PRAGMA key = "{key}"' if key.startswith("x'")
+                               else f"PRAGMA key = {quote(key)}")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except module.DatabaseError as error:
         connection.close()

@@ -80,7 +80,8 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     if passphrase is None:
         engine = create_engine(URL.create("sqlite", database=str(path)))
     else:
-        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=str(path))
+        key = cipher.key_pragma_value(path, passphrase)
+        url = URL.create("sqlite+pysqlcipher", password=key, database=str(path))
         engine = create_engine(url)
 
     @event.listens_for(engine, "connect")
