@@ -263,3 +263,28 @@ def test_a_restored_file_with_another_passphrase_is_asked_for_it(db_path, tmp_pa
     assert [kind for kind, _title, _text in dialogs.shown][-1] == "error"
     assert not window.isVisible()
     wait_for_background_work()
+
+
+def test_a_record_form_open_when_locking_is_veiled_not_closed(db_path, qtbot):
+    from cscdesk.domain.kinds import Kind
+    from cscdesk.ui.forms.dialog import RecordFormDialog
+
+    make_database(db_path, PASSPHRASE)
+    window = open_window(open_database(db_path, passphrase=PASSPHRASE), qtbot,
+                         ScriptedDialogs())
+    form = RecordFormDialog(window, window.database, Kind.COMPLIMENT, None, ScriptedDialogs())
+    form.show()
+    form.view.editors["reference"].input.setText("K-typed")
+    lock = window.idle_lock
+    lock.set_timeout_ms(50)
+    qtbot.waitUntil(lambda: lock.locked, timeout=5_000)
+    assert form.isVisible() and not form.isEnabled() and form.windowOpacity() == 0.0
+    lock.dialog.passphrase_edit.setText(PASSPHRASE)
+    lock.dialog.unlock_button.click()
+    assert form.isEnabled() and form.windowOpacity() == 1.0
+    assert form.view.editors["reference"].input.text() == "K-typed"  # nothing lost
+    lock.set_timeout_ms(0)
+    form.done(0)
+    window.close()
+    wait_for_background_work()
+    window.database.close()

@@ -94,6 +94,7 @@ class IdleLock(QObject):
         super().__init__(window)
         self.window = window
         self.dialog: LockDialog | None = None
+        self.veiled: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -164,6 +165,13 @@ class IdleLock(QObject):
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.finished.connect(self._unlocked)
         self.dialog = dialog
+        # A record form open on top stays open (hiding a dialog would end it and lose what was
+        # typed) but is made invisible and inert until the passphrase is given again.
+        self.veiled = [w for w in QApplication.topLevelWidgets()
+                       if w.isVisible() and w is not self.window and w is not dialog]
+        for widget in self.veiled:
+            widget.setWindowOpacity(0.0)
+            widget.setEnabled(False)
         dialog.show()
         self.window.hide()
 
@@ -177,6 +185,10 @@ class IdleLock(QObject):
             QApplication.quit()
             return
         self.window.show()
+        for widget in self.veiled:
+            widget.setEnabled(True)
+            widget.setWindowOpacity(1.0)
+        self.veiled = []
         self.window.raise_()
         self.window.activateWindow()
         self.restart()
