@@ -187,6 +187,16 @@ def load(session: Session, kind: Kind, reference: str) -> RecordData | None:
     return None if row is None else to_data(row)
 
 
+def later_stage(session: Session, reference: str) -> str | None:
+    """The reference of a complaint escalated from complaint `reference`, if there is one."""
+    row = find_row(session, Kind.COMPLAINT, reference)
+    if row is None:
+        return None
+    return session.scalar(
+        select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
+    )
+
+
 def delete(session: Session, kind: Kind, reference: str) -> bool:
     """Move a record to the bin (see `store.recycle_bin`); a complaint that a later stage escalates
     from cannot be deleted."""
@@ -194,9 +204,7 @@ def delete(session: Session, kind: Kind, reference: str) -> bool:
     if row is None:
         return False
     if kind is Kind.COMPLAINT:
-        later = session.scalar(
-            select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
-        )
+        later = later_stage(session, row.reference)
         if later is not None:
             raise InputError(
                 f"Complaint “{row.reference}” cannot be deleted: “{later}” escalates from it."

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.domain.validation import FieldError, StageLookup
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
 from cscdesk.store import lists, records
 from cscdesk.store.engine import Database
-from cscdesk.store.models import Complaint, RootCause, Team
+from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.forms.layout import SINGULAR
 
 
@@ -96,9 +94,4 @@ def stage_lookup(database: Database) -> StageLookup:
 def later_stage_of(database: Database, reference: str) -> str | None:
     """The reference of a complaint that escalates from this one, if any."""
     with database.session() as session:
-        row = records.find_row(session, Kind.COMPLAINT, reference)
-        if row is None:
-            return None
-        return session.scalar(
-            select(Complaint.reference).where(Complaint.escalated_from_id == row.id)
-        )
+        return records.later_stage(session, reference)
