@@ -115,3 +115,30 @@ def test_the_command_line_works_on_an_encrypted_database(cli, db_path, tmp_path)
     assert not cipher.looks_encrypted(db_path)
     missing = cli(*db, "--passphrase-file", tmp_path / "nope.txt", "check")
     assert missing.returncode == 1 and "Cannot read the passphrase file" in missing.stderr
+
+
+def test_an_encrypted_database_serves_many_threads_at_once(db_path) -> None:
+    """SQLCipher's default pool closed connections other threads were using (a crash)."""
+    import threading
+
+    from sqlalchemy import text
+
+    fill(db_path, PASSPHRASE)
+    db = open_database(db_path, passphrase=PASSPHRASE)
+    failures: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(30):
+                with db.session() as session:
+                    assert session.execute(text("SELECT count(*) FROM complaint")).scalar() == 1
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.close()
+    assert failures == []

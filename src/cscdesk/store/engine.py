@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
@@ -82,7 +83,10 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     else:
         key = cipher.key_pragma_value(path, passphrase)
         url = URL.create("sqlite+pysqlcipher", password=key, database=str(path))
-        engine = create_engine(url)
+        # The SQLCipher dialect defaults to SingletonThreadPool, which closes connections still
+        # in use once more threads than its size have asked for one (a crash in the C library);
+        # a queue of connections, as for plain files, is safe across the app's worker threads.
+        engine = create_engine(url, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
