@@ -251,11 +251,13 @@ def test_a_restored_file_with_another_passphrase_is_asked_for_it(db_path, tmp_pa
     change_encryption(other, PASSPHRASE, "the passphrase of old")
     dialogs = ScriptedDialogs("the passphrase of old")
     window = open_window(open_database(db_path, passphrase=PASSPHRASE), qtbot, dialogs)
-    window.database.close()  # as a restore does before swapping the file in
+    wait_for_background_work()  # as a restore does before swapping the file in
+    window.database.close()
     db_path.write_bytes(other.read_bytes())
     window.reopen_database(db_path)
     assert window.database.passphrase == "the passphrase of old"
     assert not window.database.closed
+    wait_for_background_work()
     window.database.close()
     db_path.write_bytes(other.read_bytes())
     dialogs.answers.append(None)  # cancelled: nothing can be shown, the window closes

@@ -34,7 +34,7 @@ from cscdesk.errors import UserFacingError
 from cscdesk.store import backup
 from cscdesk.store.lock import acquire_writer_lock
 from cscdesk.ui.dialog_service import UserDialogs
-from cscdesk.ui.workers import Task
+from cscdesk.ui.workers import Task, wait_for_background_work
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +260,8 @@ class BackupController(QObject):
         lock = self.sender().lock  # type: ignore[attr-defined]
         try:
             passphrase = self.passphrase
+            # Nothing may still be reading the file that is about to be replaced.
+            wait_for_background_work()
             self.window.database.close()  # type: ignore[attr-defined]
             backup.finish_restore(prepared, passphrase)
         except UserFacingError as error:
