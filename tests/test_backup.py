@@ -21,6 +21,7 @@ from cscdesk.store import backup
 from cscdesk.store.backup import BackupFolderError, DatabaseDamaged
 from cscdesk.store.engine import open_database
 from cscdesk.store.models import Compliment, Team
+from old_schema import first_release_database
 
 _template: list[Path] = []
 
@@ -251,32 +252,6 @@ def test_check_reports_broken_links(db_path: Path) -> None:
     raw.close()
     with pytest.raises(DatabaseDamaged, match="broken link"):
         backup.check_database(db_path)
-
-
-def first_release_database(path: Path) -> None:
-    """A database as the first release (schema 0001) left it, with one complaint."""
-    from alembic import command
-
-    from cscdesk.store.engine import APPLICATION_ID, make_engine
-    from cscdesk.store.migrate import alembic_config
-
-    engine = make_engine(path, foreign_keys=False)
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0001")
-        connection.commit()
-    engine.dispose()
-    raw = sqlite3.connect(path)
-    raw.executescript(f"""
-        PRAGMA application_id = {APPLICATION_ID};
-        INSERT INTO team (id, name, retired, created_at, updated_at)
-            VALUES (1, 'Adoption', 0, '2024-01-01', '2024-01-01');
-        INSERT INTO complaint (id, reference, received, stage, team_id, extended, due, learning,
-            adr, lgo_decision, complainant, summary, notes, created_at, updated_at)
-            VALUES (1, 'C-1', '2024-05-03', 1, 1, 0, '2024-05-20', '', 0, '', '', '', '',
-                    '2024-01-01', '2024-01-01');
-    """)
-    raw.commit()
-    raw.close()
 
 
 def test_an_upgrade_is_preceded_by_a_verified_backup(db_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_a_backup_from_an_older_version_is_restored_and_upgraded_on_opening(
     db_path: Path, tmp_path: Path
 ) -> None:
     from cscdesk.store.revision import HEAD_REVISION
-    from test_backup import first_release_database
+    from old_schema import first_release_database
 
     old = tmp_path / "old" / "cscdesk-2024-01-01T120000.db"
     old.parent.mkdir()

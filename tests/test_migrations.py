@@ -1,47 +1,17 @@
 """Upgrading a database made by an older cscdesk keeps every row (the batch-mode trap)."""
 
-import sqlite3
 from pathlib import Path
-
-from alembic import command
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.store import records
-from cscdesk.store.engine import APPLICATION_ID, make_engine, open_database
-from cscdesk.store.migrate import alembic_config
+from cscdesk.store.engine import open_database
 from cscdesk.store.revision import HEAD_REVISION
-
-
-def make_first_release_database(path: Path) -> None:
-    engine = make_engine(path, foreign_keys=False)
-    with engine.connect() as connection:
-        command.upgrade(alembic_config(connection), "0001")
-        connection.commit()
-    engine.dispose()
-    raw = sqlite3.connect(path)
-    raw.executescript(
-        f"""
-        PRAGMA application_id = {APPLICATION_ID};
-        INSERT INTO team (id, name, retired, created_at, updated_at)
-            VALUES (1, 'Adoption', 0, '2024-01-01', '2024-01-01');
-        INSERT INTO complaint (id, reference, received, stage, team_id, extended, due, learning,
-            adr, lgo_decision, complainant, summary, notes, created_at, updated_at)
-            VALUES (1, 'C-1', '2024-05-03', 1, 1, 0, '2024-05-20', '', 0, '', '', '', '',
-                    '2024-01-01', '2024-01-01');
-        INSERT INTO complaint (id, reference, received, stage, team_id, extended, due, learning,
-            adr, escalated_from_id, lgo_decision, complainant, summary, notes, created_at,
-            updated_at)
-            VALUES (2, 'C-1/2', '2024-06-03', 2, 1, 0, '2024-07-08', '', 0, 1, '', '', '', '',
-                    '2024-01-01', '2024-01-01');
-        """
-    )
-    raw.commit()
-    raw.close()
+from old_schema import first_release_database
 
 
 def test_upgrade_keeps_linked_rows_and_backs_up_first(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    make_first_release_database(path)
+    first_release_database(path, with_escalation=True)
     seen: list[Path] = []
     db = open_database(path, before_migration=seen.append)
     assert seen == [path]
