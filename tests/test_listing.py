@@ -163,3 +163,41 @@ def test_legal_hold_shows_in_the_list(filled):
     held = {row.reference: row.values[hold_index] for row in rows}
     assert held[first.reference] == "Legal hold"
     assert sorted(held.values()).count("") == len(rows) - 1
+
+
+@pytest.mark.parametrize(("earlier", "later", "expected"), [
+    ("C-04", "C-043", True),  # typing on
+    ("smith", "smith late", True),  # another word
+    ("late smith", "SMITH", False),  # a word dropped
+    ("smi", "Ann SMITHS", True),  # ASCII case is folded, as LIKE folds it
+    ("é", "É", False),  # LIKE does not fold other letters, so neither does this
+    ("C-043", "C-04", False),  # a letter deleted
+    ("", "smith", True),
+    ("smith", "", False),
+])
+def test_a_search_narrows_an_earlier_one_only_when_its_matches_must_be_among_them(
+        earlier, later, expected):
+    before = ListQuery(Kind.COMPLAINT, search=earlier, today=TODAY)
+    after = before.with_changes(search=later, sort_key="team", descending=False)
+    assert listing.narrows(before, after) is expected
+
+
+def test_other_filters_or_another_day_do_not_narrow():
+    before = ListQuery(Kind.COMPLAINT, search="a", today=TODAY)
+    assert not listing.narrows(before, before.with_changes(search="ab", team_id=3))
+    assert not listing.narrows(before, before.with_changes(status=Status.OPEN))
+    assert not listing.narrows(before, before.with_changes(today=date(2024, 6, 4)))
+    assert not listing.narrows(before, ListQuery(Kind.ENQUIRY, search="a", today=TODAY))
+
+
+def test_a_search_within_earlier_matches_reads_only_those(filled):
+    query = ListQuery(Kind.COMPLAINT, search="C-", today=TODAY)
+    with filled.session() as session:
+        counts, ids = listing.search_matches(session, query)
+        assert counts.total == 4
+        narrower = query.with_changes(search="C- l")  # "Late visit", "Letter lost"
+        _, expected = listing.search_matches(session, narrower)
+        assert listing.search_matches(session, narrower, within=ids)[1] == expected
+        assert len(expected) == 2
+        assert listing.search_matches(session, narrower, within=expected[:1])[1] == expected[:1]
+        assert listing.search_matches(session, narrower, within=[])[1] == []

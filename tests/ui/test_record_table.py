@@ -145,6 +145,29 @@ def test_typing_on_into_a_short_list_gives_the_same_rows_and_counts(database):
         assert typing.canFetchMore() == fresh.canFetchMore(), text
 
 
+def test_a_record_saved_during_a_search_is_found_as_the_officer_types_on(filled, qtbot):
+    from datetime import date
+
+    from cscdesk.domain.kinds import ComplaintData
+    from cscdesk.store import records
+
+    pane = RecordListPane(filled, Kind.COMPLAINT)
+    qtbot.addWidget(pane)
+    pane.refresh()
+    pane.search.setText("Smith")
+    pane.apply_filters()
+    assert pane_refs(pane) == ["C-OLD"]
+    with filled.transaction() as session:  # saved from a form; the window then refreshes
+        records.save(session, ComplaintData("C-LATER", date.today(), 1, "Adoption",
+                                            complainant="Cy Smithson", summary="Phone"))
+    pane.refresh()
+    assert pane_refs(pane) == ["C-LATER", "C-OLD"]
+    pane.search.setText("Smiths")  # narrows the last search: only its matches are read
+    pane.apply_filters()
+    assert pane_refs(pane) == ["C-LATER"]
+    assert pane.counts_label.text() == "1 complaint, 1 open, 0 overdue"
+
+
 def test_a_search_matching_many_shows_rows_first_and_counts_after(database, qtbot,
                                                                   qtmodeltester):
     many_compliments(database, 30)

@@ -324,19 +324,41 @@ def fetch_page(
     return rows
 
 
-def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
-                   ) -> tuple[Counts, list[int]] | None:
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def narrows(earlier: ListQuery, later: ListQuery) -> bool:
+    """True when every record `later` matches is sure to be among those `earlier` matched.
+
+    So it is when only the search (and the order) changed and every earlier word lies inside
+    some later word: typing on, "C-043" to "C-0432", or adding a word. Case is folded for
+    ASCII letters only, as SQLite's LIKE folds it.
+    """
+    if replace(later, search=earlier.search, sort_key=earlier.sort_key,
+               descending=earlier.descending) != earlier:  # other filters, or another day
+        return False
+    later_words = [word.translate(_ASCII_LOWER) for word in later.search.split()]
+    return all(any(word.translate(_ASCII_LOWER) in longer for longer in later_words)
+               for word in earlier.search.split())
+
+
+def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT, *,
+                   within: Sequence[int] | None = None) -> tuple[Counts, list[int]] | None:
     """For a search: every match's id in the asked order, and the counts, in one pass.
 
     Returns None when more than `most` records match (a common word): then `count` and
     `fetch_page` do better, since walking an index in order finds a page of them quickly.
     The scan stops at the (most + 1)th match, so finding that out is cheap too.
+    `within`: the ids an earlier search found, when `narrows` says the matches are among
+    them; then only those rows are read instead of the whole table (typing on is cheap).
     """
     model = MODEL_OF[query.kind]
     expressions = _expressions(query.kind, query.today)
     key = expressions.get(query.sort_key, expressions["placed"])
     statement = _base(query, model.id, key, _open_condition(query.kind),
                       _overdue_condition(query.kind, query.today)).limit(most + 1)
+    if within is not None:
+        statement = statement.where(model.id.in_(list(within)))
     found = session.execute(statement).all()
     if len(found) > most:
         return None

@@ -99,8 +99,9 @@ class RecordTableModel(QAbstractTableModel):
         self.query = ListQuery(kind)
         self.counts: Counts | None = Counts(0, 0, 0)
         self._rows: list[ListRow] = []
-        self._texts: list[tuple[str, ...]] = []
+        self._texts: list[tuple[str, ...] | None] = []  # formatted when first painted
         self._ids: list[int] | None = None  # every match of a search, in order, when few
+        self._ids_query: ListQuery | None = None  # the query `_ids` are the matches of
         self._generation = 0
         self._counted_query: ListQuery | None = None  # the query `counts` belong to
         self._exhausted = True
@@ -134,10 +135,13 @@ class RecordTableModel(QAbstractTableModel):
             and self._ids is None
             and previous.with_changes(sort_key=self.query.sort_key,
                                       descending=self.query.descending) == self.query)
-        self._ids = None
+        within = (self._ids if self._ids is not None and self._ids_query is not None
+                  and listing.narrows(self._ids_query, self.query) else None)
+        self._ids = self._ids_query = None
         first_page = self.page_size
         with self.database.session() as session:
-            matches = (listing.search_matches(session, self.query, self.one_pass_limit)
+            matches = (listing.search_matches(session, self.query, self.one_pass_limit,
+                                              within=within)
                        if self.query.search.split() and not only_order_changed else None)
             if only_order_changed:  # a new order of the same records: the counts stand
                 counts = self.counts
@@ -145,6 +149,7 @@ class RecordTableModel(QAbstractTableModel):
                                           total=counts.total)
             elif matches is not None:
                 counts, self._ids = matches
+                self._ids_query = self.query
                 rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
             elif self.query.search.split():
                 counts = None
@@ -157,7 +162,7 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.counts = counts
         self._rows = rows
-        self._texts = [tuple(map(format_value, row.values)) for row in rows]
+        self._texts = [None] * len(rows)
         asked = first_page if matches is None and counts is None else self.page_size
         self._exhausted = len(rows) < asked or (
             counts is not None and len(rows) >= counts.total)
@@ -166,6 +171,10 @@ class RecordTableModel(QAbstractTableModel):
         self.counts_changed.emit(counts)
         if counts is None:
             self._count_in_background()
+
+    def forget_matches(self) -> None:
+        """The data changed: the next search reads the table again, not the last matches."""
+        self._ids_query = None
 
     def _count_in_background(self) -> None:
         generation, query, database = self._generation, self.query, self.database
@@ -210,7 +219,7 @@ class RecordTableModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
             self._rows.extend(more)
-            self._texts.extend(tuple(map(format_value, row.values)) for row in more)
+            self._texts.extend([None] * len(more))
             self.endInsertRows()
         if self.counts is not None and len(self._rows) >= self.counts.total:
             self._exhausted = True
@@ -241,7 +250,11 @@ class RecordTableModel(QAbstractTableModel):
         if row_number >= len(self._rows):
             return None
         if role == _DISPLAY:
-            return self._texts[row_number][index.column()]
+            texts = self._texts[row_number]
+            if texts is None:
+                texts = self._texts[row_number] = tuple(
+                    map(format_value, self._rows[row_number].values))
+            return texts[index.column()]
         if role == _ALIGNMENT:
             return _CENTRE if self.columns[index.column()].kind_of_value == "number" else None
         if role == _USER:
@@ -454,6 +467,7 @@ class RecordListPane(QWidget):
 
     def refresh(self) -> None:
         """Reload after the data changed (filters' choices too)."""
+        self.model.forget_matches()
         self._fill_choices()
         self.apply_filters()
         self.stale = False
