@@ -201,3 +201,32 @@ def test_a_search_within_earlier_matches_reads_only_those(filled):
         assert len(expected) == 2
         assert listing.search_matches(session, narrower, within=expected[:1])[1] == expected[:1]
         assert listing.search_matches(session, narrower, within=[])[1] == []
+
+
+def test_pages_are_sorted_once_only_where_sqlite_cannot_walk_an_index(filled):
+    with filled.session() as session:
+        for kind in Kind:
+            for column in listing.columns(kind):
+                query = ListQuery(kind, sort_key=column.key, today=TODAY)
+                walks = column.key in ("reference", "placed", "team") or (
+                    kind is Kind.COMPLAINT and column.key in ("due", "closed"))
+                assert listing.pages_need_sorting(session, query) is not walks, (kind, column)
+        odd = ListQuery(Kind.COMPLAINT, search="o'brien 100%", status=Status.OVERDUE,
+                        year=ReportingYear(2024), sort_key="status", today=TODAY)
+        assert listing.pages_need_sorting(session, odd)  # quotes and dates in the plan's SQL
+
+
+def test_ordered_ids_follow_the_pages_order(filled):
+    with filled.transaction() as session:
+        for number in range(6):
+            records.save(session, ComplaintData(f"C-1{number}", date(2024, 5, number + 1), 1,
+                                                "Fostering", summary="tie"))
+    for column in (c.key for c in listing.columns(Kind.COMPLAINT)):
+        for descending in (False, True):
+            query = ListQuery(Kind.COMPLAINT, sort_key=column, descending=descending,
+                              today=TODAY)
+            with filled.session() as session:
+                by_id = [row.reference for row in listing.fetch_rows(
+                    session, query, listing.ordered_ids(session, query))]
+                paged = [row.reference for row in listing.fetch_page(session, query, 0, 100)]
+            assert by_id == paged, (column, descending)

@@ -98,6 +98,23 @@ def test_clicking_a_heading_sorts_in_sql(filled, qtbot):
     assert pane.counts_label.text() == "3 complaints, 3 open, 1 overdue"
 
 
+@pytest.mark.parametrize("column", ["summary", "placed"])  # sorted once; walked page by page
+def test_scrolling_a_sorted_list_shows_every_record_once_in_order(database, column,
+                                                                 qtmodeltester):
+    from cscdesk.store import listing
+
+    many_compliments(database, 30)
+    model = RecordTableModel(database, Kind.COMPLIMENT, page_size=7)
+    model.set_query(model.query.with_changes(sort_key=column, descending=False))
+    while model.canFetchMore():
+        model.fetchMore()
+    with database.session() as session:
+        expected = [row.reference for row in listing.fetch_page(session, model.query, 0, 100)]
+    assert [model.reference_at(row) for row in range(model.rowCount())] == expected
+    assert len(expected) == 30
+    qtmodeltester.check(model, force_py=True)
+
+
 def test_enter_opens_the_chosen_record(filled, qtbot):
     pane = RecordListPane(filled, Kind.ENQUIRY)
     qtbot.addWidget(pane)

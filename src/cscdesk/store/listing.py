@@ -294,13 +294,26 @@ def count(session: Session, query: ListQuery) -> Counts:
     return Counts(int(total), int(open_count), int(overdue_count))
 
 
-def fetch_page(
-    session: Session, query: ListQuery, offset: int, limit: int, *, total: int | None = None
-) -> list[ListRow]:
-    """One page of rows in the asked order (ties broken by newest record first).
+def _ordered(query: ListQuery, statement: Select[Any], total: int | None) -> Select[Any]:
+    """`statement` in the asked order, ties broken by newest record first.
 
     `total`, when the caller knows it, lets a rare search skip walking an index in order.
     """
+    model = MODEL_OF[query.kind]
+    expressions = _expressions(query.kind, query.today)
+    order = expressions.get(query.sort_key, expressions["placed"])
+    rare = total is not None and total < _SMALL_RESULT and bool(query.search.split())
+    if rare and query.sort_key in ("placed", "due", "closed", "team"):
+        order = order.op("||")("")  # an expression, so SQLite sorts the few matches instead
+    if query.descending:
+        return statement.order_by(order.desc(), model.id.desc())
+    return statement.order_by(order.asc(), model.id.asc())
+
+
+def fetch_page(
+    session: Session, query: ListQuery, offset: int, limit: int, *, total: int | None = None
+) -> list[ListRow]:
+    """One page of rows in the asked order (ties broken by newest record first)."""
     model = MODEL_OF[query.kind]
     expressions = _expressions(query.kind, query.today)
     shown = [expressions[column.key] for column in columns(query.kind)]
@@ -308,20 +321,33 @@ def fetch_page(
         query, model.reference, *shown, _open_condition(query.kind),
         _overdue_condition(query.kind, query.today),
     )
-    order = expressions.get(query.sort_key, expressions["placed"])
-    rare = total is not None and total < _SMALL_RESULT and bool(query.search.split())
-    if rare and query.sort_key in ("placed", "due", "closed", "team"):
-        order = order.op("||")("")  # an expression, so SQLite sorts the few matches instead
-    if query.descending:
-        statement = statement.order_by(order.desc(), model.id.desc())
-    else:
-        statement = statement.order_by(order.asc(), model.id.asc())
-    statement = statement.limit(limit).offset(offset)
+    statement = _ordered(query, statement, total).limit(limit).offset(offset)
     rows = []
     for row in session.execute(statement):
         values = tuple(row[1:-2])
         rows.append(ListRow(row[0], values, bool(row[-2]), bool(row[-1])))
     return rows
+
+
+def pages_need_sorting(session: Session, query: ListQuery, *, total: int | None = None) -> bool:
+    """True when SQLite cannot walk an index in the asked order, so every page of
+    `fetch_page` would sort all the matches again (a status or stage column, say).
+
+    Then `ordered_ids` once and `fetch_rows` per page do better. SQLite's own query plan
+    says which case this is, for these filters and this order.
+    """
+    model = MODEL_OF[query.kind]
+    statement = _ordered(query, _base(query, model.id), total)
+    compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
+    return any("TEMP B-TREE FOR ORDER BY" in str(step[-1]) for step in plan)
+
+
+def ordered_ids(session: Session, query: ListQuery, *, total: int | None = None) -> list[int]:
+    """Every matching record's id in the asked order: sorted once, then read page by page."""
+    model = MODEL_OF[query.kind]
+    statement = _ordered(query, _base(query, model.id), total)
+    return list(session.connection().execute(statement).scalars())
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

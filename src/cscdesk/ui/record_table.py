@@ -125,6 +125,8 @@ class RecordTableModel(QAbstractTableModel):
         also gives the counts and the order of every match; later pages are then read by id.
         A search matching more shows its first page at once (walking an index in order finds
         it quickly) and counts in the background: `counts` is None until they arrive.
+        An order SQLite cannot walk an index for (status, say) is read whole at the first
+        scroll (`fetchMore`), so later pages do not sort every record again.
         """
         previous = self._counted_query
         self.query = self.query.with_changes(today=date.today())
@@ -132,7 +134,7 @@ class RecordTableModel(QAbstractTableModel):
         counts: Counts | None
         only_order_changed = (
             new_order_only and self.counts is not None and previous is not None
-            and self._ids is None
+            and self._ids_query is None  # a short search is sorted again in one pass
             and previous.with_changes(sort_key=self.query.sort_key,
                                       descending=self.query.descending) == self.query)
         within = (self._ids if self._ids is not None and self._ids_query is not None
@@ -207,11 +209,15 @@ class RecordTableModel(QAbstractTableModel):
         if parent.isValid() or self._exhausted:
             return
         with self.database.session() as session:
+            total = self.counts.total if self.counts is not None else None
+            if self._ids is None and listing.pages_need_sorting(session, self.query,
+                                                                total=total):
+                # Each page would sort every match again: sort once, then read by id.
+                self._ids = listing.ordered_ids(session, self.query, total=total)
             if self._ids is not None:
                 more = listing.fetch_rows(session, self.query, self._ids[
                     len(self._rows):len(self._rows) + self.page_size])
             else:
-                total = self.counts.total if self.counts is not None else None
                 more = listing.fetch_page(session, self.query, len(self._rows),
                                           self.page_size, total=total)
         self._exhausted = len(more) < self.page_size
