@@ -102,3 +102,11 @@ def test_ctrl_n_opens_a_new_form_of_the_current_kind(window, qtbot, monkeypatch)
     window.show_pane(Kind.ENQUIRY.name)
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert opened == [(Kind.ENQUIRY, None)]
+
+
+def test_the_first_window_fits_the_screen(database, qtbot):
+    window = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    available = window.screen().availableGeometry()  # 800 × 600 offscreen: a small screen
+    assert window.width() <= available.width() and window.height() <= available.height()
+    assert available.contains(window.geometry())

@@ -86,9 +86,18 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self._first_geometry()
         last = self.settings.value("pane", "dashboard")
         self.show_pane(last if last in PANE_KEYS else "dashboard")
+
+    def _first_geometry(self) -> None:
+        """1280 × 800, or nine tenths of a smaller screen (a 1366 × 768 laptop), centred."""
+        available = self.screen().availableGeometry()
+        width = min(1280, int(available.width() * 0.9))
+        height = min(800, int(available.height() * 0.9))
+        self.resize(width, height)
+        self.move(available.x() + (available.width() - width) // 2,
+                  available.y() + (available.height() - height) // 2)
 
     # --- building --------------------------------------------------------------------------
 
