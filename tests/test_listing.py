@@ -214,6 +214,12 @@ def test_pages_are_sorted_once_only_where_sqlite_cannot_walk_an_index(filled):
         odd = ListQuery(Kind.COMPLAINT, search="o'brien 100%", status=Status.OVERDUE,
                         year=ReportingYear(2024), sort_key="status", today=TODAY)
         assert listing.pages_need_sorting(session, odd)  # quotes and dates in the plan's SQL
+        for kind in Kind:  # every filter's value can be written into the plan's SQL
+            every = ListQuery(kind, search="a b", year=ReportingYear(2024), status=Status.OPEN,
+                              team_id=1, stage=2 if kind is Kind.COMPLAINT else None,
+                              source=EnquirySource.MP if kind is Kind.ENQUIRY else None,
+                              today=TODAY)
+            assert listing.pages_need_sorting(session, every, total=3) in (True, False)
 
 
 def test_ordered_ids_follow_the_pages_order(filled):
