@@ -353,6 +353,7 @@ class RecordListPane(QWidget):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
         self.search.leave.connect(self._focus_table)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 18)
         _labelled("&Search", self.search, filters)
         filters.setStretchFactor(self.search, 3)
         self.year = QComboBox()
@@ -368,7 +369,7 @@ class RecordListPane(QWidget):
             self.status.addItem(Status.ALL.value, Status.ALL.value)
             self.status.hide()
         self.team = QComboBox()
-        self.team.setMinimumContentsLength(14)
+        self.team.setMinimumContentsLength(10)
         self.team.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         _labelled("&Team", self.team, filters)
