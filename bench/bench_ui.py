@@ -1,6 +1,6 @@
 """Speed of the desktop app on a 100,000-record database.
 
-    /work/venv/bin/python bench/bench_ui.py [--records 100000] [--keep]
+    .venv/bin/python bench/bench_ui.py [--records 100000] [--summary-words 8]
 
 Measures, and prints:
 - start-up: `cscdesk` launched as a whole process (offscreen) until the window has been painted
@@ -51,7 +51,7 @@ WORDS = ("late", "visit", "letter", "plan", "contact", "meeting", "review", "pla
          "school", "worker", "record", "phone", "money", "transport", "respite")
 
 
-def build_database(path: Path, records: int) -> None:
+def build_database(path: Path, records: int, summary_words: int = 8) -> None:
     """Bulk-insert `records` records over six reporting years (70% complaints)."""
     from sqlalchemy import insert
 
@@ -111,7 +111,7 @@ def build_database(path: Path, records: int) -> None:
             "root_cause_id": random.choice(cause_ids) if done else None,
             "learning": text(6) if done else "", "adr": False, "lgo_decision": "",
             "complainant": f"{random.choice(FIRST_NAMES)} {random.choice(LAST_NAMES)}",
-            "summary": text(8), "notes": "", "legal_hold": False,
+            "summary": text(summary_words), "notes": "", "legal_hold": False,
         })
 
     def simple(prefix: str, count: int, **extra) -> list[dict]:
@@ -119,7 +119,7 @@ def build_database(path: Path, records: int) -> None:
         for number in range(count):
             received = start + timedelta(days=random.randrange(span))
             row = {"reference": f"{prefix}-{number:06d}", "team_id": random.choice(team_ids),
-                   "summary": text(8), "legal_hold": False}
+                   "summary": text(summary_words), "legal_hold": False}
             for name, make in extra.items():
                 row[name] = make(received)
             rows.append(row)
@@ -312,16 +312,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--summary-words", type=int, default=8,
+                        help="words in each summary (8 is about 55 characters)")
     args = parser.parse_args()
     BENCH_DIR.mkdir(exist_ok=True)
-    db_path = BENCH_DIR / f"ui-{args.records}.db"
+    words = "" if args.summary_words == 8 else f"-{args.summary_words}w"
+    db_path = BENCH_DIR / f"ui-{args.records}{words}.db"
     if not db_path.exists():
         began = time.perf_counter()
         os.environ["CSCDESK_HOME"] = str(BENCH_DIR / "home")
         building = db_path.with_suffix(".building")
         for suffix in ("", "-wal", "-shm"):
             Path(f"{building}{suffix}").unlink(missing_ok=True)
-        build_database(building, args.records)
+        build_database(building, args.records, args.summary_words)
         building.rename(db_path)
         print(f"built {args.records:,} records in {time.perf_counter() - began:.1f} s")
     print(f"database: {db_path} ({db_path.stat().st_size / 1e6:.0f} MB); "
