@@ -73,3 +73,15 @@ def test_a_damaged_database_at_start_is_restored_from_its_backup_and_opened(
     assert run_app(db_path, dialogs=dialogs) == 0
     assert [kind for kind, _title, _text in dialogs.shown][:2] == ["confirm", "info"]
     assert backup.check_database(db_path).revision
+
+
+def test_objects_alive_at_start_are_left_out_of_later_collections():
+    import gc
+
+    from cscdesk.ui.app import freeze_startup_objects
+
+    try:
+        freeze_startup_objects()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -12,6 +12,7 @@ been painted with its first pane, and quit.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -37,6 +38,17 @@ def _process_age() -> float:
         return uptime - ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return time.process_time()
+
+
+def freeze_startup_objects() -> None:
+    """Collect once, then exempt every object alive so far from garbage collection.
+
+    The window, Qt wrappers and SQLAlchemy's mappings are hundreds of thousands of objects that
+    live as long as the app; a full collection walking them all took 20-70 ms, enough to make
+    a keystroke in the search box miss 100 ms now and then. Frozen, they are not walked again.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
@@ -107,6 +119,8 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
                 window.close()
 
             QTimer.singleShot(0, report_first_paint)
+        else:
+            QTimer.singleShot(0, freeze_startup_objects)  # once the window is on screen
         return int(app.exec())
     finally:
         wait_for_background_work()
