@@ -77,3 +77,15 @@ def test_edited_wording_is_stored_and_printed(dialog, qtbot, database):
     with pdfplumber.open(dialog.written) as pdf:
         text = "".join(page.extract_text() or "" for page in pdf.pages)
     assert "Our own words about ADR & <mediation>." in text
+
+
+def test_enter_in_the_year_box_makes_the_pdf(dialog, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    assert dialog.make_button.isDefault() and not dialog.folder_button.isDefault()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+    assert dialog.dialogs.shown == []  # no folder chooser: the PDF went to the report folder

@@ -290,3 +290,17 @@ def test_a_record_form_open_when_locking_is_veiled_not_closed(db_path, qtbot):
     window.close()
     wait_for_background_work()
     window.database.close()
+
+
+def test_enter_with_the_passphrase_unlocks(qtbot):
+    from PySide6.QtCore import Qt
+
+    from cscdesk.ui.idle_lock import LockDialog
+
+    lock = LockDialog("cases.db", "correct horse")
+    qtbot.addWidget(lock)
+    lock.show()
+    assert lock.unlock_button.isDefault() and not lock.quit_button.isDefault()
+    qtbot.keyClicks(lock.passphrase_edit, "correct horse")
+    qtbot.keyClick(lock.passphrase_edit, Qt.Key.Key_Return)
+    assert lock.result() == lock.DialogCode.Accepted and not lock.quit_chosen

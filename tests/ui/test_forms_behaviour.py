@@ -322,3 +322,12 @@ def test_a_reference_taken_meanwhile_is_refused_and_nothing_is_half_saved(qtbot,
     type_into(qtbot, dialog, "reference", "C-2")
     assert dialog.save()
     assert load(database, "C-2").team == "Brand New Team"
+
+
+def test_save_is_the_default_button_of_every_form(qtbot, database) -> None:
+    for kind in Kind:
+        dialog = form(qtbot, database, kind)
+        buttons = [dialog.save_button, dialog.cancel_button, dialog.delete_button,
+                   dialog.escalate_button, dialog.history_button]
+        assert [button.isDefault() for button in buttons] == [True, False, False, False, False]
+        dialog.reject()

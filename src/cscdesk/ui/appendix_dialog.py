@@ -153,7 +153,6 @@ class AppendixDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.make_button = self.buttons.addButton("&Make PDF",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
-        self.make_button.setDefault(True)
         self.make_button.clicked.connect(self.make)
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
@@ -164,6 +163,7 @@ class AppendixDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+        self.make_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         self._show_folder()
 
     # --- wording ---------------------------------------------------------------------------

@@ -59,13 +59,13 @@ class LockDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
         self.unlock_button = QPushButton("&Unlock")
-        self.unlock_button.setDefault(True)
         self.quit_button = QPushButton("&Quit")
         buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.unlock_button.clicked.connect(self.try_unlock)
         self.quit_button.clicked.connect(self._quit)
         layout.addWidget(buttons)
+        self.unlock_button.setDefault(True)  # once in the dialog, or the dialog picks its own
 
     def try_unlock(self) -> bool:
         if same_passphrase(self.passphrase_edit.text(), self._passphrase):

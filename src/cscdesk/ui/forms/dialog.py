@@ -122,7 +122,6 @@ class RecordFormDialog(QDialog):
         # Save is the primary button, but Enter in a field moves to the next field (as in the
         # spreadsheet this replaces; see eventFilter), so a stray Enter never saves and closes.
         # Ctrl+S saves; Enter on a focused button presses it.
-        self.save_button.setDefault(True)
         self.save_button.setToolTip("Save and close (Ctrl+S)")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Close without saving (Esc)")
@@ -144,6 +143,7 @@ class RecordFormDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         layout.addLayout(buttons)
+        self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         chain = [*self.view.inputs(), self.escalate_button, self.history_button,
                  self.delete_button, self.cancel_button, self.save_button]
         for first, second in itertools.pairwise(chain):
