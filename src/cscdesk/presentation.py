@@ -1,10 +1,15 @@
-"""How plain values read to a person: dates dd/mm/yyyy, Yes/No, enums by their wording."""
+"""How plain values read to a person: dates dd/mm/yyyy, Yes/No, enums by their wording, and
+how long is left until a deadline (always in working days, as deadlines are counted)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the holiday tables are slow to import; callers bring a calendar
+    from cscdesk.domain.workdays import WorkingCalendar
 
 
 def display_value(value: object) -> str:
@@ -21,3 +26,17 @@ def display_value(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return str(value)
+
+
+def working_days(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"
+
+
+def time_left(calendar: WorkingCalendar, due: date, today: date) -> str:
+    """"due today", "3 working days left", "overdue by 2 working days", or just "overdue" on a
+    weekend or holiday straight after the due day (no working day has passed since)."""
+    if today > due:
+        late = calendar.working_days_between(due, today)
+        return f"overdue by {working_days(late)}" if late else "overdue"
+    left = calendar.working_days_between(today, due)
+    return "due today" if left == 0 else f"{working_days(left)} left"

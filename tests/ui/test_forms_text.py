@@ -95,3 +95,16 @@ def test_no_verdict_on_a_response_dated_before_receipt() -> None:
     calendar = WorkingCalendar()
     assert describe_due(calendar, date(2024, 5, 3), 1, False, date(2024, 5, 2),
                         date(2024, 6, 1)) == "Monday 20/05/2024"
+
+
+def test_time_left_is_in_working_days_as_the_dashboard_says_it() -> None:
+    from cscdesk.presentation import time_left
+
+    calendar = WorkingCalendar()
+    due = date(2024, 5, 20)  # a Monday
+    assert time_left(calendar, due, date(2024, 5, 10)) == "6 working days left"  # not 10 days
+    assert time_left(calendar, due, due) == "due today"
+    assert time_left(calendar, due, date(2024, 5, 28)) == "overdue by 5 working days"
+    friday = date(2024, 5, 24)
+    assert time_left(calendar, friday, date(2024, 5, 25)) == "overdue"  # the Saturday after
+    assert time_left(calendar, friday, date(2024, 5, 28)) == "overdue by 1 working day"  # bank hol.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,11 +27,15 @@ from PySide6.QtWidgets import (
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.domain.years import ReportingYear
+from cscdesk.presentation import time_left
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import DueItem, Status
 from cscdesk.ui.simple_table import HeadedTableModel
 from cscdesk.ui.workers import Task
+
+if TYPE_CHECKING:  # the holiday tables are slow to import; the worker brings a calendar
+    from cscdesk.domain.workdays import WorkingCalendar
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -46,12 +50,14 @@ class DueTableModel(HeadedTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.items: list[DueItem] = []
+        self.left: list[str] = []  # "3 working days left", "overdue by 2 working days"
         self.today = date.today()
 
-    def set_items(self, items: list[DueItem], today: date) -> None:
+    def set_items(self, items: list[DueItem], today: date, calendar: WorkingCalendar) -> None:
         self.beginResetModel()
         self.items = items
         self.today = today
+        self.left = [time_left(calendar, item.due, today) for item in items]
         self.endResetModel()
 
     def row_total(self) -> int:
@@ -65,11 +71,8 @@ class DueTableModel(HeadedTableModel):
             return item.reference
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        days = (item.due - self.today).days
-        when = ("due today" if days == 0 else f"{-days} day{'s' if days != -1 else ''} late"
-                if days < 0 else f"in {days} day{'s' if days != 1 else ''}")
         values = (item.reference, str(item.stage), item.team, item.complainant,
-                  f"{item.due:%a %d/%m/%Y}", when)
+                  f"{item.due:%a %d/%m/%Y}", self.left[index.row()])
         return values[index.column()]
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -136,6 +139,7 @@ class DashboardLists:
     soon: list[DueItem]
     late: list[DueItem]
     late_total: int
+    calendar: WorkingCalendar
 
 
 def dashboard_lists(database: Database, today: date) -> DashboardLists:
@@ -150,6 +154,7 @@ def dashboard_lists(database: Database, today: date) -> DashboardLists:
             soon=listing.due_soon(session, today, calendar, DUE_SOON_DAYS),
             late=listing.overdue(session, today),
             late_total=listing.overdue_count(session, today),
+            calendar=calendar,
         )
 
 
@@ -239,8 +244,8 @@ class DashboardPane(QWidget):
             number = found.opened.get(kind, 0)
             button.setText(f"{number:,} {singular if number == 1 else plural}")
             button.setAccessibleName(f"Open {plural}: {number}")
-        self.due_model.set_items(found.soon, found.today)
-        self.overdue_model.set_items(found.late, found.today)
+        self.due_model.set_items(found.soon, found.today, found.calendar)
+        self.overdue_model.set_items(found.late, found.today, found.calendar)
         self.due_label.setText(
             f"&Due in the next {DUE_SOON_DAYS} working days: {len(found.soon)}")
         more = (f" (the {len(found.late)} due longest ago shown)"

@@ -1,18 +1,19 @@
 """The sentence beside a complaint's due date: when it is due and how long is left.
 
 Plain Python (no Qt): the form recomputes it on every keystroke of Received, Stage, Extended and
-Responded, with the working calendar read once when the form opens.
+Responded, with the working calendar read once when the form opens. How long is left is said
+as the dashboard says it (`presentation.time_left`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from cscdesk.domain.workdays import WorkingCalendar
+from cscdesk.presentation import time_left, working_days
 
-
-def _days(count: int) -> str:
-    return f"{count} working day{'' if count == 1 else 's'}"
+if TYPE_CHECKING:  # the holiday tables are slow to import; callers bring a calendar
+    from cscdesk.domain.workdays import WorkingCalendar
 
 
 def describe_due(
@@ -36,12 +37,8 @@ def describe_due(
             return when  # the message beside Responded says what is wrong
         if responded <= due:
             return f"{when} · responded on time"
-        return f"{when} · responded {_days(calendar.working_days_between(due, responded))} late"
+        late = calendar.working_days_between(due, responded)
+        return f"{when} · responded {working_days(late)} late"
     if closed is not None:
         return f"{when} · closed with no response date"
-    if today > due:
-        return f"{when} · overdue by {_days(calendar.working_days_between(due, today))}"
-    left = calendar.working_days_between(today, due)
-    if left == 0:
-        return f"{when} · due today"
-    return f"{when} · {_days(left)} left"
+    return f"{when} · {time_left(calendar, due, today)}"
