@@ -53,7 +53,7 @@ class UserDialogs:
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(_existing(folder)), filter_)
         return Path(name) if name else None
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
@@ -62,8 +62,17 @@ class UserDialogs:
         return Path(name) if name else None
 
     def choose_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
-        name = QFileDialog.getExistingDirectory(parent, title, str(folder))
+        name = QFileDialog.getExistingDirectory(parent, title, str(_existing(folder)))
         return Path(name) if name else None
+
+
+def _existing(folder: Path) -> Path:
+    """`folder`, or its nearest parent that exists (a file chooser given a missing folder
+    opens its parent with the folder's name typed in as the file name)."""
+    for candidate in (folder, *folder.parents):
+        if candidate.is_dir():
+            return candidate
+    return Path.home()
 
 
 class ScriptedDialogs(UserDialogs):
