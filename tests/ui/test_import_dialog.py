@@ -61,6 +61,18 @@ def test_a_good_workbook_shows_the_plan_then_imports(database, qtbot, tmp_path):
         assert records.load(session, Kind.COMPLAINT, "C-2") is not None
 
 
+def test_a_workbook_already_imported_offers_only_close(database, qtbot, tmp_path):
+    path = write_workbook(tmp_path / "cases.xlsx", {
+        "Complaints": [COMPLAINT_HEADER, complaint("C-1", date(2024, 5, 1))]})
+    first = open_dialog(qtbot, database, path)
+    qtbot.mouseClick(first.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: first.imported, timeout=15000)
+    again = open_dialog(qtbot, database, path)
+    assert "holds nothing new" in again.plan_label.text()
+    assert again.import_button.isHidden()
+    assert again.close_button.text() == "Close" and again.close_button.isDefault()
+
+
 def test_a_rejected_workbook_lists_every_bad_cell(database, qtbot, tmp_path, qtmodeltester):
     path = write_workbook(tmp_path / "bad.xlsx", {
         "Complaints": [COMPLAINT_HEADER, complaint("C-1", "31/02/2024"),

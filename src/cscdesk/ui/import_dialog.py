@@ -262,6 +262,10 @@ class ImportDialog(QDialog):
         if nothing_to_do:
             self.plan_label.setText(f"{self.path.name} holds nothing new: every row is already "
                                     "in the database as it is.")
+            self.close_button.setText("Close")  # there is nothing to cancel
+            self.close_button.setDefault(True)
+            self.close_button.setFocus()
+            return
         self.import_button.setDefault(True)
         self.import_button.setFocus()
 
