@@ -79,6 +79,9 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     from cscdesk.ui.about import app_icon
 
     app.setWindowIcon(app_icon())
+    from cscdesk.ui.focus_return import FocusReturn
+
+    FocusReturn.install()
     dialogs = dialogs or UserDialogs()
     db_path = Path(db_path)
     passphrase: str | None = None

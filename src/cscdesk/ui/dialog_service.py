@@ -32,19 +32,20 @@ class UserDialogs:
         return answer == QMessageBox.StandardButton.Yes
 
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
-        """Returns "save", "discard" or "cancel"."""
-        buttons = (
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        answer = QMessageBox.question(parent, title, text, buttons,
-                                      QMessageBox.StandardButton.Save)
-        if answer == QMessageBox.StandardButton.Save:
-            return "save"
-        if answer == QMessageBox.StandardButton.Discard:
-            return "discard"
-        return "cancel"
+        """Returns "save", "discard" or "cancel". Enter saves, Esc cancels, and Alt+S, Alt+D
+        and Alt+C reach each button (Qt's own button texts carry no underlined letter)."""
+        standard = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, standard.NoButton, parent)
+        answers = {standard.Save: ("&Save", "save"), standard.Discard: ("&Discard", "discard"),
+                   standard.Cancel: ("&Cancel", "cancel")}
+        for which, (label, _answer) in answers.items():
+            box.addButton(which).setText(label)
+        box.setDefaultButton(standard.Save)
+        box.setEscapeButton(standard.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        which = box.standardButton(clicked) if clicked is not None else standard.Cancel
+        return answers.get(which, ("", "cancel"))[1]
 
     def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
         """A passphrase typed out of sight; None when cancelled."""
