@@ -135,9 +135,7 @@ def test_officer_enters_a_complaint(qtbot, database, teams) -> None:
 def test_officer_enters_initial_feedback(qtbot, database, teams) -> None:
     dialog, officer = open_form(qtbot, database, Kind.INITIAL_FEEDBACK)
     officer.type("IF-17").tab().type("02/04/2024").tab()
-    officer.type("care")  # "Care Leavers" is highlighted: the only team starting so
-    officer.key(Qt.Key.Key_Down).key(Qt.Key.Key_Return)  # the next match
-    officer.tab()
+    officer.type("in c").key(Qt.Key.Key_Return)  # the only team containing it; Enter moves on
     assert officer.at() == "Resolved"
     officer.type("05/04/2024").tab().type("Asked for a call back.")
     officer.save()
@@ -257,28 +255,41 @@ def test_alt_and_the_underlined_letter_jumps_to_the_field(qtbot, database) -> No
         assert officer.at() == FIELD_LABELS[name]
 
 
-def test_leaving_a_list_takes_the_item_the_fragment_stands_for(qtbot, database, teams) -> None:
-    dialog, officer = open_form(qtbot, database, Kind.COMPLIMENT, dialogs=ScriptedDialogs(True))
+def test_type_ahead_completes_a_name_as_a_spreadsheet_does(qtbot, database, teams) -> None:
+    dialogs = ScriptedDialogs(True)
+    dialog, officer = open_form(qtbot, database, Kind.COMPLIMENT, dialogs=dialogs)
+    team = dialog.view.editors["team"].choice
     officer.type("K-4").tab().type("15/04/2024").tab()
-    officer.type("leav").tab()  # the only team containing it
-    assert dialog.view.editors["team"].choice.currentText() == "Care Leavers"
-    officer.key(Qt.Key.Key_Backtab).type("ch").tab()  # the only team starting with it
-    assert dialog.view.editors["team"].choice.currentText() == "Children in Care"
+    officer.type("ch")  # completed in the box, the rest selected
+    assert team.currentText().casefold() == "children in care"
+    assert team.lineEdit().selectedText() == "ildren in Care"
+    officer.tab()  # and written as the list writes it
+    assert officer.at() == "Summary" and team.currentText() == "Children in Care"
+    officer.key(Qt.Key.Key_Backtab).type("leav").tab()  # the only team containing it
+    assert team.currentText() == "Care Leavers"
     officer.key(Qt.Key.Key_Backtab).type("o").tab()  # three contain it, none starts with it
-    assert dialog.view.editors["team"].choice.currentText() == "o"
+    assert team.currentText() == "o"
     assert "new team" in dialog.view.messages["team"].text()
     officer.type("Thanks").save()
     assert not dialog.isVisible()
 
 
-def test_escape_keeps_a_new_name_that_starts_like_an_old_one(qtbot, database, teams) -> None:
+def test_delete_keeps_a_new_name_that_starts_like_an_old_one(qtbot, database, teams) -> None:
     dialogs = ScriptedDialogs(True)
     dialog, officer = open_form(qtbot, database, Kind.COMPLIMENT, dialogs=dialogs)
     officer.type("K-5").tab().type("15/04/2024").tab()
     officer.type("Foster")
-    assert QApplication.activePopupWidget() is not None  # "Fostering" offered
-    officer.key(Qt.Key.Key_Escape).tab()
-    assert dialog.isVisible()  # Esc closed the list, not the form
+    assert dialog.view.editors["team"].choice.currentText() == "Fostering"  # offered
+    officer.key(Qt.Key.Key_Delete).tab()
     assert dialog.view.editors["team"].choice.currentText() == "Foster"
     officer.type("Thanks").save()
     assert load(database, Kind.COMPLIMENT, "K-5").team == "Foster"
+
+
+def test_typing_fast_into_the_next_field_stays_there(qtbot, database, teams) -> None:
+    """No list of matches opens in a window of its own to take keystrokes back."""
+    dialog, officer = open_form(qtbot, database, Kind.COMPLIMENT)
+    officer.type("K-6").tab().type("15/04/2024").tab().type("fost").tab().type("Card")
+    assert QApplication.activePopupWidget() is None
+    assert dialog.view.editors["team"].choice.currentText() == "Fostering"
+    assert officer.at() == "Summary"
