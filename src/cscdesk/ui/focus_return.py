@@ -1,7 +1,7 @@
 """Gives the keyboard back to the window under a dialog when the dialog closes.
 
-A window manager does this on a desktop. On a bare X server (a kiosk, a test rig driven with
-xdotool) nothing does: the dialog's window goes, the keyboard focus goes with it, and the
+A window manager does this on a desktop. On a bare X server (a kiosk, a remote session with no
+window manager) nothing does: the dialog's window goes, the keyboard focus goes with it, and the
 officer's next keystrokes are lost. Qt reports the focus leaving a widget for none; if, a
 moment later, that widget's window has closed and no window of ours is active, the window under
 it is asked to take the keyboard back. Switching to another program is never undone: the
