@@ -236,3 +236,43 @@ def test_ordered_ids_follow_the_pages_order(filled):
                     session, query, listing.ordered_ids(session, query))]
                 paged = [row.reference for row in listing.fetch_page(session, query, 0, 100)]
             assert by_id == paged, (column, descending)
+
+
+def expected_search_rows(session, kind: Kind) -> set[tuple[int, int, str]]:
+    model = listing.MODEL_OF[kind]
+    columns = {Kind.COMPLAINT: ("reference", "complainant", "summary"),
+               Kind.ENQUIRY: ("reference", "enquirer", "summary")}.get(
+        kind, ("reference", "summary"))
+    return {(row.id, row.team_id, "\x1f".join(getattr(row, c) or "" for c in columns))
+            for row in session.query(model)}
+
+
+def stored_search_rows(session, kind: Kind) -> set[tuple[int, int, str]]:
+    from cscdesk.store.models import SEARCH_TABLES
+
+    table = SEARCH_TABLES[listing.MODEL_OF[kind]]
+    return {tuple(row) for row in session.execute(table.select())}
+
+
+def test_the_search_table_follows_every_change_to_the_records(filled):
+    from cscdesk.store import personal_data, recycle_bin
+
+    with filled.transaction() as session:
+        records.save(session, ComplaintData("C-1", date(2024, 5, 1), 1, "Adoption",
+                                            complainant="Ann Jones", summary="Late again"),
+                     original_reference="C-1")  # team, complainant and summary change
+        records.save(session, ComplaintData("C-2B", date(2024, 5, 28), 1, "Adoption",
+                                            complainant="Bob Jones", summary="Letter lost"),
+                     original_reference="C-2")  # a new reference
+        records.delete(session, Kind.COMPLAINT, "C-3")
+        personal_data.anonymise(session, Kind.COMPLAINT, "C-4")
+        personal_data.anonymise(session, Kind.ENQUIRY, "E-1")
+    with filled.transaction() as session:
+        bin_id = recycle_bin.items(session)[0].id
+        recycle_bin.restore(session, bin_id)  # C-3 back
+    with filled.session() as session:
+        for kind in Kind:
+            assert stored_search_rows(session, kind) == expected_search_rows(session, kind), kind
+        assert len(stored_search_rows(session, Kind.COMPLAINT)) == 4
+    query = ListQuery(Kind.COMPLAINT, search="jones late", today=TODAY)
+    assert refs(filled, query) == ["C-1"]

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Date,
     DateTime,
     Enum,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -278,3 +280,20 @@ class BinEntry(Base):
 
 
 RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution)
+
+
+def _search_table(record_table: str) -> Table:
+    """What the list search reads for one kind: the record's id, its team and its searched
+    words (reference, complainant or enquirer, summary, joined by char(31)). Written only by
+    the triggers of migration 0003, so it always equals the records."""
+    return Table(
+        f"{record_table}_search", Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("team_id", Integer, nullable=False),
+        Column("words", Text, nullable=False),
+    )
+
+
+SEARCH_TABLES: dict[type, Table] = {
+    model: _search_table(model.__tablename__) for model in RECORD_MODELS
+}
