@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QApplication
 from ui_data import copied_database, fill
 
 from cscdesk import settings
@@ -101,6 +102,7 @@ def test_add_rename_retire_restore(teams_pane, database, qtbot):
 
     index = teams_pane.model.index(row_of(teams_pane, "Fostering"), 0)
     teams_pane.model.setData(index, "Fostering Service")
+    qtbot.waitUntil(lambda: "Renamed" in teams_pane.message.text())  # once the editor closed
     with database.session() as session:
         assert {c.team.name for c in session.query(Complaint)} == {"Adoption",
                                                                   "Fostering Service"}
@@ -115,9 +117,10 @@ def test_add_rename_retire_restore(teams_pane, database, qtbot):
         assert "Adoption" in lists.active_names(session, Team)
 
 
-def test_rename_to_an_existing_name_is_refused(teams_pane):
+def test_rename_to_an_existing_name_is_refused(teams_pane, qtbot):
     index = teams_pane.model.index(row_of(teams_pane, "Unused"), 0)
     teams_pane.model.setData(index, "adoption")
+    qtbot.waitUntil(lambda: bool(teams_pane.dialogs.shown))
     assert teams_pane.dialogs.shown[-1][0] == "warn"
     assert "already in the list" in teams_pane.dialogs.shown[-1][2]
 
@@ -140,3 +143,20 @@ def test_root_causes_pane(database, qtbot):
     qtbot.addWidget(pane)
     pane.refresh()
     assert [(e.name, e.used) for e in pane.model.entries] == [("Communication", 1)]
+
+
+def test_renaming_in_the_list_with_f2_and_enter(teams_pane, database, qtbot, qtlog):
+    teams_pane.show()
+    teams_pane.activateWindow()
+    qtbot.waitUntil(teams_pane.isActiveWindow)
+    teams_pane.table.setFocus()
+    teams_pane.table.setCurrentIndex(teams_pane.model.index(row_of(teams_pane, "Unused"), 0))
+    qtbot.keyClick(teams_pane.table, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not teams_pane.table)
+    editor = QApplication.focusWidget()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Youth Justice")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "Renamed" in teams_pane.message.text())
+    assert "Youth Justice" in [entry.name for entry in teams_pane.model.entries]
+    assert not [r for r in qtlog.records if "commitData" in r.message]  # no editor left behind

@@ -102,7 +102,8 @@ class ListsPane(QWidget):
         self.noun = "team" if model_class is Team else "root cause"
         self.stale = False
         self.model = EntryTableModel(self)
-        self.model.rename_requested.connect(self.rename)
+        # Queued: the rename reloads the list, which must wait until the editor has closed.
+        self.model.rename_requested.connect(self.rename, Qt.ConnectionType.QueuedConnection)
 
         self.new_name = QLineEdit()
         self.new_name.setAccessibleName(f"New {self.noun}")
