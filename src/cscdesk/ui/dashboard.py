@@ -7,6 +7,7 @@ GUI thread because on a large database it can take a moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -232,11 +233,8 @@ class DashboardPane(QWidget):
         self._today = today
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
         database = self.database
-        task = Task(lambda _progress: dashboard_lists(database, today))
-        task.succeeded.connect(self._show_lists)
-        task.failed.connect(self._comparison_failed)
-        self._lists_task = task
-        task.start()
+        self._lists_task = self._in_background(lambda: dashboard_lists(database, today),
+                                               self._show_lists)
 
     def _show_lists(self, found: DashboardLists) -> None:
         for kind, button in self.open_buttons.items():
@@ -258,11 +256,17 @@ class DashboardPane(QWidget):
         self._today = today
         self._show_comparison([("Working out this year's figures…", "", "")])
         database = self.database
-        task = Task(lambda _progress: comparison_rows(database, today))
-        task.succeeded.connect(self._show_comparison)
+        self._task = self._in_background(lambda: comparison_rows(database, today),
+                                         self._show_comparison)
+
+    def _in_background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> Task:
+        """Run `work` off the GUI thread; `done` gets its result, a failure is said in the
+        figures box."""
+        task = Task(lambda _progress: work())
+        task.succeeded.connect(done)
         task.failed.connect(self._comparison_failed)
-        self._task = task
         task.start()
+        return task
 
     def _comparison_failed(self, error: Exception) -> None:
         self._show_comparison([(f"The figures could not be worked out: {error}", "", "")])

@@ -102,6 +102,7 @@ class RecordTableModel(QAbstractTableModel):
         self._texts: list[tuple[str, ...] | None] = []  # formatted when first painted
         self._ids: list[int] | None = None  # every match of a search, in order, when few
         self._ids_query: ListQuery | None = None  # the query `_ids` are the matches of
+        self._order_checked = False  # whether SQLite's plan for this order has been asked
         self._generation = 0
         self._counted_query: ListQuery | None = None  # the query `counts` belong to
         self._exhausted = True
@@ -140,6 +141,7 @@ class RecordTableModel(QAbstractTableModel):
         within = (self._ids if self._ids is not None and self._ids_query is not None
                   and listing.narrows(self._ids_query, self.query) else None)
         self._ids = self._ids_query = None
+        self._order_checked = False
         first_page = self.page_size
         with self.database.session() as session:
             matches = (listing.search_matches(session, self.query, self.one_pass_limit,
@@ -210,10 +212,11 @@ class RecordTableModel(QAbstractTableModel):
             return
         with self.database.session() as session:
             total = self.counts.total if self.counts is not None else None
-            if self._ids is None and listing.pages_need_sorting(session, self.query,
-                                                                total=total):
-                # Each page would sort every match again: sort once, then read by id.
-                self._ids = listing.ordered_ids(session, self.query, total=total)
+            if self._ids is None and not self._order_checked:
+                self._order_checked = True  # once per query, not at every page
+                if listing.pages_need_sorting(session, self.query, total=total):
+                    # Each page would sort every match again: sort once, then read by id.
+                    self._ids = listing.ordered_ids(session, self.query, total=total)
             if self._ids is not None:
                 more = listing.fetch_rows(session, self.query, self._ids[
                     len(self._rows):len(self._rows) + self.page_size])
