@@ -32,11 +32,18 @@ def working_days(count: int) -> str:
     return f"{count} working day{'' if count == 1 else 's'}"
 
 
-def time_left(calendar: WorkingCalendar, due: date, today: date) -> str:
+def time_left(calendar: WorkingCalendar, due: date, today: date, *, short: bool = False) -> str:
     """"due today", "3 working days left", "overdue by 2 working days", or just "overdue" on a
-    weekend or holiday straight after the due day (no working day has passed since)."""
+    weekend or holiday straight after the due day (no working day has passed since).
+
+    `short` ("3 left", "2 late") is for a column headed "Working days", where the long words
+    would squeeze the names beside it."""
     if today > due:
         late = calendar.working_days_between(due, today)
+        if short:
+            return f"{late} late" if late else "overdue"
         return f"overdue by {working_days(late)}" if late else "overdue"
     left = calendar.working_days_between(today, due)
-    return "due today" if left == 0 else f"{working_days(left)} left"
+    if left == 0:
+        return "due today"
+    return f"{left} left" if short else f"{working_days(left)} left"

@@ -108,3 +108,5 @@ def test_time_left_is_in_working_days_as_the_dashboard_says_it() -> None:
     friday = date(2024, 5, 24)
     assert time_left(calendar, friday, date(2024, 5, 25)) == "overdue"  # the Saturday after
     assert time_left(calendar, friday, date(2024, 5, 28)) == "overdue by 1 working day"  # bank hol.
+    assert time_left(calendar, due, date(2024, 5, 28), short=True) == "5 late"
+    assert time_left(calendar, due, date(2024, 5, 10), short=True) == "6 left"

@@ -46,19 +46,19 @@ DUE_SOON_DAYS = 5
 class DueTableModel(HeadedTableModel):
     """Complaints awaiting a response (due soon, or overdue)."""
 
-    HEADINGS = ("Reference", "Stage", "Team", "Complainant", "Due", "")
+    HEADINGS = ("Reference", "Stage", "Team", "Complainant", "Due", "Working days")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.items: list[DueItem] = []
-        self.left: list[str] = []  # "3 working days left", "overdue by 2 working days"
+        self.left: list[str] = []  # "3 left", "2 late" (working days)
         self.today = date.today()
 
     def set_items(self, items: list[DueItem], today: date, calendar: WorkingCalendar) -> None:
         self.beginResetModel()
         self.items = items
         self.today = today
-        self.left = [time_left(calendar, item.due, today) for item in items]
+        self.left = [time_left(calendar, item.due, today, short=True) for item in items]
         self.endResetModel()
 
     def row_total(self) -> int:
