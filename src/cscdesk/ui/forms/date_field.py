@@ -2,11 +2,13 @@
 
 QDateEdit cannot be empty, and many dates of a case (Responded, Closed) are empty for weeks, so
 this is a line edit that reads day-first dates, with a calendar button (Alt+Down or F4 from the
-keyboard). The text is kept as typed until the officer leaves the box, then tidied.
+keyboard). The text is kept as typed until the officer leaves the box, then tidied. As in a
+spreadsheet, Ctrl+; puts today's date in the box (`t` typed alone means today too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
@@ -56,21 +58,31 @@ class _CalendarPopup(QFrame):
 class DateField(QWidget):
     """An optional date: `value()` is the date or None; `error()` says why text is unreadable.
 
+    `today` is asked for the date whenever one is needed (tests pass a fixed day), so a box left
+    open overnight does not keep yesterday.
+
     Signals:
-        changed: the text changed (typed, picked or set).
+        changed: the text changed (typed, picked, set or Ctrl+;).
     """
 
     changed = Signal()
 
-    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        label: str,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__(parent)
         self._label = label
+        self._today = today
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(DATE_FORMAT_HINT)
         self.edit.setToolTip(
-            f"Type the date as {DATE_FORMAT_HINT}, or press Alt+Down for a calendar."
+            f"Type the date as {DATE_FORMAT_HINT} (or 1/12, 23 Nov 2026); Ctrl+; or t for today;"
+            " Alt+Down for a calendar."
         )
-        self.edit.setMaxLength(12)
+        self.edit.setMaxLength(24)  # room for "23 September 2026" with spaces around
         self.button = QToolButton(self)
         self.button.setText("▾")
         self.button.setToolTip(f"Pick {label} from a calendar (Alt+Down)")
@@ -89,13 +101,13 @@ class DateField(QWidget):
 
     def value(self) -> date | None:
         try:
-            return parse_date(self.edit.text(), self._label)
+            return parse_date(self.edit.text(), self._label, self._today())
         except ParseError:
             return None
 
     def error(self) -> str | None:
         try:
-            parse_date(self.edit.text(), self._label)
+            parse_date(self.edit.text(), self._label, self._today())
         except ParseError as problem:
             return str(problem)
         return None
@@ -105,6 +117,11 @@ class DateField(QWidget):
 
     def text(self) -> str:
         return self.edit.text()
+
+    def put_today(self) -> None:
+        """Ctrl+;: today's date replaces the text, as an edit the officer can undo (Ctrl+Z)."""
+        self.edit.selectAll()
+        self.edit.insert(format_date(self._today()))
 
     def _tidy(self) -> None:
         """Rewrite a readable date as dd/mm/yyyy once the officer leaves the box."""
@@ -117,7 +134,7 @@ class DateField(QWidget):
         if self._popup is None:
             self._popup = _CalendarPopup(self)
             self._popup.picked.connect(self._picked)
-        current = self.value() or date.today()
+        current = self.value() or self._today()
         self._popup.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
         self._popup.move(self.mapToGlobal(self.rect().bottomLeft()))
         self._popup.show()
@@ -127,9 +144,26 @@ class DateField(QWidget):
         self.set_value(date(day.year(), day.month(), day.day()))
         self.edit.setFocus()
 
+    @staticmethod
+    def _is_today_key(event: QKeyEvent) -> bool:
+        """Ctrl+; (also with Shift, where a keyboard layout needs it for the semicolon)."""
+        return (
+            event.key() == Qt.Key.Key_Semicolon
+            and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            and not event.modifiers() & Qt.KeyboardModifier.AltModifier
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() == QEvent.Type.ShortcutOverride:
+            override: QKeyEvent = event  # type: ignore[assignment]
+            if self._is_today_key(override):  # claimed, so no window shortcut takes Ctrl+;
+                override.accept()
+                return True
         if watched is self.edit and event.type() == QEvent.Type.KeyPress:
             key_event: QKeyEvent = event  # type: ignore[assignment]
+            if self._is_today_key(key_event):
+                self.put_today()
+                return True
             alt_down = (
                 key_event.key() == Qt.Key.Key_Down
                 and key_event.modifiers() & Qt.KeyboardModifier.AltModifier
