@@ -23,6 +23,15 @@ def cscdesk_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def collector_in_gui_thread(request: pytest.FixtureRequest) -> None:
+    """Widget tests run as the app does: cycles are collected in the GUI thread only."""
+    if "qtbot" in request.fixturenames or "qapp" in request.fixturenames:
+        from cscdesk.ui.collector import MainThreadCollector
+
+        MainThreadCollector.install(request.getfixturevalue("qapp"))
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cases.db"

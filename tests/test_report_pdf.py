@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -233,6 +235,20 @@ def test_make_appendix_writes_the_file(database, tmp_path):
 
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_temporary_file_left_by_a_dead_process_is_removed_at_the_next_write(database,
+                                                                               tmp_path):
+    """A process killed while writing (a power cut) leaves `.NAME.xxxx.tmp`: the officer must
+    not find it; one written just now may be another copy's write in progress."""
+    target = tmp_path / "appendix.pdf"
+    old = tmp_path / ".appendix.pdf.ab12cd34.tmp"
+    recent = tmp_path / ".appendix.pdf.ef56gh78.tmp"
+    for leftover in (old, recent):
+        leftover.write_bytes(b"")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    make_appendix(database, Y, target)
+    assert _leftovers(tmp_path) == [recent.name]
 
 
 def test_missing_folder_is_a_sentence(database, tmp_path):

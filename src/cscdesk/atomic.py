@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from cscdesk.errors import UserFacingError
+
+LEFTOVER_AGE_S = 120
+
+
+def remove_leftovers(target: Path, *, older_than_s: float = LEFTOVER_AGE_S) -> None:
+    """Remove temporary files that an earlier write of `target` left when its process died.
+
+    They are named `.{target name}.XXXXXXXX.tmp`; one younger than `older_than_s` may belong to
+    a write still running in another copy of the program, and is left alone.
+    """
+    target = Path(target)
+    cutoff = time.time() - older_than_s
+    with contextlib.suppress(OSError):
+        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if leftover.is_file() and leftover.stat().st_mtime < cutoff:
+                    leftover.unlink()
 
 
 @contextlib.contextmanager
@@ -19,6 +38,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     or a locked target (a file open in another program on Windows) become a UserFacingError.
     """
     target = Path(target)
+    remove_leftovers(target)
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                         dir=target.parent)

@@ -29,7 +29,7 @@ def test_dates_are_read_day_first(text: str, expected: date | None) -> None:
     [("29/02/2023", "Received: “29/02/2023” is not a real date; type it as dd/mm/yyyy."),
      ("13/13/2024", "Received: “13/13/2024” is not a real date; type it as dd/mm/yyyy."),
      ("May 3rd", "Received: “May 3rd” is not a date; type it as dd/mm/yyyy."),
-     ("03/05", "Received: “03/05” is not a date; type it as dd/mm/yyyy.")],
+     ("03/13", "Received: “03/13” is not a date; type it as dd/mm/yyyy.")],
 )
 def test_unreadable_dates_get_a_sentence_naming_the_field(text: str, message: str) -> None:
     with pytest.raises(ParseError) as raised:

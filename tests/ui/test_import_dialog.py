@@ -73,13 +73,21 @@ def test_a_workbook_already_imported_offers_only_close(database, qtbot, tmp_path
     assert again.close_button.text() == "Close" and again.close_button.isDefault()
 
 
-def test_a_rejected_workbook_lists_every_bad_cell(database, qtbot, tmp_path, qtmodeltester):
+@pytest.fixture
+def kept() -> list[object]:
+    """Widgets kept alive until after the fixtures listed later (qtmodeltester) end."""
+    return []
+
+
+def test_a_rejected_workbook_lists_every_bad_cell(kept, database, qtbot, tmp_path,
+                                                  qtmodeltester):
     path = write_workbook(tmp_path / "bad.xlsx", {
         "Complaints": [COMPLAINT_HEADER, complaint("C-1", "31/02/2024"),
                        complaint("C-2", date(2024, 5, 2), stage=7),
                        complaint("C-3", date(2024, 5, 2))],
     })
     dialog = open_dialog(qtbot, database, path)
+    kept.append(dialog)  # the model checker lets go of the model at its teardown
     assert dialog.pages.currentWidget() is dialog.problems
     model = dialog.problems.proxy.sourceModel()
     assert isinstance(model, ProblemsModel)

@@ -1,8 +1,10 @@
 """The appendix as a PDF (ReportLab platypus), laid out as the example appendix.
 
 `render(content, stream)` writes an AppendixContent to any binary stream (tests use BytesIO);
-`write_pdf(content, path)` writes a file safely: into a temporary file in the target folder,
-renamed over the target only when complete, so a failure never leaves half a PDF.
+`write_pdf(content, path)` writes a file safely: the PDF is made in memory first, then written
+into a temporary file in the target folder and renamed over the target, so a failure never
+leaves half a PDF, and the temporary file exists only for the moment of writing. A temporary
+file left by a process that died (a power cut) is removed at the next write.
 The look is in `layout.py`, the sections in `sections.py`. Names and summaries of complainants
 and enquirers are never part of the content.
 """
@@ -10,6 +12,7 @@ and enquirers are never part of the content.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import tempfile
 from pathlib import Path
@@ -20,6 +23,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
+from cscdesk.atomic import remove_leftovers
 from cscdesk.errors import UserFacingError
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.layout import FONT, FONT_BOLD, MARGIN, PAGE_WIDTH, RULE, register_fonts
@@ -89,6 +93,9 @@ def write_pdf(content: AppendixContent, path: Path | str) -> Path:
                               "does not exist.")
     if target.is_dir():
         raise UserFacingError(f"Cannot write the appendix to {target}: that is a folder.")
+    made = io.BytesIO()
+    render(content, made)  # the slow part, with nothing on disk yet
+    remove_leftovers(target)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                              dir=folder)
@@ -97,7 +104,7 @@ def write_pdf(content: AppendixContent, path: Path | str) -> Path:
                               f"{error.strerror or error}. Choose another folder.") from error
     try:
         with os.fdopen(handle, "wb") as stream:
-            render(content, stream)
+            stream.write(made.getbuffer())
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, target)

@@ -76,6 +76,9 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     app.setApplicationName("cscdesk")
     app.setApplicationDisplayName("cscdesk")
     app.setOrganizationName("cscdesk")
+    from cscdesk.ui.collector import MainThreadCollector
+
+    MainThreadCollector.install(app)  # cycles (and the widgets in them) freed in this thread
     from cscdesk.ui.about import app_icon
 
     app.setWindowIcon(app_icon())

@@ -166,6 +166,12 @@ class AppendixDialog(QDialog):
         self.make_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         self._show_folder()
 
+    def reject(self) -> None:
+        """Esc or Close: not while the PDF is being made (the dialog shows where it went)."""
+        if self.task is not None and self.task.running:
+            return
+        super().reject()
+
     # --- wording ---------------------------------------------------------------------------
 
     def _build_editor(self) -> QWidget:

@@ -41,7 +41,7 @@ from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.main_window import window_settings
 from cscdesk.ui.simple_table import HeadedTableModel
-from cscdesk.ui.workers import Progress, Task, progress_dialog
+from cscdesk.ui.workers import Task, progress_dialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx)"
@@ -210,9 +210,17 @@ class ImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
-        self._start(self._read_and_plan, self._planned)
+        database, path = self.database, self.path
+        self._start(lambda _progress: _read_and_plan(database, path), self._planned)
 
     # --- steps -----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Esc or Close: not while the workbook is being read or written (it is never cut
+        short, and the result must be seen)."""
+        if self.task is not None and self.task.running:
+            return
+        super().reject()
 
     def _start(self, work: Any, done: Any) -> None:
         self.pages.setCurrentIndex(0)
@@ -222,12 +230,6 @@ class ImportDialog(QDialog):
         self.task.succeeded.connect(done)
         self.task.failed.connect(self._failed)
         self.task.start()
-
-    def _read_and_plan(self, _progress: Progress) -> tuple[Any, Any]:
-        """Read and plan; a rejection lists the cells' and the database's problems together."""
-        from cscdesk.exchange import check_workbook
-
-        return check_workbook(self.database, self.path)
 
     def _planned(self, outcome: tuple[Any, Any]) -> None:
         self.parsed, plan = outcome
@@ -314,6 +316,13 @@ class ImportDialog(QDialog):
         self.problems.table.setFocus()
 
 
+def _read_and_plan(database: Database, path: Path) -> tuple[Any, Any]:
+    """Read and plan; a rejection lists the cells' and the database's problems together."""
+    from cscdesk.exchange import check_workbook
+
+    return check_workbook(database, path)
+
+
 def _workbook_folder() -> Path:
     stored = window_settings().value(FOLDER_SETTING, "")
     return Path(stored) if stored and Path(stored).is_dir() else paths.default_report_dir()
@@ -331,7 +340,9 @@ def import_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
     _remember_folder(path)
     dialog = ImportDialog(database, dialogs, path, parent)
     dialog.exec()
-    return dialog.imported
+    imported = dialog.imported
+    dialog.deleteLater()  # here, in the GUI thread, not whenever a collection finds it
+    return imported
 
 
 def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -> Task | None:

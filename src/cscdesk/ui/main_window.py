@@ -402,7 +402,9 @@ class MainWindow(QMainWindow):
 
         dialog = AppendixDialog(self.database, self.dialogs, self)
         dialog.exec()
-        if dialog.texts_saved:
+        texts_saved = dialog.texts_saved
+        dialog.deleteLater()  # here, in the GUI thread, not whenever a collection finds it
+        if texts_saved:
             self.data_changed.emit()
 
     def show_about(self) -> None:

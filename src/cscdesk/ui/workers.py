@@ -1,24 +1,33 @@
 """Long work (import, export, the appendix) off the GUI thread, with progress.
 
-A `Task` runs a plain function on Qt's thread pool; the function gets a `progress(done, total,
-text)` callback it may call from its thread. Results, failures and progress arrive as signals in
-the GUI thread (queued), so slots may touch widgets. Each task opens its own database session.
+A `Task` runs a plain function on a Qt thread pool; the function gets a `progress(done, total,
+text)` callback it may call from its thread. Results, failures and progress arrive as the Task's
+signals in the GUI thread, so slots may touch widgets. Each task opens its own database session.
+
+Why it is built this way: a Qt object must be destroyed in the thread it belongs to. A worker
+thread that held the last reference to a task (or to a dialog its function captured) would
+destroy it there, and the process dies in Qt (a segmentation fault one run in two). So the
+worker thread never touches a Qt object of ours: it runs a plain `_Job`, which drops its
+function before it reports, and reports through one `_Mailbox` that lives as long as the
+application. The GUI thread keeps every task, with its function, until the report has arrived.
+(`collector.py` keeps Python's cycle collector off the worker threads for the same reason.)
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
-_running: set[Task] = set()  # keeps running tasks alive until they report
 _pools: dict[str, QThreadPool] = {}
 
 
@@ -32,18 +41,81 @@ def thread_pool(name: str, threads: int = 1) -> QThreadPool:
     return _pools[name]
 
 
-class _Relay(QObject):
-    """Signals emitted from the worker thread; Task's slots receive them queued, in the GUI
-    thread, and re-emit Task's public signals there (so plain Python callables connected to
-    them also run in the GUI thread)."""
+class _Job:
+    """What a worker thread holds: the function, then its outcome. No Qt object."""
 
-    progress = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(object)
+    def __init__(self, number: int, work: Callable[[Progress], Any]) -> None:
+        self.number = number
+        self.work: Callable[[Progress], Any] | None = work
+        self.outcome: tuple[bool, Any] | None = None
+
+    def run(self) -> None:
+        """In the worker thread."""
+        work, self.work = self.work, None  # the task in the GUI thread still holds it
+        assert work is not None
+        try:
+            self.outcome = (True, work(self._progress))
+        except Exception as error:  # reported to the GUI thread, which decides
+            log.info("background work failed: %r", error)
+            self.outcome = (False, error)
+        del work  # dropped here, before the report: the GUI thread lets go last
+        _mailbox().post_finished(self.number)
+
+    def _progress(self, done: int, total: int, text: str = "") -> None:
+        _mailbox().post_progress(self.number, done, total, text)
+
+
+class _Mailbox(QObject):
+    """The one object worker threads signal through; created in the GUI thread, never deleted
+    while the application runs. Its slots run in the GUI thread (queued)."""
+
+    _progressed = Signal(int, int, int, str)
+    _finished = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tasks: dict[int, tuple[Task, _Job]] = {}
+        self._progressed.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
+        self._finished.connect(self._deliver_finished, Qt.ConnectionType.QueuedConnection)
+
+    def post_progress(self, number: int, done: int, total: int, text: str) -> None:
+        self._progressed.emit(number, done, total, text)
+
+    def post_finished(self, number: int) -> None:
+        self._finished.emit(number)
+
+    def _deliver_progress(self, number: int, done: int, total: int, text: str) -> None:
+        entry = self.tasks.get(number)
+        if entry is not None:
+            entry[0].progress.emit(done, total, text)
+
+    def _deliver_finished(self, number: int) -> None:
+        task, job = self.tasks.pop(number)
+        outcome, job.outcome = job.outcome, None
+        assert outcome is not None
+        task._deliver(*outcome)
+
+
+_the_mailbox: _Mailbox | None = None
+_mailbox_lock = threading.Lock()
+_numbers = itertools.count(1)
+
+
+def _mailbox() -> _Mailbox:
+    global _the_mailbox
+    with _mailbox_lock:
+        if _the_mailbox is None:  # first made by Task.start, in the GUI thread
+            _the_mailbox = _Mailbox()
+        return _the_mailbox
+
+
+def running_tasks() -> int:
+    """How many tasks have started and not yet reported (the app's close waits for them)."""
+    return len(_the_mailbox.tasks) if _the_mailbox is not None else 0
 
 
 class Task(QObject):
-    """One piece of background work.
+    """One piece of background work, kept alive by the GUI thread until it has reported.
 
     Signals (all delivered in the GUI thread):
         progress(done, total, text): from the work, as it goes (total 0 = unknown).
@@ -59,68 +131,27 @@ class Task(QObject):
 
     def __init__(self, work: Callable[[Progress], Any]) -> None:
         super().__init__()
-        self._work = work
-        self._relay = _Relay()
-        self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self._relay.succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
-        self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+        self._work: Callable[[Progress], Any] | None = work
         self.running = False
 
     def start(self, pool: QThreadPool | None = None) -> None:
-        _running.add(self)
+        assert self._work is not None, "a task runs once"
+        job = _Job(next(_numbers), self._work)
+        _mailbox().tasks[job.number] = (self, job)
         self.running = True
-        (pool or QThreadPool.globalInstance()).start(_Runner(self))
+        (pool or QThreadPool.globalInstance()).start(job.run)
 
-    def _run(self) -> None:
-        """In the worker thread."""
+    def _deliver(self, succeeded: bool, value: Any) -> None:
+        """In the GUI thread, once the worker has let go of everything."""
+        self.running = False
+        self._work = None
         try:
-            result = self._work(self._report_progress)
-        except Exception as error:  # reported to the GUI thread, which decides
-            log.info("background work failed: %r", error)
-            self._emit(self._relay.failed, error)
-        else:
-            self._emit(self._relay.succeeded, result)
-
-    def _report_progress(self, done: int, total: int, text: str = "") -> None:
-        self._emit(self._relay.progress, done, total, text)
-
-    @staticmethod
-    def _emit(signal: Any, *values: Any) -> None:
-        try:
-            signal.emit(*values)
-        except RuntimeError:  # the application is closing and the task object is gone
-            log.info("background work finished after its receiver closed")
-
-    @Slot(int, int, str)
-    def _on_progress(self, done: int, total: int, text: str) -> None:
-        self.progress.emit(done, total, text)
-
-    @Slot(object)
-    def _on_succeeded(self, result: Any) -> None:
-        self._finish()
-        self.succeeded.emit(result)
-        self.ended.emit()
-
-    @Slot(object)
-    def _on_failed(self, error: Any) -> None:
-        self._finish()
-        try:
-            self.failed.emit(error)
+            if succeeded:
+                self.succeeded.emit(value)
+            else:
+                self.failed.emit(value)
         finally:
             self.ended.emit()
-
-    def _finish(self) -> None:
-        self.running = False
-        _running.discard(self)
-
-
-class _Runner(QRunnable):
-    def __init__(self, task: Task) -> None:
-        super().__init__()
-        self._task = task
-
-    def run(self) -> None:
-        self._task._run()
 
 
 def wait_for_background_work(timeout_ms: int = 30_000) -> bool:
