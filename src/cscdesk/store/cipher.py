@@ -13,17 +13,38 @@ import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import sqlcipher3
+from typing import TYPE_CHECKING, Any
 
 from cscdesk.errors import DatabaseError
 from cscdesk.store.revision import APPLICATION_ID, SQLITE_HEADER
 
-# Errors either driver raises (sqlcipher3's are not subclasses of sqlite3's).
-DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, sqlcipher3.Error)
-OPERATIONAL_ERRORS: tuple[type[Exception], ...] = (sqlite3.OperationalError,
-                                                   sqlcipher3.OperationalError)
+if TYPE_CHECKING:
+    # Errors either driver raises (sqlcipher3's are not subclasses of sqlite3's); made on first
+    # use by __getattr__ below.
+    DB_ERRORS: tuple[type[Exception], ...]
+    OPERATIONAL_ERRORS: tuple[type[Exception], ...]
+
+
+def _sqlcipher() -> Any:
+    """The sqlcipher3 module, imported when first needed: loading SQLCipher took 4-10 ms of
+    every start, and a plain database never uses it."""
+    import sqlcipher3
+
+    return sqlcipher3
+
+
+def __getattr__(name: str) -> Any:
+    """DB_ERRORS and OPERATIONAL_ERRORS, the errors either driver raises (sqlcipher3's are not
+    subclasses of sqlite3's), made when first asked for (an `except` clause evaluates them
+    only when something was raised)."""
+    if name == "DB_ERRORS":
+        errors: tuple[type[Exception], ...] = (sqlite3.Error, _sqlcipher().Error)
+    elif name == "OPERATIONAL_ERRORS":
+        errors = (sqlite3.OperationalError, _sqlcipher().OperationalError)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = errors
+    return errors
 
 
 # SQLCipher 4's key derivation: PBKDF2-HMAC-SHA512 over the file's 16-byte salt (its first
@@ -103,7 +124,7 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
     """
     path = Path(path)
     passphrase = key_for(path, passphrase)
-    module: Any = sqlite3 if passphrase is None else sqlcipher3
+    module: Any = sqlite3 if passphrase is None else _sqlcipher()
     if read_only:
         # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
         try:
@@ -139,6 +160,7 @@ def _opened(module: Any, target: str, passphrase: str | None, path: Path, **opti
 def rewrite(source: Path, target: Path, old: str | None, new: str | None) -> None:
     """Copy the database `source` (opened with `old`) to a new file `target` keyed with `new`
     (None: plain), with SQLCipher's export; the caller verifies and renames it into place."""
+    sqlcipher3 = _sqlcipher()
     connection = sqlcipher3.connect(str(source))
     try:
         if old is not None:
