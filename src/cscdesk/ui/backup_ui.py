@@ -309,6 +309,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
                                 f"There are no backups in {folder}."))
         self.table = QTableWidget(len(self.backups), len(self.COLUMNS), self)
+        self.table.setAccessibleName("Backups")
         self.table.setHorizontalHeaderLabels(list(self.COLUMNS))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+from cscdesk.ui.accessible_names import name_after_label
 
 
 class UserDialogs:
@@ -48,9 +58,20 @@ class UserDialogs:
         return answers.get(which, ("", "cancel"))[1]
 
     def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
-        """A passphrase typed out of sight; None when cancelled."""
-        answer, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
-        return answer if ok else None
+        """A passphrase typed out of sight; None when cancelled. The box is named by the
+        question's words (QInputDialog's own name for it keeps the question's ":")."""
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(text)
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+        label, edit = dialog.findChild(QLabel), dialog.findChild(QLineEdit)
+        if label is not None and edit is not None:
+            name_after_label(label, edit)
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.textValue() if accepted else None
+        finally:
+            dialog.deleteLater()
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk import settings
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.passphrase_dialogs import same_passphrase
 
 log = logging.getLogger(__name__)
@@ -50,9 +52,9 @@ class LockDialog(QDialog):
         layout.addWidget(text)
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase_edit.setAccessibleName("Passphrase")
-        text.setBuddy(self.passphrase_edit)
-        layout.addWidget(self.passphrase_edit)
+        row = QFormLayout()
+        row.addRow(labelled("&Passphrase:", self.passphrase_edit), self.passphrase_edit)
+        layout.addLayout(row)
         self.message = QLabel()
         self.message.setAccessibleName("Lock message")
         self.message.setStyleSheet("color: #b00020;")

@@ -29,6 +29,7 @@ from cscdesk.store import listing, lists
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import ListEntry
 from cscdesk.store.models import RootCause, Team
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.simple_table import HeadedTableModel
 
@@ -106,10 +107,8 @@ class ListsPane(QWidget):
         self.model.rename_requested.connect(self.rename, Qt.ConnectionType.QueuedConnection)
 
         self.new_name = QLineEdit()
-        self.new_name.setAccessibleName(f"New {self.noun}")
         self.new_name.returnPressed.connect(self.add)
-        new_label = QLabel(f"&New {self.noun}:")
-        new_label.setBuddy(self.new_name)
+        new_label = labelled(f"&New {self.noun}:", self.new_name)
         self.add_button = QPushButton("&Add")
         self.add_button.clicked.connect(self.add)
 

@@ -35,6 +35,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.workers import Task, thread_pool
 
 PAGE_SIZE = 200
@@ -316,10 +317,8 @@ class SearchBox(QLineEdit):
 
 
 def _labelled(label_text: str, widget: QWidget, layout: QHBoxLayout) -> QLabel:
-    """A label tied to its input; the input's accessible name is the label's text."""
-    label = QLabel(label_text)
-    label.setBuddy(widget)
-    widget.setAccessibleName(label_text.replace("&", ""))
+    """A label tied to its input; the input's accessible name is the label's words."""
+    label = labelled(label_text, widget)
     layout.addWidget(label)
     layout.addWidget(widget)
     return label

@@ -22,6 +22,7 @@ from cscdesk import settings
 from cscdesk.errors import UserFacingError
 from cscdesk.store import personal_data
 from cscdesk.store.engine import Database
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.simple_table import SimpleTableModel
 
@@ -39,7 +40,6 @@ class RetentionPane(QWidget):
         self.years = QSpinBox()
         self.years.setRange(1, 100)
         self.years.setSuffix(" years after closure")
-        self.years.setAccessibleName("Keep case records")
         wide_enough = self.years.fontMetrics().horizontalAdvance("000 years after closure")
         self.years.setMaximumWidth(wide_enough + 48)
         with database.session() as session:
@@ -60,7 +60,7 @@ class RetentionPane(QWidget):
         self.delete_button.clicked.connect(lambda: self._act("delete"))
         self.hold_button.clicked.connect(self._toggle_hold)
         form = QFormLayout()
-        form.addRow("&Keep case records", self.years)
+        form.addRow(labelled("&Keep case records", self.years), self.years)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         for button in (self.hold_button, self.anonymise_button, self.delete_button):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from cscdesk import paths, settings
 from cscdesk.store import lists
 from cscdesk.store.engine import Database
+from cscdesk.ui.accessible_names import labelled, name_calendar
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.passphrase_dialogs import (
     LOST_WARNING,
@@ -74,8 +75,8 @@ class SettingsPane(QWidget):
         form = QFormLayout(names)
         for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
             edit = QLineEdit()
-            edit.setAccessibleName(option.label)
             self.inputs[option.key] = edit
+            label = labelled(f"{option.label}:", edit)
             if option in FOLDER_OPTIONS:
                 edit.setPlaceholderText(str(default_folder(option)))
                 choose = QPushButton("Choose…")
@@ -84,13 +85,9 @@ class SettingsPane(QWidget):
                 row = QHBoxLayout()
                 row.addWidget(edit, 1)
                 row.addWidget(choose)
-                form.addRow(f"{option.label}:", row)
-                label = form.labelForField(row)
+                form.addRow(label, row)
             else:
-                form.addRow(f"{option.label}:", edit)
-                label = form.labelForField(edit)
-            if isinstance(label, QLabel):
-                label.setBuddy(edit)
+                form.addRow(label, edit)
         self.save_button = QPushButton("&Save settings")
         self.save_button.clicked.connect(self.save)
         self.saved_label = QLabel()
@@ -106,9 +103,8 @@ class SettingsPane(QWidget):
         self.new_day = QDateEdit(QDate.currentDate())
         self.new_day.setCalendarPopup(True)
         self.new_day.setDisplayFormat("dd/MM/yyyy")
-        self.new_day.setAccessibleName("Day")
+        name_calendar(self.new_day.calendarWidget(), "Day calendar")
         self.new_description = QLineEdit()
-        self.new_description.setAccessibleName("Description")
         self.new_description.setPlaceholderText("e.g. office closure")
         self.add_day_button = QPushButton("&Add day")
         self.add_day_button.clicked.connect(self.add_day)
@@ -118,9 +114,7 @@ class SettingsPane(QWidget):
         self.days_message.setAccessibleName("Due dates message")
         add_row = QHBoxLayout()
         for text, widget in (("Day:", self.new_day), ("Description:", self.new_description)):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            add_row.addWidget(label)
+            add_row.addWidget(labelled(text, widget))
             add_row.addWidget(widget, 1 if widget is self.new_description else 0)
         add_row.addWidget(self.add_day_button)
         days_layout.addWidget(self.days_list)
@@ -158,12 +152,11 @@ class SettingsPane(QWidget):
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(0, 24 * 60)
         self.idle_minutes.setSpecialValueText("never")
-        self.idle_minutes.setAccessibleName(settings.IDLE_LOCK_MINUTES.label)
-        idle_label = QLabel(f"{settings.IDLE_LOCK_MINUTES.label} (encrypted databases; "
-                            "saved with the settings above):")
-        idle_label.setBuddy(self.idle_minutes)
-        idle_row.addWidget(idle_label)
+        idle_note = "encrypted databases only; saved with the settings above"
+        self.idle_minutes.setAccessibleDescription(f"For {idle_note}.")
+        idle_row.addWidget(labelled(f"{settings.IDLE_LOCK_MINUTES.label}:", self.idle_minutes))
         idle_row.addWidget(self.idle_minutes)
+        idle_row.addWidget(QLabel(f"({idle_note})"))
         idle_row.addStretch(1)
         layout.addLayout(idle_row)
         return group

@@ -20,6 +20,7 @@ from cscdesk import paths
 from cscdesk.errors import UserFacingError
 from cscdesk.privacy import subject_access
 from cscdesk.store.engine import Database
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.simple_table import SimpleTableModel
 
@@ -31,7 +32,6 @@ class SubjectAccessPane(QWidget):
         self._database, self._dialogs = database, dialogs
         self._found: list[subject_access.FoundRecord] = []
         self.name = QLineEdit()
-        self.name.setAccessibleName("Person's name")
         self.name.setPlaceholderText("e.g. Smith")
         self.name.returnPressed.connect(self.search)
         self.search_button = QPushButton("&Search")
@@ -53,9 +53,7 @@ class SubjectAccessPane(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.name, 1)
         row.addWidget(self.search_button)
-        label = QLabel("Person's &name")
-        label.setBuddy(self.name)
-        form.addRow(label, row)
+        form.addRow(labelled("Person's &name", self.name), row)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.export_button)

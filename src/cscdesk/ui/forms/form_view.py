@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.forms.editors import (
     CheckEditor,
     DateEditor,
@@ -163,11 +164,8 @@ class FormView(QWidget):
             grid.setColumnStretch(index, 1)
 
     def _add_field(self, form: QFormLayout, name: str, lists: PickLists, label_text: str) -> None:
-        text = FIELD_LABELS[name]
         editor = make_editor(name, lists)
-        editor.input.setAccessibleName(text)
-        label = QLabel(label_text)
-        label.setBuddy(editor.input)
+        label = labelled(label_text, editor.input)
         message = QLabel()
         message.setWordWrap(True)
         message.setVisible(False)
