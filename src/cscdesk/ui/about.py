@@ -115,20 +115,26 @@ class AboutDialog(QDialog):
         self.licence_text = QPlainTextEdit(font_licence_text())
         self.licence_text.setReadOnly(True)
         self.licence_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.licence_text.setAccessibleName("Font licence")
         self.licence_text.setVisible(False)
         self.licence_text.setMinimumHeight(180)
         layout.addWidget(self.licence_text)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.licence_button = QPushButton("Font &licence")
-        self.licence_button.setCheckable(True)
-        self.licence_button.toggled.connect(self.licence_text.setVisible)
+        # A plain button that says what it does (a checkable one is announced as a check box).
+        self.licence_button = QPushButton("Show font &licence")
+        self.licence_button.clicked.connect(self.toggle_licence)
         self.copy_button = QPushButton("&Copy details")
         self.copy_button.clicked.connect(self.copy_details)
         buttons.addButton(self.licence_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def toggle_licence(self) -> None:
+        shown = self.licence_text.isHidden()
+        self.licence_text.setVisible(shown)
+        self.licence_button.setText("Hide font &licence" if shown else "Show font &licence")
 
     def _heading(self) -> QHBoxLayout:
         row = QHBoxLayout()

@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -39,6 +40,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import UserFacingError
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
+from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.workers import Task, progress_dialog
 
@@ -74,13 +76,12 @@ class ThemeEditor(QWidget):
             box = QGroupBox(f"Root cause {number}")
             form = QFormLayout(box)
             name = QLineEdit()
-            name.setAccessibleName(f"Root cause {number}")
             learning = QPlainTextEdit()
-            learning.setAccessibleName(f"Learning {number}")
             learning.setTabChangesFocus(True)
             learning.setPlaceholderText("One learning point a line")
-            form.addRow("Name:", name)
-            form.addRow("Learning:", learning)
+            # Named by their labels; the box's title ("Root cause 2") is announced on entering.
+            form.addRow(labelled("Name:", name), name)
+            form.addRow(labelled("Learning:", learning), learning)
             self.names.append(name)
             self.learning.append(learning)
             layout.addWidget(box)
@@ -118,8 +119,6 @@ class AppendixDialog(QDialog):
 
         self.year = QComboBox()
         self.year.setEditable(True)
-        self.year.setAccessibleName("Year")
-        self.year.lineEdit().setAccessibleName("Year")
         default = ReportingYear.last_complete(today)
         with database.session() as session:
             years = listing.year_choices(session, Kind.COMPLAINT, today)
@@ -127,8 +126,7 @@ class AppendixDialog(QDialog):
             self.year.addItem(year.label, year.start_year)
         self.year.setCurrentIndex(self.year.findData(default.start_year))
         self.year.currentIndexChanged.connect(lambda _i: self._load_texts())
-        year_label = QLabel("&Year:")
-        year_label.setBuddy(self.year)
+        year_label = labelled("&Year:", self.year)  # names the combo and its text box
         self.folder_label = QLabel()
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.folder_button = QPushButton("C&hange folder…")
@@ -144,8 +142,8 @@ class AppendixDialog(QDialog):
         folder_row.addWidget(self.folder_button)
         top.addRow("Folder:", folder_row)
 
-        self.edit_toggle = QPushButton("&Edit the wording…")
-        self.edit_toggle.setCheckable(True)
+        # A check box, as it behaves: ticked, the wording is shown and loaded for each year.
+        self.edit_toggle = QCheckBox("&Edit the wording")
         self.edit_toggle.toggled.connect(self._show_editor)
         self.editor = self._build_editor()
         self.editor.hide()
