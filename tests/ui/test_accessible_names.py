@@ -259,10 +259,6 @@ def test_every_record_form(database, qtbot):
     assert_named(found)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The calendar grid of a date box has no name: _CalendarPopup in forms/date_field.py is to "
-    "name it after its date box, name_calendar(self.calendar, f'{label} calendar') from "
-    "cscdesk.ui.accessible_names. Remove this mark when it does."))
 def test_the_calendar_of_a_date_box(database, qtbot):
     from cscdesk.ui.forms import RecordFormDialog
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cscdesk.ui.accessible_names import name_calendar
 from cscdesk.ui.forms.parsing import DATE_FORMAT_HINT, ParseError, format_date, parse_date
 
 
@@ -31,10 +32,11 @@ class _CalendarPopup(QFrame):
 
     picked = Signal(QDate)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, label: str) -> None:
         super().__init__(parent, Qt.WindowType.Popup)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.calendar = QCalendarWidget(self)
+        name_calendar(self.calendar, f"{label} calendar")  # e.g. "Received calendar"
         self.calendar.setGridVisible(False)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
@@ -132,7 +134,7 @@ class DateField(QWidget):
 
     def show_calendar(self) -> None:
         if self._popup is None:
-            self._popup = _CalendarPopup(self)
+            self._popup = _CalendarPopup(self, self._label)
             self._popup.picked.connect(self._picked)
         current = self.value() or self._today()
         self._popup.calendar.setSelectedDate(QDate(current.year, current.month, current.day))
