@@ -10,20 +10,21 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import QueuePool
+from typing import TYPE_CHECKING, Any
 
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
+
+if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Database)
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -32,27 +33,57 @@ BUSY_TIMEOUT_MS = 5000
 
 @dataclass
 class Database:
-    """An open cscdesk database: its file, its engine and a factory of short sessions."""
+    """An open cscdesk database: its file, its engine and a factory of short sessions.
+
+    The SQLAlchemy engine is made when first used (`engine`, `session()`, `transaction()`):
+    opening a database checks the file and takes the writer lock without importing SQLAlchemy
+    (a quarter of a second on a 2-core PC), so the app's window need not wait for it.
+    """
 
     path: Path
-    engine: Engine
+    engine_factory: Callable[[], Engine] = field(repr=False)
     writer_lock: WriterLock | None = field(default=None, repr=False)
     # Kept in memory only while the database is open (backups are keyed with it).
     passphrase: str | None = field(default=None, repr=False)
     closed: bool = field(default=False, init=False)
-    _sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _engine: Engine | None = field(default=None, init=False, repr=False, compare=False)
+    _sessions: sessionmaker[Session] | None = field(default=None, init=False, repr=False,
+                                                     compare=False)
+    # The first use may come from the GUI thread and a worker at once: one engine is made.
+    _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
+                                    compare=False)
 
-    def __post_init__(self) -> None:
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+    @property
+    def engine(self) -> Engine:
+        """The engine, made on first use."""
+        engine = self._engine
+        if engine is None:
+            with self._making:
+                if self._engine is None:
+                    self._engine = self.engine_factory()
+                engine = self._engine
+        return engine
+
+    def _session_factory(self) -> sessionmaker[Session]:
+        sessions = self._sessions
+        if sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            engine = self.engine
+            with self._making:
+                if self._sessions is None:
+                    self._sessions = sessionmaker(engine, expire_on_commit=False)
+                sessions = self._sessions
+        return sessions
 
     def session(self) -> Session:
         """A new session for one user action; the caller commits or rolls back."""
-        return self._sessions()
+        return self._session_factory()()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session whose work is committed as one transaction, or not at all."""
-        with self._sessions.begin() as session:
+        with self._session_factory().begin() as session:
             yield session
 
     @property
@@ -62,7 +93,8 @@ class Database:
     def close(self) -> None:
         """Close every connection and give up the writer lock; safe to call twice."""
         self.closed = True
-        self.engine.dispose()
+        if self._engine is not None:  # never used: there is nothing to close
+            self._engine.dispose()
         if self.writer_lock is not None:
             self.writer_lock.release()
             self.writer_lock = None
@@ -77,6 +109,10 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     lets pragmas run outside a transaction. With a passphrase (for an encrypted or a new file)
     the SQLCipher dialect keys each connection before anything else runs on it.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
+    from sqlalchemy.pool import QueuePool
+
     passphrase = cipher.key_for(path, passphrase)
     if passphrase is None:
         engine = create_engine(URL.create("sqlite", database=str(path)))
@@ -146,7 +182,7 @@ def open_database(
                     before_migration(path)
                 _migrate(path, passphrase=passphrase)
         key = cipher.key_for(path, passphrase)
-        return Database(path, make_engine(path, passphrase=key), writer_lock, key)
+        return Database(path, partial(make_engine, path, passphrase=key), writer_lock, key)
     except BaseException:
         if writer_lock is not None:
             writer_lock.release()
