@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
@@ -26,6 +25,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cscdesk.domain.kinds import EnquirySource, Kind
 from cscdesk.domain.years import ReportingYear
+from cscdesk.store.list_terms import (  # also read as listing.Status etc.
+    NOUNS,
+    Status,
+    has_overdue,
+    has_status,
+)
 from cscdesk.store.models import (
     SEARCH_TABLES,
     Complaint,
@@ -48,26 +53,10 @@ MODEL_OF: dict[Kind, Any] = {
     Kind.DISPUTE: DisputeResolution,
 }
 
-# Nouns for counts ("312 complaints"), singular and plural.
-NOUNS: dict[Kind, tuple[str, str]] = {
-    Kind.COMPLAINT: ("complaint", "complaints"),
-    Kind.INITIAL_FEEDBACK: ("initial feedback", "initial feedback"),
-    Kind.ENQUIRY: ("enquiry", "enquiries"),
-    Kind.COMPLIMENT: ("compliment", "compliments"),
-    Kind.DISPUTE: ("dispute resolution case", "dispute resolution cases"),
-}
-
 # A search with fewer matches than this is sorted after filtering rather than by walking an
 # index in order (walking an index for a rare match reads the whole table in index order).
 _SMALL_RESULT = 1000
 ONE_PASS_LIMIT = _SMALL_RESULT  # see search_matches
-
-
-class Status(StrEnum):
-    ALL = "All"
-    OPEN = "Open"
-    OVERDUE = "Overdue"
-    CLOSED = "Closed"
 
 
 @dataclass(frozen=True)
@@ -123,14 +112,6 @@ class Counts:
         if has_overdue(kind):
             parts.append(f"{self.overdue:,} overdue")
         return ", ".join(parts)
-
-
-def has_status(kind: Kind) -> bool:
-    return kind is not Kind.COMPLIMENT
-
-
-def has_overdue(kind: Kind) -> bool:
-    return kind is Kind.COMPLAINT
 
 
 _COLUMNS: dict[Kind, tuple[Column, ...]] = {
