@@ -1,8 +1,10 @@
 """The dashboard: what needs the officer today, and how this year compares with the last.
 
-Open cases and the due/overdue lists are small indexed queries run at once; the year-to-date
-comparison comes from the figures engine (the same figures as the appendix), worked out off the
-GUI thread because on a large database it can take a moment.
+Open cases and the due/overdue lists are small indexed queries; the year-to-date comparison
+comes from the figures engine (the same figures as the appendix). Both are worked out off the GUI
+thread, the lists once the pane has first been painted: the work imports SQLAlchemy, the models
+and the holiday tables, which would otherwise hold Python's lock while the window is being put
+on screen.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -29,18 +31,21 @@ from PySide6.QtWidgets import (
 from cscdesk.domain.kinds import Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.presentation import time_left
-from cscdesk.store import listing
 from cscdesk.store.engine import Database
-from cscdesk.store.listing import DueItem, Status
+from cscdesk.store.list_terms import NOUNS, Status, has_status
 from cscdesk.ui.simple_table import HeadedTableModel
 from cscdesk.ui.workers import Task
 
-if TYPE_CHECKING:  # the holiday tables are slow to import; the worker brings a calendar
+if TYPE_CHECKING:  # the holiday tables and the ORM are slow to import: the worker brings them
+    from PySide6.QtGui import QPaintEvent
+
     from cscdesk.domain.workdays import WorkingCalendar
+    from cscdesk.store.listing import DueItem
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 DUE_SOON_DAYS = 5
+FIRST_PAINT_WAIT_MS = 1000  # a pane on screen waits at most this long for its first paint
 
 
 class DueTableModel(HeadedTableModel):
@@ -145,7 +150,9 @@ class DashboardLists:
 
 def dashboard_lists(database: Database, today: date) -> DashboardLists:
     """Open counts and the due/overdue complaints (small indexed queries)."""
-    from cscdesk.store import lists  # brings the holiday tables: slow to import, so here
+    # SQLAlchemy with the models, and the holiday tables: slow to import, so here (off the GUI
+    # thread).
+    from cscdesk.store import listing, lists
 
     with database.session() as session:
         calendar = lists.working_calendar(session)
@@ -175,6 +182,12 @@ class DashboardPane(QWidget):
         self._task: Task | None = None
         self._lists_task: Task | None = None
         self.lists_ready = False
+        self._painted = False
+        self._pending: Callable[[], None] | None = None  # the lists' work, until it may start
+        self._waiting_for_paint = False
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.timeout.connect(self._start_when_painted)
         self._today = date.today()
         self.heading = QLabel()
         font = self.heading.font()
@@ -184,10 +197,10 @@ class DashboardPane(QWidget):
         open_box = QGroupBox("Open cases")
         open_layout = QHBoxLayout(open_box)
         self.open_buttons: dict[Kind, QPushButton] = {}
-        for kind in listing.MODEL_OF:
-            if listing.has_status(kind):
+        for kind in Kind:
+            if has_status(kind):
                 button = QPushButton()
-                button.setToolTip(f"Show the open {listing.NOUNS[kind][1]}")
+                button.setToolTip(f"Show the open {NOUNS[kind][1]}")
                 button.clicked.connect(lambda _c=False, k=kind: self.list_requested.emit(
                     k, Status.OPEN))
                 open_layout.addWidget(button)
@@ -226,19 +239,51 @@ class DashboardPane(QWidget):
 
     def refresh(self) -> None:
         """Reload in the background: the first use of the holiday calendar alone can take a
-        noticeable moment, and the window must stay responsive meanwhile."""
+        noticeable moment, and the window must stay responsive meanwhile. The first time, the
+        work waits until the pane has been painted (see `_start_when_painted`)."""
         today = date.today()
         self.stale = False
         self.lists_ready = False
         self._today = today
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
         database = self.database
-        self._lists_task = self._in_background(lambda: dashboard_lists(database, today),
-                                               self._show_lists)
+
+        def start() -> None:
+            self._lists_task = self._in_background(lambda: dashboard_lists(database, today),
+                                                   self._show_lists)
+
+        self._pending = start  # a newer refresh replaces a pending one
+        if self._painted:
+            self._start_pending()
+        elif not self._start_timer.isActive():
+            self._start_timer.start(0)  # once the event loop runs: is a paint coming?
+
+    def _start_when_painted(self) -> None:
+        """A pane on screen but not painted yet waits for its first paint (paintEvent comes
+        back here), at most FIRST_PAINT_WAIT_MS; a pane not on screen (built in advance, or
+        in a test) starts at once."""
+        if self.isVisible() and not self._painted and not self._waiting_for_paint:
+            self._waiting_for_paint = True
+            self._start_timer.start(FIRST_PAINT_WAIT_MS)
+            return
+        self._start_pending()
+
+    def _start_pending(self) -> None:
+        self._start_timer.stop()
+        start, self._pending = self._pending, None
+        if start is not None:
+            start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            if self._pending is not None:
+                self._start_timer.start(0)  # after this paint, not in the middle of it
 
     def _show_lists(self, found: DashboardLists) -> None:
         for kind, button in self.open_buttons.items():
-            singular, plural = listing.NOUNS[kind]
+            singular, plural = NOUNS[kind]
             number = found.opened.get(kind, 0)
             button.setText(f"{number:,} {singular if number == 1 else plural}")
             button.setAccessibleName(f"Open {plural}: {number}")
