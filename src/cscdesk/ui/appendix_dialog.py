@@ -302,7 +302,8 @@ class AppendixDialog(QDialog):
         make_appendix = self.report.make_appendix
         self.make_button.setEnabled(False)
         self.status.setText(f"Making the {year.label} appendix…")
-        self.task = Task(lambda _progress: make_appendix(database, year, target))
+        self.task = Task(lambda _progress: make_appendix(database, year, target),
+                         finish_before_closing="the appendix")
         progress_dialog(self, f"Making the {year.label} appendix…", self.task)
         self.task.succeeded.connect(self._made)
         self.task.failed.connect(self._failed)

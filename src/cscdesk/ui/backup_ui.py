@@ -141,7 +141,7 @@ class BackupController(QObject):
             return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed,
                                           passphrase=passphrase)
 
-        task = Task(work)
+        task = Task(work, finish_before_closing="the backup")
         task.reason = reason  # type: ignore[attr-defined]
         self.running = task
         self.action_backup.setEnabled(False)
@@ -248,7 +248,8 @@ class BackupController(QObject):
             return None
         passphrase = self.passphrase
         task = Task(lambda _progress: backup.prepare_restore(chosen, live,
-                                                             passphrase=passphrase))
+                                                             passphrase=passphrase),
+                    finish_before_closing="the restore")
         task.lock = lock  # type: ignore[attr-defined]
         task.succeeded.connect(self._swap_in)
         task.failed.connect(self._restore_failed)

@@ -222,10 +222,10 @@ class ImportDialog(QDialog):
             return
         super().reject()
 
-    def _start(self, work: Any, done: Any) -> None:
+    def _start(self, work: Any, done: Any, finish_before_closing: str = "") -> None:
         self.pages.setCurrentIndex(0)
         self.close_button.setEnabled(False)
-        self.task = Task(work)
+        self.task = Task(work, finish_before_closing=finish_before_closing)
         self.task.progress.connect(self._progressed)
         self.task.succeeded.connect(done)
         self.task.failed.connect(self._failed)
@@ -280,7 +280,7 @@ class ImportDialog(QDialog):
         database = self.database
         self._start(lambda progress: apply_import(database, parsed,
                                                   lambda d, t: progress(d, t, "")),
-                    self._imported)
+                    self._imported, "the import")
 
     def _imported(self, result: Any) -> None:
         self.imported = True
@@ -357,7 +357,8 @@ def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
     from cscdesk.exchange import export_workbook as write_workbook
 
     task = Task(lambda progress: write_workbook(database, path,
-                                                lambda d, t: progress(d, t, "")))
+                                                lambda d, t: progress(d, t, "")),
+                finish_before_closing="the export")
     progress = progress_dialog(parent, "Exporting the workbook…", task)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
 

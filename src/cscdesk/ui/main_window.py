@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -34,11 +34,12 @@ from cscdesk.store.listing import Status
 from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
-from cscdesk.ui.workers import Task
+from cscdesk.ui.workers import Task, work_to_finish
 
 log = logging.getLogger(__name__)
 
 WINDOW_SETTINGS_FILE = "window.ini"
+CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
 
 # Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
 PANES: tuple[tuple[str, str], ...] = (
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.dialogs = dialogs or UserDialogs()
         self.panes: dict[str, QWidget] = {}
         self.encryption_task: Task | None = None
+        self._closing_timer: QTimer | None = None
         self.settings = window_settings()
         self._build_navigation()
         self._build_actions()
@@ -325,7 +327,8 @@ class MainWindow(QMainWindow):
         path = Path(self.database.path)
         wait_for_background_work()  # nothing may read the file while it is rewritten
         self.database.close()
-        task = Task(lambda _progress: change_encryption(path, old, new))
+        task = Task(lambda _progress: change_encryption(path, old, new),
+                    finish_before_closing="the encryption change")
         task.path, task.old, task.new = path, old, new  # type: ignore[attr-defined]
         task.succeeded.connect(self._encryption_changed)
         task.failed.connect(self._encryption_failed)
@@ -415,11 +418,31 @@ class MainWindow(QMainWindow):
     # --- closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.encryption_task is not None:  # the file is being rewritten: wait for it
-            self.statusBar().showMessage("Wait until the encryption change has finished.", 10_000)
+        """Closing always works: with work still running (an import, a backup, the encryption
+        change), the window says so, finishes it, then closes by itself."""
+        if work_to_finish():
             event.ignore()
+            self._close_when_work_ends()
             return
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("pane", self.current_key())
         self.settings.sync()
         super().closeEvent(event)
+
+    def _close_when_work_ends(self) -> None:
+        if self._closing_timer is not None:
+            return
+        work = " and ".join(dict.fromkeys(work_to_finish()))
+        self.statusBar().showMessage(f"Finishing {work}; cscdesk then closes by itself.")
+        for part in (self.centralWidget(), self.menuBar(), self.toolbar):
+            part.setEnabled(False)
+        self._closing_timer = QTimer(self)
+        self._closing_timer.setInterval(CLOSE_POLL_MS)
+        self._closing_timer.timeout.connect(self._close_if_idle)
+        self._closing_timer.start()
+
+    def _close_if_idle(self) -> None:
+        if not work_to_finish():
+            assert self._closing_timer is not None
+            self._closing_timer.stop()
+            self.close()

@@ -79,10 +79,17 @@ class _Mailbox(QObject):
         self._finished.connect(self._deliver_finished, Qt.ConnectionType.QueuedConnection)
 
     def post_progress(self, number: int, done: int, total: int, text: str) -> None:
-        self._progressed.emit(number, done, total, text)
+        self._post(self._progressed, number, done, total, text)
 
     def post_finished(self, number: int) -> None:
-        self._finished.emit(number)
+        self._post(self._finished, number)
+
+    @staticmethod
+    def _post(signal: Any, *values: Any) -> None:
+        try:
+            signal.emit(*values)
+        except RuntimeError:  # the process is ending and the application has gone
+            log.info("background work finished after the application closed")
 
     def _deliver_progress(self, number: int, done: int, total: int, text: str) -> None:
         entry = self.tasks.get(number)
@@ -109,9 +116,12 @@ def _mailbox() -> _Mailbox:
         return _the_mailbox
 
 
-def running_tasks() -> int:
-    """How many tasks have started and not yet reported (the app's close waits for them)."""
-    return len(_the_mailbox.tasks) if _the_mailbox is not None else 0
+def work_to_finish() -> list[str]:
+    """What running tasks must finish before the app closes ("the import", …), in order."""
+    if _the_mailbox is None:
+        return []
+    return [task.finish_before_closing for task, _job in _the_mailbox.tasks.values()
+            if task.finish_before_closing]
 
 
 class Task(QObject):
@@ -129,9 +139,13 @@ class Task(QObject):
     failed = Signal(object)
     ended = Signal()
 
-    def __init__(self, work: Callable[[Progress], Any]) -> None:
+    def __init__(self, work: Callable[[Progress], Any], *,
+                 finish_before_closing: str = "") -> None:
+        """`finish_before_closing` names work that writes or must be seen ("the import"): a
+        close waits for it and says so. Reads are left to end while the window closes."""
         super().__init__()
         self._work: Callable[[Progress], Any] | None = work
+        self.finish_before_closing = finish_before_closing
         self.running = False
 
     def start(self, pool: QThreadPool | None = None) -> None:

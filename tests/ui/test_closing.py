@@ -1,0 +1,69 @@
+"""Closing always works: at once after start, and while work runs (which is said, finished,
+and then the window closes by itself)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from ui_data import copied_database
+
+from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.main_window import MainWindow
+from cscdesk.ui.workers import Task
+
+FLOW = Path(__file__).parent / "flows" / "close_at.py"
+
+
+@pytest.fixture
+def database(db_path):
+    with copied_database(db_path) as db:
+        yield db
+
+
+def test_a_close_while_work_runs_says_so_finishes_it_then_closes(database, qtbot):
+    window = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    release = threading.Event()
+    finished: list[str] = []
+    task = Task(lambda _progress: release.wait(10) and "done", finish_before_closing="the import")
+    task.succeeded.connect(finished.append)
+    task.start()
+    window.close()
+    assert window.isVisible()
+    assert window.statusBar().currentMessage() == (
+        "Finishing the import; cscdesk then closes by itself.")
+    assert not window.menuBar().isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10_000)
+    assert finished == ["done"]
+
+
+def test_reading_in_the_background_never_holds_the_window_open(database, qtbot):
+    window = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    release = threading.Event()
+    task = Task(lambda _progress: release.wait(10))  # a count, the dashboard's figures
+    task.start()
+    window.close()
+    assert not window.isVisible()
+    release.set()
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+
+
+@pytest.mark.parametrize("delay_ms", [0, 30, 300])
+def test_a_close_right_after_start_ends_the_app(tmp_path, delay_ms):
+    """The app, as a process, on a new database: closed `delay_ms` after it is shown."""
+    env = {**os.environ, "CSCDESK_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, str(FLOW), str(tmp_path / "new.db"), str(delay_ms)],
+                            env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "closed" in result.stdout
