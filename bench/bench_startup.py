@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -97,7 +98,9 @@ def database(records: int) -> Path:
 
 def fresh_home(pane: str) -> Path:
     """A CSCDESK_HOME with nothing but the pane to show (no geometry, no backups)."""
-    home = Path(tempfile.mkdtemp(prefix="home-", dir=BENCH_DIR))
+    home = BENCH_DIR / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir()
     (home / "config").mkdir()
     (home / "config" / "window.ini").write_text(f"[General]\npane={pane}\n")
     return home
