@@ -62,3 +62,11 @@ def test_activating_an_overdue_complaint_opens_it(database, qtbot):
         qtbot.keyClick(pane.overdue_table, Qt.Key.Key_Return)
     assert opened.args == [Kind.COMPLAINT, "C-OLD"]
     qtbot.waitUntil(lambda: pane._task is not None and not pane._task.running, timeout=10000)
+
+
+def test_counts_not_yet_known_show_a_quiet_placeholder_not_a_blank(database, qtbot):
+    pane = DashboardPane(database)
+    qtbot.addWidget(pane)
+    assert [button.text() for button in pane.open_buttons.values()] == [
+        "… complaints", "… initial feedback", "… enquiries", "… dispute resolution cases"]
+    assert pane.overdue_label.text() == "&Overdue: …"

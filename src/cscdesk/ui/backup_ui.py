@@ -43,8 +43,15 @@ DAILY_CHECK_DELAY_MS = 3_000  # after start-up, so the first paint is not slowed
 _WHEN = "%d %b %Y %H:%M"
 
 
-def status_text(latest: backup.BackupInfo | None, now: datetime) -> tuple[str, bool]:
-    """The status bar's words for the newest good backup, and whether they are a warning."""
+def status_text(latest: backup.BackupInfo | None, now: datetime, *,
+                backing_up: bool = False) -> tuple[str, bool]:
+    """The status bar's words for the newest good backup, and whether they are a warning.
+
+    No backup is no warning while one is being made (or about to be, at start): the first
+    start of a new database must not flash red while its first backup is on its way.
+    """
+    if latest is None and backing_up:
+        return "Making the first backup…", False
     if latest is None:
         return "No backup yet: use File › Back up now", True
     age = now.astimezone() - latest.created
@@ -89,6 +96,7 @@ class BackupController(QObject):
         window.menu_file.addAction(self.action_restore)  # type: ignore[attr-defined]
         window.toolbar.addAction(self.action_backup)  # type: ignore[attr-defined]
         self.running: Task | None = None
+        self.daily_pending = True  # until the start-of-day backup has been started
         self.exit_backup: Task | None = None
         self.last_result: backup.BackupResult | None = None
         self.last_error: BaseException | None = None
@@ -126,7 +134,8 @@ class BackupController(QObject):
         self._show_status(None)
 
     def _show_status(self, latest: backup.BackupInfo | None) -> None:
-        text, warning = status_text(latest, datetime.now())
+        backing_up = self.daily_pending or (self.running is not None and self.running.running)
+        text, warning = status_text(latest, datetime.now(), backing_up=backing_up)
         self.label.setText(text)
         self.label.setStyleSheet("color: #b00020; font-weight: bold;" if warning else "")
 
@@ -153,12 +162,14 @@ class BackupController(QObject):
 
     def _backup_ended(self) -> None:
         self.action_backup.setEnabled(True)
+        self.refresh_status()
 
     def back_up_now(self) -> Task:
         return self._start_backup("manual", only_if_changed=False)
 
     def back_up_if_first_start_today(self) -> Task:
         """On start: a backup when none was made today and anything changed since the last."""
+        self.daily_pending = False
         return self._start_backup("daily", only_if_changed=True)
 
     def _backed_up(self, result: backup.BackupResult | None) -> None:
@@ -168,7 +179,6 @@ class BackupController(QObject):
                 f"Backed up to {result.backup.path} ({backup.human_size(result.backup.size)}).",
                 15_000,
             )
-        self.refresh_status()
 
     def _backup_failed(self, error: BaseException) -> None:
         reason = getattr(self.sender(), "reason", "manual")

@@ -199,7 +199,9 @@ class DashboardPane(QWidget):
         self.open_buttons: dict[Kind, QPushButton] = {}
         for kind in Kind:
             if has_status(kind):
-                button = QPushButton()
+                # Counted in the background: until then a quiet "… complaints", never blank.
+                button = QPushButton(f"… {NOUNS[kind][1]}")
+                button.setAccessibleName(f"Open {NOUNS[kind][1]}: being counted")
                 button.setToolTip(f"Show the open {NOUNS[kind][1]}")
                 button.clicked.connect(lambda _c=False, k=kind: self.list_requested.emit(
                     k, Status.OPEN))
@@ -209,8 +211,8 @@ class DashboardPane(QWidget):
 
         self.due_model = DueTableModel(self)
         self.overdue_model = DueTableModel(self)
-        self.due_label = QLabel()
-        self.overdue_label = QLabel()
+        self.due_label = QLabel(f"&Due in the next {DUE_SOON_DAYS} working days: …")
+        self.overdue_label = QLabel("&Overdue: …")
         self.due_table = _due_table(self.due_model, "Due in the next 5 working days")
         self.overdue_table = _due_table(self.overdue_model, "Overdue")
         self.due_label.setBuddy(self.due_table)
