@@ -89,3 +89,27 @@ def test_enter_in_the_year_box_makes_the_pdf(dialog, qtbot):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
     assert dialog.dialogs.shown == []  # no folder chooser: the PDF went to the report folder
+
+
+def test_a_long_folder_and_the_result_line_leave_the_year_and_buttons_their_room(
+        database, qtbot, tmp_path):
+    """A council's OneDrive path is long: the dialog keeps its size and its row widths."""
+    folder = (tmp_path / "Users" / "firstname.lastname" / "OneDrive - Eastmere Borough Council"
+              / "Documents" / "Committee papers" / "Complaints and representations" / "2025")
+    folder.mkdir(parents=True)
+    with database.transaction() as session:
+        settings.put(session, settings.REPORT_FOLDER, str(folder))
+    dialog = AppendixDialog(database, ScriptedDialogs(), today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.open_file = lambda _path: True
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = (dialog.width(), dialog.year.width(), dialog.folder_button.width())
+    assert dialog.folder_button.width() >= dialog.folder_button.sizeHint().width()
+    assert dialog.folder_label.toolTip() == str(folder)
+    qtbot.mouseClick(dialog.make_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+    qtbot.wait(50)
+    assert (dialog.width(), dialog.year.width(), dialog.folder_button.width()) == before
+    assert dialog.status.text() == ("Written: Complaints appendix 2024-2025.pdf, in the folder "
+                                    "above.")

@@ -42,6 +42,7 @@ from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.elided_label import ElidedLabel
 from cscdesk.ui.workers import Task, progress_dialog
 
 log = logging.getLogger(__name__)
@@ -127,8 +128,7 @@ class AppendixDialog(QDialog):
         self.year.setCurrentIndex(self.year.findData(default.start_year))
         self.year.currentIndexChanged.connect(lambda _i: self._load_texts())
         year_label = labelled("&Year:", self.year)  # names the combo and its text box
-        self.folder_label = QLabel()
-        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label = ElidedLabel()  # a long path is shortened, never squeezing the row
         self.folder_button = QPushButton("C&hange folder…")
         self.folder_button.clicked.connect(self._change_folder)
         self.status = QLabel()
@@ -272,7 +272,7 @@ class AppendixDialog(QDialog):
     # --- folder and PDF --------------------------------------------------------------------
 
     def _show_folder(self) -> None:
-        self.folder_label.setText(str(report_folder(self.database)))
+        self.folder_label.set_full_text(str(report_folder(self.database)))
 
     def _change_folder(self) -> None:
         folder = self.dialogs.choose_folder(self, "Report folder", report_folder(self.database))
@@ -312,10 +312,12 @@ class AppendixDialog(QDialog):
     def _made(self, path: Any) -> None:
         self.written = Path(path)
         self.make_button.setEnabled(True)
-        self.status.setText(f"Written to {self.written}.")
+        # The folder is shown above: the file's name alone keeps the line short.
+        self.status.setText(f"Written: {self.written.name}, in the folder above.")
+        self.status.setToolTip(str(self.written))
         if not self.open_file(self.written):
-            self.status.setText(f"Written to {self.written}. No PDF viewer could be opened; "
-                                "open the file from its folder.")
+            self.status.setText(f"Written: {self.written.name}, in the folder above. No PDF "
+                                "viewer could be opened; open the file from its folder.")
 
     def _failed(self, error: Exception) -> None:
         self.make_button.setEnabled(True)
