@@ -149,3 +149,17 @@ def test_export_writes_the_workbook(database, qtbot, tmp_path, qapp):
     qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "info", timeout=15000)
     assert target.exists()
     assert dialogs.shown[-1][2] == f"8 records were written to {target}."
+
+
+def test_the_result_is_shown_in_a_window_its_size(database, qtbot, tmp_path):
+    """Not a few lines in a window sized for the plan's table above them."""
+    path = write_workbook(tmp_path / "cases.xlsx", {
+        "Complaints": [COMPLAINT_HEADER, complaint("C-1", date(2024, 5, 1))]})
+    dialog = open_dialog(qtbot, database, path)
+    dialog.show()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.imported, timeout=15000)
+    qtbot.wait(20)
+    assert dialog.pages.currentWidget() is dialog.done_label
+    assert dialog.height() < dialog.done_label.sizeHint().height() + 120
+    assert dialog.done_label.geometry().top() < 30  # at the top, not floating mid-window

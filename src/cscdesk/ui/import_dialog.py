@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableView,
     QTableWidget,
@@ -197,6 +198,7 @@ class ImportDialog(QDialog):
         self.problems = ProblemsView()
         self.done_label = QLabel()
         self.done_label.setWordWrap(True)
+        self.done_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         for page in (working, plan, self.problems, self.done_label):
             self.pages.addWidget(page)
@@ -291,6 +293,21 @@ class ImportDialog(QDialog):
                  for sheet, counts in result.counts.items()]
         self.done_label.setText(f"{self.path.name} was imported.\n\n" + "\n".join(lines))
         self.pages.setCurrentWidget(self.done_label)
+        self._fit_to_current_page()
+
+    def _fit_to_current_page(self) -> None:
+        """A short result in a window its size, not one sized for the tables before it."""
+        current = self.pages.currentWidget()
+        for index in range(self.pages.count()):
+            page = self.pages.widget(index)
+            policy = (QSizePolicy.Policy.Preferred if page is current
+                      else QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(policy, policy)
+        self.pages.updateGeometry()
+        self.layout().activate()
+        width = max(min(self.width(), 480), self.minimumSizeHint().width())
+        height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
+        self.resize(width, max(height, self.sizeHint().height()) + 24)
 
     def _progressed(self, done: int, total: int, _text: str) -> None:
         self.progress.setRange(0, max(total, 0))
