@@ -7,11 +7,13 @@ searching and counting are done by `cscdesk.store.listing` in SQL.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -416,6 +418,7 @@ class RecordListPane(QWidget):
         header.setSectionsClickable(True)
         header.sortIndicatorChanged.connect(self.model.sort)
         self._size_columns()
+        self.table.viewport().installEventFilter(self)  # fit the columns to the room given
         self.table.activated.connect(self._activated)
 
         layout = QVBoxLayout(self)
@@ -423,13 +426,47 @@ class RecordListPane(QWidget):
         layout.addWidget(self.counts_label)
         layout.addWidget(self.table, 1)
 
+    # Widths in digits; the columns of names and words give up room when the window is narrow
+    # (a 1366 × 768 laptop), so every column fits without scrolling sideways.
+    COLUMN_DIGITS: ClassVar[dict[str, int]] = {
+        "reference": 11, "placed": 10, "due": 10, "responded": 10, "closed": 10, "resolved": 10,
+        "stage": 5, "team": 20, "complainant": 16, "enquirer": 16, "outcome": 14, "source": 7,
+        "summary": 40, "status": 8, "hold": 9}
+    FLEXIBLE: ClassVar[frozenset[str]] = frozenset(
+        {"team", "complainant", "enquirer", "outcome", "summary"})
+    FLEXIBLE_MINIMUM_DIGITS = 9
+
     def _size_columns(self) -> None:
-        width = self.table.fontMetrics().horizontalAdvance("0")
-        sizes = {"reference": 11, "placed": 10, "due": 10, "responded": 10, "closed": 10,
-                 "resolved": 10, "stage": 5, "team": 20, "complainant": 16, "enquirer": 16,
-                 "outcome": 14, "source": 7, "summary": 40, "status": 8}
-        for number, column in enumerate(self.model.columns):
-            self.table.setColumnWidth(number, sizes.get(column.key, 12) * width + 16)
+        digit = self.table.fontMetrics().horizontalAdvance("0")
+        padding = 16
+        wanted = [self.COLUMN_DIGITS.get(column.key, 12) * digit + padding
+                  for column in self.model.columns]
+        flexible = [number for number, column in enumerate(self.model.columns)
+                    if column.key in self.FLEXIBLE]
+        room = self.table.viewport().width()
+        fixed = sum(width for number, width in enumerate(wanted) if number not in flexible)
+        asked = sum(wanted[number] for number in flexible)
+        if room > fixed and flexible and fixed + asked > room:
+            smallest = self.FLEXIBLE_MINIMUM_DIGITS * digit + padding
+            shrinking, left = list(flexible), room - fixed
+            while shrinking:  # each gives up room in proportion; none below `smallest`
+                share = left / sum(wanted[number] for number in shrinking)
+                floored = [n for n in shrinking if wanted[n] * share < smallest]
+                if not floored:
+                    for number in shrinking:
+                        wanted[number] = int(wanted[number] * share)
+                    break
+                for number in floored:
+                    wanted[number] = smallest
+                    left -= smallest
+                    shrinking.remove(number)
+        for number, width in enumerate(wanted):
+            self.table.setColumnWidth(number, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_columns()
+        return super().eventFilter(watched, event)
 
     def _fill_choices(self) -> None:
         """Years and teams offered by the filters, keeping what is chosen."""
