@@ -105,6 +105,10 @@ class IdleLock(QObject):
         self.set_timeout_ms(timeout_ms if timeout_ms is not None else self._setting_ms())
 
     def _setting_ms(self) -> int:
+        """The setting, read only for an encrypted database: a plain one is never locked, and
+        the window opens without waiting for a query (read again when the database changes)."""
+        if not self._encrypted():
+            return 0
         try:
             with self.window.database.session() as session:  # type: ignore[attr-defined]
                 minutes = settings.get(session, settings.IDLE_LOCK_MINUTES)

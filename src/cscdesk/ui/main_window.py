@@ -30,8 +30,7 @@ from cscdesk import paths
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database, open_database
-from cscdesk.store.listing import Status
-from cscdesk.store.models import RootCause, Team
+from cscdesk.store.list_terms import Status
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
 from cscdesk.ui.workers import Task, work_to_finish
@@ -200,6 +199,7 @@ class MainWindow(QMainWindow):
             pane = RecordListPane(self.database, Kind[key])
             pane.open_requested.connect(self.open_record)
         elif key in ("teams", "root_causes"):
+            from cscdesk.store.models import RootCause, Team  # SQLAlchemy: not before the window
             from cscdesk.ui.lists_pane import ListsPane
 
             pane = ListsPane(self.database, self.dialogs, Team if key == "teams" else RootCause)
