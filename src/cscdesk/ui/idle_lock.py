@@ -105,10 +105,11 @@ class IdleLock(QObject):
         self.set_timeout_ms(timeout_ms if timeout_ms is not None else self._setting_ms())
 
     def _setting_ms(self) -> int:
-        """The setting, read only for an encrypted database: a plain one is never locked, and
-        the window opens without waiting for a query (read again when the database changes)."""
+        """The setting, read only for an encrypted database: a plain one is never locked, so
+        the window opens without waiting for a query and keeps the default until it is
+        encrypted (the window reopens the database then, and this is read again)."""
         if not self._encrypted():
-            return 0
+            return max(int(settings.IDLE_LOCK_MINUTES.default), 0) * 60_000
         try:
             with self.window.database.session() as session:  # type: ignore[attr-defined]
                 minutes = settings.get(session, settings.IDLE_LOCK_MINUTES)
