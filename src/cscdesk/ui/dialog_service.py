@@ -34,12 +34,16 @@ class UserDialogs:
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.critical(parent, title, text)
 
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+    def confirm(self, parent: QWidget | None, title: str, text: str, *,
+                default_yes: bool = False) -> bool:
+        """Yes or No. Enter answers No, unless `default_yes` (for a question where either
+        answer loses nothing, such as adding a new team when saving)."""
+        standard = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            parent, title, text, standard.Yes | standard.No,
+            standard.Yes if default_yes else standard.No,
         )
-        return answer == QMessageBox.StandardButton.Yes
+        return answer == standard.Yes
 
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
         """Returns "save", "discard" or "cancel". Enter saves, Esc cancels, and Alt+S, Alt+D
@@ -103,6 +107,7 @@ class ScriptedDialogs(UserDialogs):
     def __init__(self, *answers: object) -> None:
         self.answers: deque[object] = deque(answers)
         self.shown: list[tuple[str, str, str]] = []
+        self.confirm_defaults: list[bool] = []  # each confirm's default_yes, in turn
 
     def _next(self, default: object) -> object:
         return self.answers.popleft() if self.answers else default
@@ -116,8 +121,10 @@ class ScriptedDialogs(UserDialogs):
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         self.shown.append(("error", title, text))
 
-    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+    def confirm(self, parent: QWidget | None, title: str, text: str, *,
+                default_yes: bool = False) -> bool:
         self.shown.append(("confirm", title, text))
+        self.confirm_defaults.append(default_yes)
         return bool(self._next(True))
 
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -36,11 +37,13 @@ from cscdesk.store.records import RecordInvalid
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.forms.checks import RecordChecks
 from cscdesk.ui.forms.due_text import describe_due
+from cscdesk.ui.forms.earlier_stage import EarlierStagePicker
 from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
 from cscdesk.ui.forms.form_view import FormView, PickLists
 from cscdesk.ui.forms.layout import SINGULAR
 from cscdesk.ui.forms.record_store import (
     delete_record,
+    earlier_stage_matches,
     later_stage_of,
     open_form_data,
     reference_exists,
@@ -99,14 +102,32 @@ class RecordFormDialog(QDialog):
             self._touched.update(self.view.order)
         elif prefill is not None:
             self._fill(prefill)
+        elif start.proposed_reference:
+            # The next reference in the officer's pattern: not a change of theirs (Esc asks
+            # nothing), selected so that typing replaces it.
+            self.view.editors["reference"].set(start.proposed_reference)
+            self._baseline = self._snapshot()
         for name, editor in self.view.editors.items():
             editor.on_change(lambda name=name: self._changed(name))
             editor.input.installEventFilter(self)
+        self.earlier_stage: EarlierStagePicker | None = None
+        linked = self.view.editors.get("escalated_from")
+        if linked is not None and isinstance(linked.input, QLineEdit):
+            # After the filters above: it sees Enter and Tab before the form moves on.
+            self.earlier_stage = EarlierStagePicker(
+                linked.input, self, self._earlier_stage,
+                lambda stage, text: earlier_stage_matches(self.database, stage, text),
+            )
         self.refresh()
-        # A new record starts at its first missing field (Received, for an escalation).
+        # A new record starts at its first missing field (Received, for an escalation); a
+        # blank one at its Reference, with the proposed reference selected.
         first = next((name for name in self.view.order if name in self._errors), None)
-        start_at = first if self.original_reference is None and first else self.view.order[0]
-        self.view.editors[start_at].input.setFocus(Qt.FocusReason.OtherFocusReason)
+        start_at = (first if self.original_reference is None and prefill is not None and first
+                    else self.view.order[0])
+        start_input = self.view.editors[start_at].input
+        start_input.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.original_reference is None and isinstance(start_input, QLineEdit):
+            start_input.selectAll()
 
     # ----- loading and building -------------------------------------------------------------
 
@@ -275,6 +296,11 @@ class RecordFormDialog(QDialog):
             self._applied[key] = value
             setter(value)
 
+    def _earlier_stage(self) -> int | None:
+        """The stage "Escalated from" names: 1 for a Stage 2 complaint, 2 for Stage 3."""
+        stage = self.view.editors["stage"].get()
+        return stage - 1 if stage in (2, 3) else None
+
     def _hint(self, name: str) -> str:
         editor = self.view.editors[name]
         choice = getattr(editor, "choice", None)
@@ -377,19 +403,28 @@ class RecordFormDialog(QDialog):
         self.refresh()
 
     def _confirm_new_names(self) -> bool:
-        """A team or root cause not in its list is added only once the officer agrees."""
-        for name, what in (("team", "team"), ("root_cause", "root cause")):
-            editor = self.view.editors.get(name)
-            choice = getattr(editor, "choice", None)
-            if choice is None or not choice.is_new():
-                continue
-            if not self.dialogs.confirm(
-                self, f"Add a new {what}?",
-                f"“{choice.text()}” is not in the list of {what}s. Add it and save?",
-            ):
-                editor.input.setFocus(Qt.FocusReason.OtherFocusReason)  # type: ignore[union-attr]
-                return False
-        return True
+        """A team or root cause not in its list is added only once the officer agrees: one
+        question for both, Enter meaning yes. No saves nothing and leaves the form as it is,
+        at the first new name."""
+        new = [(name, what, choice.text())
+               for name, what in (("team", "team"), ("root_cause", "root cause"))
+               if (choice := getattr(self.view.editors.get(name), "choice", None)) is not None
+               and choice.is_new()]
+        if not new:
+            return True
+        if len(new) == 1:
+            _name, what, text = new[0]
+            title = f"Add a new {what}?"
+            question = f"Add the new {what} “{text}” to the list of {what}s?"
+        else:
+            title = "Add a new team and root cause?"
+            question = (f"Add the new team “{new[0][2]}” and the new root cause “{new[1][2]}” "
+                        "to the lists?")
+        question += " Yes saves the record; No goes back to the form, nothing lost."
+        if self.dialogs.confirm(self, title, question, default_yes=True):
+            return True
+        self.view.editors[new[0][0]].input.setFocus(Qt.FocusReason.OtherFocusReason)
+        return False
 
     def _database_sentence(self, verb: str, problem: SQLAlchemyError) -> str:
         detail = str(getattr(problem, "orig", None) or problem).splitlines()[0]
@@ -435,12 +470,22 @@ class RecordFormDialog(QDialog):
         return True
 
     def escalate(self) -> ComplaintData | None:
-        """Save if needed, then close with `escalation` set to the next stage's new complaint."""
+        """Save if needed (after asking), then close with `escalation` set to the next stage's
+        new complaint. No to the question leaves everything as it was."""
         record = self.record()
         if not isinstance(record, ComplaintData) or next_stage(record.stage) is None:
             return None
-        if (self.original_reference is None or self.is_dirty()) and not self.save():
-            return None
+        if self.original_reference is None or self.is_dirty():
+            which = (f"your changes to complaint “{self.original_reference}”"
+                     if self.original_reference else
+                     f"the new complaint “{record.reference.strip()}”")
+            if not self.dialogs.confirm(
+                self, "Save before escalating?",
+                f"Save {which} before escalating it to Stage {next_stage(record.stage)}? "
+                "No goes back to the form; nothing is saved or escalated.",
+                default_yes=True,
+            ) or not self.save():
+                return None
         record = self.record()
         later = later_stage_of(self.database, record.reference)
         if later is not None and not self.dialogs.confirm(

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.references import next_reference
 from cscdesk.domain.validation import FieldError, StageLookup
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import lists, records
+from cscdesk.store import lists, records, suggestions
 from cscdesk.store.engine import Database
 from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.forms.layout import SINGULAR
@@ -25,6 +26,7 @@ class FormStart:
     teams: list[str]
     root_causes: list[str]
     calendar: WorkingCalendar
+    proposed_reference: str = ""  # a new record's: the next in the last one's pattern
 
 
 def duplicate_message(kind: Kind, reference: str) -> str:
@@ -32,10 +34,17 @@ def duplicate_message(kind: Kind, reference: str) -> str:
 
 
 def open_form_data(database: Database, kind: Kind, reference: str | None) -> FormStart:
-    """The record (when editing), the pick lists and the working calendar, read once."""
+    """The record (when editing) or the reference proposed for a new one, the pick lists and
+    the working calendar, read once."""
     with database.session() as session:
         record = None
-        if reference:
+        proposed = ""
+        if not reference:
+            proposed = next_reference(
+                suggestions.last_reference(session, kind),
+                lambda candidate: records.find_row(session, kind, candidate) is not None,
+            )
+        else:
             record = records.load(session, kind, reference)
             if record is None:
                 raise InputError(
@@ -47,6 +56,7 @@ def open_form_data(database: Database, kind: Kind, reference: str | None) -> For
             lists.active_names(session, Team),
             lists.active_names(session, RootCause),
             lists.working_calendar(session),
+            proposed,
         )
 
 
@@ -89,6 +99,13 @@ def stage_lookup(database: Database) -> StageLookup:
         return known[key]
 
     return stage_of
+
+
+def earlier_stage_matches(database: Database, stage: int, text: str
+                          ) -> list[suggestions.EarlierComplaint]:
+    """Complaints at `stage` matching the words typed (see `suggestions`)."""
+    with database.session() as session:
+        return suggestions.earlier_stage_complaints(session, stage, text)
 
 
 def later_stage_of(database: Database, reference: str) -> str | None:
