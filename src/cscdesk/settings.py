@@ -57,11 +57,14 @@ KEEP_DAILY = Option("backup_keep_daily", 14, "Daily backups kept")
 KEEP_WEEKLY = Option("backup_keep_weekly", 8, "Weekly backups kept")
 KEEP_MONTHLY = Option("backup_keep_monthly", 12, "Monthly backups kept")
 IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "Lock after this many idle minutes")
+# Set once the first start has asked for the council's and service's names (answered or
+# skipped), so that it is never asked again.
+NAMES_ASKED = Option("names_asked_at_first_start", False, "Asked for the council's name")
 
 ALL_OPTIONS: tuple[Option, ...] = (
     COUNCIL_NAME, SERVICE_NAME, APPENDIX_NUMBER, REPORT_FOLDER, BACKUP_FOLDER,
     SMALL_NUMBER_SUPPRESSION, RETENTION_YEARS, KEEP_ALL_DAYS, KEEP_DAILY, KEEP_WEEKLY,
-    KEEP_MONTHLY, IDLE_LOCK_MINUTES,
+    KEEP_MONTHLY, IDLE_LOCK_MINUTES, NAMES_ASKED,
 )
 
 
@@ -71,6 +74,13 @@ def get(session: Session, option: Option[T]) -> T:
     from cscdesk.store.models import Setting
 
     return option.read(session.scalar(select(Setting.value).where(Setting.key == option.key)))
+
+
+def is_stored(session: Session, option: Option) -> bool:
+    """Whether a value was ever stored for `option` (else `get` gives its default)."""
+    from cscdesk.store.models import Setting
+
+    return session.get(Setting, option.key) is not None
 
 
 def put(session: Session, option: Option[T], value: T) -> None:

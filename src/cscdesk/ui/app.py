@@ -127,6 +127,9 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
             QTimer.singleShot(0, report_first_paint)
         else:
             QTimer.singleShot(0, freeze_startup_objects)  # once the window is on screen
+            from cscdesk.ui.first_start import ask_names_at_first_start
+
+            QTimer.singleShot(0, lambda: ask_names_at_first_start(window, database, dialogs))
         return int(app.exec())
     finally:
         wait_for_background_work()

@@ -61,6 +61,18 @@ class UserDialogs:
         which = box.standardButton(clicked) if clicked is not None else standard.Cancel
         return answers.get(which, ("", "cancel"))[1]
 
+    def ask_council_names(self, parent: QWidget | None, council: str, service: str
+                          ) -> tuple[str, str] | None:
+        """The council's and the service's names (the first start's question, in
+        `first_start.py`), shown with these; None when skipped."""
+        from cscdesk.ui.first_start import CouncilNamesDialog
+
+        dialog = CouncilNamesDialog(parent, council, service)
+        try:
+            return dialog.names() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()
+
     def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
         """A passphrase typed out of sight; None when cancelled. The box is named by the
         question's words (QInputDialog's own name for it keeps the question's ":")."""
@@ -126,6 +138,11 @@ class ScriptedDialogs(UserDialogs):
         self.shown.append(("confirm", title, text))
         self.confirm_defaults.append(default_yes)
         return bool(self._next(True))
+
+    def ask_council_names(self, parent: QWidget | None, council: str, service: str
+                          ) -> tuple[str, str] | None:
+        self.shown.append(("ask_council_names", council, service))
+        return self._next(None)  # type: ignore[return-value]
 
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
         self.shown.append(("save_discard_cancel", title, text))

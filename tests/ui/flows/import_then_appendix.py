@@ -74,7 +74,9 @@ def main() -> int:
         act(dialog)  # a dialog's exec() runs its own loop; the next step runs inside it
 
     QTimer.singleShot(200, next_step)
-    status = run_app(folder / "cases.db", dialogs=ScriptedDialogs(bad, good), argv=["cscdesk"])
+    # None: the first start's question about the council's name is skipped.
+    dialogs = ScriptedDialogs(None, bad, good)
+    status = run_app(folder / "cases.db", dialogs=dialogs, argv=["cscdesk"])
     print("written:", *written)
     return status if not steps else 3
 

@@ -1,0 +1,112 @@
+"""The first start on a new database asks for the council's and the service's names, so the
+first appendix does not say "The Council".
+
+It asks once: when the council's name was never stored (a demo database and any database
+whose settings were saved have one) and the question was not asked before. Saving or skipping
+both record that it was asked (`settings.NAMES_ASKED`); the names can be changed in Settings.
+`run_app` asks once the window is up; a `MainWindow` built on its own (as in the tests) never
+does.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from cscdesk import settings
+from cscdesk.ui.accessible_names import labelled
+
+if TYPE_CHECKING:
+    from cscdesk.store.engine import Database
+    from cscdesk.ui.dialog_service import UserDialogs
+
+log = logging.getLogger(__name__)
+
+TITLE = "Your council and service"
+EXPLANATION = (
+    "The annual appendix names your council and service on every page. Type their names, "
+    "or skip this: they can be changed at any time in Settings (Ctrl+9)."
+)
+
+
+class CouncilNamesDialog(QDialog):
+    """Two boxes, Save (Enter) and Skip (Esc)."""
+
+    def __init__(self, parent: QWidget | None, council: str, service: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(TITLE)
+        explanation = QLabel(EXPLANATION)
+        explanation.setWordWrap(True)
+        self.council = QLineEdit(council)
+        self.council.setPlaceholderText("e.g. Eastmere Borough Council")
+        self.service = QLineEdit(service)
+        self.council.setMaxLength(200)
+        self.service.setMaxLength(200)
+        fields = QFormLayout()
+        fields.addRow(labelled("&Council name:", self.council), self.council)
+        fields.addRow(labelled("Se&rvice name:", self.service), self.service)
+        buttons = QDialogButtonBox()
+        self.skip_button = QPushButton("S&kip")
+        self.save_button = QPushButton("&Save")
+        buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explanation)
+        layout.addLayout(fields)
+        layout.addWidget(buttons)
+        self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
+        self.resize(max(self.sizeHint().width(), 480), self.sizeHint().height())
+        self.council.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def names(self) -> tuple[str, str]:
+        return self.council.text().strip(), self.service.text().strip()
+
+
+def names_wanted(database: Database) -> bool:
+    """True when this database never had a council name and was never asked for one."""
+    with database.session() as session:
+        return not (settings.is_stored(session, settings.COUNCIL_NAME)
+                    or settings.get(session, settings.NAMES_ASKED))
+
+
+def ask_names_at_first_start(window: QWidget, database: Database, dialogs: UserDialogs) -> bool:
+    """Ask for the names when `names_wanted`; store what was typed (a blank box keeps the
+    default) and that the question was asked. True when it was asked."""
+    if not names_wanted(database):
+        return False
+    with database.session() as session:
+        service = settings.get(session, settings.SERVICE_NAME)
+    answer = dialogs.ask_council_names(window, "", service)
+    try:
+        with database.transaction() as session:
+            if answer is not None:
+                council, service = (name.strip() for name in answer)
+                if council:
+                    settings.put(session, settings.COUNCIL_NAME, council)
+                if service:
+                    settings.put(session, settings.SERVICE_NAME, service)
+            settings.put(session, settings.NAMES_ASKED, True)
+    except SQLAlchemyError as problem:
+        log.warning("the council's name could not be stored: %s", problem)
+        dialogs.warn(window, TITLE, "The names could not be saved; type them in Settings "
+                     f"(Ctrl+9) instead. ({str(problem).splitlines()[0]})")
+        return True
+    changed = getattr(window, "data_changed", None)
+    if answer is not None and changed is not None:
+        changed.emit()  # a Settings pane already built shows the new names
+    return True
