@@ -48,12 +48,15 @@ def database(db_path: Path) -> Iterator:
 
 
 def run_cli(*args: str | os.PathLike, check: bool = False, timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `python -m cscdesk ARGS` as a real subprocess, as a user would."""
+            env: dict[str, str] | None = None, preexec_fn=None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run `python -m cscdesk ARGS` as a real subprocess, as a user would (`preexec_fn` runs in
+    the child first: a file size limit, fewer privileges; see test_nothing_lost)."""
     full_env = {**os.environ, **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "cscdesk", *map(str, args)],
         capture_output=True, text=True, timeout=timeout, env=full_env, check=False,
+        preexec_fn=preexec_fn,
     )
     if check and result.returncode != 0:
         raise AssertionError(f"cscdesk {args} failed ({result.returncode}):\n{result.stderr}")
