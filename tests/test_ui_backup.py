@@ -234,3 +234,47 @@ def test_a_database_that_cannot_be_opened_is_offered_its_latest_good_backup(
     open_database(db_path).close()
     assert backup.check_database(db_path).counts["compliment"] == 30
     assert not offer_restore_on_open_failure(db_path.with_name("other.db"), "gone", dialogs)
+
+
+def test_a_tampered_backup_is_refused_with_a_sentence(window: StandInWindow, db_path: Path,
+                                                      qtbot) -> None:
+    from test_backup_trust import live_holds, tamper
+
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_now())
+    chosen = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    tamper(chosen)  # same size: the list still says "Verified when made"
+    before = db_path.read_bytes()
+    finish(qtbot, controller.restore_from(chosen))
+    kind, title, text = window.dialogs.shown[-1]
+    assert (kind, title) == ("error", "Restore failed")
+    assert "has changed since it was made" in text and "Nothing was restored" in text
+    assert window.reopened == [] and db_path.read_bytes() == before
+    assert live_holds(db_path, "TAMPERED") == 0
+
+
+@pytest.mark.parametrize("answer", [False, True])
+def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
+    window: StandInWindow, db_path: Path, tmp_path: Path, qtbot, answer: bool
+) -> None:
+    import shutil
+
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_now())
+    made = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    other = Path(shutil.copy(made, tmp_path / "from-the-old-pc.db"))
+    fill(db_path, 5, prefix="LATER")
+    window.dialogs.answers.extend([other, answer])
+    dialog = RestoreDialog(window, made.parent, "cases", window.dialogs)
+    qtbot.addWidget(dialog)
+    dialog._choose_other()
+    assert dialog.chosen == other
+    task = controller.restore_from(dialog.chosen)
+    kind, title, text = [shown for shown in window.dialogs.shown if shown[0] == "confirm"][-1]
+    assert "cannot verify" in text and other.name in text
+    if not answer:
+        assert task is None and backup.check_database(db_path).counts["compliment"] == 45
+        return
+    finish(qtbot, task)
+    assert window.reopened == [db_path]
+    assert backup.check_database(db_path).counts["compliment"] == 40

@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     restore.add_argument("file", type=Path, metavar="FILE", help="the backup to restore")
     restore.add_argument("--backups", type=Path, metavar="FOLDER",
                          help="where to back up the current database first (default: as backup)")
+    restore.add_argument("--unverified", action="store_true",
+                         help="restore a file that no backup list names (its checksum cannot be "
+                         "verified; it is still checked for damage)")
     restore.set_defaults(handler=run_restore)
 
     check = subparsers.add_parser(
@@ -57,8 +60,14 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from cscdesk.store import backup
 
-    prepared = backup.restore_database(args.file, args.db_path, args.backups,
-                                       passphrase=args.passphrase)
+    try:
+        prepared = backup.restore_database(args.file, args.db_path, args.backups,
+                                           passphrase=args.passphrase,
+                                           unverified=args.unverified)
+    except backup.BackupUnverified as error:
+        raise backup.BackupUnverified(
+            f"{error} If you trust the file, restore it with --unverified."
+        ) from error
     print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
           f"{backup.describe_counts(prepared.facts.counts)}).")
     if prepared.safety_note:
@@ -70,14 +79,30 @@ def run_check(args: argparse.Namespace) -> int:
     from cscdesk.store import backup
 
     path = args.file or args.db_path
+    entry = backup.manifest_entry(path) if args.file is not None else None
     try:
+        if entry is not None:
+            backup.verify_checksum(entry)
         facts = backup.check_database(path, passphrase=args.passphrase)
     except backup.DatabaseDamaged as error:
         hint = _restore_hint(args.db_path, args.passphrase) if args.file is None else ""
-        raise backup.DatabaseDamaged(f"{error}{hint}") from error
+        raise type(error)(f"{error}{hint}") from error
     print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
           f"no broken links; {backup.describe_counts(facts.counts)}.")
+    if entry is not None:
+        print(f"It is unchanged since it was made on {entry.created:%d %b %Y %H:%M}: its "
+              "checksum matches the backup list.")
+    elif args.file is not None and not _same_file(args.file, args.db_path):
+        print(f"It is not in a backup list ({backup.MANIFEST_NAME} beside it), so cscdesk cannot "
+              "verify that it is as it was made; restoring it needs --unverified.")
     return 0
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
 
 
 def _restore_hint(database: Path, passphrase: str | None) -> str:

@@ -56,6 +56,14 @@ class DatabaseDamaged(DatabaseError):
     """The file is a cscdesk database but SQLite finds it damaged."""
 
 
+class BackupChanged(DatabaseDamaged):
+    """A listed backup whose file no longer matches the checksum recorded when it was made."""
+
+
+class BackupUnverified(DatabaseError):
+    """A file no backup list names: nothing proves it is as it was made."""
+
+
 # ---------------------------------------------------------------------------------------------
 # Facts about a database file
 
@@ -272,19 +280,43 @@ def list_backups(folder: Path, database: str | None = None) -> list[BackupInfo]:
     return sorted(found, key=lambda e: e.created, reverse=True)
 
 
+def manifest_entry(path: Path | str) -> BackupInfo | None:
+    """What the backup list beside `path` says about it; None when no list names it (or the
+    entry has no checksum), so that nothing can prove the file is as it was made."""
+    path = Path(path)
+    for entry in read_manifest(path.parent):
+        if entry.path.name == path.name and entry.sha256:
+            return entry
+    return None
+
+
+def verify_checksum(info: BackupInfo) -> None:
+    """Raise BackupChanged unless the file's sha256 is the one recorded when it was made."""
+    try:
+        digest = sha256_of(info.path)
+    except OSError as error:
+        raise DatabaseError(f"Cannot read {info.path} ({error.strerror}).") from error
+    if digest != info.sha256:
+        raise BackupChanged(
+            f"The backup {info.path} has changed since it was made: its checksum differs from "
+            f"the one in the backup list ({MANIFEST_NAME}), so it cannot be trusted."
+        )
+
+
 def verify_backup(info: BackupInfo, passphrase: str | None = None) -> DatabaseFacts:
     """Full check of one backup: unchanged since it was made (sha256) and a sound database."""
-    if info.listed and info.sha256 and sha256_of(info.path) != info.sha256:
-        raise DatabaseDamaged(
-            f"The backup {info.path} has changed since it was made (its checksum differs)."
-        )
+    if info.listed and info.sha256:
+        verify_checksum(info)
     return check_database(info.path, passphrase=passphrase)
 
 
 def latest_good_backup(folder: Path | str, database: str | None = None,
                        passphrase: str | None = None) -> BackupInfo | None:
-    """The newest backup in `folder` that passes `verify_backup`, or None."""
+    """The newest listed backup in `folder` that passes `verify_backup`, or None (a file no
+    backup list names cannot be verified, so it is never offered as "good")."""
     for info in list_backups(Path(folder), database):
+        if not (info.listed and info.sha256):
+            continue
         try:
             verify_backup(info, passphrase)
         except UserFacingError as error:
@@ -663,14 +695,27 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def prepare_restore(
     backup_file: Path | str, live: Path | str, folder: Path | str | None = None,
-    passphrase: str | None = None,
+    passphrase: str | None = None, *, unverified: bool = False,
 ) -> PreparedRestore:
     """Everything a restore does before touching the live file: verify the backup, copy it
-    beside the live database and verify the copy, back up the current database."""
+    beside the live database and verify the copy, back up the current database.
+
+    A listed backup must still match the checksum recorded when it was made (BackupChanged
+    otherwise); a file no backup list names is refused (BackupUnverified) unless the officer
+    accepted that it cannot be verified (`unverified`)."""
     backup_file, live = Path(backup_file), Path(live)
     if _same_file(backup_file, live):
         raise DatabaseError(f"{backup_file} is the live database itself; choose a backup.")
     try:
+        if backup_file.is_file():
+            entry = manifest_entry(backup_file)
+            if entry is not None:
+                verify_checksum(entry)
+            elif not unverified:
+                raise BackupUnverified(
+                    f"{backup_file} is not in a backup list ({MANIFEST_NAME} beside it), so "
+                    "cscdesk cannot verify that it is as it was made."
+                )
         facts = check_database(backup_file, passphrase=passphrase)
     except DatabaseError as error:
         raise type(error)(f"{error} Nothing was restored; {live} was not changed.") from error
@@ -778,7 +823,7 @@ def finish_restore(prepared: PreparedRestore, passphrase: str | None = None) -> 
 
 def restore_database(
     backup_file: Path | str, live: Path | str, folder: Path | str | None = None,
-    passphrase: str | None = None,
+    passphrase: str | None = None, *, unverified: bool = False,
 ) -> PreparedRestore:
     """Restore as a command does it: take the writer lock, prepare, swap."""
     live = Path(live)
@@ -788,7 +833,8 @@ def restore_database(
         raise DatabaseError(f"Cannot create the folder {live.parent}: {error.strerror}.") from error
     lock = acquire_writer_lock(live, "cscdesk restore")
     try:
-        prepared = prepare_restore(backup_file, live, folder, passphrase)
+        prepared = prepare_restore(backup_file, live, folder, passphrase,
+                                   unverified=unverified)
         try:
             finish_restore(prepared, passphrase)
         finally:

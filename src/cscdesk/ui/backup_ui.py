@@ -243,8 +243,21 @@ class BackupController(QObject):
         return self.restore_from(good.path, confirmed=True)
 
     def restore_from(self, chosen: Path, *, confirmed: bool = False) -> Task | None:
-        """Verify and stage off the GUI thread, then swap the file and reopen."""
-        if not confirmed and not self.dialogs.confirm(
+        """Verify and stage off the GUI thread, then swap the file and reopen.
+
+        A listed backup whose checksum differs is refused (with a sentence, from the task); a
+        file no backup list names is restored only after a confirmation that says it cannot
+        be verified, even when the restore was already confirmed."""
+        listed = backup.manifest_entry(chosen) is not None
+        if not listed:
+            if not self.dialogs.confirm(
+                self.window, "Restore an unverified file",
+                f"{chosen.name} is not in a backup list, so cscdesk cannot verify that it is "
+                "as it was made (it is still checked for damage before anything changes). "
+                "Replace the database with it? The database as it is now is backed up first.",
+            ):
+                return None
+        elif not confirmed and not self.dialogs.confirm(
             self.window, "Restore from backup",
             f"Replace the database with {chosen.name}? The database as it is now is backed up "
             "first.",
@@ -258,7 +271,8 @@ class BackupController(QObject):
             return None
         passphrase = self.passphrase
         task = Task(lambda _progress: backup.prepare_restore(chosen, live,
-                                                             passphrase=passphrase),
+                                                             passphrase=passphrase,
+                                                             unverified=not listed),
                     finish_before_closing="the restore")
         task.lock = lock  # type: ignore[attr-defined]
         task.succeeded.connect(self._swap_in)

@@ -1,0 +1,93 @@
+"""Nothing lost, nothing leaked: a changed backup is never trusted, restoring keeps the
+database's protection, a backup folder that disappears is a sentence — on real files, with the
+command line as real subprocesses."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cscdesk.store import backup
+from test_backup import fill
+
+
+def tamper(path: Path, old: bytes = b"Thanks f", new: bytes = b"TAMPERED") -> None:
+    """Change 8 bytes of a record's text inside the file, keeping its size (and SQLite's
+    integrity check happy: page contents carry no checksum)."""
+    assert len(old) == len(new)
+    data = bytearray(path.read_bytes())
+    at = data.index(old)
+    data[at:at + len(new)] = new
+    path.write_bytes(bytes(data))
+
+
+def live_holds(path: Path, text: str) -> int:
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute("SELECT count(*) FROM compliment WHERE summary LIKE ?",
+                           (f"%{text}%",)).fetchone()[0]
+    finally:
+        raw.close()
+
+
+# --- 1. a tampered backup ----------------------------------------------------------------------
+
+def test_a_tampered_listed_backup_is_refused_by_check_and_restore(cli, db_path: Path,
+                                                                  tmp_path: Path) -> None:
+    fill(db_path, 30)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    made = backup.backup_database(db_path, folder).backup
+    assert made is not None
+    size = made.path.stat().st_size
+    tamper(made.path)
+    assert made.path.stat().st_size == size
+    assert backup.check_database(made.path).counts["compliment"] == 30  # SQLite sees no harm
+    checked = cli("--db", db_path, "check", made.path)
+    assert checked.returncode == 1, checked.stdout
+    assert "has changed since it was made" in checked.stderr and "Traceback" not in checked.stderr
+    assert "is sound" not in checked.stdout
+    before = db_path.read_bytes()
+    restored = cli("--db", db_path, "restore", made.path, "--backups", folder)
+    assert restored.returncode == 1
+    assert "has changed since it was made" in restored.stderr
+    assert "Nothing was restored" in restored.stderr
+    assert db_path.read_bytes() == before and live_holds(db_path, "TAMPERED") == 0
+    # --unverified does not override a checksum that differs
+    forced = cli("--db", db_path, "restore", made.path, "--unverified", "--backups", folder)
+    assert forced.returncode == 1 and db_path.read_bytes() == before
+    with pytest.raises(backup.BackupChanged):
+        backup.restore_database(made.path, db_path, folder)
+    assert backup.latest_good_backup(folder, "cases") is None
+
+
+def test_an_unlisted_file_cannot_be_verified_and_needs_unverified(cli, db_path: Path,
+                                                                 tmp_path: Path) -> None:
+    fill(db_path, 30)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    made = backup.backup_database(db_path, folder).backup
+    assert made is not None
+    elsewhere = tmp_path / "usb"
+    elsewhere.mkdir()
+    copy = Path(shutil.copy(made.path, elsewhere / made.path.name))
+    checked = cli("--db", db_path, "check", copy)
+    assert checked.returncode == 0, checked.stderr
+    assert "is sound" in checked.stdout and "cannot verify" in checked.stdout
+    listed = cli("--db", db_path, "check", made.path)
+    assert listed.returncode == 0 and "checksum matches the backup list" in listed.stdout
+    fill(db_path, 5, prefix="LATER")
+    before = db_path.read_bytes()
+    refused = cli("--db", db_path, "restore", copy, "--backups", folder)
+    assert refused.returncode == 1
+    assert "cannot verify" in refused.stderr and "--unverified" in refused.stderr
+    assert db_path.read_bytes() == before
+    restored = cli("--db", db_path, "restore", copy, "--unverified", "--backups", folder)
+    assert restored.returncode == 0, restored.stderr
+    assert backup.check_database(db_path).counts["compliment"] == 30
+    # a listed, unchanged backup needs no flag
+    again = cli("--db", db_path, "restore", made.path, "--backups", folder)
+    assert again.returncode == 0, again.stderr
