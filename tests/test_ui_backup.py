@@ -270,7 +270,7 @@ def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
     dialog._choose_other()
     assert dialog.chosen == other
     task = controller.restore_from(dialog.chosen)
-    kind, title, text = [shown for shown in window.dialogs.shown if shown[0] == "confirm"][-1]
+    _kind, _title, text = [shown for shown in window.dialogs.shown if shown[0] == "confirm"][-1]
     assert "cannot verify" in text and other.name in text
     if not answer:
         assert task is None and backup.check_database(db_path).counts["compliment"] == 45
