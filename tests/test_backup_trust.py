@@ -91,3 +91,68 @@ def test_an_unlisted_file_cannot_be_verified_and_needs_unverified(cli, db_path: 
     # a listed, unchanged backup needs no flag
     again = cli("--db", db_path, "restore", made.path, "--backups", folder)
     assert again.returncode == 0, again.stderr
+
+
+# --- 6. the backup folder removed mid-backup -------------------------------------------------
+
+@pytest.mark.parametrize("moment", ["_verify_copy", "sha256_of", "read_manifest"])
+def test_a_backup_folder_removed_mid_backup_is_a_sentence_naming_it(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """The folder (a USB stick pulled out, a share gone) disappears at three moments of a real
+    backup of a real file; each gives the sentence, never a FileNotFoundError, and leaves
+    nothing behind."""
+    fill(db_path, 300)
+    folder = tmp_path / "stick" / "backups"
+    folder.mkdir(parents=True)
+    real = getattr(backup, moment)
+
+    def folder_removed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if folder.exists():
+            shutil.rmtree(folder)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup, moment, folder_removed)
+    before = db_path.read_bytes()
+    with pytest.raises(backup.BackupFolderError) as caught:
+        backup.backup_database(db_path, folder)
+    assert str(folder) in str(caught.value) and "disappeared" in str(caught.value)
+    assert "Nothing was backed up" in str(caught.value)
+    assert not folder.exists()  # nothing re-created, nothing half-written
+    assert sorted(p.name for p in (tmp_path / "stick").iterdir()) == []
+    assert db_path.read_bytes() == before
+    assert not list(db_path.parent.glob(".cases*tmp*"))
+
+
+def test_the_command_line_says_which_backup_folder_disappeared(db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """A real `cscdesk backup` whose folder is removed while it waits for the folder's lock
+    (after making and verifying its copy, just before naming it): a sentence, exit 1."""
+    import subprocess
+    import sys
+    import time
+
+    from cscdesk.store.lock import FileLock
+
+    fill(db_path, 300)
+    folder = tmp_path / "share"
+    folder.mkdir()
+    held = FileLock(folder / ".cscdesk-backups.lock")  # as another backup into the folder
+    assert held.try_acquire("another backup")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cscdesk", "--db", str(db_path), "backup", "--to", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(".cases") for p in folder.iterdir()):
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        time.sleep(3)  # the copy is made and verified; the command waits for the lock
+        shutil.rmtree(folder)
+    finally:
+        held.release()
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, (out, err)
+    assert "unexpected error" not in err and "Traceback" not in err
+    assert f"The backup folder {folder} disappeared" in err
+    assert not folder.exists()

@@ -496,6 +496,12 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
 
 def _folder_error(folder: Path, error: Exception) -> BackupFolderError:
+    if not folder.is_dir():
+        return BackupFolderError(
+            f"The backup folder {folder} disappeared while the backup was being made (was the "
+            "drive or network share disconnected, or the folder removed?). Nothing was backed "
+            "up, and nothing half-written was left."
+        )
     reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return BackupFolderError(
         f"Cannot write a backup in {folder} ({reason}). Check that the folder can be written "
@@ -548,6 +554,8 @@ def _snapshot(source: Path, temporary: Path, folder: Path, passphrase: str | Non
 
 def _verify_copy(source: Path, temporary: Path, counts: dict[str, int],
                  passphrase: str | None) -> None:
+    if not temporary.is_file():  # the folder went away: not the source's fault
+        raise _folder_error(temporary.parent, FileNotFoundError(temporary))
     try:
         copy = connect_read_only(temporary, cipher.key_for(source, passphrase))
         try:
@@ -557,6 +565,8 @@ def _verify_copy(source: Path, temporary: Path, counts: dict[str, int],
         finally:
             copy.close()
     except (*cipher.DB_ERRORS, DatabaseError) as error:
+        if not temporary.is_file():
+            raise _folder_error(temporary.parent, error) from error
         problems, app_id, copied = [str(error)], APPLICATION_ID, counts
     if problems:
         raise DatabaseDamaged(
@@ -608,19 +618,23 @@ def backup_database(
         _verify_copy(source, temporary, counts, passphrase)
         try:
             _fsync_file(temporary)
+            digest = sha256_of(temporary)
         except OSError as error:
             raise _folder_error(target_folder, error) from error
-        digest = sha256_of(temporary)
         with folder_lock(target_folder):
             entries = [e for e in read_manifest(target_folder) if e.path.is_file()]
             if only_if_changed:
                 mine = sorted((e for e in entries if e.database == stem), key=lambda e: e.created)
                 if mine and mine[-1].sha256 == digest:
                     return BackupResult(source, None, unchanged_since=mine[-1])
-            final = _unused_name(target_folder, stem, now)
+            try:
+                final = _unused_name(target_folder, stem, now)
+                size = temporary.stat().st_size
+            except OSError as error:
+                raise _folder_error(target_folder, error) from error
             info = BackupInfo(
                 path=final, database=stem, created=now.replace(microsecond=0),
-                size=temporary.stat().st_size, sha256=digest, app_version=__version__,
+                size=size, sha256=digest, app_version=__version__,
                 schema_revision=revision, counts=counts, reason=reason,
                 source=str(source.resolve()),
             )
@@ -634,6 +648,9 @@ def backup_database(
                 )
                 write_manifest(target_folder, [e for e in entries if e.path not in removed])
             except OSError as error:
+                # A file the manifest does not list is no backup: do not leave it behind.
+                with contextlib.suppress(OSError):
+                    final.unlink()
                 raise _folder_error(target_folder, error) from error
     finally:
         _remove_sqlite_files(temporary)
