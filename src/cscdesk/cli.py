@@ -7,15 +7,18 @@ else is a bug, logged with its traceback and reported as such with exit status 2
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import gc
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from cscdesk import __version__, paths
 from cscdesk.commands import COMMAND_MODULES
-from cscdesk.errors import UserFacingError
+from cscdesk.errors import DatabaseError, UserFacingError
 from cscdesk.logs import log_file, setup_logging
 from cscdesk.passphrase_input import passphrase_for
 
@@ -78,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.db_path = database_path(args)
+    command = args.command or "app"
     try:
         if args.command is None:  # the app asks for a passphrase in a window
             from cscdesk.commands.app import open_app
@@ -86,19 +90,96 @@ def main(argv: Sequence[str] | None = None) -> int:
             return open_app(args)
         args.passphrase = passphrase_for(args.passphrase_file, args.db_path,
                                          getattr(args, "file", None))
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a reader that went away is found here, not at exit
+        return status
+    except BrokenPipeError:
+        return closed_pipe()
     except UserFacingError as error:
-        log.warning("%s failed: %s", args.command or "app", error)
-        print(f"cscdesk: {error}", file=sys.stderr)
-        return 1
+        return said(command, error)
     except KeyboardInterrupt:
         print("cscdesk: interrupted; nothing further was changed.", file=sys.stderr)
         return 130
-    except Exception:
-        log.exception("unexpected error in %s", args.command or "app")
+    except Exception as error:
+        sentence = storage_sentence(error, args)
+        if sentence is not None:
+            return said(command, sentence, type(error))
+        log.exception("unexpected error in %s", command)
         print(
             "cscdesk: an unexpected error stopped the command; nothing half-done was kept. "
             f"Details are in {log_file()}.",
             file=sys.stderr,
         )
         return 2
+
+
+def said(command: str, error: UserFacingError | str, kind: type | None = None) -> int:
+    """Print the sentence (exit status 1). The log gets the kind of problem; a sentence about a
+    file (DatabaseError) is logged whole, others may repeat a value (a cell, a name) and are
+    not."""
+    kind = kind or type(error)
+    if isinstance(error, DatabaseError):
+        log.warning("%s failed (%s): %s", command, kind.__name__, error)
+    else:
+        log.warning("%s failed (%s)", command, kind.__name__)
+    with contextlib.suppress(OSError):
+        print(f"cscdesk: {error}", file=sys.stderr)
+    return 1
+
+
+def closed_pipe() -> int:
+    """`cscdesk retention | head -2`: the reader has what it wanted and closed the pipe. That
+    is no error (the work was done): quietly stop writing, exit 0, no traceback at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+# What SQLite or the system said, as words to look for, and the sentence for it.
+_FULL = ("database or disk is full", "disk i/o error", "no space left", "file too large",
+         "disk quota")
+_READ_ONLY = ("readonly database", "read-only file system", "permission denied")
+_DAMAGED = ("malformed", "file is not a database", "database corrupt")
+
+
+def storage_sentence(error: BaseException, args: argparse.Namespace) -> str | None:
+    """A sentence for a database or file that failed under the command (disk full, read-only,
+    damaged), or None for anything else (a bug, logged with its traceback).
+
+    Every command's work is one transaction or a file written under a temporary name, so what
+    failed left nothing behind; the sentence says so.
+    """
+    database = Path(getattr(args, "db_path", "") or "the database")
+    cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    if isinstance(cause, OSError):
+        where = f" {cause.filename}" if cause.filename else ""
+        if cause.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return (f"The disk is full: could not write{where} ({cause.strerror}); nothing "
+                    "half-done was kept. Free some space and try again.")
+        if cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (f"Could not use{where}: {cause.strerror} (a read-only file or folder?); "
+                    "nothing half-done was kept.")
+        return None
+    if not _is_database_error(cause):
+        return None
+    text = str(cause).lower()
+    if any(words in text for words in _DAMAGED):
+        from cscdesk.store.engine import restore_hint
+
+        return (f"{database} is damaged: SQLite cannot read part of it ({cause}); nothing was "
+                f"changed.{restore_hint(database, getattr(args, 'passphrase', None))}")
+    if any(words in text for words in _FULL):
+        return (f"Could not write {database}: the disk is full or failing ({cause}); nothing "
+                "was changed. Free some space and try again.")
+    if any(words in text for words in _READ_ONLY):
+        return (f"{database} cannot be written: the file or its folder is read-only "
+                f"({cause}); nothing was changed.")
+    return None
+
+
+def _is_database_error(error: BaseException) -> bool:
+    return type(error).__module__.startswith(("sqlite3", "sqlcipher3"))

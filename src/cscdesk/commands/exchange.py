@@ -38,7 +38,7 @@ def run_import(args: argparse.Namespace) -> int:
         rejected = error
     if rejected is not None and not args.db_path.exists():
         raise with_database_checks(None, rejected) from None
-    db = open_database(args.db_path, passphrase=args.passphrase)
+    db = open_database(args.db_path, passphrase=args.passphrase, quick_check=True)  # not damaged
     try:
         if rejected is not None:
             raise with_database_checks(db, rejected) from None

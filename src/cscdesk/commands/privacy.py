@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -101,7 +104,7 @@ def run_retention(args: argparse.Namespace) -> int:
 
 def _each(args: argparse.Namespace, action, verb: str) -> int:
     kind = KIND_NAMES[args.kind]
-    db = open_database(args, create=False)
+    db = open_database(args, create=False, quick_check=True)  # a damaged file is not written
     try:
         with db.transaction() as session:
             for reference in args.references:
@@ -144,14 +147,33 @@ def run_subject_access(args: argparse.Namespace) -> int:
             found = gather(session, args.name)
     finally:
         db.close()
-    written = []
-    if args.workbook is not None:
-        write_workbook(found, args.workbook)
-        written.append(str(args.workbook))
-    if args.pdf is not None:
+
+    def pdf(path: Path) -> None:
         from cscdesk.privacy.subject_access_pdf import write_pdf
 
-        write_pdf(found, args.name, args.pdf)
-        written.append(str(args.pdf))
-    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {' and '.join(written)}.")
+        write_pdf(found, args.name, path)
+
+    outputs = [(target, write) for target, write in (
+        (args.workbook, lambda path: write_workbook(found, path)), (args.pdf, pdf))
+        if target is not None]
+    write_all_or_nothing(outputs)
+    written = " and ".join(str(target) for target, _write in outputs)
+    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {written}.")
     return 0
+
+
+def write_all_or_nothing(outputs: list[tuple[Path, Callable[[Path], None]]]) -> None:
+    """Write every file under a temporary name beside its target, then rename them all: a
+    failure (a full disk while the second is written) leaves none of them."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, write in outputs:
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            staged.append((target, temporary))
+            write(temporary)
+        for target, temporary in staged:
+            os.replace(temporary, target)
+    finally:
+        for _target, temporary in staged:
+            with contextlib.suppress(OSError):
+                temporary.unlink()

@@ -118,22 +118,50 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             **options: Any) -> Any:
     """A DB-API connection to `path`: plain sqlite3, or sqlcipher3 keyed with `passphrase`.
 
-    Read-only connections never change the file (where SQLite cannot share a WAL index
-    read-only, an existing file is opened normally and only read); a wrong passphrase is
-    WrongPassphrase.
+    Read-only connections never change the file: `mode=ro`, and where that cannot open it (a
+    folder that cannot be written has no room for the shared-memory file) `immutable=1` when
+    no write-ahead log is pending; failing both, an existing file is opened normally and only
+    read. A wrong passphrase is WrongPassphrase.
     """
-    path = Path(path)
+    return _connect(Path(path), passphrase, read_only, options)[0]
+
+
+def read_only_options(path: Path, passphrase: str | None = None) -> dict[str, str]:
+    """SQLite URI options that open `path` for reading only, as `connect` found them."""
+    connection, query = _connect(Path(path), passphrase, True, {})
+    connection.close()
+    return dict(item.split("=") for item in query.split("&")) if query else {"mode": "ro"}
+
+
+_READ_ONLY_QUERIES = ("mode=ro", "immutable=1&mode=ro")
+
+
+def _connect(path: Path, passphrase: str | None, read_only: bool, options: dict[str, Any]
+             ) -> tuple[Any, str]:
+    """The connection, and the URI query it was opened with ("" for an ordinary open)."""
     passphrase = key_for(path, passphrase)
     module: Any = sqlite3 if passphrase is None else _sqlcipher()
     if read_only:
         # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
-        try:
-            return _opened(module, path.resolve().as_uri() + "?mode=ro", passphrase, path,
-                           uri=True, **options)
-        except module.OperationalError:
-            if not path.is_file():
-                raise
-    return _opened(module, str(path), passphrase, path, **options)
+        uri = path.resolve().as_uri()
+        for query in _READ_ONLY_QUERIES:
+            if "immutable" in query and _wal_pending(path):
+                continue  # pages a writer has not yet copied into the file: never ignore them
+            try:
+                return _opened(module, f"{uri}?{query}", passphrase, path, uri=True,
+                               **options), query
+            except module.OperationalError:
+                if not path.is_file():
+                    raise
+    return _opened(module, str(path), passphrase, path, **options), ""
+
+
+def _wal_pending(path: Path) -> bool:
+    """Does a write-ahead log beside `path` hold pages not yet in the file itself?"""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _opened(module: Any, target: str, passphrase: str | None, path: Path, **options: Any

@@ -8,6 +8,7 @@ with a sentence and left untouched.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import threading
@@ -100,29 +101,40 @@ class Database:
             self.writer_lock = None
 
 
-def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None = None
-                ) -> Engine:
+def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None = None,
+                read_only: bool = False) -> Engine:
     """The engine factory: every connection gets the same pragmas.
 
     pysqlite's own transaction handling is switched off so that BEGIN is emitted by SQLAlchemy
     when a transaction starts (SQLAlchemy's documented recipe); this makes DDL transactional and
     lets pragmas run outside a transaction. With a passphrase (for an encrypted or a new file)
     the SQLCipher dialect keys each connection before anything else runs on it.
+
+    Statement parameters are never shown in errors (`hide_parameters`): they are the records'
+    text, and errors end up in the log. A `read_only` engine opens the file with SQLite's
+    `mode=ro` (and `immutable=1` where the folder cannot be written and no write-ahead log is
+    pending, see `cipher.read_only_options`), so reading never needs to write anything.
     """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
     from sqlalchemy.pool import QueuePool
 
     passphrase = cipher.key_for(path, passphrase)
+    if read_only:
+        database = path.resolve().as_uri()
+        query = {"uri": "true", **cipher.read_only_options(path, passphrase)}
+    else:
+        database, query = str(path), {}
     if passphrase is None:
-        engine = create_engine(URL.create("sqlite", database=str(path)))
+        engine = create_engine(URL.create("sqlite", database=database, query=query),
+                               hide_parameters=True)
     else:
         key = cipher.key_pragma_value(path, passphrase)
-        url = URL.create("sqlite+pysqlcipher", password=key, database=str(path))
+        url = URL.create("sqlite+pysqlcipher", password=key, database=database, query=query)
         # The SQLCipher dialect defaults to SingletonThreadPool, which closes connections still
         # in use once more threads than its size have asked for one (a crash in the C library);
         # a queue of connections, as for plain files, is safe across the app's worker threads.
-        engine = create_engine(url, poolclass=QueuePool)
+        engine = create_engine(url, poolclass=QueuePool, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: object) -> None:
@@ -130,8 +142,9 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = FULL")
+        if not read_only:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -148,6 +161,7 @@ def open_database(
     before_migration: Callable[[Path], None] | None = None,
     lock: bool = True,
     passphrase: str | None = None,
+    quick_check: bool = False,
 ) -> Database:
     """Open (creating or upgrading as needed) the cscdesk database at `path`.
 
@@ -155,8 +169,13 @@ def open_database(
     `before_migration` is called with the path before an existing file's schema is upgraded;
     by default it is a verified backup (`backup.backup_before_migration`), and a failed backup
     stops the upgrade. With `lock` (the default, for anything that writes) this process becomes
-    the database's one writer until `Database.close()`; a second writer gets DatabaseInUse.
-    Readers that never write (export, report, check) pass `lock=False`.
+    the database's one writer until `Database.close()`; a second writer gets DatabaseInUse, and
+    a file or folder that cannot be written is said to be read-only. Readers that never write
+    (export, report, check) pass `lock=False`: their engine opens the file read-only and
+    creates nothing beside it where the folder cannot be written.
+    With `quick_check` (commands that write) an existing file must pass SQLite's
+    `PRAGMA quick_check` first: a damaged database is refused (DatabaseDamaged), naming the
+    latest good backup, before anything is written to it.
     An encrypted file needs its `passphrase` (PassphraseNeeded without one, WrongPassphrase
     when it does not fit); a new file is created encrypted when one is given.
     """
@@ -166,13 +185,17 @@ def open_database(
             raise DatabaseError(f"There is no database at {path}.")
     else:
         read_revision(path, passphrase)  # refuse a foreign or damaged file before locking
+        if lock:
+            _refuse_read_only_file(path)
     if lock:
         _make_folder(path)
-    writer_lock = acquire_writer_lock(path) if lock else None
+    writer_lock = _writer_lock(path) if lock else None
     try:
         if not path.exists():
             _create_new(path, passphrase)
         else:
+            if quick_check:
+                refuse_if_damaged(path, passphrase)
             revision = read_revision(path, passphrase)
             if revision != HEAD_REVISION:
                 _check_known(path, revision)
@@ -182,11 +205,89 @@ def open_database(
                     before_migration(path)
                 _migrate(path, passphrase=passphrase)
         key = cipher.key_for(path, passphrase)
-        return Database(path, partial(make_engine, path, passphrase=key), writer_lock, key)
+        return Database(path, partial(make_engine, path, passphrase=key, read_only=not lock),
+                        writer_lock, key)
     except BaseException:
         if writer_lock is not None:
             writer_lock.release()
         raise
+
+
+_READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _refuse_read_only_file(path: Path) -> None:
+    """A database whose file cannot be written is said to be so before any work starts."""
+    try:
+        os.close(os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0)))
+    except OSError as error:
+        if error.errno in _READ_ONLY_ERRNOS:
+            raise DatabaseError(
+                f"{path} is read-only ({error.strerror}), so nothing can be changed in it; "
+                "nothing was changed. Reading it (check, figures, report, export) still works."
+            ) from error
+        raise DatabaseError(f"{path} cannot be opened for writing: {error.strerror}.") from error
+
+
+def _writer_lock(path: Path) -> WriterLock:
+    """The writer lock; a folder that cannot be written is named as read-only."""
+    try:
+        return acquire_writer_lock(path)
+    except DatabaseError as error:
+        cause = error.__cause__
+        if isinstance(cause, OSError) and cause.errno in _READ_ONLY_ERRNOS:
+            raise DatabaseError(
+                f"The folder {path.parent} is read-only ({cause.strerror}), so {path.name} "
+                "cannot be changed; nothing was changed. Reading it (check, figures, report, "
+                "export) still works."
+            ) from error
+        raise
+
+
+def quick_check_problems(path: Path, passphrase: str | None = None) -> list[str]:
+    """What SQLite's `PRAGMA quick_check` reports (empty when it says "ok"); never writes."""
+    try:
+        connection = cipher.connect(path, passphrase, read_only=True)
+        try:
+            rows = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+        finally:
+            connection.close()
+    except cipher.DB_ERRORS as error:
+        return [str(error)]
+    return [] if rows == ["ok"] else rows or ["no answer from the quick check"]
+
+
+def refuse_if_damaged(path: Path, passphrase: str | None = None) -> None:
+    """Raise DatabaseDamaged (with the latest good backup) unless `path` passes quick_check."""
+    problems = quick_check_problems(path, passphrase)
+    if problems:
+        from cscdesk.store.backup import DatabaseDamaged
+
+        log.warning("%s failed its quick check (%d problem(s)); not written", path,
+                    len(problems))
+        raise DatabaseDamaged(
+            f"{path} is damaged: SQLite's quick check found {len(problems)} problem(s), the "
+            f"first being “{problems[0]}”. Nothing was written to it."
+            f"{restore_hint(path, passphrase)}"
+        )
+
+
+def restore_hint(database: Path, passphrase: str | None = None) -> str:
+    """" The latest good backup is …; restore it with: …" (or that there is none), for a
+    sentence about a damaged database."""
+    from cscdesk.store import backup
+
+    try:
+        folder = backup.backup_folder_for(database, passphrase)
+        good = backup.latest_good_backup(folder, database.stem, passphrase)
+    except (OSError, DatabaseError):
+        good = None
+    if good is None:
+        return " No good backup was found to restore."
+    return (
+        f" The latest good backup is {good.path} (made {good.created:%d %b %Y %H:%M}); "
+        f'restore it with: cscdesk restore "{good.path}"'
+    )
 
 
 def _backup_before_migration(path: Path, passphrase: str | None) -> None:
