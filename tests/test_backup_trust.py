@@ -156,3 +156,54 @@ def test_the_command_line_says_which_backup_folder_disappeared(db_path: Path,
     assert "unexpected error" not in err and "Traceback" not in err
     assert f"The backup folder {folder} disappeared" in err
     assert not folder.exists()
+
+
+# --- 2. restoring keeps the database's protection ----------------------------------------------
+
+def test_restoring_a_backup_made_before_encrypting_keeps_the_database_encrypted(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
+
+    from cscdesk.store import cipher
+
+    key = write(tmp_path / "key.txt", PASSPHRASE)
+    fill_secrets(db_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    cli("--db", db_path, "backup", "--to", usb, check=True)  # made before encrypting
+    (old,) = usb.glob("cases-*.db")
+    assert plaintext_in(old)
+    cli("--db", db_path, "encrypt", "--new-passphrase-file", key, check=True)
+    assert cipher.looks_encrypted(db_path)
+    before = db_path.read_bytes()
+    refused = cli("--db", db_path, "restore", old, "--backups", usb)  # no passphrase given
+    assert refused.returncode == 1 and "passphrase is needed" in refused.stderr
+    assert db_path.read_bytes() == before
+    restored = cli("--db", db_path, "--passphrase-file", key, "restore", old, "--backups", usb)
+    assert restored.returncode == 0, restored.stderr
+    assert "encrypted with the database's current passphrase" in restored.stdout
+    assert cipher.looks_encrypted(db_path) and plaintext_in(db_path) == []
+    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 1
+    later = tmp_path / "later"
+    later.mkdir()
+    cli("--db", db_path, "--passphrase-file", key, "backup", "--to", later, check=True)
+    (made,) = later.glob("cases-*.db")
+    assert plaintext_in(made) == []
+    safety = [p for p in usb.glob("cases-*.db") if p != old]
+    assert safety and all(plaintext_in(p) == [] for p in safety)  # "before restore": encrypted
+
+
+def test_restoring_an_encrypted_backup_says_so(db_path: Path, tmp_path: Path) -> None:
+    from test_encryption import PASSPHRASE, fill as fill_secrets
+
+    from cscdesk.store import cipher
+
+    fill_secrets(db_path, PASSPHRASE)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    made = backup.backup_database(db_path, folder, passphrase=PASSPHRASE).backup
+    assert made is not None
+    prepared = backup.restore_database(made.path, db_path, folder, passphrase=PASSPHRASE)
+    assert "encrypted with the current passphrase" in prepared.protection_note
+    assert cipher.looks_encrypted(db_path)

@@ -278,3 +278,39 @@ def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
     finish(qtbot, task)
     assert window.reopened == [db_path]
     assert backup.check_database(db_path).counts["compliment"] == 40
+
+
+def test_restoring_a_plain_backup_into_an_encrypted_database_keeps_it_encrypted(
+    db_path: Path, tmp_path: Path, qtbot
+) -> None:
+    from test_encryption import PASSPHRASE
+
+    from cscdesk.store import cipher
+    from cscdesk.store.encryption import change_encryption
+
+    class EncryptedStandIn(StandInWindow):
+        def reopen_database(self, path: Path) -> None:
+            self.reopened.append(path)
+            old, self.database = self.database, open_database(path, passphrase=PASSPHRASE)
+            old.close()
+
+    fill(db_path, 40)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    plain = backup.backup_database(db_path, usb).backup  # made before encrypting, elsewhere
+    assert plain is not None
+    change_encryption(db_path, None, PASSPHRASE)
+    window = EncryptedStandIn(open_database(db_path, passphrase=PASSPHRASE), ScriptedDialogs())
+    qtbot.addWidget(window)
+    controller = install_backup_ui(window)
+    finish(qtbot, controller.restore_from(plain.path))
+    assert window.reopened == [db_path]
+    assert cipher.looks_encrypted(db_path)
+    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["compliment"] == 40
+    kind, title, text = window.dialogs.shown[-1]
+    assert (kind, title) == ("info", "Restored")
+    assert "encrypted with the database's current passphrase" in text
+    close_and_wait(window, qtbot)
+    assert b"Thanks from family" not in db_path.read_bytes()
+    assert all(b"Thanks from family" not in p.read_bytes()
+               for p in backup.paths.default_backup_dir().glob("*.db"))

@@ -70,8 +70,9 @@ def run_restore(args: argparse.Namespace) -> int:
         ) from error
     print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
           f"{backup.describe_counts(prepared.facts.counts)}).")
-    if prepared.safety_note:
-        print(prepared.safety_note)
+    for note in (prepared.protection_note, prepared.safety_note):
+        if note:
+            print(note)
     return 0
 
 

@@ -698,6 +698,7 @@ class PreparedRestore:
     facts: DatabaseFacts
     safety_copy: Path | None = None
     safety_note: str = ""
+    protection_note: str = ""  # whether the restored database is encrypted, and with what
 
     def discard(self) -> None:
         _remove_sqlite_files(self.staged)
@@ -734,13 +735,14 @@ def prepare_restore(
                     "cscdesk cannot verify that it is as it was made."
                 )
         facts = check_database(backup_file, passphrase=passphrase)
+        key, note = _restored_protection(backup_file, live, passphrase)
     except DatabaseError as error:
         raise type(error)(f"{error} Nothing was restored; {live} was not changed.") from error
     staged = live.with_name(f".{live.name}.restoring-{os.getpid()}")
     _remove_sqlite_files(staged)
     try:
-        _stage_copy(backup_file, staged, facts, passphrase)
-        prepared = PreparedRestore(live, backup_file, staged, facts)
+        _stage_copy(backup_file, staged, facts, passphrase, key)
+        prepared = PreparedRestore(live, backup_file, staged, facts, protection_note=note)
         if live.exists():
             _back_up_current(prepared, folder, passphrase)
     except BaseException:
@@ -749,20 +751,50 @@ def prepare_restore(
     return prepared
 
 
+def _restored_protection(backup_file: Path, live: Path, passphrase: str | None
+                         ) -> tuple[str | None, str]:
+    """The key the restored database gets, and the sentence that says so.
+
+    Restoring never removes the database's protection: over an encrypted database the copy is
+    encrypted with its current passphrase, whatever the backup was (a backup made before
+    encrypting is plain). An encrypted backup stays encrypted."""
+    backup_key = cipher.key_for(backup_file, passphrase)
+    if live.exists() and cipher.looks_encrypted(live):
+        if passphrase is None:
+            raise cipher.PassphraseNeeded(
+                f"{live} is encrypted: its passphrase is needed (--passphrase-file FILE, or "
+                "typed when asked) so that the restored database is encrypted with it too. "
+                "(If the database is not encrypted but unreadable, or its passphrase is lost, "
+                "move it aside first and restore again.)"
+            )
+        if backup_key is None:
+            return passphrase, ("The backup was not encrypted; the restored database is "
+                                "encrypted with the database's current passphrase, as before.")
+        return passphrase, "The restored database is encrypted with the current passphrase."
+    if backup_key is not None:
+        return backup_key, ("The restored database is encrypted, as the backup was: it opens "
+                            "with the backup's passphrase.")
+    return None, ""
+
+
 def _stage_copy(backup_file: Path, staged: Path, facts: DatabaseFacts,
-                passphrase: str | None) -> None:
-    key = cipher.key_for(backup_file, passphrase)  # the copy is encrypted as the backup is
+                passphrase: str | None, key: str | None) -> None:
+    """Copy the backup to `staged`, keyed with `key` (None: plain), and verify the copy."""
+    backup_key = cipher.key_for(backup_file, passphrase)
     try:
-        source = connect_read_only(backup_file, key)
-        try:
-            target = cipher.connect(staged, key, isolation_level=None)
+        if backup_key != key:  # a plain backup restored over an encrypted database
+            cipher.rewrite(backup_file, staged, backup_key, key)
+        else:
+            source = connect_read_only(backup_file, backup_key)
             try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
+                target = cipher.connect(staged, key, isolation_level=None)
+                try:
+                    source.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            source.close()
+                source.close()
         _fsync_file(staged)
     except (OSError, *cipher.DB_ERRORS) as error:
         raise DatabaseError(

@@ -300,7 +300,8 @@ class BackupController(QObject):
         self.dialogs.info(
             self.window, "Restored",
             f"The database now holds the backup {prepared.source.name} "
-            f"({backup.describe_counts(prepared.facts.counts)}). {prepared.safety_note}",
+            f"({backup.describe_counts(prepared.facts.counts)}). "
+            + " ".join(note for note in (prepared.protection_note, prepared.safety_note) if note),
         )
         self.refresh_status()
 
@@ -455,5 +456,7 @@ def offer_restore_on_open_failure(database: Path, problem: str, dialogs: UserDia
     except UserFacingError as error:
         dialogs.error(parent, "Restore failed", str(error))
         return False
-    dialogs.info(parent, "Restored", f"Restored {good.path.name}. {prepared.safety_note}")
+    dialogs.info(parent, "Restored", " ".join(
+        note for note in (f"Restored {good.path.name}.", prepared.protection_note,
+                          prepared.safety_note) if note))
     return True
