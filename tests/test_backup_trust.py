@@ -163,9 +163,9 @@ def test_the_command_line_says_which_backup_folder_disappeared(db_path: Path,
 def test_restoring_a_backup_made_before_encrypting_keeps_the_database_encrypted(
     cli, db_path: Path, tmp_path: Path
 ) -> None:
-    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
-
     from cscdesk.store import cipher
+    from test_encryption import PASSPHRASE, plaintext_in, write
+    from test_encryption import fill as fill_secrets
 
     key = write(tmp_path / "key.txt", PASSPHRASE)
     fill_secrets(db_path)
@@ -195,9 +195,9 @@ def test_restoring_a_backup_made_before_encrypting_keeps_the_database_encrypted(
 
 
 def test_restoring_an_encrypted_backup_says_so(db_path: Path, tmp_path: Path) -> None:
-    from test_encryption import PASSPHRASE, fill as fill_secrets
-
     from cscdesk.store import cipher
+    from test_encryption import PASSPHRASE
+    from test_encryption import fill as fill_secrets
 
     fill_secrets(db_path, PASSPHRASE)
     folder = tmp_path / "backups"

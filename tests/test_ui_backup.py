@@ -283,10 +283,9 @@ def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
 def test_restoring_a_plain_backup_into_an_encrypted_database_keeps_it_encrypted(
     db_path: Path, tmp_path: Path, qtbot
 ) -> None:
-    from test_encryption import PASSPHRASE
-
     from cscdesk.store import cipher
     from cscdesk.store.encryption import change_encryption
+    from test_encryption import PASSPHRASE
 
     class EncryptedStandIn(StandInWindow):
         def reopen_database(self, path: Path) -> None:
