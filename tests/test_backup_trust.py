@@ -207,3 +207,80 @@ def test_restoring_an_encrypted_backup_says_so(db_path: Path, tmp_path: Path) ->
     prepared = backup.restore_database(made.path, db_path, folder, passphrase=PASSPHRASE)
     assert "encrypted with the current passphrase" in prepared.protection_note
     assert cipher.looks_encrypted(db_path)
+
+
+# --- 3. an interrupted encrypt -----------------------------------------------------------------
+
+def test_an_interrupted_encrypt_is_finished_by_running_it_again(cli, db_path: Path,
+                                                                tmp_path: Path) -> None:
+    """The state an `encrypt` killed after swapping in the encrypted database leaves: the
+    database encrypted, its listed backups still plain (made with the store's own steps, on
+    real files)."""
+    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
+
+    from cscdesk.store import cipher, encryption
+
+    key = write(tmp_path / "key.txt", PASSPHRASE)
+    fill_secrets(db_path)
+    made = backup.backup_database(db_path).backup  # into the default folder, listed
+    assert made is not None and plaintext_in(made.path)
+    counts = backup.check_database(db_path).counts
+    encryption._convert_file(db_path, None, PASSPHRASE, counts)  # ... and then it was killed
+    assert cipher.looks_encrypted(db_path) and plaintext_in(made.path)
+
+    checked = cli("--db", db_path, "--passphrase-file", key, "check")
+    assert checked.returncode == 1 and "is sound" in checked.stdout
+    assert "not encrypted" in checked.stderr and str(made.path) in checked.stderr
+    assert "cscdesk encrypt" in checked.stderr
+
+    again = cli("--db", db_path, "--passphrase-file", key, "encrypt",
+                "--new-passphrase-file", key)
+    assert again.returncode == 0, again.stderr
+    assert "finished encrypting 1 backup(s)" in again.stdout
+    assert "stay readable without any passphrase" in again.stdout
+    assert plaintext_in(made.path) == []
+    assert backup.verify_backup(backup.manifest_entry(made.path), PASSPHRASE)  # list updated
+    assert cli("--db", db_path, "--passphrase-file", key, "check").returncode == 0
+
+    nothing_left = cli("--db", db_path, "--passphrase-file", key, "encrypt",
+                       "--new-passphrase-file", key)
+    assert nothing_left.returncode == 1
+    assert "same as the current one" in nothing_left.stderr
+    assert "encrypted already" in nothing_left.stderr
+
+
+def test_running_encrypt_again_without_the_current_passphrase_also_resumes(
+    cli, db_path: Path, tmp_path: Path
+) -> None:
+    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
+
+    from cscdesk.store import encryption
+
+    key = write(tmp_path / "key.txt", PASSPHRASE)
+    other = write(tmp_path / "other.txt", "another passphrase")
+    fill_secrets(db_path)
+    made = backup.backup_database(db_path).backup
+    assert made is not None
+    encryption._convert_file(db_path, None, PASSPHRASE, backup.check_database(db_path).counts)
+    wrong = cli("--db", db_path, "encrypt", "--new-passphrase-file", other)
+    assert wrong.returncode == 1 and "encrypted already" in wrong.stderr
+    assert plaintext_in(made.path)
+    same = cli("--db", db_path, "encrypt", "--new-passphrase-file", key)  # as the first time
+    assert same.returncode == 0, same.stderr
+    assert plaintext_in(made.path) == []
+
+
+def test_encrypt_says_backups_in_other_folders_stay_readable(cli, db_path: Path,
+                                                             tmp_path: Path) -> None:
+    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
+
+    key = write(tmp_path / "key.txt", PASSPHRASE)
+    fill_secrets(db_path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    cli("--db", db_path, "backup", "--to", usb, check=True)
+    result = cli("--db", db_path, "encrypt", "--new-passphrase-file", key, check=True)
+    assert "is now encrypted" in result.stdout
+    assert "--to FOLDER" in result.stdout and "stay readable" in result.stdout
+    (left,) = usb.glob("cases-*.db")
+    assert plaintext_in(left)  # as said: not rewritten

@@ -96,6 +96,15 @@ def run_check(args: argparse.Namespace) -> int:
     elif args.file is not None and not _same_file(args.file, args.db_path):
         print(f"It is not in a backup list ({backup.MANIFEST_NAME} beside it), so cscdesk cannot "
               "verify that it is as it was made; restoring it needs --unverified.")
+    if args.file is None:
+        plain = backup.plaintext_backups(args.db_path, args.passphrase)
+        if plain:
+            names = ", ".join(str(path) for path in plain)
+            raise backup.DatabaseError(
+                f"{len(plain)} backup(s) of this encrypted database are not encrypted, so "
+                f"anyone who can read them can read the records: {names}. Run `cscdesk encrypt` "
+                "again with the current passphrase to finish encrypting them."
+            )
     return 0
 
 

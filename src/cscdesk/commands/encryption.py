@@ -8,6 +8,15 @@ from pathlib import Path
 LOST_WARNING = (
     "Keep the passphrase safe: if it is lost, nobody can recover the records or the backups."
 )
+OTHER_FOLDERS_PLAIN = (
+    "Backups made before encrypting with `cscdesk backup --to FOLDER` into another folder (a USB "
+    "stick, a share) are not rewritten: they stay readable without any passphrase. Delete them, "
+    "or replace them with new backups."
+)
+OTHER_FOLDERS_CHANGED = (
+    "Backups made with `cscdesk backup --to FOLDER` into another folder are not rewritten: they "
+    "still open with the old passphrase."
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,9 +40,18 @@ def run_encrypt(args: argparse.Namespace) -> int:
 
     new = new_passphrase(args.new_passphrase_file)
     change = change_encryption(args.db_path, args.passphrase, new, args.backups)
-    verb = "now uses the new passphrase" if args.passphrase else "is now encrypted"
-    print(f"{args.db_path} {verb}; {change.backups_rewritten} backup(s) rewritten with it.")
+    if change.resumed:
+        print(f"{args.db_path} was encrypted with this passphrase already; finished encrypting "
+              f"{change.backups_rewritten} backup(s) still in plaintext (an earlier encrypt "
+              "did not finish).")
+    else:
+        verb = "now uses the new passphrase" if args.passphrase else "is now encrypted"
+        print(f"{args.db_path} {verb}; {change.backups_rewritten} backup(s) rewritten with it.")
     _report_left(change.backups_left)
+    if args.passphrase and not change.resumed:
+        print(OTHER_FOLDERS_CHANGED)
+    else:
+        print(OTHER_FOLDERS_PLAIN)
     print(LOST_WARNING)
     return 0
 

@@ -310,6 +310,19 @@ def verify_backup(info: BackupInfo, passphrase: str | None = None) -> DatabaseFa
     return check_database(info.path, passphrase=passphrase)
 
 
+def plaintext_backups(database: Path, passphrase: str | None = None) -> list[Path]:
+    """For an encrypted database: its backups in its backup folder that are not encrypted
+    (made before encrypting, left by an interrupted `encrypt`) — anyone can read them."""
+    if not cipher.looks_encrypted(database):
+        return []
+    try:
+        folder = backup_folder_for(database, passphrase)
+    except OSError:
+        return []
+    return [info.path for info in list_backups(folder, database.stem)
+            if not cipher.looks_encrypted(info.path)]
+
+
 def latest_good_backup(folder: Path | str, database: str | None = None,
                        passphrase: str | None = None) -> BackupInfo | None:
     """The newest listed backup in `folder` that passes `verify_backup`, or None (a file no

@@ -29,6 +29,7 @@ class EncryptionChange:
     backups_rewritten: int
     backups_left: tuple[Path, ...]  # made with another passphrase: left as they are
     safety_backup: Path | None
+    resumed: bool = False  # the database had the passphrase already: only backups were done
 
 
 def change_encryption(database: Path | str, old: str | None, new: str | None,
@@ -41,6 +42,8 @@ def change_encryption(database: Path | str, old: str | None, new: str | None,
     database = Path(database)
     if new is not None:
         cipher.check_passphrase(new)
+        if old == new or (old is None and cipher.looks_encrypted(database)):
+            return _resume(database, old, new, folder)
     if old == new:
         raise DatabaseError("The new passphrase is the same as the current one.")
     lock = acquire_writer_lock(database, "cscdesk encryption change")
@@ -55,6 +58,33 @@ def change_encryption(database: Path | str, old: str | None, new: str | None,
     log.info("database %s is now %s", database, "encrypted" if new else "not encrypted")
     return EncryptionChange(database, new is not None, rewritten, tuple(left),
                             made.backup.path if made.backup else None)
+
+
+def _resume(database: Path, old: str | None, new: str, folder: Path | str | None
+            ) -> EncryptionChange:
+    """The database already has the new passphrase (an encrypt or a change that was
+    interrupted, or run twice): finish encrypting its listed backups still in plaintext."""
+    lock = acquire_writer_lock(database, "cscdesk encryption change")
+    try:
+        try:
+            backup.check_database(database, passphrase=new)
+        except cipher.WrongPassphrase:
+            if old == new:
+                raise
+            raise cipher.PassphraseNeeded(
+                f"{database} is encrypted already, and not with this new passphrase: give its "
+                "current passphrase (--passphrase-file FILE) to change it; nothing was changed."
+            ) from None
+        rewritten, left = _convert_backups(database, None, new, folder, plain_only=True)
+    finally:
+        lock.release()
+    if not rewritten and not left:
+        raise DatabaseError(
+            "The new passphrase is the same as the current one, and every backup listed for "
+            f"{database} is encrypted already; nothing was changed."
+        )
+    log.info("finished encrypting %s backup(s) of %s", rewritten, database)
+    return EncryptionChange(database, True, rewritten, tuple(left), None, resumed=True)
 
 
 def _convert_file(path: Path, old: str | None, new: str | None, counts: dict[str, int]) -> None:
@@ -78,15 +108,19 @@ def _convert_file(path: Path, old: str | None, new: str | None, counts: dict[str
 
 
 def _convert_backups(database: Path, old: str | None, new: str | None,
-                     folder: Path | str | None) -> tuple[int, list[Path]]:
-    """Rewrite this database's listed backups with the new passphrase; returns how many, and
-    the backups that another passphrase protects (left alone, named to the officer)."""
+                     folder: Path | str | None, *, plain_only: bool = False
+                     ) -> tuple[int, list[Path]]:
+    """Rewrite this database's listed backups with the new passphrase (`plain_only`: only those
+    still in plaintext); returns how many, and the backups that another passphrase protects
+    (left alone, named to the officer)."""
     target = backup.target_folder_for(database, folder, new)
     rewritten, left = 0, []
     with backup.folder_lock(target):
         entries = backup.read_manifest(target)
         for index, entry in enumerate(entries):
             if entry.database != database.stem or not entry.path.is_file():
+                continue
+            if plain_only and cipher.looks_encrypted(entry.path):
                 continue
             try:
                 _convert_file(entry.path, old, new, entry.counts)
@@ -97,7 +131,9 @@ def _convert_backups(database: Path, old: str | None, new: str | None,
             entries[index] = dataclasses.replace(
                 entry, size=entry.path.stat().st_size, sha256=backup.sha256_of(entry.path))
             rewritten += 1
-        backup.write_manifest(target, entries)
+            # At once, not after the last one: an encrypt interrupted half-way must not leave
+            # rewritten backups whose listed checksum no longer matches (never restored then).
+            backup.write_manifest(target, entries)
     return rewritten, left
 
 
