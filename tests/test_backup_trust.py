@@ -216,9 +216,9 @@ def test_an_interrupted_encrypt_is_finished_by_running_it_again(cli, db_path: Pa
     """The state an `encrypt` killed after swapping in the encrypted database leaves: the
     database encrypted, its listed backups still plain (made with the store's own steps, on
     real files)."""
-    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
-
     from cscdesk.store import cipher, encryption
+    from test_encryption import PASSPHRASE, plaintext_in, write
+    from test_encryption import fill as fill_secrets
 
     key = write(tmp_path / "key.txt", PASSPHRASE)
     fill_secrets(db_path)
@@ -252,9 +252,9 @@ def test_an_interrupted_encrypt_is_finished_by_running_it_again(cli, db_path: Pa
 def test_running_encrypt_again_without_the_current_passphrase_also_resumes(
     cli, db_path: Path, tmp_path: Path
 ) -> None:
-    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
-
     from cscdesk.store import encryption
+    from test_encryption import PASSPHRASE, plaintext_in, write
+    from test_encryption import fill as fill_secrets
 
     key = write(tmp_path / "key.txt", PASSPHRASE)
     other = write(tmp_path / "other.txt", "another passphrase")
@@ -272,7 +272,8 @@ def test_running_encrypt_again_without_the_current_passphrase_also_resumes(
 
 def test_encrypt_says_backups_in_other_folders_stay_readable(cli, db_path: Path,
                                                              tmp_path: Path) -> None:
-    from test_encryption import PASSPHRASE, fill as fill_secrets, plaintext_in, write
+    from test_encryption import PASSPHRASE, plaintext_in, write
+    from test_encryption import fill as fill_secrets
 
     key = write(tmp_path / "key.txt", PASSPHRASE)
     fill_secrets(db_path)
