@@ -285,3 +285,67 @@ def test_encrypt_says_backups_in_other_folders_stay_readable(cli, db_path: Path,
     assert "--to FOLDER" in result.stdout and "stay readable" in result.stdout
     (left,) = usb.glob("cases-*.db")
     assert plaintext_in(left)  # as said: not rewritten
+
+
+# --- 4. anonymised or purged data remains in older backups -------------------------------------
+
+def _old_complaint(path: Path) -> None:
+    from datetime import date
+
+    from cscdesk.domain.kinds import ComplaintData, Outcome
+    from cscdesk.store import records
+    from cscdesk.store.engine import open_database
+
+    db = open_database(path)
+    with db.transaction() as session:
+        for reference in ("C-1", "C-2"):
+            records.save(session, ComplaintData(
+                reference, date(2015, 5, 1), 1, "Adoption", closed=date(2015, 6, 1),
+                outcome=Outcome.UPHELD, complainant="Zoe Oldbackup"))
+    db.close()
+
+
+def test_anonymise_and_purge_say_older_backups_keep_the_data_and_for_how_long(
+    cli, db_path: Path
+) -> None:
+    from cscdesk import settings
+    from test_backup import set_setting
+
+    _old_complaint(db_path)
+    set_setting(db_path, settings.KEEP_MONTHLY, 6)
+    made = backup.backup_database(db_path).backup
+    assert made is not None
+    anonymised = cli("--db", db_path, "anonymise", "--kind", "complaint", "C-1", check=True)
+    assert "Anonymised 1" in anonymised.stdout
+    assert "Backups made before still hold the data" in anonymised.stdout
+    assert "up to about 6 months" in anonymised.stdout
+    purged = cli("--db", db_path, "purge", "--kind", "complaint", "C-2", check=True)
+    assert "Backups made before still hold the data" in purged.stdout
+    assert b"Zoe Oldbackup" in made.path.read_bytes()  # as said
+    set_setting(db_path, settings.KEEP_MONTHLY, 0)
+    set_setting(db_path, settings.KEEP_WEEKLY, 0)
+    assert "up to about 14 days" in backup.old_data_note(db_path)
+
+
+def test_the_retention_confirmation_says_older_backups_keep_the_data(qtbot, db_path: Path
+                                                                    ) -> None:
+    from cscdesk.store.engine import open_database
+    from cscdesk.ui.dialog_service import ScriptedDialogs
+    from cscdesk.ui.privacy_pane import PrivacyPane
+
+    _old_complaint(db_path)
+    database = open_database(db_path)
+    try:
+        dialogs = ScriptedDialogs(False, False)
+        pane = PrivacyPane(database, dialogs)
+        qtbot.addWidget(pane)
+        for button in (pane.retention.anonymise_button, pane.retention.delete_button):
+            pane.retention.table.selectRow(0)
+            button.click()  # answered No
+            kind, _title, text = dialogs.shown[-1]
+            assert kind == "confirm" and "This cannot be undone" in text
+            assert "Backups made before still hold the data" in text
+            assert "up to about 12 months" in text
+        assert pane.retention.model.rowCount() == 2
+    finally:
+        database.close()

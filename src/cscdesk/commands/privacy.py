@@ -118,13 +118,23 @@ def _each(args: argparse.Namespace, action, verb: str) -> int:
 def run_anonymise(args: argparse.Namespace) -> int:
     from cscdesk.store.personal_data import anonymise
 
-    return _each(args, anonymise, "Anonymised")
+    result = _each(args, anonymise, "Anonymised")
+    print(_old_data_note(args))
+    return result
+
+
+def _old_data_note(args: argparse.Namespace) -> str:
+    from cscdesk.store.backup import old_data_note
+
+    return old_data_note(args.db_path, args.passphrase)
 
 
 def run_purge(args: argparse.Namespace) -> int:
     from cscdesk.store.personal_data import delete_for_retention
 
-    return _each(args, delete_for_retention, "Deleted for good")
+    result = _each(args, delete_for_retention, "Deleted for good")
+    print(_old_data_note(args))
+    return result
 
 
 def run_hold(args: argparse.Namespace) -> int:

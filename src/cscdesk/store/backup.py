@@ -444,6 +444,25 @@ def retention_policy_for(database: Path, passphrase: str | None = None) -> Reten
     )
 
 
+def old_data_note(database: Path, passphrase: str | None = None) -> str:
+    """What anonymising or deleting for good does not reach: the backups made before, kept as
+    long as the database's retention rules let them (the longest rule, in words)."""
+    policy = retention_policy_for(database, passphrase)
+    if policy.monthly:
+        span = f"{policy.monthly} month{'s' if policy.monthly != 1 else ''}"
+    elif policy.weekly:
+        span = f"{policy.weekly} week{'s' if policy.weekly != 1 else ''}"
+    else:
+        days = max(policy.daily, policy.keep_all_days, 1)
+        span = f"{days} day{'s' if days != 1 else ''}"
+    return (
+        "Backups made before still hold the data as it was: under the backup settings they are "
+        f"kept for up to about {span} (longer when backups were not made every period), and "
+        "copies of backups kept elsewhere until someone deletes them. Restoring such a backup "
+        "brings the data back."
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Making a backup
 

@@ -5,6 +5,8 @@ Nothing is removed automatically; records under legal hold are listed but cannot
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -94,9 +96,13 @@ class RetentionPane(QWidget):
             return
         what = ("anonymise (names and summaries cleared; counts kept)" if action == "anonymise"
                 else "delete for good")
+        from cscdesk.store.backup import old_data_note
+
+        note = old_data_note(Path(self._database.path),
+                             getattr(self._database, "passphrase", None))
         if not self._dialogs.confirm(self, "Retention",
                                      f"{what.capitalize()}: {len(chosen)} record(s)? "
-                                     "This cannot be undone."):
+                                     f"This cannot be undone.\n\n{note}"):
             return
         apply = (personal_data.anonymise if action == "anonymise"
                  else personal_data.delete_for_retention)
