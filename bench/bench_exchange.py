@@ -1,11 +1,18 @@
 """Times the interchange workbook: a 50,000-row workbook imported into an empty database, the
 same workbook imported again (nothing changes), and a 100,000-record database exported.
 
-    /work/venv/bin/python bench/bench_exchange.py [--rows 50000] [--records 100000] [--cli]
+    .venv/bin/python bench/bench_exchange.py [--rows 50000] [--records 100000] [--cli]
+    .venv/bin/python bench/bench_exchange.py --processes [--records 200000]
 
 Each figure is a whole operation (read + check + write, or query + write + rename); with --cli
 the import and export are also timed as `cscdesk` processes, start-up included. Targets: import
 under 15 s, export under 15 s.
+
+--processes measures only whole `cscdesk` processes on a database of --records records (built
+by importing a generated workbook): `export`, `import` of that workbook into a new database,
+`import` of a 1-row workbook into the big database, and `audit-export` of every event, each with
+its wall-clock time and the process's peak resident memory (from wait4). Target: linear in the
+records, each under 400 MB.
 """
 
 from __future__ import annotations
@@ -131,12 +138,52 @@ def run_cli(*args: str) -> None:
         raise SystemExit(f"cscdesk {' '.join(args)} failed: {result.stderr}")
 
 
+def measured(label: str, *args: str) -> None:
+    """Run `cscdesk ARGS` as a process; print its wall-clock time and peak memory (RSS)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "cscdesk", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    _out, err = process.communicate()
+    if status != 0:
+        raise SystemExit(f"cscdesk {' '.join(args)} failed: {err.decode(errors='replace')}")
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    print(f"{label:<58} {seconds:6.1f} s  peak {peak_mb:6.0f} MB", flush=True)
+
+
+def processes(records: int) -> None:
+    """Whole `cscdesk` processes on a database of `records` records: time and peak memory."""
+    with tempfile.TemporaryDirectory(prefix="cscdesk-bench-") as folder:
+        work = Path(folder)
+        os.environ["CSCDESK_HOME"] = str(work / "home")
+        source = work / "source.xlsx"
+        count = build_workbook(source, records, seed=11)
+        one = work / "one.xlsx"
+        build_workbook(one, 7, seed=3)  # a row or so of each kind
+        big = work / "big.db"
+        measured(f"cscdesk import ({count:,} rows, new database)",
+                 "--db", str(big), "import", str(source))
+        measured(f"cscdesk export ({count:,} records)",
+                 "--db", str(big), "export", str(work / "export.xlsx"))
+        measured(f"cscdesk audit-export ({count:,} events)", "--db", str(big), "audit-export",
+                 "--from", "2000-01-01", "--to", "2199-12-31", "--output",
+                 str(work / "audit.xlsx"))
+        measured(f"cscdesk import (a few rows into {count:,} records)",
+                 "--db", str(big), "import", str(one))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--cli", action="store_true", help="also time cscdesk processes")
+    parser.add_argument("--processes", action="store_true",
+                        help="only time whole cscdesk processes (time and peak memory)")
     args = parser.parse_args()
+    if args.processes:
+        processes(args.records)
+        return
     with tempfile.TemporaryDirectory(prefix="cscdesk-bench-") as folder:
         work = Path(folder)
         os.environ["CSCDESK_HOME"] = str(work / "home")

@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     from cscdesk.exchange import WorkbookRejected, apply_import, read_workbook
-    from cscdesk.exchange.importer import with_database_checks
+    from cscdesk.exchange.importer import hidden_note, with_database_checks
+    from cscdesk.exchange.problems import printable
     from cscdesk.store.engine import open_database
 
     # Read first: a file that is no workbook at all must not create an empty database.
@@ -45,14 +46,16 @@ def run_import(args: argparse.Namespace) -> int:
         result = apply_import(db, parsed)
     finally:
         db.close()
-    print(f"Imported {args.workbook.name} into {args.db_path}:")
+    print(printable(f"Imported {args.workbook.name} into {args.db_path}:"))
     for sheet, counts in result.counts.items():
         print(f"  {sheet}: {counts}")
     if not result.counts:
         print("  the workbook has no sheets of records.")
     for label, names in (("Teams", result.teams_added), ("Root causes", result.root_causes_added)):
         if names:
-            print(f"  {label} added to the list: {', '.join(names)}")
+            print(printable(f"  {label} added to the list: {', '.join(names)}"))
+    if result.hidden_sheets:
+        print(f"  {hidden_note(result.hidden_sheets)}")
     return 0
 
 

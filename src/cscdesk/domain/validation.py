@@ -21,6 +21,12 @@ from cscdesk.domain.kinds import (
 
 MAX_REFERENCE_LENGTH = 60
 MAX_NAME_LENGTH = 200
+# Summary, learning and notes: what one Excel cell holds (32,767 UTF-16 units), so that every
+# record can be exported, and printed in a subject access pack, whole.
+MAX_TEXT_LENGTH = 32767
+# One-line text fields (single-line boxes in the forms) and their limit.
+SHORT_TEXT_FIELDS = ("complainant", "enquirer", "lgo_decision")
+LONG_TEXT_FIELDS = ("summary", "learning", "notes")
 
 # Given a complaint reference, the stage of that complaint, or None when there is no such complaint.
 StageLookup = Callable[[str], int | None]
@@ -66,7 +72,31 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
             )
     if isinstance(record, ComplaintData):
         _check_complaint(record, stage_of, errors)
+    _check_lengths(record, errors)
     return errors
+
+
+def text_length(text: str) -> int:
+    """Length as Excel counts it (UTF-16 units: an emoji counts two)."""
+    if len(text) * 2 <= MAX_TEXT_LENGTH or text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_lengths(record: RecordData, errors: list[FieldError]) -> None:
+    """No text longer than its limit: names and one-line fields as the forms' boxes allow,
+    long texts as one Excel cell holds."""
+    for name in SHORT_TEXT_FIELDS:
+        value = getattr(record, name, None)
+        if value and len(value.strip()) > MAX_NAME_LENGTH:
+            errors.append(FieldError(
+                name, f"{FIELD_LABELS[name]} is longer than {MAX_NAME_LENGTH} characters."))
+    for name in LONG_TEXT_FIELDS:
+        value = getattr(record, name, None)
+        if value and len(value) > MAX_TEXT_LENGTH // 2 and text_length(value) > MAX_TEXT_LENGTH:
+            errors.append(FieldError(
+                name, f"{FIELD_LABELS[name]} holds {text_length(value):,} characters; at most "
+                f"{MAX_TEXT_LENGTH:,} are kept (what one Excel cell holds)."))
 
 
 def _check_reference(reference: str, errors: list[FieldError]) -> None:
@@ -115,6 +145,11 @@ def _check_escalation(
 ) -> None:
     source = record.escalated_from.strip()
     if not source:
+        return
+    if len(source) > MAX_REFERENCE_LENGTH:
+        errors.append(FieldError(
+            "escalated_from",
+            f"{FIELD_LABELS['escalated_from']} is longer than {MAX_REFERENCE_LENGTH} characters."))
         return
     if record.stage == 1:
         errors.append(

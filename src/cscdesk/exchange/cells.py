@@ -78,13 +78,13 @@ def read_date(value: object) -> date | None:
         text = value.strip()
         iso = _ISO_DATE.match(text)
         uk = _UK_DATE.match(text)
-        try:
-            if iso:
-                return _plausible(date(int(iso[1]), int(iso[2]), int(iso[3])))
-            if uk:
-                return _plausible(date(int(uk[3]), int(uk[2]), int(uk[1])))
-        except ValueError:
-            raise CellError(f"This day does not exist in the calendar; {DATE_HINT}.") from None
+        if iso or uk:
+            year, month, day = (iso[1], iso[2], iso[3]) if iso else (uk[3], uk[2], uk[1])
+            try:
+                written = date(int(year), int(month), int(day))
+            except ValueError:
+                raise CellError(f"This day does not exist in the calendar; {DATE_HINT}.") from None
+            return _plausible(written)
     raise CellError(f"This is not a date; {DATE_HINT}.")
 
 

@@ -52,7 +52,8 @@ def escalation_problems(
         assert isinstance(record, ComplaintData)
         if checkable(record):
             problems.extend(
-                CellProblem(sheet_name, parsed_row.row, FIELD_LABELS["escalated_from"],
+                CellProblem(parsed_row.sheet or sheet_name, parsed_row.row,
+                            FIELD_LABELS["escalated_from"],
                             record.escalated_from, error.message)
                 for error in validate(record, stage_of)
                 if error.field == "escalated_from"
@@ -64,7 +65,8 @@ def escalation_problems(
             child_stage = stored[child]["stage"]
             if child not in in_workbook and child_stage != record.stage + 1:
                 problems.append(CellProblem(
-                    sheet_name, parsed_row.row, FIELD_LABELS["stage"], str(record.stage),
+                    parsed_row.sheet or sheet_name, parsed_row.row, FIELD_LABELS["stage"],
+                    str(record.stage),
                     f"Stored complaint “{child}” (Stage {child_stage}) escalates from this "
                     f"complaint, so it must stay Stage {child_stage - 1}.",
                 ))

@@ -4,14 +4,15 @@
 header even when empty) and, when the database holds any, the two baseline sheets. Dates are
 real Excel dates shown dd/mm/yyyy, Yes/No as text, money and counts as numbers, and text as
 text even when it looks like a formula (`=SUM(A1)` stays those characters). The file is written
-under a temporary name in the target folder and renamed into place, so a failure never leaves
-half a workbook. Opens its own session: safe to call off the GUI thread.
+under a temporary name in the target folder (0600, with XlsxWriter's own temporary files in a
+private folder beside it, never the system's temp folder) and renamed into place, so a failure
+never leaves half a workbook. A kind with more rows than a sheet holds continues on
+"Complaints (2)" and so on. Opens its own session: safe to call off the GUI thread.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,12 +28,15 @@ from sqlalchemy.orm import Session, aliased
 from cscdesk.domain.kinds import Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import UserFacingError
+from cscdesk.exchange.files import Scratch, close_workbook, writing
 from cscdesk.exchange.layout import (
     BASELINE_BY_TEAM_SHEET,
     BASELINE_FIGURES_SHEET,
     RECORD_SHEETS,
+    SHEET_ROWS,
     CellType,
     SheetLayout,
+    continued_name,
     table_label,
 )
 from cscdesk.store.engine import Database
@@ -79,30 +83,20 @@ def export_workbook(db: Database, path: Path | str, progress: Progress | None = 
         raise WorkbookNotWritten(f"{path} is a folder; give a file name such as cases.xlsx.")
     if not folder.is_dir():
         raise WorkbookNotWritten(f"The folder {folder} does not exist.")
-    temporary = folder / f".{path.stem}.writing-{os.getpid()}.xlsx"
-    try:
-        with db.session() as session:
-            counts = _write(session, temporary, progress)
-        try:
-            os.replace(temporary, path)
-        except OSError as error:
-            raise WorkbookNotWritten(
-                f"Cannot replace {path}: {error.strerror or error}. If it is open in Excel or "
-                "another program, close it and export again."
-            ) from error
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    with writing(path, WorkbookNotWritten) as scratch, db.session() as session:
+        counts = _write(session, scratch, progress)
     return ExportResult(path, counts)
 
 
-def _write(session: Session, target: Path, progress: Progress | None) -> dict[str, int]:
+def _write(session: Session, scratch: Scratch, progress: Progress | None) -> dict[str, int]:
     sheets = list(_sheet_rows(session))
     total = sum(count for _layout, (count, _rows) in sheets)
     done = 0
-    # Not constant_memory: with a shared string table XlsxWriter writes about twice as fast,
-    # and a 100,000-record workbook still fits in well under 200 MB.
-    book = xlsxwriter.Workbook(str(target), {
+    # constant_memory: each row goes to a temporary file (in the private folder beside the
+    # target) as it is written, so memory does not grow with the database.
+    book = xlsxwriter.Workbook(str(scratch.file), {
+        "constant_memory": True,
+        "tmpdir": str(scratch.folder),
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
@@ -115,27 +109,35 @@ def _write(session: Session, target: Path, progress: Progress | None) -> dict[st
     counts: dict[str, int] = {}
     try:
         for layout, (count, rows) in sheets:
-            sheet = book.add_worksheet(layout.name)
-            _write_header(sheet, layout, header)
 
             def report(number: int, offset: int = done) -> None:
                 if progress is not None:
                     progress(offset + number, total)
 
-            _write_rows(sheet, layout, rows, formats, report)
+            written = 0
+            for part in itertools.count(1):
+                sheet = book.add_worksheet(continued_name(layout.name, part))
+                _write_header(sheet, layout, header)
+                in_sheet = _write_rows(sheet, layout, rows, formats, report, written)
+                written += in_sheet
+                if in_sheet < SHEET_ROWS - 1:
+                    break
+                nxt = next(rows, None)  # a full sheet: go on only if rows remain
+                if nxt is None:
+                    break
+                rows = itertools.chain([nxt], rows)
+            if written != count:  # the records changed while they were read: say nothing false
+                count = written
             done += count
             counts[layout.name] = count
-        book.close()
-    except xlsxwriter.exceptions.FileCreateError as error:
-        raise WorkbookNotWritten(
-            f"Cannot write the workbook in the folder {target.parent}: {_reason(error)}. "
-            "Choose a folder where you can save files."
-        ) from error
     except OSError as error:
+        book.fileclosed = True  # nothing more is written; the scratch folder goes
         raise WorkbookNotWritten(
-            f"Cannot write the workbook in the folder {target.parent}: "
-            f"{error.strerror or error}. Choose a folder where you can save files."
-        ) from error
+            f"Cannot write the workbook in the folder {scratch.file.parent}: "
+            f"{error.strerror or error}. Nothing was written; free some space or choose "
+            "another folder."
+        ) from None
+    close_workbook(book, scratch.file.parent, WorkbookNotWritten)
     if progress is not None:
         progress(total, total)
     return counts
@@ -159,21 +161,24 @@ _CODES = {CellType.DATE: _DATE, CellType.MONEY: _MONEY, CellType.STAGE: _NUMBER,
 
 
 def _write_rows(sheet: Any, layout: SheetLayout, rows: Iterator[Sequence[Any]],
-                formats: dict[CellType, Any], report: Callable[[int], None]) -> None:
+                formats: dict[CellType, Any], report: Callable[[int], None],
+                before: int = 0) -> int:
     """Each value with the writer of its column's type: text always as a string (never a
     formula, number or link), dates as dates, money and counts as numbers. One tight loop:
-    this is most of an export's time."""
+    this is most of an export's time. Writes until the sheet is full (SHEET_ROWS rows with the
+    header); returns how many rows it wrote. `before`: rows of this kind on earlier sheets."""
     codes = [_CODES.get(column.cell, _TEXT) for column in layout.columns]
     write_string, write_number = sheet.write_string, sheet.write_number
     date_format, money_format = formats[CellType.DATE], formats[CellType.MONEY]
-    for number, values in enumerate(rows, start=1):
+    number = 0
+    for number, values in enumerate(itertools.islice(rows, SHEET_ROWS - 1), start=1):
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
             code = codes[col]
             if code == _TEXT:
                 if write_string(number, col, value) == _TRUNCATED:
-                    raise _too_long(layout, number, col, value)
+                    raise _too_long(sheet.name, layout, number, col, value)
             elif code == _DATE:  # Excel's serial day number, shown through the date format
                 write_number(number, col, value.toordinal() - EXCEL_DAY_ZERO, date_format)
             elif code == _NUMBER:
@@ -183,12 +188,14 @@ def _write_rows(sheet: Any, layout: SheetLayout, rows: Iterator[Sequence[Any]],
             else:
                 write_string(number, col, "Yes" if value else "No")
         if number % 2000 == 0:
-            report(number)
+            report(before + number)
+    return number
 
 
-def _too_long(layout: SheetLayout, number: int, col: int, value: str) -> WorkbookNotWritten:
+def _too_long(sheet: str, layout: SheetLayout, number: int, col: int, value: str
+              ) -> WorkbookNotWritten:
     return WorkbookNotWritten(
-        f"{layout.name}, row {number + 1}, column {layout.columns[col].label} holds "
+        f"{sheet}, row {number + 1}, column {layout.columns[col].label} holds "
         f"{len(value):,} characters; an Excel cell holds at most {EXCEL_TEXT_LIMIT:,}. "
         "Shorten it and export again."
     )
@@ -240,7 +247,7 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
                        if column.cell is CellType.CHOICE})
 
     def rows() -> Iterator[Sequence[Any]]:
-        for row in session.connection().execute(query):
+        for row in session.connection().execution_options(yield_per=2000).execute(query):
             if converters:
                 values = list(row)
                 for index, convert in converters.items():

@@ -35,9 +35,10 @@ from cscdesk.exchange.layout import (
     BASELINE_FIGURES_SHEET,
     RECORD_SHEETS,
     CellType,
+    continued_key,
     header_key,
 )
-from cscdesk.exchange.problems import CellProblem, WorkbookRejected, shown
+from cscdesk.exchange.problems import CellProblem, WorkbookRejected, brief, shown
 from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
 from cscdesk.store import audit, lists
 from cscdesk.store.engine import Database
@@ -81,10 +82,17 @@ class ImportPlan:
     teams_added: list[str]
     root_causes_added: list[str]
     problems: list[CellProblem]
+    # Sheets hidden in Excel that the import reads (as the workbook names them).
+    hidden_sheets: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def hidden_note(self) -> str:
+        """A sentence naming the hidden sheets read, or "" when there are none."""
+        return hidden_note(self.hidden_sheets)
 
 
 @dataclass
@@ -95,6 +103,16 @@ class ImportResult:
     counts: dict[str, SheetCounts]
     teams_added: list[str]
     root_causes_added: list[str]
+    hidden_sheets: list[str] = field(default_factory=list)
+
+
+def hidden_note(names: list[str]) -> str:
+    """"Hidden sheets read too: …" naming them, so that nothing is imported unseen."""
+    if not names:
+        return ""
+    shown_names = ", ".join(f"“{brief(name)}”" for name in names)
+    noun = "sheet" if len(names) == 1 else "sheets"
+    return f"Hidden {noun} read too (hidden in Excel): {shown_names}."
 
 
 def plan_import(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
@@ -102,7 +120,8 @@ def plan_import(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
     with db.session() as session:
         work = _ImportWork(session, parsed)
         session.rollback()
-    return ImportPlan(work.counts, work.teams.added, work.root_causes.added, work.problems)
+    return ImportPlan(work.counts, work.teams.added, work.root_causes.added, work.problems,
+                      list(parsed.hidden_sheets))
 
 
 def check_workbook(db: Database, path: Path | str) -> tuple[ParsedWorkbook, ImportPlan]:
@@ -151,7 +170,8 @@ def apply_import(
         if work.problems:
             raise WorkbookRejected(work.problems, f"The workbook {parsed.path.name}")
         work.write(progress)
-    return ImportResult(work.counts, work.teams.added, work.root_causes.added)
+    return ImportResult(work.counts, work.teams.added, work.root_causes.added,
+                        list(parsed.hidden_sheets))
 
 
 class _NameList:
@@ -252,7 +272,10 @@ class _ImportWork:
         return values
 
     def _stored(self, kind: Kind) -> dict[str, dict[str, Any]]:
-        """Every stored row of a kind, by reference, as comparable column values (with id)."""
+        """The stored rows of a kind that the workbook can touch, by reference, as comparable
+        column values (with id): those of its references and, for complaints, those its
+        "Escalated from" cells name and those escalating from its references. Looked up by
+        reference, so the work follows the workbook, not the size of the database."""
         model = MODEL_OF[kind]
         names = [name for name in stored_columns(kind) if name != "escalated_from"]
         query: Select[Any] = select(model.id, *(getattr(model, name) for name in names))
@@ -261,12 +284,27 @@ class _ImportWork:
             query = query.add_columns(parent.reference.label("escalated_from")).outerjoin(
                 parent, Complaint.escalated_from_id == parent.id
             )
+        rows = self.parsed.records.get(kind, [])
+        wanted = {row.record.reference for row in rows}
+        if kind is Kind.COMPLAINT:
+            wanted.update(row.record.escalated_from.strip() for row in rows  # type: ignore[union-attr]
+                          if row.record.escalated_from.strip())  # type: ignore[union-attr]
         stored: dict[str, dict[str, Any]] = {}
-        for row in self.session.execute(query).mappings():
-            values = dict(row)
-            if kind is Kind.COMPLAINT and values["escalated_from"] is None:
-                values["escalated_from"] = ""
-            stored[values["reference"]] = values
+
+        def load(condition: Any) -> None:
+            for row in self.session.execute(query.where(condition)).mappings():
+                values = dict(row)
+                if kind is Kind.COMPLAINT and values["escalated_from"] is None:
+                    values["escalated_from"] = ""
+                stored[values["reference"]] = values
+
+        for chunk in _chunks(sorted(wanted), 900):
+            load(model.reference.in_(chunk))
+        if kind is Kind.COMPLAINT:
+            parents = [values["id"] for reference, values in stored.items()
+                       if reference in wanted]
+            for chunk in _chunks(parents, 900):
+                load(Complaint.escalated_from_id.in_(chunk))
         return stored
 
     def _compare_records(self, kind: Kind, rows: list[ParsedRecord]) -> None:
@@ -306,10 +344,11 @@ class _ImportWork:
         for error in validate(record):
             if error.field in keep:
                 label = FIELD_LABELS[error.field]
-                self._problem(Kind.COMPLAINT.value, parsed_row.row, label,
-                              shown(existing[error.field]),
-                              f"{error.message} (the stored {label} is kept because the sheet "
-                              f"has no {label} column)")
+                sheet_name = parsed_row.sheet or self.parsed.sheets[Kind.COMPLAINT.value].name
+                self.problems.append(CellProblem(
+                    sheet_name, parsed_row.row, label, shown(existing[error.field]),
+                    f"{error.message} (the stored {label} is kept because the sheet has no "
+                    f"{label} column)"))
         return record
 
     def _problem(self, layout_name: str, row: int, column: str, value: str, message: str) -> None:
@@ -495,7 +534,13 @@ class _ImportWork:
 def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
     """Sheet by sheet in the workbook's order of kinds, row by row (stable within a row)."""
     order = {layout.key: number for number, layout in enumerate(ALL_SHEETS)}
-    return sorted(problems, key=lambda p: (order.get(header_key(p.sheet), 99), p.row or 0))
+
+    def place(problem: CellProblem) -> tuple[int, int, int]:
+        key, part = continued_key(problem.sheet)
+        number = order.get(header_key(problem.sheet), order.get(key, 99))
+        return number, part, problem.row or 0
+
+    return sorted(problems, key=place)
 
 
 def stored_columns(kind: Kind) -> list[str]:

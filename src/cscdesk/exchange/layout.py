@@ -7,6 +7,8 @@ record sheets are the domain's FIELD_LABELS, so forms, workbook and messages spe
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -18,6 +20,37 @@ from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
 
 BASELINE_FIGURES = "Baseline figures"
 BASELINE_BY_TEAM = "Baseline by team"
+
+
+def _sheet_rows() -> int:
+    """Rows in one sheet, the header included: Excel's 1,048,576. CSCDESK_SHEET_ROWS lowers
+    it (the tests use it to see the continuation sheets without writing a million rows)."""
+    try:
+        wanted = int(os.environ.get("CSCDESK_SHEET_ROWS", ""))
+    except ValueError:
+        return EXCEL_ROWS
+    return min(max(wanted, 2), EXCEL_ROWS)
+
+
+EXCEL_ROWS = 1_048_576
+# A kind with more rows than one sheet holds continues on "Complaints (2)", "Complaints (3)", …
+# (each with its header row); the import reads them as one sheet.
+SHEET_ROWS = _sheet_rows()
+_CONTINUED = re.compile(r"^(.*\S)\s*\((\d+)\)$")
+
+
+def continued_name(name: str, part: int) -> str:
+    """The name of the `part`th sheet of a kind (1 is the sheet itself): "Complaints (2)"."""
+    return name if part == 1 else f"{name} ({part})"
+
+
+def continued_key(name: str) -> tuple[str, int]:
+    """(the name's key, its part): "Complaints (2)" -> ("complaints", 2); others part 1."""
+    key = header_key(name)
+    match = _CONTINUED.match(key)
+    if match and int(match[2]) >= 2:
+        return match[1], int(match[2])
+    return key, 1
 
 
 class CellType(Enum):

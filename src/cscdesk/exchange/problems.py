@@ -6,6 +6,7 @@ raise them together; the officer fixes the whole workbook in one pass instead of
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,14 +26,14 @@ class CellProblem:
     message: str
 
     def __str__(self) -> str:
-        place = self.sheet
+        place = brief(self.sheet)
         if self.row is not None:
             place += f", row {self.row}"
         if self.column:
-            place += f", column {self.column}"
-        value = self.value if len(self.value) <= 80 else self.value[:77] + "…"
+            place += f", column {brief(self.column)}"
+        value = brief(self.value)
         shown = f" (value “{value}”)" if value else ""
-        return f"{place}{shown}: {self.message}"
+        return f"{place}{shown}: {printable(self.message)}"
 
 
 class WorkbookUnreadable(InputError):
@@ -78,3 +79,28 @@ def shown(value: object) -> str:
     if isinstance(value, date):
         return f"{value:%d/%m/%Y}"
     return str(value)
+
+
+SHOWN_LENGTH = 80
+# Characters a terminal acts on instead of showing: C0 and C1 controls (escape sequences, bell,
+# carriage return), line and paragraph separators, and the bidirectional overrides.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x1b`), so that a cell's
+    contents shown on a terminal or in a dialog cannot move the cursor, ring, or recolour."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def brief(text: str, limit: int = SHOWN_LENGTH) -> str:
+    """A value, name or header as shown in a message: escaped, and cut to about `limit`
+    characters with "…" (a 1 MB header cell is named by its first words, not echoed whole)."""
+    if len(text) > limit:
+        text = text[:limit - 3] + "…"
+    return printable(text)

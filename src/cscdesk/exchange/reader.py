@@ -14,10 +14,9 @@ Checks that need the database ("Escalated from" naming a stored complaint) are m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import islice
 from pathlib import Path
 
 import python_calamine
@@ -33,10 +32,18 @@ from cscdesk.exchange.layout import (
     RECORD_SHEETS,
     Column,
     SheetLayout,
+    continued_key,
     header_key,
     table_label,
 )
-from cscdesk.exchange.problems import CellProblem, WorkbookRejected, WorkbookUnreadable, shown
+from cscdesk.exchange.parts import SheetScan, scan_workbook
+from cscdesk.exchange.problems import (
+    CellProblem,
+    WorkbookRejected,
+    WorkbookUnreadable,
+    brief,
+    shown,
+)
 
 Cells = Sequence[object]
 
@@ -49,6 +56,8 @@ class ParsedRecord:
     row: int
     record: RecordData
     ok: bool = True
+    # The sheet it was read from, when not the kind's first sheet ("Complaints (2)").
+    sheet: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,11 @@ class ParsedWorkbook:
     records: dict[Kind, list[ParsedRecord]] = field(default_factory=dict)
     baseline_years: list[ParsedBaselineYear] = field(default_factory=list)
     team_counts: list[ParsedTeamCount] = field(default_factory=list)
+    # Sheets hidden in Excel (as the workbook names them): read like the others, and named in
+    # the import's summary so that nothing is imported unseen.
+    hidden_sheets: list[str] = field(default_factory=list)
+    # Each reference's first (sheet, row) per kind, across a kind's continuation sheets.
+    first_rows: dict[Kind, dict[str, tuple[str, int]]] = field(default_factory=dict, repr=False)
 
     @property
     def row_count(self) -> int:
@@ -106,12 +120,25 @@ def read_workbook(path: Path | str) -> ParsedWorkbook:
     parsed = ParsedWorkbook(path)
     problems: list[CellProblem] = []
     try:
-        for sheet_name, layout in _match_sheets(book.sheet_names, problems):
+        hidden = {sheet.name for sheet in book.sheets_metadata
+                  if sheet.visible != python_calamine.SheetVisibleEnum.Visible}
+        matched = _match_sheets(book.sheet_names, problems)
+        # The XML itself is looked at first: a stray cell far out or a part bigger than any
+        # real workbook would make the reader below allocate gigabytes.
+        scans = scan_workbook(path, [name for name, _layout in matched])
+        for sheet_name, layout in matched:
+            if sheet_name in hidden:
+                parsed.hidden_sheets.append(sheet_name)
+            scan = scans.get(sheet_name)
+            if scan is not None and scan.refusal:
+                problems.append(CellProblem(sheet_name, None, "", "", scan.refusal))
+                continue
             try:
-                rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+                sheet = book.get_sheet_by_name(sheet_name)
             except python_calamine.CalamineError as error:
                 raise _unreadable(path, error) from error
-            _read_sheet(parsed, sheet_name, layout, rows, problems)
+            _read_sheet(parsed, sheet_name, layout, sheet, scan, problems)
+            del sheet
     finally:
         book.close()
     if problems:
@@ -154,62 +181,109 @@ def _unreadable(path: Path, error: Exception) -> WorkbookUnreadable:
 def _match_sheets(
     names: Sequence[str], problems: list[CellProblem]
 ) -> list[tuple[str, SheetLayout]]:
-    """Pair each sheet of the workbook with its layout; unknown or doubled sheets are problems."""
+    """Pair each sheet of the workbook with its layout; unknown or doubled sheets are problems.
+    A record sheet may continue on "Complaints (2)", "Complaints (3)", … (as the export writes
+    a kind with more rows than one sheet holds); those follow their first sheet."""
     layouts = {layout.key: layout for layout in ALL_SHEETS}
-    matched: dict[str, str] = {}
-    found: list[tuple[str, SheetLayout]] = []
+    matched: dict[tuple[str, int], str] = {}
+    found: list[tuple[int, str, SheetLayout]] = []
     for name in names:
-        layout = layouts.get(header_key(name))
-        if layout is None:
+        key, part = continued_key(name)
+        layout = layouts.get(header_key(name)) or layouts.get(key)
+        if layout is not None and header_key(name) == layout.key:
+            part = 1
+        if layout is None or (part > 1 and layout not in RECORD_SHEETS.values()):
             known = ", ".join(f"“{sheet.name}”" for sheet in ALL_SHEETS)
             problems.append(CellProblem(
                 name, None, "", "",
-                f"“{name}” is not a sheet cscdesk knows; the sheets are {known}.",
+                f"“{brief(name)}” is not a sheet cscdesk knows; the sheets are {known}.",
             ))
-        elif layout.name in matched:
+        elif (layout.name, part) in matched:
+            wanted = layout.name if part == 1 else f"{layout.name} ({part})"
             problems.append(CellProblem(
                 name, None, "", "",
-                f"This sheet and “{matched[layout.name]}” are both {layout.name}; keep one.",
+                f"This sheet and “{matched[layout.name, part]}” are both {wanted}; keep one.",
             ))
         else:
-            matched[layout.name] = name
-            found.append((name, layout))
-    return found
+            matched[layout.name, part] = name
+            found.append((part, name, layout))
+    found.sort(key=lambda item: item[0])  # first sheets first, then their continuations
+    return [(name, layout) for _part, name, layout in found]
 
 
 def _read_sheet(
     parsed: ParsedWorkbook,
     sheet_name: str,
     layout: SheetLayout,
-    rows: list[list[object]],
+    sheet: python_calamine.CalamineSheet,
+    scan: SheetScan | None,
     problems: list[CellProblem],
 ) -> None:
-    if all(is_blank(cell) for row in rows for cell in row):
-        rows = []  # an empty sheet, like a missing one, holds no records: no header needed
-    header: Cells = rows[0] if rows else []
-    columns = _match_columns(sheet_name, layout, header, rows, problems) if rows else {}
+    rows = _rows(sheet)
+    header: Cells = next(rows, [])
+    if all(is_blank(cell) for cell in header) and not any(
+        not is_blank(cell) for row in _rows(sheet) for cell in row
+    ):
+        header = []  # an empty sheet, like a missing one, holds no records: no header needed
+    columns = _match_columns(sheet_name, layout, header, problems) if header else {}
     present = frozenset(column.field for column in columns.values())
     missing_required = {
         column.field for column in layout.columns if column.required and column.field not in present
     }
-    sheet = ParsedSheet(layout, sheet_name, present)
-    parsed.sheets[layout.name] = sheet
-    reader = _RowReader(sheet, columns, problems, missing_required)
+    unnamed = [index for index, cell in enumerate(header) if is_blank(cell)]
+    unnamed.extend(range(len(header), _first_column(sheet) + sheet.width))
+    first = parsed.sheets.get(layout.name)
+    parsed_sheet = ParsedSheet(layout, sheet_name, present)
+    if first is None:
+        parsed.sheets[layout.name] = parsed_sheet
+    else:  # a continuation: a column counts as present only if every part has it
+        parsed.sheets[layout.name] = ParsedSheet(layout, first.name, first.present & present)
+    if scan is not None:
+        for row, index in scan.formulas:
+            column = columns.get(index)
+            label = column.label if column is not None else column_letter(index)
+            problems.append(CellProblem(
+                sheet_name, row, label, "",
+                "This cell holds a formula with no value; copy the column and paste it back as "
+                "values (Paste Special › Values), then import again.",
+            ))
+    formulas = {(row, index) for row, index in scan.formulas} if scan is not None else set()
+    reader = _RowReader(parsed_sheet, columns, problems, missing_required, unnamed, formulas)
+    if not header:
+        rows = iter(())
     kind = next((kind for kind, record_layout in RECORD_SHEETS.items()
                  if record_layout is layout), None)
     if kind is not None:
-        parsed.records[kind] = reader.records(kind, rows)
+        seen = parsed.first_rows.setdefault(kind, {})
+        parsed.records.setdefault(kind, []).extend(
+            reader.records(kind, rows, seen, "" if first is None else sheet_name))
     elif layout is BASELINE_FIGURES_SHEET:
         parsed.baseline_years = reader.baseline_years(rows)
     elif layout is BASELINE_BY_TEAM_SHEET:
         parsed.team_counts = reader.team_counts(rows)
 
 
+def _first_column(sheet: python_calamine.CalamineSheet) -> int:
+    start = sheet.start
+    return start[1] if start else 0
+
+
+def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[object]]:
+    """The sheet's rows from row 1, column A (python-calamine leaves out empty columns on the
+    left, though not empty rows at the top), one at a time."""
+    offset = _first_column(sheet)
+    if not offset:
+        yield from sheet.iter_rows()
+        return
+    padding: list[object] = [""] * offset
+    for row in sheet.iter_rows():
+        yield padding + row
+
+
 def _match_columns(
     sheet_name: str,
     layout: SheetLayout,
     header: Cells,
-    rows: list[list[object]],
     problems: list[CellProblem],
 ) -> dict[int, Column]:
     by_key = {column.key: column for column in layout.columns}
@@ -217,7 +291,6 @@ def _match_columns(
     seen: dict[str, int] = {}
     for index, cell in enumerate(header):
         if is_blank(cell):
-            _check_unnamed(sheet_name, index, rows, problems)
             continue
         column = by_key.get(header_key(cell))
         name = shown(cell)
@@ -225,7 +298,8 @@ def _match_columns(
             known = ", ".join(c.label for c in layout.columns)
             problems.append(CellProblem(
                 sheet_name, 1, name, name,
-                f"“{name}” is not a column of the {layout.name} sheet; its columns are {known}.",
+                f"“{brief(name)}” is not a column of the {layout.name} sheet; its columns are "
+                f"{known}.",
             ))
         elif column.field in seen:
             problems.append(CellProblem(
@@ -243,19 +317,6 @@ def _match_columns(
                 f"The required column {column.label} is missing from row 1.",
             ))
     return columns
-
-
-def _check_unnamed(
-    sheet_name: str, index: int, rows: list[list[object]], problems: list[CellProblem]
-) -> None:
-    """A value under a blank header would be silently lost: name its first cell as a problem."""
-    for number, row in enumerate(rows[1:], start=2):
-        if index < len(row) and not is_blank(row[index]):
-            problems.append(CellProblem(
-                sheet_name, number, column_letter(index), shown(row[index]),
-                "This column has no name in row 1; name it or clear the column.",
-            ))
-            return
 
 
 def column_letter(index: int) -> str:
@@ -277,19 +338,24 @@ class _RowReader:
         columns: dict[int, Column],
         problems: list[CellProblem],
         missing_required: set[str],
+        unnamed: list[int] | None = None,
+        formulas: set[tuple[int, int]] | None = None,
     ) -> None:
         self.sheet = sheet
         self.columns = list(columns.items())
         self.index_of = {column.field: index for index, column in columns.items()}
         self.problems = problems
         self.missing_required = missing_required
+        self.unnamed = list(unnamed or ())
+        self.formulas = formulas or set()
 
-    def _cells(self, rows: list[list[object]]):  # type: ignore[no-untyped-def]
-        """(Excel row, values by field, the row's cells, fields with bad cells) per data row;
-        wholly blank rows are skipped."""
+    def _cells(self, rows: Iterable[list[object]]):  # type: ignore[no-untyped-def]
+        """(Excel row, values by field, the row's cells, fields with bad cells) per data row
+        (the header row already taken); wholly blank rows are skipped."""
         readers = [(index, column.field, column.label, column.reader)
                    for index, column in self.columns]
-        for number, row in enumerate(islice(rows, 1, None), start=2):
+        formulas = self.formulas
+        for number, row in enumerate(rows, start=2):
             for cell in row:
                 if cell != "" and not (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
                     break
@@ -298,14 +364,28 @@ class _RowReader:
             values: dict[str, object] = {}
             bad: set[str] = set()
             width = len(row)
+            if self.unnamed:
+                self._check_unnamed(number, row)
             for index, name, label, reader in readers:
                 cell = row[index] if index < width else None
+                if formulas and (number, index) in formulas:
+                    bad.add(name)  # named once, as a formula without a value
+                    continue
                 try:
                     values[name] = reader(cell)
                 except CellError as error:
                     bad.add(name)
                     self._problem(number, label, shown(cell), str(error))
             yield number, values, row, bad
+
+    def _check_unnamed(self, number: int, row: Cells) -> None:
+        """A value under a blank header would be silently lost: name the first such cell of
+        each unnamed column as a problem."""
+        for index in list(self.unnamed):
+            if index < len(row) and not is_blank(row[index]):
+                self._problem(number, column_letter(index), shown(row[index]),
+                              "This column has no name in row 1; name it or clear the column.")
+                self.unnamed.remove(index)
 
     def _raw(self, row: Cells, field: str) -> object:
         """The cell of `field` in a row, as read (None when the sheet has no such column)."""
@@ -315,10 +395,15 @@ class _RowReader:
     def _problem(self, row: int, column: str, value: str, message: str) -> None:
         self.problems.append(CellProblem(self.sheet.name, row, column, value, message))
 
-    def records(self, kind: Kind, rows: list[list[object]]) -> list[ParsedRecord]:
+    def records(self, kind: Kind, rows: Iterable[list[object]],
+                first_row: dict[str, tuple[str, int]] | None = None, sheet: str = ""
+                ) -> list[ParsedRecord]:
+        """The sheet's records; `first_row` (shared by a kind's sheets) finds references used
+        twice, `sheet` names a continuation sheet on each record."""
         data_class = DATA_CLASS[kind]
         placed_field = "raised" if kind is Kind.DISPUTE else "received"
-        first_row: dict[str, int] = {}
+        if first_row is None:
+            first_row = {}
         records: list[ParsedRecord] = []
         for number, values, raw, bad in self._cells(rows):
             given = {name: value for name, value in values.items() if name not in bad}
@@ -334,18 +419,20 @@ class _RowReader:
             reference = record.reference.strip()
             if reference:
                 if reference in first_row:
+                    where, row = first_row[reference]
+                    place = f"row {row}" if where == self.sheet.name else f"{where}, row {row}"
                     self._problem(
                         number, FIELD_LABELS["reference"], reference,
-                        f"Reference “{reference}” is also used in row {first_row[reference]}; "
+                        f"Reference “{reference}” is also used in {place}; "
                         "references must be unique within a sheet.",
                     )
                 else:
-                    first_row[reference] = number
+                    first_row[reference] = (self.sheet.name, number)
             ok = not bad and len(self.problems) == problems_before
-            records.append(ParsedRecord(number, record, ok))
+            records.append(ParsedRecord(number, record, ok, sheet))
         return records
 
-    def baseline_years(self, rows: list[list[object]]) -> list[ParsedBaselineYear]:
+    def baseline_years(self, rows: Iterable[list[object]]) -> list[ParsedBaselineYear]:
         first_row: dict[int, int] = {}
         years: list[ParsedBaselineYear] = []
         label = BASELINE_FIGURES_SHEET.column("year").label
@@ -369,7 +456,7 @@ class _RowReader:
             years.append(ParsedBaselineYear(number, year, figures))  # type: ignore[arg-type]
         return years
 
-    def team_counts(self, rows: list[list[object]]) -> list[ParsedTeamCount]:
+    def team_counts(self, rows: Iterable[list[object]]) -> list[ParsedTeamCount]:
         first_row: dict[tuple[int, str, str], int] = {}
         counts: list[ParsedTeamCount] = []
         layout = BASELINE_BY_TEAM_SHEET

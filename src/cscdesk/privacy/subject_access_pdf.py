@@ -1,8 +1,15 @@
-"""A subject access pack as a PDF: each record's fields, then its history."""
+"""A subject access pack as a PDF: each record's fields, then its history.
+
+Long text is laid out in linear time: a run of more than `RUN` characters without a space gets
+a break opportunity (a space) every `RUN` characters, and a value longer than `PIECE` characters
+continues in the rows below (its other cells left blank), so ReportLab never measures one huge
+word letter by letter, nor re-wraps a whole page-spanning paragraph at every page break.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -33,9 +40,48 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+RUN = 60
+PIECE = 2000
+_UNBROKEN = re.compile(rf"(\S{{{RUN}}})(?=\S)")
+
+
+def breakable(text: str) -> str:
+    """`text` with a space after every `RUN` characters of a longer run without one."""
+    return _UNBROKEN.sub(r"\1 ", text)
+
+
+def pieces(text: str, size: int = PIECE) -> list[str]:
+    """`text` cut into pieces of at most about `size` characters, at a line end or a space
+    where there is one near the cut."""
+    result: list[str] = []
+    while len(text) > size:
+        cut = text.rfind("\n", size // 2, size)
+        if cut < 0:
+            cut = text.rfind(" ", size // 2, size)
+        cut = cut + 1 if cut >= 0 else size
+        result.append(text[:cut])
+        text = text[cut:]
+    result.append(text)
+    return result
+
+
+def _split_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Rows whose long values continue in the rows below (other cells blank there)."""
+    result: list[list[str]] = []
+    for row in rows:
+        if all(len(value) <= PIECE for value in row):
+            result.append(row)
+            continue
+        cut = [pieces(breakable(value)) for value in row]
+        for index in range(max(len(parts) for parts in cut)):
+            result.append([parts[index] if index < len(parts) else "" for parts in cut])
+    return result
+
+
 def _grid(rows: list[list[str]], widths: list[float], styles) -> Table:
-    cells = [[Paragraph(escape(v).replace("\n", "<br/>"), styles["cell"]) for v in row]
-             for row in rows]
+    cells = [[Paragraph(escape(breakable(v)).replace("\n", "<br/>"), styles["cell"])
+              for v in row]
+             for row in _split_rows(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#404040")),

@@ -259,6 +259,7 @@ class ImportDialog(QDialog):
             added.append("New teams: " + ", ".join(plan.teams_added) + ".")
         if plan.root_causes_added:
             added.append("New root causes: " + ", ".join(plan.root_causes_added) + ".")
+        added.extend(filter(None, [plan.hidden_note]))  # hidden sheets are read too: say so
         self.lists_label.setText(" ".join(added))
         self.pages.setCurrentIndex(1)
         nothing_to_do = new == 0 and updated == 0

@@ -1,0 +1,154 @@
+"""Writing an .xlsx with XlsxWriter so that nothing is lost and nothing is left about.
+
+`writing(target)` yields a `Scratch`: a temporary file beside the target (made 0600 by mkstemp),
+to hand to XlsxWriter, and a private folder beside it (0700) for XlsxWriter's own temporary
+files (by default in the system's temp folder, where a killed export would leave the shared
+strings in plain text). When the block succeeds the file is renamed over the target; whatever
+happens, the folder and any leftover are removed. A later write of the same target removes what
+a killed one left (its temporary file and folder, and the `.NAME.writing-PID.xlsx` of earlier
+versions) once the process that made them has gone.
+
+`close_workbook(book)` closes an XlsxWriter workbook and turns a failure (disk full, folder
+gone) into one sentence, without the "Exception ignored in ZipFile.__del__" that a half-written
+zip file otherwise prints when it is collected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import glob
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cscdesk.errors import UserFacingError
+
+LEFTOVER_AGE_S = 120
+
+
+class NotWritten(UserFacingError):
+    """The workbook could not be written (one sentence says why); nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class Scratch:
+    file: Path  # XlsxWriter writes the workbook here
+    folder: Path  # and its own temporary files here
+
+
+def remove_leftovers(target: Path, *, older_than_s: float = LEFTOVER_AGE_S) -> None:
+    """Remove what killed writes of `target` left beside it: those of a process that is no
+    longer running, and those that name no process once older than `older_than_s` (younger,
+    they may belong to a write going on now)."""
+    cutoff = time.time() - older_than_s
+    name, stem = glob.escape(target.name), glob.escape(target.stem)
+    patterns = (f".{name}.*.tmp", f".{name}.*.tmpdir", f".{stem}.writing-*.xlsx")
+    with contextlib.suppress(OSError):
+        for pattern in patterns:
+            for leftover in target.parent.glob(pattern):
+                with contextlib.suppress(OSError):
+                    match = _PID.search(leftover.name) if os.name != "nt" else None
+                    if match:
+                        pid = int(match[1] or match[2])
+                        if pid != os.getpid() and _running(pid):
+                            continue
+                    elif leftover.lstat().st_mtime >= cutoff:
+                        continue
+                    if leftover.is_dir() and not leftover.is_symlink():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink()
+
+
+_PID = re.compile(r"\.p(\d+)-[^.]*\.tmp(?:dir)?$|\.writing-(\d+)\.xlsx$")
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (POSIX only: on Windows os.kill would end it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # running, as another user
+    return True
+
+
+@contextlib.contextmanager
+def writing(target: Path, error: type[UserFacingError] = NotWritten) -> Iterator[Scratch]:
+    """A temporary file and folder beside `target`; the file replaces `target` when the block
+    succeeds. Problems with the folder become `error` (a sentence)."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    remove_leftovers(target)
+    tag = f".{target.name}.p{os.getpid()}-"
+    try:
+        handle, name = tempfile.mkstemp(prefix=tag, suffix=".tmp", dir=folder)
+    except OSError as problem:
+        if not folder.is_dir():
+            raise error(f"The folder {folder} does not exist.") from None
+        raise error(f"Cannot write the workbook in the folder {folder}: "
+                    f"{problem.strerror or problem}. Choose a folder where you can save "
+                    "files.") from None
+    os.close(handle)
+    temporary = Path(name)
+    scratch_folder: Path | None = None
+    try:
+        scratch_folder = Path(tempfile.mkdtemp(prefix=tag, suffix=".tmpdir", dir=folder))
+        yield Scratch(temporary, scratch_folder)
+        try:
+            os.replace(temporary, target)
+        except OSError as problem:
+            raise error(
+                f"Cannot replace {target}: {problem.strerror or problem}. If it is open in "
+                "Excel or another program, close it and try again."
+            ) from None
+    except OSError as problem:
+        raise error(f"Cannot write the workbook in the folder {folder}: "
+                    f"{problem.strerror or problem}. Nothing was written; free some space or "
+                    "choose another folder, and try again.") from None
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        if scratch_folder is not None:
+            shutil.rmtree(scratch_folder, ignore_errors=True)
+
+
+def close_workbook(book: Any, folder: Path, error: type[UserFacingError] = NotWritten) -> None:
+    """`book.close()`, or `error` with one sentence. The half-written zip file the failure
+    leaves in XlsxWriter's frames is collected here, quietly, so that it cannot print
+    "Exception ignored in ZipFile.__del__" (it tries to finish the file once more)."""
+    reason = ""
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        try:
+            book.close()
+        except Exception as problem:
+            reason = _reason(problem)
+            problem.__traceback__ = None
+            if problem.__context__ is not None:
+                problem.__context__.__traceback__ = None
+            del problem
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if reason:
+        raise error(f"Cannot write the workbook in the folder {folder}: {reason}. Nothing was "
+                    "written; free some space or choose another folder, and try again.")
+
+
+def _reason(problem: BaseException) -> str:
+    cause: Any = problem.args[0] if problem.args else problem
+    if isinstance(problem, OSError):
+        cause = problem
+    text = getattr(cause, "strerror", None) or str(cause)
+    return text.rstrip(".")
