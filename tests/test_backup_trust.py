@@ -349,3 +349,96 @@ def test_the_retention_confirmation_says_older_backups_keep_the_data(qtbot, db_p
         assert pane.retention.model.rowCount() == 2
     finally:
         database.close()
+
+
+# --- 5. a leftover or foreign -wal beside the database -----------------------------------------
+
+_KILLED_WRITER = """
+import os, signal, sys
+from sqlalchemy import text
+from cscdesk.store.engine import open_database
+db = open_database(sys.argv[1])
+with db.transaction() as session:
+    session.execute(text("UPDATE compliment SET summary = 'SAVED BEFORE THE CRASH' WHERE id <= 7"))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _killed_after_saving(path: Path) -> None:
+    """A real program saves into `path`, then dies without closing it: its -wal stays."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", _KILLED_WRITER, str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert Path(f"{path}-wal").stat().st_size > 0
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def test_check_reports_a_wal_left_by_a_program_that_died(cli, db_path: Path) -> None:
+    fill(db_path, 300)
+    _killed_after_saving(db_path)
+    Path(f"{db_path}-shm").unlink()  # as after copying the folder, or a reboot
+    before = _files(db_path.parent)
+    checked = cli("--db", db_path, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert "is sound" in checked.stdout and "300 compliments" in checked.stdout
+    assert "cases.db-wal beside it was left by a program that ended without closing" \
+        in checked.stdout
+    assert "1 save(s) not yet written" in checked.stdout
+    assert _files(db_path.parent) == before  # read-only: nothing written, no -shm made
+    assert live_holds(db_path, "SAVED BEFORE THE CRASH") == 7  # the log is the database's
+
+
+def test_check_refuses_a_wal_that_belongs_to_another_database(cli, db_path: Path,
+                                                              tmp_path: Path) -> None:
+    """The old -wal stays beside a backup copied over the database by hand."""
+    fill(db_path, 300)
+    made = backup.backup_database(db_path, tmp_path).backup
+    assert made is not None
+    other = tmp_path / "other" / "cases.db"
+    fill(other, 300, prefix="OTHER")
+    _killed_after_saving(other)
+    shutil.copyfile(f"{other}-wal", f"{db_path}-wal")
+    before = _files(db_path.parent)
+    checked = cli("--db", db_path, "check")
+    assert checked.returncode == 1, checked.stdout
+    assert f"{db_path}-wal does not belong to {db_path}" in checked.stderr
+    assert "the database file alone is sound" in checked.stderr
+    assert "Move cases.db-wal" in checked.stderr and "Traceback" not in checked.stderr
+    assert _files(db_path.parent) == before
+    Path(f"{db_path}-wal").unlink()  # as the sentence says
+    assert cli("--db", db_path, "check").returncode == 0
+
+
+def test_check_refuses_a_wal_that_is_no_log_at_all(cli, db_path: Path) -> None:
+    fill(db_path, 30)
+    Path(f"{db_path}-wal").write_bytes(b"Reference,Received\n" * 100)
+    before = _files(db_path.parent)
+    checked = cli("--db", db_path, "check")
+    assert checked.returncode == 1
+    assert "does not belong" in checked.stderr and "not an SQLite write-ahead log" \
+        in checked.stderr
+    assert _files(db_path.parent) == before
+
+
+def test_check_says_nothing_of_the_wal_of_a_database_in_use(cli, db_path: Path) -> None:
+    from sqlalchemy import text
+
+    from cscdesk.store.engine import open_database
+
+    fill(db_path, 30)
+    db = open_database(db_path)  # holds the writer lock, as the app does
+    try:
+        with db.transaction() as session:
+            session.execute(text("UPDATE compliment SET summary = 'x' WHERE id = 1"))
+        assert Path(f"{db_path}-wal").stat().st_size > 0
+        checked = cli("--db", db_path, "check")
+        assert checked.returncode == 0, checked.stderr
+        assert "left by a program" not in checked.stdout
+    finally:
+        db.close()

@@ -77,19 +77,28 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from cscdesk.store import backup
+    from cscdesk.store import backup, wal
 
     path = args.file or args.db_path
     entry = backup.manifest_entry(path) if args.file is not None else None
     try:
         if entry is not None:
             backup.verify_checksum(entry)
-        facts = backup.check_database(path, passphrase=args.passphrase)
+        # A -wal no program is using is read from copies: the check never writes it in.
+        leftover = wal.inspect(path, args.passphrase)
+        if leftover is not None and leftover.foreign:
+            raise backup.DatabaseError(leftover.problem(Path(path)))
+        if leftover is not None and leftover.facts is not None:
+            facts = leftover.facts
+        else:
+            facts = backup.check_database(path, passphrase=args.passphrase)
     except backup.DatabaseDamaged as error:
         hint = _restore_hint(args.db_path, args.passphrase) if args.file is None else ""
         raise type(error)(f"{error}{hint}") from error
     print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
           f"no broken links; {backup.describe_counts(facts.counts)}.")
+    if leftover is not None:
+        print(leftover.note())
     if entry is not None:
         print(f"It is unchanged since it was made on {entry.created:%d %b %Y %H:%M}: its "
               "checksum matches the backup list.")
