@@ -1,5 +1,6 @@
 """Retention review, legal hold, anonymising and finding a person, on a real database."""
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -13,7 +14,7 @@ from cscdesk.domain.kinds import (
     Outcome,
 )
 from cscdesk.errors import InputError
-from cscdesk.store import audit, personal_data, records
+from cscdesk.store import audit, personal_data, records, recycle_bin
 
 TODAY = date(2026, 11, 25)
 
@@ -96,3 +97,72 @@ def test_subject_access_includes_deleted_records_still_in_the_bin(filled) -> Non
     with filled.session() as session:
         found = {f.record.reference: f.in_bin for f in gather(session, "Ann O'Neill")}
     assert found == {"C-NEW": False, "C-OLD": False, "E-1": True}
+
+
+@pytest.fixture
+def people(database):
+    """Names as they are typed and pasted: accents, capitals, decomposed letters, curly
+    apostrophes, dashes; and a name that survives only in a record's history."""
+    nfd = unicodedata.normalize("NFD", "Zoé Ångström")
+    with database.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-1", date(2024, 5, 1), 1, "Adoption", complainant="Zoé Ångström"))
+        records.save(session, ComplaintData(
+            "C-2", date(2024, 5, 2), 1, "Adoption", complainant=nfd, summary="NFD"))
+        records.save(session, ComplaintData(
+            "C-3", date(2024, 5, 3), 1, "Adoption", complainant="ayşe çelik"))  # lower case
+        records.save(session, ComplaintData(
+            "C-4", date(2024, 5, 4), 1, "Adoption", complainant="Siobhán O’Neill-Smith"))
+        records.save(session, EnquiryData("E-1", date(2024, 1, 1), EnquirySource.MP, "MASH",
+                                          enquirer="Cllr ANNE-MARIE O'NEILL–SMITH"))
+        records.save(session, ComplaintData(
+            "C-5", date(2024, 5, 5), 1, "Adoption", complainant="Mrs Pemberton"))
+        records.save(session, ComplaintData(
+            "C-6", date(2024, 5, 6), 1, "Adoption", complainant="Gareth Pemberton",
+            summary="Contact with Pemberton children"))
+        records.save(session, ComplaintData(
+            "C-7", date(2024, 5, 7), 1, "Adoption", complainant="Straße Family"))
+    with database.transaction() as session:  # renamed: "Pemberton" is only in the history
+        records.save(session, ComplaintData(
+            "C-5", date(2024, 5, 5), 1, "Adoption", complainant="Mrs Hartley"))
+    with database.transaction() as session:  # deleted, then the bin emptied
+        records.delete(session, Kind.COMPLAINT, "C-6")
+    with database.transaction() as session:
+        recycle_bin.empty(session)
+    return database
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("zoé ångström", ["C-1", "C-2"]),
+    ("ZOÉ ÅNGSTRÖM", ["C-1", "C-2"]),
+    (unicodedata.normalize("NFD", "zoé"), ["C-1", "C-2"]),
+    ("ÇELIK", ["C-3"]),
+    ("ayşe  çelik", ["C-3"]),  # two spaces
+    ("o'neill", ["C-4", "E-1"]),
+    ("O’NEILL-SMITH", ["C-4", "E-1"]),  # curly apostrophe; a hyphen for the en dash
+    ("o‘neill–smith", ["C-4", "E-1"]),
+    ("STRASSE", ["C-7"]),
+])
+def test_find_person_matches_unicode_names_whatever_their_form(people, name, expected) -> None:
+    with people.session() as session:
+        found = personal_data.find_person(session, name)
+    assert sorted(r.reference for r in found) == expected
+
+
+def test_subject_access_finds_a_name_kept_only_in_the_history(people) -> None:
+    from cscdesk.privacy.subject_access import gather, tables
+
+    with people.session() as session:
+        found = gather(session, "pemberton")
+    by_reference = {f.record.reference: f for f in found}
+    assert sorted(by_reference) == ["C-5", "C-6"]
+    renamed, gone = by_reference["C-5"], by_reference["C-6"]
+    assert renamed.record.complainant == "Mrs Hartley" and not renamed.history_only
+    assert [e.action for e in renamed.history] == ["create", "update"]
+    assert gone.history_only and not gone.in_bin
+    assert gone.record.complainant == "Gareth Pemberton"
+    assert gone.record.summary == "Contact with Pemberton children"
+    assert gone.record.received == date(2024, 5, 6)
+    sheet = tables(found)[0]
+    assert sheet[1][-2:] == ["Deleted (in bin)", "Deleted (history only)"]
+    assert [row[-1] for row in sheet[2]] == [False, True]

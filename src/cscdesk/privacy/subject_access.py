@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from cscdesk.domain.kinds import FIELD_LABELS, Kind, RecordData, field_names, kind_of
 from cscdesk.privacy.sheets import Table, write_tables
-from cscdesk.store import audit, personal_data, recycle_bin
+from cscdesk.store import audit, personal_data
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class FoundRecord:
     record: RecordData
     history: list[audit.AuditEntry]
     in_bin: bool = False
+    # deleted and the bin emptied: the record as its history last knew it
+    history_only: bool = False
 
     @property
     def kind(self) -> Kind:
@@ -25,15 +27,42 @@ class FoundRecord:
 
 
 def gather(session: Session, name: str) -> list[FoundRecord]:
-    """Every record mentioning `name`, with its history, kind by kind; deleted records still in
-    the bin are included (they are still held) and marked."""
-    live = personal_data.find_person(session, name)
-    deleted = recycle_bin.mentioning(session, name)
-    return [
-        FoundRecord(record, audit.history(session, kind_of(record).value, record.reference),
-                    in_bin=record in deleted and record not in live)
-        for record in [*live, *(r for r in deleted if r not in live)]
+    """Every record mentioning `name` (see `personal_data.find_everywhere`: its fields, its copy
+    in the bin or its history), with its history, kind by kind; deleted records still in the
+    bin, or known only from their history, are included (they are still held) and marked."""
+    found = personal_data.find_everywhere(session, name)
+    live_keys = {(kind_of(r).value, r.reference) for r in found.live}
+    chosen = [
+        *((record, False, False) for record in found.live),
+        *((record, True, False) for record in found.in_bin
+          if (kind_of(record).value, record.reference) not in live_keys),
+        *((record, False, True) for record in found.history_only),
     ]
+    histories = _histories(session, {(kind_of(r).value, r.reference) for r, _b, _h in chosen})
+    return [
+        FoundRecord(record, histories.get((kind_of(record).value, record.reference), []),
+                    in_bin=in_bin, history_only=history_only)
+        for record, in_bin, history_only in chosen
+    ]
+
+
+def _histories(session: Session, keys: set[tuple[str, str]]
+               ) -> dict[tuple[str, str], list[audit.AuditEntry]]:
+    """The events of every (kind, reference) in `keys`, oldest first, read in one pass."""
+    from sqlalchemy import select
+
+    from cscdesk.store.models import AuditEvent
+
+    result: dict[tuple[str, str], list[audit.AuditEntry]] = {}
+    if not keys:
+        return result
+    query = select(AuditEvent.at, AuditEvent.user, AuditEvent.action, AuditEvent.kind,
+                   AuditEvent.reference, AuditEvent.changes).order_by(AuditEvent.id)
+    for at, user, action, kind, reference, changes in session.execute(query):
+        if (kind, reference) in keys:
+            result.setdefault((kind, reference), []).append(
+                audit.AuditEntry(at, user, action, kind, reference, json.loads(changes)))
+    return result
 
 
 def _value(value: object) -> object:
@@ -47,9 +76,13 @@ def tables(found: list[FoundRecord]) -> list[Table]:
         mine = [f for f in found if f.kind is kind]
         if mine:
             names = field_names(kind)
-            rows = [[*(_value(asdict(f.record)[n]) for n in names), f.in_bin] for f in mine]
-            result.append((kind.value, [*(FIELD_LABELS[n] for n in names), "Deleted (in bin)"],
-                           rows))
+            rows = []
+            for f in mine:
+                record = f.record
+                rows.append([*(_value(getattr(record, n)) for n in names), f.in_bin,
+                             f.history_only])
+            result.append((kind.value, [*(FIELD_LABELS[n] for n in names), "Deleted (in bin)",
+                                        "Deleted (history only)"], rows))
     history_rows = [
         [f.kind.value, entry.reference, entry.at, entry.user, entry.action,
          json.dumps(entry.changes, ensure_ascii=False)]

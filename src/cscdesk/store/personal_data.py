@@ -7,13 +7,14 @@ offered for anonymising or deletion.
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import FIELD_LABELS, Kind, RecordData
+from cscdesk.domain.kinds import FIELD_LABELS, Kind, RecordData, kind_of
 from cscdesk.errors import InputError
 from cscdesk.store import audit
 from cscdesk.store.models import AuditEvent, BinEntry
@@ -152,15 +153,133 @@ def _redact_history(session: Session, kind: Kind, reference: str) -> None:
             )
 
 
-def find_person(session: Session, name: str) -> list[RecordData]:
-    """Every record of every kind where `name` appears in a searched field (case-insensitive)."""
-    text = name.strip()
-    if len(text) < 2:
+# How names are compared for subject access: the same letters in any case, composed or
+# decomposed, typed or pasted (’ for ', – for -, a non-breaking space) are the same text.
+_APOSTROPHES = "\u2018\u2019\u201a\u201b\u02bc\u02b9\u02bb\u0060\u00b4\u2032\uff07"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_FOLDED = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_DASHES, "-")})
+
+
+def fold(text: str) -> str:
+    """`text` as subject access compares it: NFKC-normalised, Unicode case-folded ("ÇELIK",
+    "Çelik" and "çelik" alike; "Straße" and "STRASSE"), apostrophe and dash variants made
+    plain, the dotted capital İ's dot dropped and runs of white space made one space."""
+    if text.isascii():
+        return " ".join(text.lower().replace("`", "'").split())
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(text.translate(_FOLDED).replace("i\u0307", "i").split())
+
+
+def _needle(name: str) -> str:
+    needle = fold(name)
+    if len(needle) < 2:
         raise InputError("Give at least two letters of the name to search for.")
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    found: list[RecordData] = []
+    return needle
+
+
+def _mentions(needle: str, values) -> bool:  # type: ignore[no-untyped-def]
+    return any(isinstance(v, str) and v and needle in fold(v) for v in values)
+
+
+@dataclass(frozen=True)
+class PersonFound:
+    """Where a name was found: live records, deleted records still in the bin, and records
+    known only from their history (deleted, the bin since emptied): (kind, reference) each,
+    with the bin's records revived. Kinds in order, references sorted."""
+
+    live: list[RecordData]
+    in_bin: list[RecordData]
+    history_only: list[RecordData]
+
+
+def find_person(session: Session, name: str) -> list[RecordData]:
+    """Every live record where `name` appears in a searched field or in the record's history
+    (a name since changed or anonymised away is still found), compared with `fold`."""
+    return find_everywhere(session, name).live
+
+
+def find_everywhere(session: Session, name: str) -> PersonFound:
+    """Every record `name` appears in: in its searched fields, in its copy in the bin, or in any
+    value of its history. One pass over each table, so the time grows with the records."""
+    from cscdesk.store.recycle_bin import _revive as revive
+
+    needle = _needle(name)
+    live_ids: dict[Kind, set[int]] = {kind: set() for kind in MODEL_OF}
+    live_refs: dict[tuple[str, str], tuple[Kind, int]] = {}
     for kind, model in MODEL_OF.items():
-        conditions = [getattr(model, f).ilike(pattern, escape="\\") for f in SEARCHED_FIELDS[kind]]
-        query = select(model).where(or_(*conditions)).order_by(model.reference)
-        found.extend(to_data(row) for row in session.scalars(query).unique())
-    return found
+        columns = [getattr(model, f) for f in SEARCHED_FIELDS[kind]]
+        for row_id, *values in session.execute(select(model.id, *columns)):
+            live_refs[(kind.value, values[0])] = (kind, row_id)
+            if _mentions(needle, values):
+                live_ids[kind].add(row_id)
+    bin_found: dict[tuple[str, str], RecordData] = {}
+    for entry_kind, data_text in session.execute(select(BinEntry.kind, BinEntry.data)):
+        if needle in fold(data_text):
+            data = json.loads(data_text)
+            if _mentions(needle, data.values()):
+                record = revive(Kind(entry_kind), data)
+                bin_found[(entry_kind, record.reference)] = record
+    in_history: set[tuple[str, str]] = set()
+    for event_kind, reference, changes in session.execute(
+            select(AuditEvent.kind, AuditEvent.reference, AuditEvent.changes)):
+        if (event_kind, reference) in in_history or needle not in fold(changes):
+            continue
+        if _mentions(needle, (v for pair in json.loads(changes).values()
+                              for v in (pair if isinstance(pair, list) else [pair]))):
+            in_history.add((event_kind, reference))
+    gone: list[tuple[str, str]] = []
+    for key in in_history:
+        if key in live_refs:
+            kind, row_id = live_refs[key]
+            live_ids[kind].add(row_id)
+        elif key not in bin_found and key[0] in {k.value for k in Kind}:
+            gone.append(key)
+    live: list[RecordData] = []
+    for kind, model in MODEL_OF.items():
+        ids = sorted(live_ids[kind])
+        rows = []
+        for start in range(0, len(ids), 5000):
+            rows.extend(session.scalars(
+                select(model).where(model.id.in_(ids[start:start + 5000]))).unique())
+        live.extend(sorted((to_data(row) for row in rows), key=lambda r: r.reference))
+    history_only = [record for record in (
+        _from_history(session, Kind(kind), reference) for kind, reference in sorted(gone))
+        if record is not None]
+    in_bin = [bin_found[key] for key in sorted(bin_found,
+                                               key=lambda k: (_KIND_ORDER[k[0]], k[1]))]
+    return PersonFound(live, in_bin, sorted(history_only, key=lambda r: (
+        _KIND_ORDER[kind_of(r).value], r.reference)))
+
+
+_KIND_ORDER = {kind.value: position for position, kind in enumerate(Kind)}
+
+
+def _from_history(session: Session, kind: Kind, reference: str) -> RecordData | None:
+    """A record deleted for good, as its history last knew it (each field's latest value before
+    the deletion), or None when the history holds too little to show it."""
+    from dataclasses import MISSING
+
+    from cscdesk.domain.kinds import field_names
+    from cscdesk.store.recycle_bin import _revive as revive
+
+    names = {FIELD_LABELS[n]: n for n in field_names(kind)}
+    values: dict[str, object] = {}
+    for entry in audit.history(session, kind.value, reference):
+        for label, pair in entry.changes.items():
+            if label in names and isinstance(pair, list) and len(pair) == 2:
+                old, new = pair
+                if new is not None:
+                    values[names[label]] = new
+                elif old is not None and entry.action != audit.DELETE:
+                    values.pop(names[label], None)
+    if not values:
+        return None
+    values["reference"] = reference
+    try:
+        record = revive(kind, values)
+    except (TypeError, ValueError, KeyError):
+        return None
+    for field in names.values():
+        if getattr(record, field) is MISSING:  # never recorded: shown blank
+            setattr(record, field, None)
+    return record

@@ -1,0 +1,87 @@
+"""Subject access at scale: "Person" matching 80,000 records; the target is under 30 s.
+
+Run: .venv/bin/python bench/bench_subject_access.py [--records N] [--no-pdf] [--keep FOLDER]
+
+Builds a database of N records (default 160,000, of which half are complaints whose complainant
+is "Person i": 80,000 matches) with the bulk inserts of bench_backup.py, plus one audit event
+per complaint (as an import writes), then times, as a user runs it (a real process):
+  - `cscdesk subject-access Person --workbook F.xlsx --pdf F.pdf` (or without the PDF),
+and in this process the search alone (`gather`: records, bin and history). Run it at two
+sizes (e.g. --records 40000 and 160000) to see the time grow in proportion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_backup import build  # noqa: E402
+
+
+def add_history(path: Path) -> None:
+    """One 'create' event per complaint, naming its complainant, as an import writes."""
+    from cscdesk.store.engine import open_database
+    from cscdesk.store.models import AuditEvent, Complaint, utc_now
+
+    db = open_database(path)
+    with db.transaction() as session:
+        rows = session.execute(select(Complaint.reference, Complaint.complainant)).all()
+        now = utc_now()
+        events = [{"at": now, "user": "bench", "action": "create", "kind": "Complaints",
+                   "reference": reference,
+                   "changes": json.dumps({"Complainant": [None, name]}, ensure_ascii=False)}
+                  for reference, name in rows]
+        for chunk in range(0, len(events), 20_000):
+            session.execute(insert(AuditEvent), events[chunk:chunk + 20_000])
+    db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=160_000)
+    parser.add_argument("--no-pdf", action="store_true", help="the workbook only")
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the database here")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-sar-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"sar-{args.records}.db"
+    if not path.exists():
+        began = time.perf_counter()
+        build(path, args.records)
+        add_history(path)
+        print(f"built {path} ({args.records} records) in {time.perf_counter() - began:.1f} s")
+
+    from cscdesk.privacy.subject_access import gather
+    from cscdesk.store.engine import open_database
+
+    db = open_database(path, create=False, lock=False)
+    began = time.perf_counter()
+    with db.session() as session:
+        found = gather(session, "Person")
+    searched = time.perf_counter() - began
+    db.close()
+    print(f"gather: {len(found)} records (with {sum(len(f.history) for f in found)} events) "
+          f"in {searched:.1f} s")
+
+    command = [sys.executable, "-m", "cscdesk", "--db", str(path), "subject-access", "Person",
+               "--workbook", str(folder / "sar.xlsx")]
+    if not args.no_pdf:
+        command += ["--pdf", str(folder / "sar.pdf")]
+    began = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - began
+    print(result.stdout.strip() or result.stderr.strip())
+    print(f"cscdesk subject-access Person ({'workbook' if args.no_pdf else 'workbook and PDF'}):"
+          f" {took:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
