@@ -313,3 +313,21 @@ def test_restoring_a_plain_backup_into_an_encrypted_database_keeps_it_encrypted(
     assert b"Thanks from family" not in db_path.read_bytes()
     assert all(b"Thanks from family" not in p.read_bytes()
                for p in backup.paths.default_backup_dir().glob("*.db"))
+
+
+def test_verifying_an_unlisted_file_does_not_call_it_verified(window: StandInWindow,
+                                                              qtbot) -> None:
+    import shutil
+
+    controller = controller_of(window)
+    finish(qtbot, controller.back_up_now())
+    folder = backup.paths.default_backup_dir()
+    made = backup.list_backups(folder)[0].path
+    shutil.copy(made, folder / "cases-2020-01-01T120000.db")  # named like one, not listed
+    dialog = RestoreDialog(window, folder, "cases", window.dialogs)
+    qtbot.addWidget(dialog)
+    row = next(i for i, info in enumerate(dialog.backups) if not info.listed)
+    assert dialog.table.item(row, 4).text() == "Not in the backup list"
+    dialog.table.selectRow(row)
+    finish(qtbot, dialog.verify_selected())
+    assert dialog.table.item(row, 4).text() == "Sound; cannot be verified"

@@ -403,7 +403,12 @@ class RestoreDialog(QDialog):
 
     def _verified(self, _facts: backup.DatabaseFacts) -> None:
         row = self.sender().row  # type: ignore[attr-defined]
-        self.table.item(row, 4).setText("Verified now")
+        if self.backups[row].listed and self.backups[row].sha256:
+            self.table.item(row, 4).setText("Verified now")
+        else:  # sound, but nothing says it is as it was made
+            self.table.item(row, 4).setText("Sound; cannot be verified")
+            self.table.item(row, 4).setToolTip(
+                "Not in the backup list: no checksum says it is as it was made.")
 
     def _not_verified(self, error: BaseException) -> None:
         item = self.table.item(self.sender().row, 4)  # type: ignore[attr-defined]
