@@ -9,7 +9,11 @@ times, best of three:
   - `check_database` (what `cscdesk check` runs),
   - a restore (verify, stage and verify the copy, back up the current database, swap),
   - the backup on exit (only if changed), which runs after the window has gone, and the time
-    `window.close()` takes with the backup actions installed.
+    `window.close()` takes with the backup actions installed,
+  - `cscdesk check` and `cscdesk backup --to FOLDER` as the officer or Task Scheduler runs
+    them: a fresh process each, wall time and peak memory (the child's maximum resident set,
+    from os.wait4); target under 400 MB, and linear in the records (compare --records 100000
+    with --records 200000). `--commands-only` measures just these.
 """
 
 from __future__ import annotations
@@ -123,10 +127,61 @@ def measure_window_close(db_path: Path) -> tuple[float, float]:
     return closed, exit_backup
 
 
+_CHILD = """
+import sys
+from cscdesk.cli import main
+code = main(sys.argv[1:])
+try:  # the peak of this process's own memory (wait4's figure includes the parent's at fork)
+    with open("/proc/self/status") as status:
+        peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    print(f"PEAK-KB {peak}", file=sys.stderr)
+except OSError:
+    pass
+sys.exit(code)
+"""
+
+
+def measure_command(*args: str | Path) -> tuple[float, float, str]:
+    """(wall seconds, peak resident MB, first line of output) of `cscdesk ARGS` in a fresh
+    process: its own high-water mark (VmHWM) on Linux, else the child's ru_maxrss."""
+    import subprocess
+
+    began = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-c", _CHILD, *map(str, args)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    output, errors = process.communicate()
+    seconds = time.perf_counter() - began
+    if process.returncode != 0:
+        raise SystemExit(f"cscdesk {args} failed: {output}{errors}")
+    peak = [line.split()[1] for line in errors.splitlines() if line.startswith("PEAK-KB ")]
+    if peak:
+        megabytes = int(peak[0]) / 1024
+    else:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        megabytes = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+    return seconds, megabytes, output.splitlines()[0]
+
+
+def measure_commands(db_path: Path, work: Path, runs: int = 3) -> None:
+    """`cscdesk check` and `cscdesk backup --to` in fresh processes: time and peak memory."""
+    folder = work / "command-backups"
+    folder.mkdir(exist_ok=True)
+    for name, args in (("check", ("--db", db_path, "check")),
+                       ("backup", ("--db", db_path, "backup", "--to", folder))):
+        results = [measure_command(*args) for _ in range(runs)]
+        print(f"cscdesk {name}: best {min(r[0] for r in results):.2f} s, median "
+              f"{statistics.median(r[0] for r in results):.2f} s wall; peak memory "
+              f"{max(r[1] for r in results):.0f} MB (target < 400 MB)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--commands-only", action="store_true",
+                        help="only `cscdesk check` and `cscdesk backup` in fresh processes")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-backup-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -143,6 +198,9 @@ def main() -> int:
           f"built in {time.perf_counter() - began:.1f} s")
     facts = backup.check_database(db_path)
     print(f"records: {facts.records:,} ({backup.describe_counts(facts.counts)})")
+    measure_commands(db_path, work)
+    if args.commands_only:
+        return 0
 
     backup_times, cpu_times = [], []
     for _ in range(5):
