@@ -30,7 +30,8 @@ def test_the_hook_writes_a_crash_file_with_the_traceback(cscdesk_home, monkeypat
     reports = list((cscdesk_home / "logs").glob("crash-*.txt"))
     assert len(reports) == 1
     text = reports[0].read_text(encoding="utf-8")
-    assert "KeyError: 'missing'" in text and "Traceback" in text and "cscdesk" in text
+    assert "KeyError" in text and "Traceback" in text and "cscdesk" in text
+    assert "'missing'" not in text  # a value, never written to the log folder
 
 
 def test_the_crash_dialog_shows_the_details(qtbot, cscdesk_home):

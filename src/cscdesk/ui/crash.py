@@ -11,7 +11,6 @@ import logging
 import platform
 import sys
 import threading
-import traceback
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk import __version__, paths
+from cscdesk.logs import private_traceback
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +35,14 @@ _showing = threading.Lock()
 
 def crash_text(kind: type[BaseException], error: BaseException,
                trace: TracebackType | None) -> str:
-    """The report: versions, time and the traceback."""
+    """The report: versions, time and the traceback (without values: it is kept in the log
+    folder, which holds no personal data; see `logs.private_traceback`)."""
     lines = [
         f"cscdesk {__version__} crashed at {datetime.now():%Y-%m-%d %H:%M:%S}",
         f"Python {platform.python_version()}, PySide6 {pyside_version}, {platform.platform()}",
         "",
-        *traceback.format_exception(kind, error, trace),
+        private_traceback(error if error.__traceback__ is not None or trace is None
+                          else error.with_traceback(trace)),
     ]
     return "\n".join(line.rstrip("\n") for line in lines) + "\n"
 
