@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -211,6 +212,8 @@ class _NameList:
         for key, placeholder in list(self.ids.items()):
             if placeholder < 0:
                 self.ids[key] = mapping[placeholder]
+        for placeholder, real_id in mapping.items():
+            self.names[real_id] = self.names[placeholder]
         return mapping
 
 
@@ -218,6 +221,9 @@ class _NameList:
 class _KindWork:
     """The rows of one sheet to insert and to update."""
 
+    # New records, turned into rows only as they are written (a batch at a time), so that a
+    # large import holds each record once, not also as a row and an audit event.
+    new_records: list[RecordData] = field(default_factory=list)
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     # Stored values of each updated record, for the audit trail (same order as `updates`).
@@ -240,6 +246,7 @@ class _ImportWork:
         self.root_causes = _NameList(session, RootCause)
         self.due_dates = DueDateTable(lists.working_calendar(session))
         self.now = utc_now()
+        self.user = audit.current_user()
         for layout in ALL_SHEETS:
             if layout.name in parsed.sheets:
                 self.counts[layout.name] = SheetCounts()
@@ -320,12 +327,12 @@ class _ImportWork:
             existing = stored.get(record.reference)
             if existing is not None and keep:
                 record = self._keep_stored(parsed_row, existing, keep)
-            values = self._values(record)
             if existing is None:
-                values["created_at"] = values["updated_at"] = self.now
-                work.inserts.append(values)
+                self._values(record)  # new team and root cause names are noted here
+                work.new_records.append(record)
                 counts.created += 1
                 continue
+            values = self._values(record)
             row_id = existing.pop("id")
             if values == existing:
                 counts.unchanged += 1
@@ -423,7 +430,6 @@ class _ImportWork:
                 progress(min(done, total), total)
 
         advance(sum(c.unchanged for c in self.counts.values()))
-        audit.log_many(self.session, self._audit_events())
         team_ids = self.teams.insert_added(self.session)
         cause_ids = self.root_causes.insert_added(self.session)
         for name, work in self.work.items():
@@ -433,36 +439,55 @@ class _ImportWork:
                 if (values.get("root_cause_id") or 0) < 0:
                     values["root_cause_id"] = cause_ids[values["root_cause_id"]]
             model = _MODEL_OF_SHEET[name]
-            if model is Complaint:
-                self._write_complaints(work, advance)
+            kind = next((kind for kind in RECORD_SHEETS if kind.value == name), None)
+            if kind is None:
+                self._insert(model, work.inserts, advance)
+                self._update(model, work.updates, advance)
                 continue
-            self._insert(model, work.inserts, advance)
+            links: list[tuple[str, str]] = []  # (new complaint, the one it escalates from)
+            for batch in _batches(work.new_records, BATCH):
+                rows = [self._new_row(record) for record in batch]
+                audit.log_many(self.session, [self._created_event(kind, row) for row in rows])
+                if model is Complaint:
+                    for row in rows:
+                        source = row.pop("escalated_from")
+                        if source:
+                            links.append((row["reference"], source))
+                        row["escalated_from_id"] = None
+                self._insert(model, rows, advance)
+            for batch in _batches(zip(work.before, work.updates, strict=True), BATCH):
+                audit.log_many(self.session, [
+                    event for before, values in batch
+                    if (event := self._updated_event(kind, before, values)) is not None])
+            if model is Complaint:
+                self._link_complaints(work, links)
             self._update(model, work.updates, advance)
 
-    def _audit_events(self) -> list[dict[str, Any]]:
-        """An audit event per created or changed record (unchanged ones have none), in the
-        form `store.audit.differences` gives: {label: [old, new]}, blanks as None."""
-        user = audit.current_user()
-        events: list[dict[str, Any]] = []
-        for kind in RECORD_SHEETS:
-            work = self.work.get(kind.value)
-            if work is None:
-                continue
-            for values in work.inserts:
-                after = self._audit_fields(kind, values)
-                changes = {label: [None, new] for label, new in after.items() if new is not None}
-                events.append(audit.event_values(audit.CREATE, kind.value, values["reference"],
-                                                 changes, user))
-            for before_values, values in zip(work.before, work.updates, strict=True):
-                before = self._audit_fields(kind, before_values)
-                after = self._audit_fields(kind, values)
-                changes = {label: [before[label], new] for label, new in after.items()
-                           if before[label] != new}
-                if not changes:  # only the computed due date moved (the calendar changed)
-                    continue
-                events.append(audit.event_values(audit.UPDATE, kind.value, values["reference"],
-                                                 changes, user))
-        return events
+    def _new_row(self, record: RecordData) -> dict[str, Any]:
+        values = self._values(record)
+        values["created_at"] = values["updated_at"] = self.now
+        return values
+
+    def _created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+        """The audit event of a created record, in the form `store.audit.differences` gives:
+        {label: [old, new]}, blanks as None."""
+        after = self._audit_fields(kind, values)
+        changes = {label: [None, new] for label, new in after.items() if new is not None}
+        return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
+                                  self.user)
+
+    def _updated_event(self, kind: Kind, before_values: dict[str, Any],
+                       values: dict[str, Any]) -> dict[str, Any] | None:
+        """The audit event of a changed record; None when only the computed due date moved
+        (the calendar changed)."""
+        before = self._audit_fields(kind, before_values)
+        after = self._audit_fields(kind, values)
+        changes = {label: [before[label], new] for label, new in after.items()
+                   if before[label] != new}
+        if not changes:
+            return None
+        return audit.event_values(audit.UPDATE, kind.value, values["reference"], changes,
+                                  self.user)
 
     def _audit_fields(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
         """A record's fields by label, as the audit trail records them (names for ids,
@@ -482,41 +507,34 @@ class _ImportWork:
             result[label] = None if value == "" else value
         return result
 
-    def _write_complaints(self, work: _KindWork, advance: Callable[[int], None]) -> None:
-        """New complaints first, then every escalation link by id (targets may be new)."""
-        links: list[tuple[dict[str, Any], str]] = []
-        for values in (*work.inserts, *work.updates):
-            links.append((values, values.pop("escalated_from")))
-            values["escalated_from_id"] = None
-        self._insert(Complaint, work.inserts, advance)
-        wanted = {reference for _values, reference in links if reference}
+    def _link_complaints(self, work: _KindWork, links: list[tuple[str, str]]) -> None:
+        """Escalation links by id, once every new complaint has one: those of the new
+        complaints are set here, those of the updated ones in their rows (written next)."""
+        for values in work.updates:
+            values["escalated_from_id"] = values.pop("escalated_from") or None
+        wanted = {source for _reference, source in links}
+        wanted.update(values["escalated_from_id"] for values in work.updates
+                      if values["escalated_from_id"])
+        wanted.update(reference for reference, _source in links)
         ids: dict[str, int] = {}
         for chunk in _chunks(sorted(wanted), 900):
             ids.update(self.session.execute(
                 select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
             ).all())
-        for values, reference in links:
-            values["escalated_from_id"] = ids[reference] if reference else None
-        self._update(Complaint, work.updates, advance)
-        linked = [values for values in work.inserts if values["escalated_from_id"]]
-        new_ids: dict[str, int] = {}
-        for chunk in _chunks([values["reference"] for values in linked], 900):
-            new_ids.update(self.session.execute(
-                select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
-            ).all())
-        new_links = [
-            {"id": new_ids[values["reference"]], "escalated_from_id": values["escalated_from_id"]}
-            for values in linked
-        ]
-        self._update(Complaint, new_links, lambda _rows: None)
+        for values in work.updates:
+            if values["escalated_from_id"]:
+                values["escalated_from_id"] = ids[values["escalated_from_id"]]
+        self._update(Complaint, [{"id": ids[reference], "escalated_from_id": ids[source]}
+                                 for reference, source in links], lambda _rows: None)
 
     def _insert(self, model: type, rows: list[dict[str, Any]],
                 advance: Callable[[int], None]) -> None:
         """Core executemany INSERT: every row has the same keys, so one statement a batch."""
         table = model.__table__  # type: ignore[attr-defined]
         for chunk in _chunks(rows, BATCH):
-            self.session.execute(table.insert(), chunk)
-            advance(len(chunk))
+            if chunk:
+                self.session.execute(table.insert(), chunk)
+                advance(len(chunk))
 
     def _update(self, model: type, rows: list[dict[str, Any]],
                 advance: Callable[[int], None]) -> None:
@@ -554,6 +572,12 @@ def stored_columns(kind: Kind) -> list[str]:
 def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 _AUDIT_FIELDS: dict[Kind, list[tuple[str, str]]] = {
