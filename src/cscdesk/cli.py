@@ -170,6 +170,9 @@ def storage_sentence(error: BaseException, args: argparse.Namespace) -> str | No
     if any(words in text for words in _DAMAGED):
         from cscdesk.store.engine import restore_hint
 
+        if getattr(args, "file", None) is not None:  # check FILE, restore FILE: which one?
+            return (f"A database the command read is damaged: SQLite cannot read part of it "
+                    f"({cause}); nothing was changed.")
         return (f"{database} is damaged: SQLite cannot read part of it ({cause}); nothing was "
                 f"changed.{restore_hint(database, getattr(args, 'passphrase', None))}")
     if any(words in text for words in _FULL):
