@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
-import xlsxwriter.exceptions
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -141,11 +140,6 @@ def _write(session: Session, scratch: Scratch, progress: Progress | None) -> dic
     if progress is not None:
         progress(total, total)
     return counts
-
-
-def _reason(error: Exception) -> str:
-    cause = error.args[0] if error.args else error
-    return getattr(cause, "strerror", None) or str(cause)
 
 
 def _write_header(sheet: Any, layout: SheetLayout, header: Any) -> None:

@@ -40,7 +40,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-RUN = 60
+RUN = 40
 PIECE = 2000
 _UNBROKEN = re.compile(rf"(\S{{{RUN}}})(?=\S)")
 
