@@ -12,6 +12,7 @@ import time
 import zipfile
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from sqlalchemy import event
@@ -448,3 +449,33 @@ def test_disk_full_during_audit_export_is_one_sentence(cli, tmp_path: Path) -> N
     assert "Exception ignored" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert list(output.parent.iterdir()) == []
+
+
+def test_formula_values_saved_by_excel_are_read(tmp_path: Path) -> None:
+    """Excel stores each formula's value (an empty text as <v></v> in a text-typed cell) and
+    does not ask for a recalculation: those values are read as shown."""
+    source = write_workbook(tmp_path / "plain.xlsx", {
+        "Complaints": [[*COMPLAINT_HEADER[:4], "Complainant", "Summary"],
+                       ["C-1", "2024-05-03", 1, "Fostering", "NAME", "EMPTY"]]})
+    saved = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(saved, "w") as out:
+        strings = original.read("xl/sharedStrings.xml").decode()
+        index = {text: number for number, text in enumerate(
+            part.split("</t>")[0].split(">")[-1] for part in strings.split("<si>")[1:])}
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                for text, formula, value in (("NAME", '"Zoë"&" Smith"', "Zoë Smith"),
+                                             ("EMPTY", 'IF(1,"","x")', "")):
+                    data = data.replace(
+                        f'<c r="{"E" if text == "NAME" else "F"}2" t="s"><v>{index[text]}</v>'
+                        .encode(),
+                        f'<c r="{"E" if text == "NAME" else "F"}2" t="str">'
+                        f"<f>{escape(formula)}</f><v>{value}</v>".encode())
+            elif info.filename == "xl/workbook.xml":
+                data = data.replace(b' fullCalcOnLoad="1"', b"")
+            out.writestr(info, data)
+
+    record = read_workbook(saved).records[next(iter(read_workbook(saved).records))][0].record
+
+    assert (record.complainant, record.summary) == ("Zoë Smith", "")

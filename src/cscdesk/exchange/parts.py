@@ -159,7 +159,10 @@ def _scan_piece(piece: bytes, recalculated: bool, scan: SheetScan) -> None:
         if not content or _FORMULA.search(content) is None:
             continue
         value = _VALUE.search(content)
-        if recalculated or value is None or not value[1].strip():
+        # An empty value is a formula's "" only in a cell typed as text (t="str", as Excel
+        # writes =IF(…, "", …)); elsewhere it is a value never calculated.
+        empty = value is not None and not value[1].strip() and b't="str"' not in cell[1]
+        if recalculated or value is None or empty:
             ref = _REF.search(cell[1])
             if ref is not None:
                 scan.formulas.append((int(ref[2]), column_index(ref[1].decode())))
