@@ -351,6 +351,10 @@ def test_hidden_sheets_are_named_in_the_summary(cli, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Compliments: 1 created" in result.stdout
     assert "Hidden sheet read too (hidden in Excel): “Compliments”." in result.stdout
+    db = open_database(tmp_path / "other.db")  # the import window shows the plan's note
+    plan = plan_import(db, read_workbook(path))
+    db.close()
+    assert plan.hidden_note == "Hidden sheet read too (hidden in Excel): “Compliments”."
 
 
 # -- 5. temporary files --------------------------------------------------------------------------
