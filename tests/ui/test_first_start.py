@@ -37,12 +37,13 @@ def stored(database) -> tuple[str, str, bool, bool]:
 
 
 def when_the_question_is_up(act) -> list[CouncilNamesDialog]:
-    """Run `act(dialog)` once the real dialog is the active modal window."""
+    """Run `act(dialog)` once the real dialog is shown."""
     seen: list[CouncilNamesDialog] = []
 
     def look() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, CouncilNamesDialog):
+        dialog = next((widget for widget in QApplication.topLevelWidgets()
+                       if isinstance(widget, CouncilNamesDialog) and widget.isVisible()), None)
+        if dialog is None:
             QTimer.singleShot(20, look)
             return
         seen.append(dialog)
@@ -172,3 +173,22 @@ def test_the_question_s_boxes_are_announced_by_their_labels(qtbot) -> None:
     qtbot.waitExposed(dialog)
     assert_named(check_window(dialog, "Your council and service"))
     assert dialog.save_button.isDefault()
+
+
+def test_the_question_never_stops_the_window_from_closing(qtbot, database) -> None:
+    """Not modal: a close of the window (its close button, at once after start) is never
+    held back by it; the question goes with the window and is asked again next time."""
+    window = MainWindow(database, UserDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    blocking: list[object] = []
+
+    def close_the_window(dialog: CouncilNamesDialog) -> None:
+        blocking.append(QApplication.activeModalWidget())
+        window.close()
+
+    seen = when_the_question_is_up(close_the_window)
+    assert ask_names_at_first_start(window, database, UserDialogs()) is False
+    assert blocking == [None] and not window.isVisible() and not seen[0].isVisible()
+    assert names_wanted(database)  # not taken as Skip

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -68,8 +69,17 @@ class UserDialogs:
         from cscdesk.ui.first_start import CouncilNamesDialog
 
         dialog = CouncilNamesDialog(parent, council, service)
+        # Not modal: the window under it can still be closed (closing it closes this too),
+        # which a modal question at start-up would stop.
+        dialog.setModal(False)
+        waiting = QEventLoop()
+        dialog.finished.connect(waiting.quit)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()  # the keyboard goes to it, as to a modal question
+        waiting.exec()
         try:
-            return dialog.names() if dialog.exec() == QDialog.DialogCode.Accepted else None
+            return dialog.names() if dialog.result() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
 

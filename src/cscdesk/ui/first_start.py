@@ -84,7 +84,8 @@ def names_wanted(database: Database) -> bool:
                     or settings.get(session, settings.NAMES_ASKED))
 
 
-def ask_names_at_first_start(window: QWidget, database: Database, dialogs: UserDialogs) -> bool:
+def ask_names_at_first_start(window: QWidget | None, database: Database,
+                             dialogs: UserDialogs) -> bool:
     """Ask for the names when `names_wanted`; store what was typed (a blank box keeps the
     default) and that the question was asked. True when it was asked."""
     if not names_wanted(database):
@@ -92,6 +93,8 @@ def ask_names_at_first_start(window: QWidget, database: Database, dialogs: UserD
     with database.session() as session:
         service = settings.get(session, settings.SERVICE_NAME)
     answer = dialogs.ask_council_names(window, "", service)
+    if answer is None and window is not None and not window.isVisible():
+        return False  # the app was closed meanwhile: ask again next time
     try:
         with database.transaction() as session:
             if answer is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -428,6 +429,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("pane", self.current_key())
         self.settings.sync()
         super().closeEvent(event)
+        for dialog in self.findChildren(QDialog):  # a question left open goes with the window
+            if dialog.isVisible():
+                dialog.reject()
 
     def _close_when_work_ends(self) -> None:
         if self._closing_timer is not None:
