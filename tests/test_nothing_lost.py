@@ -319,3 +319,18 @@ def test_a_database_in_a_read_only_folder_can_be_read_and_says_why_it_cannot_be_
         assert sorted(p.name for p in folder.iterdir()) == ["cases.db"]  # no -wal, -shm, .lock
     finally:
         folder.chmod(0o755)
+
+
+def test_readers_leave_nothing_beside_a_database_in_an_ordinary_folder(cli, tmp_path: Path
+                                                                       ) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    db = make_database(folder / "cases.db")
+    out = tmp_path / "out"
+    out.mkdir()
+    for command in (["export", out / "all.xlsx"], ["retention"], ["figures", "--year", "2015"],
+                    ["subject-access", "pemberton", "--workbook", out / "s.xlsx"],
+                    ["audit-export", "--from", "2000-01-01", "--to", "2100-01-01",
+                     "--output", out / "audit.xlsx"]):
+        cli("--db", db, *command, check=True)
+        assert sorted(p.name for p in folder.iterdir()) == ["cases.db"], command

@@ -111,19 +111,23 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     the SQLCipher dialect keys each connection before anything else runs on it.
 
     Statement parameters are never shown in errors (`hide_parameters`): they are the records'
-    text, and errors end up in the log. A `read_only` engine opens the file with SQLite's
-    `mode=ro` (and `immutable=1` where the folder cannot be written and no write-ahead log is
-    pending, see `cipher.read_only_options`), so reading never needs to write anything.
+    text, and errors end up in the log. A `read_only` engine never changes the journal mode,
+    and where the folder cannot be written it opens the file with SQLite's `mode=ro` (and
+    `immutable=1` when no write-ahead log is pending, see `cipher.read_only_options`), so
+    reading needs to create nothing beside the file.
     """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
     from sqlalchemy.pool import QueuePool
 
     passphrase = cipher.key_for(path, passphrase)
-    if read_only:
+    if read_only and not os.access(path.parent, os.W_OK):
+        # SQLite cannot make its -shm file here: open it read-only, or immutable
         database = path.resolve().as_uri()
         query = {"uri": "true", **cipher.read_only_options(path, passphrase)}
     else:
+        # a reader in a folder it may write opens the file as before: SQLite then removes its
+        # -wal and -shm files when it closes (a read-only connection would leave them behind)
         database, query = str(path), {}
     if passphrase is None:
         engine = create_engine(URL.create("sqlite", database=database, query=query),
