@@ -166,3 +166,32 @@ def test_subject_access_finds_a_name_kept_only_in_the_history(people) -> None:
     sheet = tables(found)[0]
     assert sheet[1][-2:] == ["Deleted (in bin)", "Deleted (history only)"]
     assert [row[-1] for row in sheet[2]] == [False, True]
+
+
+def test_records_found_read_as_rows_equal_the_stored_records(tmp_path) -> None:
+    """The subject access pack reads matched records as plain rows: the same records
+    (every field of every kind: teams, root causes, earlier stages, ADR savings) as
+    `records.to_data` makes them, on the demo database."""
+    from sqlalchemy import select
+
+    from cscdesk.demo import create_demo_database
+    from cscdesk.store.engine import open_database
+    from cscdesk.store.records import MODEL_OF, to_data
+
+    path = tmp_path / "demo.db"
+    create_demo_database(path, today=TODAY)
+    db = open_database(path)
+    try:
+        with db.session() as session:
+            for kind, model in MODEL_OF.items():
+                rows = session.scalars(select(model)).unique().all()
+                expected = sorted((to_data(row) for row in rows), key=lambda r: r.reference)
+                ids = [row.id for row in rows]
+                got = sorted(personal_data._load(session, kind, ids), key=lambda r: r.reference)
+                assert got == expected and len(got) > 3, kind
+                if kind is Kind.COMPLAINT:  # the joined values are there to compare
+                    assert any(r.escalated_from for r in got)
+                    assert any(r.root_cause for r in got)
+                    assert any(r.adr_saving is not None for r in got)
+    finally:
+        db.close()
