@@ -334,3 +334,25 @@ def test_readers_leave_nothing_beside_a_database_in_an_ordinary_folder(cli, tmp_
                      "--output", out / "audit.xlsx"]):
         cli("--db", db, *command, check=True)
         assert sorted(p.name for p in folder.iterdir()) == ["cases.db"], command
+
+
+def test_background_work_that_fails_is_logged_without_its_message(caplog, monkeypatch
+                                                                   ) -> None:
+    """The app's worker threads log a failure by its kind; its message may hold a name."""
+    import logging
+    from types import SimpleNamespace
+
+    from cscdesk.ui import workers
+
+    monkeypatch.setattr(workers, "_mailbox", lambda: SimpleNamespace(
+        post_finished=lambda number: None))  # no task waits for this job
+
+    secret = " ".join(("Quentin", "Marchbanks"))
+
+    def work(_progress) -> None:
+        raise ValueError(f"{secret} cannot be saved")
+
+    with caplog.at_level(logging.INFO, logger="cscdesk.ui.workers"):
+        workers._Job(0, work).run()
+    assert "background work failed: ValueError" in caplog.text
+    assert "Marchbanks" not in caplog.text

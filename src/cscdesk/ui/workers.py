@@ -56,7 +56,9 @@ class _Job:
         try:
             self.outcome = (True, work(self._progress))
         except Exception as error:  # reported to the GUI thread, which decides
-            log.info("background work failed: %r", error)
+            from cscdesk.logs import safe_message  # the log holds no record's text
+
+            log.info("background work failed: %s: %s", type(error).__name__, safe_message(error))
             self.outcome = (False, error)
         del work  # dropped here, before the report: the GUI thread lets go last
         _mailbox().post_finished(self.number)
