@@ -1,7 +1,10 @@
 """The `cscdesk` command: no command opens the desktop app; subcommands do headless work.
 
-Errors the user can act on are printed to stderr as one sentence with exit status 1; anything
-else is a bug, logged with its traceback and reported as such with exit status 2.
+Errors the user can act on are printed to stderr as one sentence with exit status 1, and so are
+a full disk, a read-only file or folder and a damaged database met while working
+(`storage_sentence`); anything else is a bug, logged with its traceback (without values: see
+`logs`) and reported as such with exit status 2. A reader that closes the pipe early
+(`cscdesk retention | head`) is no error: exit status 0, nothing on stderr.
 """
 
 from __future__ import annotations
