@@ -331,3 +331,28 @@ def test_save_is_the_default_button_of_every_form(qtbot, database) -> None:
                    dialog.escalate_button, dialog.history_button]
         assert [button.isDefault() for button in buttons] == [True, False, False, False, False]
         dialog.reject()
+
+
+def test_a_complaint_form_with_messages_fits_a_1366_by_768_laptop(tmp_path):
+    """The most common council laptop (728 pixels high once the taskbar is off): with three
+    messages showing the form needs no scroll bar and Notes shows whole."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cscdesk.store.engine import open_database
+
+    open_database(tmp_path / "cases.db").close()
+    screen = tmp_path / "laptop.json"
+    screen.write_text('{"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, '
+                      '"height": 728, "logicalDpiX": 96, "logicalDpiY": 96}]}')
+    flow = Path(__file__).parent / "flows" / "form_on_laptop.py"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"}
+    result = subprocess.run([sys.executable, str(flow), str(tmp_path / "cases.db")], env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    scroll, notes = result.stdout.split()
+    assert scroll == "scroll=0"
+    shown, height = notes.removeprefix("notes=").split("/")
+    assert shown == height

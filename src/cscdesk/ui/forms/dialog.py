@@ -186,7 +186,8 @@ class RecordFormDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             width = min(width, int(screen.width() * 0.95))
-            height = min(height, int(screen.height() * 0.9))
+            # Nearly all of a 1366 × 768 laptop's height: the form fits with messages showing.
+            height = min(height, int(screen.height() * 0.95))
         self.resize(max(width, 520), height)
 
     def _fill(self, record: RecordData) -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -75,11 +76,25 @@ class ReferenceEditor(TextEditor):
         super().__init__(MAX_REFERENCE_LENGTH)
 
 
+class _LinesEdit(QPlainTextEdit):
+    """A text box that asks for a few lines, not Qt's default of about ten: a form of several
+    such boxes then fits a 1366 × 768 screen with messages showing (it scrolls beyond)."""
+
+    def __init__(self, preferred_lines: int) -> None:
+        super().__init__()
+        self._preferred_lines = preferred_lines
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        line = self.fontMetrics().lineSpacing()
+        return QSize(hint.width(), line * self._preferred_lines + 12)
+
+
 class MultilineEditor(Editor):
     """Summary, learning and notes: several lines; Tab moves on rather than typing a tab."""
 
     def __init__(self) -> None:
-        self.widget = self.input = self.edit = QPlainTextEdit()
+        self.widget = self.input = self.edit = _LinesEdit(preferred_lines=4)
         self.edit.setTabChangesFocus(True)
         line = self.edit.fontMetrics().lineSpacing()
         self.edit.setMinimumHeight(line * 3 + 12)
