@@ -25,11 +25,16 @@ def database(db_path):
         yield db
 
 
-def test_a_close_while_work_runs_says_so_finishes_it_then_closes(database, qtbot):
+@pytest.fixture
+def window(database, qtbot):
     window = MainWindow(database, ScriptedDialogs())
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    return window
+
+
+def test_a_close_while_work_runs_says_so_finishes_it_then_closes(window, qtbot):
     release = threading.Event()
     finished: list[str] = []
     task = Task(lambda _progress: release.wait(10) and "done", finish_before_closing="the import")
@@ -45,11 +50,7 @@ def test_a_close_while_work_runs_says_so_finishes_it_then_closes(database, qtbot
     assert finished == ["done"]
 
 
-def test_reading_in_the_background_never_holds_the_window_open(database, qtbot):
-    window = MainWindow(database, ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def test_reading_in_the_background_never_holds_the_window_open(window, qtbot):
     release = threading.Event()
     task = Task(lambda _progress: release.wait(10))  # a count, the dashboard's figures
     task.start()
