@@ -266,7 +266,7 @@ def answer_message_box(qtbot, seen: list[str], key_to_press=Qt.Key.Key_Return) -
         seen.append(box.standardButton(default).name if default is not None else "")
         seen.append(box.text())
         QTest.keyClick(box, key_to_press)
-        QTimer.singleShot(2000, lambda: box.isVisible() and box.done(0))
+        QTimer.singleShot(2000, box, lambda: box.done(0))  # cancelled if the box is gone
 
     QTimer.singleShot(20, act)
 
