@@ -23,7 +23,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_backup import build  # noqa: E402
+from bench_backup import build
 
 
 def add_history(path: Path) -> None:
