@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cscdesk.domain.kinds import ComplaintData, ComplimentData, Kind
 from cscdesk.store import lists, records
@@ -255,12 +255,17 @@ def test_a_new_root_cause_alone_is_asked_about_alone(qtbot, database, cases) -> 
 
 def answer_message_box(qtbot, seen: list[str], key_to_press=Qt.Key.Key_Return) -> None:
     """When a real message box is up: note its default button, then press a key (and should
-    that not close it, close it a moment later, so a failing test never waits for ever)."""
+    that not close it, close it a moment later, so a failing test never waits for ever).
+    The looking stops with the test (its timers belong to a widget the test closes), so it
+    never presses a key in a later test's window."""
+    owner = QWidget()
+    qtbot.addWidget(owner)
+
     def act() -> None:
         box = next((widget for widget in QApplication.topLevelWidgets()
                     if isinstance(widget, QMessageBox) and widget.isVisible()), None)
         if box is None:
-            QTimer.singleShot(20, act)
+            QTimer.singleShot(20, owner, act)
             return
         default = box.defaultButton()
         seen.append(box.standardButton(default).name if default is not None else "")
@@ -268,7 +273,7 @@ def answer_message_box(qtbot, seen: list[str], key_to_press=Qt.Key.Key_Return) -
         QTest.keyClick(box, key_to_press)
         QTimer.singleShot(2000, box, lambda: box.done(0))  # cancelled if the box is gone
 
-    QTimer.singleShot(20, act)
+    QTimer.singleShot(20, owner, act)
 
 
 class RealQuestions(ScriptedDialogs):
