@@ -19,6 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cscdesk.atomic import atomic_path
@@ -78,12 +79,31 @@ def _split_rows(rows: list[list[str]]) -> list[list[str]]:
     return result
 
 
+CELL_PADDING = 3
+
+
+def _cell(value: str, room: float, style: ParagraphStyle) -> str | Paragraph:
+    """A value that fits its cell on one line is drawn as a plain string (ReportLab neither
+    parses nor wraps it: most values are dates, names and teams, and a pack of 80,000
+    records was mostly spent making paragraphs of them); a longer one wraps as a paragraph."""
+    text = breakable(value)
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= room:
+        return text
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
 def _grid(rows: list[list[str]], widths: list[float], styles) -> Table:
-    cells = [[Paragraph(escape(breakable(v)).replace("\n", "<br/>"), styles["cell"])
-              for v in row]
+    style = styles["cell"]
+    rooms = [width - 2 * CELL_PADDING for width in widths]
+    cells = [[_cell(value, room, style) for value, room in zip(row, rooms, strict=True)]
              for row in _split_rows(rows)]
     table = Table(cells, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), style.fontName),
+        ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
+        ("LEADING", (0, 0), (-1, -1), style.leading),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#404040")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9E2F3")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -103,7 +123,8 @@ def write_pdf(found: list[FoundRecord], name: str, path: Path) -> None:
     ]
     for item in found:
         record = item.record
-        deleted = " (deleted; still in the bin)" if item.in_bin else ""
+        deleted = (" (deleted; still in the bin)" if item.in_bin
+                   else " (deleted; found only in its history)" if item.history_only else "")
         story.append(Paragraph(escape(f"{item.kind.value}: {record.reference}{deleted}"),
                                styles["heading"]))
         rows = [["Field", "Value"]] + [
