@@ -126,10 +126,15 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
 
             QTimer.singleShot(0, report_first_paint)
         else:
-            QTimer.singleShot(0, freeze_startup_objects)  # once the window is on screen
-            from cscdesk.ui.first_start import ask_names_at_first_start
+            from cscdesk.ui.first_paint import after_first_paint
 
-            QTimer.singleShot(0, lambda: ask_names_at_first_start(window, database, dialogs))
+            def once_on_screen() -> None:
+                freeze_startup_objects()
+                from cscdesk.ui.first_start import ask_names_at_first_start  # SQLAlchemy
+
+                ask_names_at_first_start(window, database, dialogs)
+
+            after_first_paint(window, once_on_screen)
         return int(app.exec())
     finally:
         wait_for_background_work()

@@ -38,6 +38,8 @@ def main() -> int:
                          {"Complaints": [*rows, complaint("C-X", "31/02/2024")]})
     good = write_workbook(folder / "good.xlsx", {"Complaints": rows})
     app = QApplication(["cscdesk"])
+    # None: the first start's question about the council's name is skipped.
+    dialogs = ScriptedDialogs(None, bad, good)
     written: list[Path] = []
     steps: list[tuple[Callable[[QWidget | None], bool], Callable[[QWidget | None], None]]] = []
 
@@ -49,7 +51,9 @@ def main() -> int:
         QTest.keyClick(dialog, Qt.Key.Key_Return)
 
     steps += [
-        (lambda _d: True, lambda _d: window().import_workbook()),
+        # Once the first start's question has been asked (and skipped: None below).
+        (lambda _d: any(shown[0] == "ask_council_names" for shown in dialogs.shown),
+         lambda _d: window().import_workbook()),
         (lambda d: d is not None and d.close_button.isEnabled(),
          lambda d: QTest.keyClick(d, Qt.Key.Key_Escape)),
         (lambda d: d is None, lambda _d: window().import_workbook()),
@@ -74,8 +78,6 @@ def main() -> int:
         act(dialog)  # a dialog's exec() runs its own loop; the next step runs inside it
 
     QTimer.singleShot(200, next_step)
-    # None: the first start's question about the council's name is skipped.
-    dialogs = ScriptedDialogs(None, bad, good)
     status = run_app(folder / "cases.db", dialogs=dialogs, argv=["cscdesk"])
     print("written:", *written)
     return status if not steps else 3
