@@ -61,10 +61,16 @@ def test_reading_in_the_background_never_holds_the_window_open(window, qtbot):
 
 
 @pytest.mark.parametrize("delay_ms", [0, 30, 300])
-def test_a_close_right_after_start_ends_the_app(tmp_path, delay_ms):
-    """The app, as a process, on a new database: closed `delay_ms` after it is shown."""
+@pytest.mark.parametrize("dialogs", ["scripted", "real"])
+def test_a_close_right_after_start_ends_the_app(tmp_path, delay_ms, dialogs):
+    """The app, as a process, on a new database: closed `delay_ms` after it is shown. With
+    real dialogs the first start's question is a real window, which must neither stop the
+    close nor appear after it (and keep the process alive)."""
     env = {**os.environ, "CSCDESK_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, str(FLOW), str(tmp_path / "new.db"), str(delay_ms)],
-                            env=env, capture_output=True, text=True, timeout=60, check=False)
+    command = [sys.executable, str(FLOW), str(tmp_path / "new.db"), str(delay_ms)]
+    if dialogs == "real":
+        command.append("--real-dialogs")
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60,
+                            check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "closed" in result.stdout

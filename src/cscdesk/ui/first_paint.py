@@ -27,12 +27,15 @@ class _AfterFirstPaint(QObject):
 
     def _run(self) -> None:
         callback, self._callback = self._callback, None
+        window = self.parent()
         if callback is not None:
-            self.parent().removeEventFilter(self)
-            callback()
+            window.removeEventFilter(self)
+            if window.isVisible():  # closed already (at once after start): nothing to do
+                callback()
 
 
 def after_first_paint(window: QWidget, callback: Callable[[], object],
                       at_most_ms: int = 1000) -> None:
-    """Call `callback` once `window` has first been painted (or after `at_most_ms`)."""
+    """Call `callback` once `window` has first been painted (or after `at_most_ms`), unless
+    the window has been closed by then."""
     _AfterFirstPaint(window, callback, at_most_ms)

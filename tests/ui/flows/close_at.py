@@ -1,6 +1,8 @@
 """Start the app (`run_app`) on DATABASE and ask its window to close DELAY ms after it is shown.
 
-    python close_at.py DATABASE DELAY
+    python close_at.py DATABASE DELAY [--real-dialogs]
+
+With --real-dialogs the first start's question is the real window, not a scripted answer.
 
 Prints "closed" when the app has ended by itself; exits with the app's status, 3 if it had to
 be stopped.
@@ -15,7 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from cscdesk.ui.app import run_app
-from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.dialog_service import ScriptedDialogs, UserDialogs
 
 
 def main() -> int:
@@ -36,7 +38,8 @@ def main() -> int:
 
     QTimer.singleShot(0, close_when_shown)
     QTimer.singleShot(20_000, give_up)
-    status = run_app(database, dialogs=ScriptedDialogs(), argv=["cscdesk"])
+    dialogs = UserDialogs() if "--real-dialogs" in sys.argv else ScriptedDialogs()
+    status = run_app(database, dialogs=dialogs, argv=["cscdesk"])
     if not stuck:
         print("closed")
     return status
