@@ -93,7 +93,9 @@ def run_check(args: argparse.Namespace) -> int:
         else:
             facts = backup.check_database(path, passphrase=args.passphrase)
     except backup.DatabaseDamaged as error:
-        hint = _restore_hint(args.db_path, args.passphrase) if args.file is None else ""
+        from cscdesk.store.engine import restore_hint
+
+        hint = restore_hint(args.db_path, args.passphrase) if args.file is None else ""
         raise type(error)(f"{error}{hint}") from error
     print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
           f"no broken links; {backup.describe_counts(facts.counts)}.")
@@ -124,17 +126,3 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _restore_hint(database: Path, passphrase: str | None) -> str:
-    from cscdesk.store import backup
-
-    try:
-        folder = backup.backup_folder_for(database, passphrase)
-        good = backup.latest_good_backup(folder, database.stem, passphrase)
-    except OSError:
-        good = None
-    if good is None:
-        return " No good backup was found to restore."
-    return (
-        f" The latest good backup is {good.path} (made {good.created:%d %b %Y %H:%M}); "
-        f'restore it with: cscdesk restore "{good.path}"'
-    )
