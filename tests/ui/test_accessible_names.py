@@ -52,12 +52,12 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
-from ui_data import copied_database, fill
+from ui_data import copied_database, fill, shown_window
 
 from cscdesk.domain.kinds import ComplaintData, Kind
 from cscdesk.store import records
 from cscdesk.ui.dialog_service import ScriptedDialogs, UserDialogs
-from cscdesk.ui.main_window import PANE_KEYS, MainWindow
+from cscdesk.ui.main_window import PANE_KEYS
 
 # Qt names a combo box by its value on every Unix (QAccessibleComboBox, `#ifndef Q_OS_UNIX`).
 COMBO_NAMED_BY_VALUE = sys.platform != "win32"
@@ -200,11 +200,7 @@ def database(db_path):
 
 @pytest.fixture
 def window(database, qtbot):
-    window = MainWindow(database, ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(database, qtbot)
 
 
 def shown(qtbot, dialog: QWidget) -> QWidget:

@@ -10,10 +10,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from ui_data import copied_database
+from ui_data import copied_database, shown_window
 
-from cscdesk.ui.dialog_service import ScriptedDialogs
-from cscdesk.ui.main_window import MainWindow
 from cscdesk.ui.workers import Task
 
 FLOW = Path(__file__).parent / "flows" / "close_at.py"
@@ -27,11 +25,7 @@ def database(db_path):
 
 @pytest.fixture
 def window(database, qtbot):
-    window = MainWindow(database, ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(database, qtbot)
 
 
 def test_a_close_while_work_runs_says_so_finishes_it_then_closes(window, qtbot):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from ui_data import copied_database, fill
+from ui_data import copied_database, fill, shown_window
 
 from cscdesk.domain.kinds import ComplimentData, Kind
 from cscdesk.store import records
@@ -23,11 +23,7 @@ def database(db_path):
 @pytest.fixture
 def window(database, qtbot):
     fill(database)
-    window = MainWindow(database, ScriptedDialogs())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    return shown_window(database, qtbot)
 
 
 def test_title_names_the_database_file(window, database):

@@ -73,3 +73,16 @@ def many_compliments(database, count: int) -> None:
         for number in range(count):
             records.save(session, ComplimentData(f"CO-{number:04d}", date(2024, 5, 1),
                                                  "Adoption", f"Thanks {number}"))
+
+
+def shown_window(database: Database, qtbot):
+    """The main window on `database` with scripted dialogs, shown and exposed; closed by
+    pytest-qt at the end of the test."""
+    from cscdesk.ui.dialog_service import ScriptedDialogs
+    from cscdesk.ui.main_window import MainWindow
+
+    window = MainWindow(database, ScriptedDialogs())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
