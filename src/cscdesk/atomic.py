@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -13,21 +15,50 @@ from pathlib import Path
 from cscdesk.errors import UserFacingError
 
 LEFTOVER_AGE_S = 120
+# A temporary name carries its process: `.NAME.p1234-xxxx.tmp` (or `.tmpdir`); workbook
+# exports of earlier versions wrote `.STEM.writing-1234.xlsx`.
+_PID = re.compile(r"\.p(\d+)-[^.]*\.tmp(?:dir)?$|\.writing-(\d+)\.xlsx$")
 
 
-def remove_leftovers(target: Path, *, older_than_s: float = LEFTOVER_AGE_S) -> None:
-    """Remove temporary files that an earlier write of `target` left when its process died.
+def temporary_prefix(target: Path) -> str:
+    """The start of a temporary file's name beside `target`: hidden, naming this process."""
+    return f".{Path(target).name}.p{os.getpid()}-"
 
-    They are named `.{target name}.XXXXXXXX.tmp`; one younger than `older_than_s` may belong to
-    a write still running in another copy of the program, and is left alone.
-    """
+
+def remove_leftovers(target: Path, *, more_patterns: tuple[str, ...] = (),
+                     older_than_s: float = LEFTOVER_AGE_S) -> None:
+    """Remove what killed writes of `target` left beside it (`.NAME.*.tmp` and any of
+    `more_patterns`): those of a process no longer running, and those that name no process
+    once older than `older_than_s` (younger, they may belong to a write going on now)."""
     target = Path(target)
     cutoff = time.time() - older_than_s
+    patterns = (f".{glob.escape(target.name)}.*.tmp", *more_patterns)
     with contextlib.suppress(OSError):
-        for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
-            with contextlib.suppress(OSError):
-                if leftover.is_file() and leftover.stat().st_mtime < cutoff:
-                    leftover.unlink()
+        for pattern in patterns:
+            for leftover in target.parent.glob(pattern):
+                with contextlib.suppress(OSError):
+                    match = _PID.search(leftover.name) if os.name != "nt" else None
+                    if match:
+                        pid = int(match[1] or match[2])
+                        if pid != os.getpid() and _running(pid):
+                            continue
+                    elif leftover.lstat().st_mtime >= cutoff:
+                        continue
+                    if leftover.is_dir() and not leftover.is_symlink():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink()
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` runs (POSIX only: on Windows os.kill would end it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # running, as another user
+    return True
 
 
 @contextlib.contextmanager
@@ -40,7 +71,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     target = Path(target)
     remove_leftovers(target)
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        handle, name = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".tmp",
                                         dir=target.parent)
     except FileNotFoundError:
         raise UserFacingError(f"Cannot write {target}: the folder {target.parent} does not "

@@ -19,19 +19,16 @@ import contextlib
 import gc
 import glob
 import os
-import re
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cscdesk import atomic
 from cscdesk.errors import UserFacingError
-
-LEFTOVER_AGE_S = 120
 
 
 class NotWritten(UserFacingError):
@@ -44,42 +41,11 @@ class Scratch:
     folder: Path  # and its own temporary files here
 
 
-def remove_leftovers(target: Path, *, older_than_s: float = LEFTOVER_AGE_S) -> None:
-    """Remove what killed writes of `target` left beside it: those of a process that is no
-    longer running, and those that name no process once older than `older_than_s` (younger,
-    they may belong to a write going on now)."""
-    cutoff = time.time() - older_than_s
-    name, stem = glob.escape(target.name), glob.escape(target.stem)
-    patterns = (f".{name}.*.tmp", f".{name}.*.tmpdir", f".{stem}.writing-*.xlsx")
-    with contextlib.suppress(OSError):
-        for pattern in patterns:
-            for leftover in target.parent.glob(pattern):
-                with contextlib.suppress(OSError):
-                    match = _PID.search(leftover.name) if os.name != "nt" else None
-                    if match:
-                        pid = int(match[1] or match[2])
-                        if pid != os.getpid() and _running(pid):
-                            continue
-                    elif leftover.lstat().st_mtime >= cutoff:
-                        continue
-                    if leftover.is_dir() and not leftover.is_symlink():
-                        shutil.rmtree(leftover, ignore_errors=True)
-                    else:
-                        leftover.unlink()
-
-
-_PID = re.compile(r"\.p(\d+)-[^.]*\.tmp(?:dir)?$|\.writing-(\d+)\.xlsx$")
-
-
-def _running(pid: int) -> bool:
-    """Whether process `pid` runs (POSIX only: on Windows os.kill would end it)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # running, as another user
-    return True
+def remove_leftovers(target: Path) -> None:
+    """What killed writes of `target` left: temporary files and folders, and the
+    `.STEM.writing-PID.xlsx` of earlier versions."""
+    atomic.remove_leftovers(target, more_patterns=(
+        f".{glob.escape(target.name)}.*.tmpdir", f".{glob.escape(target.stem)}.writing-*.xlsx"))
 
 
 @contextlib.contextmanager
@@ -89,7 +55,7 @@ def writing(target: Path, error: type[UserFacingError] = NotWritten) -> Iterator
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     remove_leftovers(target)
-    tag = f".{target.name}.p{os.getpid()}-"
+    tag = atomic.temporary_prefix(target)
     try:
         handle, name = tempfile.mkstemp(prefix=tag, suffix=".tmp", dir=folder)
     except OSError as problem:

@@ -23,7 +23,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from cscdesk.atomic import remove_leftovers
+from cscdesk.atomic import remove_leftovers, temporary_prefix
 from cscdesk.errors import UserFacingError
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.layout import FONT, FONT_BOLD, MARGIN, PAGE_WIDTH, RULE, register_fonts
@@ -97,7 +97,7 @@ def write_pdf(content: AppendixContent, path: Path | str) -> Path:
     render(content, made)  # the slow part, with nothing on disk yet
     remove_leftovers(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+        handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".tmp",
                                              dir=folder)
     except OSError as error:
         raise UserFacingError(f"Cannot write the appendix in {folder}: "
