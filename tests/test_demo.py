@@ -446,7 +446,7 @@ def test_a_database_that_is_open_is_not_replaced(tmp_path: Path) -> None:
 
 def test_the_example_years_are_the_same_whatever_the_day() -> None:
     from cscdesk.demo.build import demo_records
-    from cscdesk.domain.kinds import placing_date
+    from cscdesk.domain.kind_spec import placing_date
     from cscdesk.domain.workdays import WorkingCalendar
 
     calendar = WorkingCalendar([date(2023, 12, 27)])

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from cscdesk.domain.kind_spec import placing_date
 from cscdesk.domain.kinds import (
     ComplaintData,
     ComplimentData,
@@ -16,7 +17,6 @@ from cscdesk.domain.kinds import (
     InitialFeedbackData,
     Outcome,
     RecordData,
-    placing_date,
 )
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear

@@ -1,4 +1,5 @@
-"""The five record kinds and their fixed vocabularies, as plain dataclasses.
+"""The five record kinds and their fixed vocabularies, as plain dataclasses (their names,
+labels and rules are described in `cscdesk.domain.kind_spec`).
 
 These are what forms and the workbook produce and what validation checks; the store turns them
 into rows. Teams and root causes are carried by name: the store resolves names to list entries.
@@ -6,7 +7,7 @@ into rows. Teams and root causes are carried by name: the store resolves names t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -128,47 +129,11 @@ DATA_CLASS: dict[Kind, type] = {
     Kind.COMPLIMENT: ComplimentData,
     Kind.DISPUTE: DisputeData,
 }
-
-# The label of each field: the interchange workbook's column name and the form's label.
-FIELD_LABELS: dict[str, str] = {
-    "reference": "Reference",
-    "received": "Received",
-    "raised": "Raised",
-    "stage": "Stage",
-    "team": "Team",
-    "extended": "Extended",
-    "responded": "Responded",
-    "closed": "Closed",
-    "outcome": "Outcome",
-    "root_cause": "Root cause",
-    "learning": "Learning",
-    "adr": "ADR",
-    "adr_saving": "ADR saving",
-    "escalated_from": "Escalated from",
-    "lgo_referred": "LGO referred",
-    "lgo_decision": "LGO decision",
-    "complainant": "Complainant",
-    "summary": "Summary",
-    "complainant_type": "Complainant type",
-    "acknowledged": "Acknowledged",
-    "notes": "Notes",
-    "resolved": "Resolved",
-    "source": "Source",
-    "enquirer": "Enquirer",
-}
+_KIND_OF_CLASS: dict[type, Kind] = {cls: kind for kind, cls in DATA_CLASS.items()}
 
 
 def kind_of(record: RecordData) -> Kind:
-    for kind, cls in DATA_CLASS.items():
-        if isinstance(record, cls):
-            return kind
-    raise TypeError(f"not a record: {record!r}")
-
-
-def field_names(kind: Kind) -> list[str]:
-    return [f.name for f in fields(DATA_CLASS[kind])]
-
-
-def placing_date(record: RecordData) -> date | None:
-    """The date that places a record in a reporting year (Raised for disputes, else Received)."""
-    return record.raised if isinstance(record, DisputeData) else record.received
+    try:
+        return _KIND_OF_CLASS[type(record)]
+    except KeyError:
+        raise TypeError(f"not a record: {record!r}") from None

@@ -10,23 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from cscdesk.domain.kinds import (
+from cscdesk.domain.kind_spec import (
     FIELD_LABELS,
-    STAGES,
-    ComplaintData,
-    DisputeData,
-    EnquiryData,
-    RecordData,
+    LINE_LIMIT,
+    REFERENCE_LIMIT,
+    TEXT_LIMIT,
+    FieldType,
+    spec_of,
 )
+from cscdesk.domain.kinds import STAGES, ComplaintData, EnquiryData, RecordData
 
-MAX_REFERENCE_LENGTH = 60
-MAX_NAME_LENGTH = 200
-# Summary, learning and notes: what one Excel cell holds (32,767 UTF-16 units), so that every
-# record can be exported, and printed in a subject access pack, whole.
-MAX_TEXT_LENGTH = 32767
-# One-line text fields (single-line boxes in the forms) and their limit.
-SHORT_TEXT_FIELDS = ("complainant", "enquirer", "lgo_decision")
-LONG_TEXT_FIELDS = ("summary", "learning", "notes")
+# The limits of `kind_spec`, by the names the forms and exports know them by.
+MAX_REFERENCE_LENGTH = REFERENCE_LIMIT
+MAX_NAME_LENGTH = LINE_LIMIT
+MAX_TEXT_LENGTH = TEXT_LIMIT
 
 # Given a complaint reference, the stage of that complaint, or None when there is no such complaint.
 StageLookup = Callable[[str], int | None]
@@ -51,7 +48,7 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
     """
     errors: list[FieldError] = []
     _check_reference(record.reference, errors)
-    placed_field = "raised" if isinstance(record, DisputeData) else "received"
+    placed_field = spec_of(record).placed_by
     placed: date | None = getattr(record, placed_field)
     if placed is None:
         errors.append(FieldError(placed_field, f"{FIELD_LABELS[placed_field]} date is required."))
@@ -86,16 +83,17 @@ def text_length(text: str) -> int:
 def _check_lengths(record: RecordData, errors: list[FieldError]) -> None:
     """No text longer than its limit: names and one-line fields as the forms' boxes allow,
     long texts as one Excel cell holds."""
-    for name in SHORT_TEXT_FIELDS:
-        value = getattr(record, name, None)
-        if value and len(value.strip()) > MAX_NAME_LENGTH:
+    for field in spec_of(record).fields:
+        value = getattr(record, field.name)
+        if not value:
+            continue
+        if field.type is FieldType.LINE and len(value.strip()) > MAX_NAME_LENGTH:
             errors.append(FieldError(
-                name, f"{FIELD_LABELS[name]} is longer than {MAX_NAME_LENGTH} characters."))
-    for name in LONG_TEXT_FIELDS:
-        value = getattr(record, name, None)
-        if value and len(value) > MAX_TEXT_LENGTH // 2 and text_length(value) > MAX_TEXT_LENGTH:
+                field.name, f"{field.label} is longer than {MAX_NAME_LENGTH} characters."))
+        elif (field.type is FieldType.TEXT and len(value) > MAX_TEXT_LENGTH // 2
+              and text_length(value) > MAX_TEXT_LENGTH):
             errors.append(FieldError(
-                name, f"{FIELD_LABELS[name]} holds {text_length(value):,} characters; at most "
+                field.name, f"{field.label} holds {text_length(value):,} characters; at most "
                 f"{MAX_TEXT_LENGTH:,} are kept (what one Excel cell holds)."))
 
 

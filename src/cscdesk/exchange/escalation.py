@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from cscdesk.domain.kinds import FIELD_LABELS, ComplaintData, Kind
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import ComplaintData, Kind
 from cscdesk.domain.validation import validate
 from cscdesk.exchange.problems import CellProblem
 from cscdesk.exchange.reader import ParsedWorkbook

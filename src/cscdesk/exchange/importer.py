@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, insert, select
 from sqlalchemy.orm import Session, aliased
 
-from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, ComplaintData, Kind, RecordData
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.exchange.duedates import DueDateTable
 from cscdesk.exchange.escalation import escalation_problems

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
-from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
 from cscdesk.exchange import cells
 from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import python_calamine
 
-from cscdesk.domain.kinds import DATA_CLASS, FIELD_LABELS, Kind, RecordData
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import DATA_CLASS, Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.domain.years import ReportingYear
 from cscdesk.exchange.cells import CellError, is_blank

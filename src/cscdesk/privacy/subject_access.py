@@ -8,7 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import FIELD_LABELS, Kind, RecordData, field_names, kind_of
+from cscdesk.domain.kind_spec import FIELD_LABELS, spec
+from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.privacy.sheets import Table, write_tables
 from cscdesk.store import audit, personal_data
 
@@ -75,7 +76,7 @@ def tables(found: list[FoundRecord]) -> list[Table]:
     for kind in Kind:
         mine = [f for f in found if f.kind is kind]
         if mine:
-            names = field_names(kind)
+            names = spec(kind).field_names
             rows = []
             for f in mine:
                 record = f.record

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import FIELD_LABELS, RecordData, kind_of
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import RecordData, kind_of
 from cscdesk.store.models import AuditEvent, utc_now
 
 CREATE, UPDATE, DELETE, RESTORE, EMPTY_BIN, ANONYMISE, LEGAL_HOLD = (

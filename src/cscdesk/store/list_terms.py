@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 
 # Nouns for counts ("312 complaints"), singular and plural.
 NOUNS: dict[Kind, tuple[str, str]] = {
-    Kind.COMPLAINT: ("complaint", "complaints"),
-    Kind.INITIAL_FEEDBACK: ("initial feedback", "initial feedback"),
-    Kind.ENQUIRY: ("enquiry", "enquiries"),
-    Kind.COMPLIMENT: ("compliment", "compliments"),
-    Kind.DISPUTE: ("dispute resolution case", "dispute resolution cases"),
+    kind: (spec.singular, spec.plural) for kind, spec in SPECS.items()
 }
 
 
@@ -29,8 +26,8 @@ class Status(StrEnum):
 
 
 def has_status(kind: Kind) -> bool:
-    return kind is not Kind.COMPLIMENT
+    return SPECS[kind].has_status
 
 
 def has_overdue(kind: Kind) -> bool:
-    return kind is Kind.COMPLAINT
+    return SPECS[kind].overdue_after_due

@@ -23,6 +23,7 @@ from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, se
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from cscdesk.domain.kind_spec import SPECS, FieldType, KindSpec, spec
 from cscdesk.domain.kinds import EnquirySource, Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.store.list_terms import (  # also read as listing.Status etc.
@@ -32,26 +33,15 @@ from cscdesk.store.list_terms import (  # also read as listing.Status etc.
     has_status,
 )
 from cscdesk.store.models import (
-    SEARCH_TABLES,
+    MODEL_OF,
+    SEARCH_TABLE_OF,
     Complaint,
-    Compliment,
-    DisputeResolution,
-    Enquiry,
-    InitialFeedback,
     RootCause,
     Team,
 )
 
 if TYPE_CHECKING:  # the holiday tables are slow to import; the caller brings a calendar
     from cscdesk.domain.workdays import WorkingCalendar
-
-MODEL_OF: dict[Kind, Any] = {
-    Kind.COMPLAINT: Complaint,
-    Kind.INITIAL_FEEDBACK: InitialFeedback,
-    Kind.ENQUIRY: Enquiry,
-    Kind.COMPLIMENT: Compliment,
-    Kind.DISPUTE: DisputeResolution,
-}
 
 # A search with fewer matches than this is sorted after filtering rather than by walking an
 # index in order (walking an index for a rare match reads the whole table in index order).
@@ -114,34 +104,22 @@ class Counts:
         return ", ".join(parts)
 
 
+# Columns worked out rather than typed in; every other column is a field of the kind.
+_WORKED_OUT = {"status": Column("status", "Status"), "due": Column("due", "Due", "date")}
+_VALUE_KIND = {FieldType.DATE: "date", FieldType.STAGE: "number"}
+
+
+def _column(kind_spec: KindSpec, name: str) -> Column:
+    if name in _WORKED_OUT:
+        return _WORKED_OUT[name]
+    field = kind_spec.field(name)
+    key = "placed" if name == kind_spec.placed_by else name
+    return Column(key, field.label, _VALUE_KIND.get(field.type, "text"))
+
+
 _COLUMNS: dict[Kind, tuple[Column, ...]] = {
-    Kind.COMPLAINT: (
-        Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("status", "Status"), Column("stage", "Stage", "number"), Column("team", "Team"),
-        Column("complainant", "Complainant"), Column("due", "Due", "date"),
-        Column("responded", "Responded", "date"), Column("closed", "Closed", "date"),
-        Column("outcome", "Outcome"),
-    ),
-    Kind.INITIAL_FEEDBACK: (
-        Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("status", "Status"), Column("team", "Team"),
-        Column("resolved", "Resolved", "date"), Column("summary", "Summary"),
-    ),
-    Kind.ENQUIRY: (
-        Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("status", "Status"), Column("source", "Source"), Column("team", "Team"),
-        Column("enquirer", "Enquirer"), Column("responded", "Responded", "date"),
-        Column("summary", "Summary"),
-    ),
-    Kind.COMPLIMENT: (
-        Column("reference", "Reference"), Column("placed", "Received", "date"),
-        Column("team", "Team"), Column("summary", "Summary"),
-    ),
-    Kind.DISPUTE: (
-        Column("reference", "Reference"), Column("placed", "Raised", "date"),
-        Column("status", "Status"), Column("team", "Team"),
-        Column("resolved", "Resolved", "date"), Column("summary", "Summary"),
-    ),
+    kind: tuple(_column(kind_spec, name) for name in kind_spec.list_columns)
+    for kind, kind_spec in SPECS.items()
 }
 
 
@@ -155,25 +133,23 @@ def columns(kind: Kind) -> tuple[Column, ...]:
 
 def placed_column(kind: Kind) -> Any:
     """The date that places a record in a reporting year."""
-    model = MODEL_OF[kind]
-    return model.raised if kind is Kind.DISPUTE else model.received
+    return getattr(MODEL_OF[kind], spec(kind).placed_by)
 
 
 def _open_condition(kind: Kind) -> ColumnElement[bool]:
-    model = MODEL_OF[kind]
-    if kind is Kind.COMPLAINT:
-        return model.closed.is_(None)
-    if kind is Kind.ENQUIRY:
-        return model.responded.is_(None)
-    if kind in (Kind.INITIAL_FEEDBACK, Kind.DISPUTE):
-        return model.resolved.is_(None)
-    return false()
+    open_until = spec(kind).open_until
+    if open_until is None:
+        return false()
+    column: ColumnElement[Any] = getattr(MODEL_OF[kind], open_until)
+    return column.is_(None)
 
 
 def _overdue_condition(kind: Kind, today: date) -> ColumnElement[bool]:
-    if kind is not Kind.COMPLAINT:
+    """Open, not yet responded to, and due before today (the response is what `due` is for)."""
+    if not spec(kind).overdue_after_due:
         return false()
-    return and_(Complaint.closed.is_(None), Complaint.responded.is_(None), Complaint.due < today)
+    model = MODEL_OF[kind]
+    return and_(_open_condition(kind), model.responded.is_(None), model.due < today)
 
 
 def _status_text(kind: Kind, today: date) -> ColumnElement[str]:
@@ -212,7 +188,7 @@ def _word_conditions(query: ListQuery) -> list[ColumnElement[bool]]:
     The words are read from the kind's narrow search table (reference, complainant or enquirer
     and summary in one column, kept by triggers), a third of the reading of the record table.
     """
-    searched = SEARCH_TABLES[MODEL_OF[query.kind]]
+    searched = SEARCH_TABLE_OF[query.kind]
     conditions = []
     for word in query.search.split():  # str.split splits at char(31): no word spans columns
         pattern = f"%{_escape_like(word)}%"
@@ -231,7 +207,7 @@ def _search_condition(query: ListQuery, *, walking: bool) -> ColumnElement[bool]
     if not words:
         return None
     model = MODEL_OF[query.kind]
-    searched = SEARCH_TABLES[model]
+    searched = SEARCH_TABLE_OF[query.kind]
     if walking:
         return exists().where(searched.c.id == model.id, *words)
     return model.id.in_(select(searched.c.id).where(*words))
@@ -254,10 +230,10 @@ def _filters(query: ListQuery, *, walking: bool = False, search: bool = True
         conditions.append(false())
     if query.team_id is not None:
         conditions.append(model.team_id == query.team_id)
-    if query.stage is not None and query.kind is Kind.COMPLAINT:
-        conditions.append(Complaint.stage == query.stage)
-    if query.source is not None and query.kind is Kind.ENQUIRY:
-        conditions.append(Enquiry.source == query.source)
+    if query.stage is not None and spec(query.kind).has_field("stage"):
+        conditions.append(model.stage == query.stage)
+    if query.source is not None and spec(query.kind).has_field("source"):
+        conditions.append(model.source == query.source)
     found = _search_condition(query, walking=walking) if search else None
     if found is not None:
         conditions.append(found)
@@ -384,7 +360,7 @@ def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
     if within is not None:
         statement = _base(query, *selected, walking=True).where(model.id.in_(list(within)))
     else:  # read the narrow search table in order; look up the record of each match only
-        searched = SEARCH_TABLES[model]
+        searched = SEARCH_TABLE_OF[query.kind]
         statement = (select(*selected).select_from(searched)
                      .join(model, model.id == searched.c.id)
                      .join(Team, Team.id == model.team_id)

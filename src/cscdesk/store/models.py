@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -26,7 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from cscdesk.domain.kinds import ComplainantType, EnquirySource, Outcome
+from cscdesk.domain.kind_spec import SPECS
+from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -281,6 +283,11 @@ class BinEntry(Base):
 
 RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution)
 
+# The model of each kind, found by the table its description names: a kind without a model
+# fails here, at import, not as a KeyError in the middle of some work.
+_MODEL_OF_TABLE = {model.__tablename__: model for model in RECORD_MODELS}
+MODEL_OF: dict[Kind, Any] = {kind: _MODEL_OF_TABLE[spec.table] for kind, spec in SPECS.items()}
+
 
 def _search_table(record_table: str) -> Table:
     """What the list search reads for one kind: the record's id, its team and its searched
@@ -296,4 +303,7 @@ def _search_table(record_table: str) -> Table:
 
 SEARCH_TABLES: dict[type, Table] = {
     model: _search_table(model.__tablename__) for model in RECORD_MODELS
+}
+SEARCH_TABLE_OF: dict[Kind, Table] = {
+    kind: SEARCH_TABLES[model] for kind, model in MODEL_OF.items()
 }

@@ -14,34 +14,26 @@ from datetime import date
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import FIELD_LABELS, Kind, RecordData, kind_of
+from cscdesk.domain.kind_spec import FIELD_LABELS, SPECS, spec
+from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.errors import InputError
 from cscdesk.store import audit
-from cscdesk.store.models import AuditEvent, BinEntry
-from cscdesk.store.records import MODEL_OF, find_row
+from cscdesk.store.models import MODEL_OF, AuditEvent, BinEntry
+from cscdesk.store.records import find_row
 
 # Fields that can identify a person, cleared by anonymising; counts and dates stay for reports.
 PERSONAL_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.COMPLAINT: ("complainant", "summary", "notes", "lgo_decision"),
-    Kind.INITIAL_FEEDBACK: ("summary",),
-    Kind.ENQUIRY: ("enquirer", "summary"),
-    Kind.COMPLIMENT: ("summary",),
-    Kind.DISPUTE: ("summary",),
+    kind: kind_spec.personal_fields for kind, kind_spec in SPECS.items()
 }
 
 # The date a case is over, from which the retention period runs.
 CLOSURE_FIELD: dict[Kind, str] = {
-    Kind.COMPLAINT: "closed",
-    Kind.INITIAL_FEEDBACK: "resolved",
-    Kind.ENQUIRY: "responded",
-    Kind.COMPLIMENT: "received",
-    Kind.DISPUTE: "resolved",
+    kind: kind_spec.retained_from for kind, kind_spec in SPECS.items()
 }
 
 # Fields searched for a subject access request.
 SEARCHED_FIELDS: dict[Kind, tuple[str, ...]] = {
-    kind: ("reference", *fields, *(("learning",) if kind is Kind.COMPLAINT else ()))
-    for kind, fields in PERSONAL_FIELDS.items()
+    kind: kind_spec.subject_access_fields for kind, kind_spec in SPECS.items()
 }
 
 REDACTED = "[anonymised]"
@@ -288,10 +280,9 @@ def _from_history(session: Session, kind: Kind, reference: str) -> RecordData | 
     the deletion), or None when the history holds too little to show it."""
     from dataclasses import MISSING
 
-    from cscdesk.domain.kinds import field_names
     from cscdesk.store.recycle_bin import _revive as revive
 
-    names = {FIELD_LABELS[n]: n for n in field_names(kind)}
+    names = {FIELD_LABELS[n]: n for n in spec(kind).field_names}
     values: dict[str, object] = {}
     for entry in audit.history(session, kind.value, reference):
         for label, pair in entry.changes.items():

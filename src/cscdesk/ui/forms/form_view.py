@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cscdesk.domain.kinds import FIELD_LABELS, ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.forms.editors import (
     CheckEditor,
