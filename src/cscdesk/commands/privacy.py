@@ -9,16 +9,12 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import InputError
 
-KIND_NAMES = {
-    "complaint": Kind.COMPLAINT,
-    "initial-feedback": Kind.INITIAL_FEEDBACK,
-    "enquiry": Kind.ENQUIRY,
-    "compliment": Kind.COMPLIMENT,
-    "dispute": Kind.DISPUTE,
-}
+# How `--kind` names each kind ("initial-feedback").
+KIND_NAMES = {kind_spec.command_name: kind for kind, kind_spec in SPECS.items()}
 
 
 def open_database(args: argparse.Namespace, **options):

@@ -24,6 +24,7 @@ import xlsxwriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from cscdesk.domain.kind_spec import spec
 from cscdesk.domain.kinds import Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import UserFacingError
@@ -41,13 +42,13 @@ from cscdesk.exchange.layout import (
 from cscdesk.store.engine import Database
 from cscdesk.store.models import (
     BASELINE_TEAM_TABLES,
+    MODEL_OF,
     BaselineTeamCount,
     BaselineYear,
     Complaint,
     RootCause,
     Team,
 )
-from cscdesk.store.records import MODEL_OF
 
 Progress = Callable[[int, int], None]
 EXCEL_TEXT_LIMIT = 32767  # UTF-16 units in one cell
@@ -224,11 +225,11 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
             selected.append(Complaint.adr_saving_pence)
         else:
             selected.append(getattr(model, column.field))
-    placed = model.raised if kind is Kind.DISPUTE else model.received
+    placed = getattr(model, spec(kind).placed_by)
     query = select(*selected).join(Team, model.team_id == Team.id).order_by(
         placed, model.reference
     )
-    if kind is Kind.COMPLAINT:
+    if spec(kind).has_field("root_cause"):
         query = query.outerjoin(RootCause, Complaint.root_cause_id == RootCause.id).outerjoin(
             parent, Complaint.escalated_from_id == parent.id
         )

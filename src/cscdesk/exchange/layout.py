@@ -1,8 +1,9 @@
 """The interchange workbook's sheets and columns, in the order rules.md gives them.
 
 One table drives both directions: the reader matches headers against it and parses cells with
-each column's reader; the writer writes the same columns in the same order. Column names of the
-record sheets are the domain's FIELD_LABELS, so forms, workbook and messages speak alike.
+each column's reader; the writer writes the same columns in the same order. The record sheets
+are made from each kind's description (`domain.kind_spec`), so forms, workbook and messages
+speak alike.
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import cached_property
 
-from cscdesk.domain.kind_spec import FIELD_LABELS
-from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.domain.kind_spec import SPECS, FieldType
+from cscdesk.domain.kinds import EnquirySource, Kind
 from cscdesk.exchange import cells
 from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
 
@@ -120,73 +121,35 @@ READERS: dict[CellType, Callable[[object], object]] = {
     CellType.YEAR: cells.read_year,
 }
 
+# Other words the workbook accepts for a choice: the appendix's plural "Members".
+_CHOICE_ALIASES: dict[type, dict[str, StrEnum]] = {EnquirySource: {"Members": EnquirySource.MEMBER}}
+
 CHOICE_READERS: dict[str, Callable[[object], object]] = {
-    "outcome": cells.choice_reader(Outcome),
-    "source": cells.choice_reader(EnquirySource, {"Members": EnquirySource.MEMBER}),
-    "complainant_type": cells.choice_reader(ComplainantType),
+    field.name: cells.choice_reader(field.choices, _CHOICE_ALIASES.get(field.choices))
+    for kind_spec in SPECS.values() for field in kind_spec.fields if field.choices is not None
 }
 
+# How each type of field is written in a cell.
+_CELL_OF: dict[FieldType, CellType] = {
+    FieldType.REFERENCE: CellType.TEXT,
+    FieldType.LIST: CellType.TEXT,
+    FieldType.LINE: CellType.TEXT,
+    FieldType.TEXT: CellType.TEXT,
+    FieldType.DATE: CellType.DATE,
+    FieldType.YES_NO: CellType.YES_NO,
+    FieldType.STAGE: CellType.STAGE,
+    FieldType.CHOICE: CellType.CHOICE,
+    FieldType.MONEY: CellType.MONEY,
+}
 
-def _record(field: str, cell: CellType = CellType.TEXT, required: bool = False) -> Column:
-    return Column(FIELD_LABELS[field], field, cell, required)
-
-
-_T, _D, _YN = CellType.TEXT, CellType.DATE, CellType.YES_NO
-
+# Each kind's sheet: its fields in the description's order (rules.md's, then what the app
+# records beyond it, optional on import).
 RECORD_SHEETS: dict[Kind, SheetLayout] = {
-    Kind.COMPLAINT: SheetLayout(Kind.COMPLAINT.value, (
-        _record("reference", required=True),
-        _record("received", _D, required=True),
-        _record("stage", CellType.STAGE, required=True),
-        _record("team", required=True),
-        _record("extended", _YN),
-        _record("responded", _D),
-        _record("closed", _D),
-        _record("outcome", CellType.CHOICE),
-        _record("root_cause"),
-        _record("learning"),
-        _record("adr", _YN),
-        _record("adr_saving", CellType.MONEY),
-        _record("escalated_from"),
-        _record("lgo_referred", _D),
-        _record("lgo_decision"),
-        _record("complainant"),
-        _record("summary"),
-        # Beyond rules.md: what the case officer records in the app, so export -> import
-        # loses nothing. Optional on import.
-        _record("complainant_type", CellType.CHOICE),
-        _record("acknowledged", _D),
-        _record("notes"),
-    )),
-    Kind.INITIAL_FEEDBACK: SheetLayout(Kind.INITIAL_FEEDBACK.value, (
-        _record("reference", required=True),
-        _record("received", _D, required=True),
-        _record("team", required=True),
-        _record("resolved", _D),
-        _record("summary"),
-    )),
-    Kind.ENQUIRY: SheetLayout(Kind.ENQUIRY.value, (
-        _record("reference", required=True),
-        _record("received", _D, required=True),
-        _record("source", CellType.CHOICE, required=True),
-        _record("team", required=True),
-        _record("enquirer"),
-        _record("responded", _D),
-        _record("summary"),
-    )),
-    Kind.COMPLIMENT: SheetLayout(Kind.COMPLIMENT.value, (
-        _record("reference", required=True),
-        _record("received", _D, required=True),
-        _record("team", required=True),
-        _record("summary"),
-    )),
-    Kind.DISPUTE: SheetLayout(Kind.DISPUTE.value, (
-        _record("reference", required=True),
-        _record("raised", _D, required=True),
-        _record("team", required=True),
-        _record("resolved", _D),
-        _record("summary"),
-    )),
+    kind: SheetLayout(kind_spec.sheet, tuple(
+        Column(field.label, field.name, _CELL_OF[field.type], field.required)
+        for field in kind_spec.fields
+    ))
+    for kind, kind_spec in SPECS.items()
 }
 
 # Readable names of the hand-entered figures of a past year (BaselineYear's columns).

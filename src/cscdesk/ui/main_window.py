@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk import paths
+from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database, open_database
@@ -44,11 +45,7 @@ CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
 # Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
 PANES: tuple[tuple[str, str], ...] = (
     ("dashboard", "Dashboard"),
-    (Kind.COMPLAINT.name, "Complaints"),
-    (Kind.INITIAL_FEEDBACK.name, "Initial feedback"),
-    (Kind.ENQUIRY.name, "Enquiries"),
-    (Kind.COMPLIMENT.name, "Compliments"),
-    (Kind.DISPUTE.name, "Dispute resolution"),
+    *((kind.name, kind_spec.pane) for kind, kind_spec in SPECS.items()),
     ("teams", "Teams"),
     ("root_causes", "Root causes"),
     ("settings", "Settings"),

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cscdesk.domain.kind_spec import spec
 from cscdesk.domain.kinds import EnquirySource, Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.store import listing
@@ -378,12 +379,12 @@ class RecordListPane(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         _labelled("&Team", self.team, filters)
         self.stage = QComboBox()
-        if self.kind is Kind.COMPLAINT:
+        if spec(self.kind).has_field("stage"):
             self.stage.addItem("All stages", None)
             for number in (1, 2, 3):
                 self.stage.addItem(f"Stage {number}", number)
             _labelled("Sta&ge", self.stage, filters)
-        elif self.kind is Kind.ENQUIRY:
+        elif spec(self.kind).has_field("source"):
             self.stage.addItem("All sources", None)
             for source in EnquirySource:
                 self.stage.addItem(source.value, source.value)
@@ -492,13 +493,13 @@ class RecordListPane(QWidget):
     def current_query(self) -> ListQuery:
         """The filters as chosen (combo boxes hold plain values: Qt compares those reliably)."""
         year = self.year.currentData()
-        source = self.stage.currentData() if self.kind is Kind.ENQUIRY else None
+        source = self.stage.currentData() if spec(self.kind).has_field("source") else None
         return self.model.query.with_changes(
             search=self.search.text().strip(),
             year=ReportingYear(year) if year is not None else None,
             status=Status(self.status.currentData() or Status.ALL.value),
             team_id=self.team.currentData(),
-            stage=self.stage.currentData() if self.kind is Kind.COMPLAINT else None,
+            stage=self.stage.currentData() if spec(self.kind).has_field("stage") else None,
             source=EnquirySource(source) if source else None,
         )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 
 DUE_LINE = "due"
@@ -44,10 +45,4 @@ LAYOUTS: dict[Kind, tuple[Section, ...]] = {
 }
 
 # How the window title and messages name one record of each kind.
-SINGULAR: dict[Kind, str] = {
-    Kind.COMPLAINT: "complaint",
-    Kind.INITIAL_FEEDBACK: "initial feedback",
-    Kind.ENQUIRY: "enquiry",
-    Kind.COMPLIMENT: "compliment",
-    Kind.DISPUTE: "dispute resolution case",
-}
+SINGULAR: dict[Kind, str] = {kind: kind_spec.singular for kind, kind_spec in SPECS.items()}
