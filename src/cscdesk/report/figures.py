@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cscdesk.domain.kind_spec import COMPLAINT, COMPLIMENT, DISPUTE, ENQUIRY, INITIAL_FEEDBACK
 from cscdesk.domain.kinds import EnquirySource, Outcome
 from cscdesk.domain.years import ReportingYear
 from cscdesk.report import formatting
@@ -278,10 +279,10 @@ def _year_figures(query: Query, teams: dict[int, str], year: ReportingYear, end:
         chosen.add("timeliness_percent")
         due, on_time, timeliness = None, None, b.timeliness_percent
 
-    feedback_count = _count(query, "initial_feedback", "received", period)
+    feedback_count = _count(query, INITIAL_FEEDBACK.table, INITIAL_FEEDBACK.placed_by, period)
     initial_feedback = pick("initial_feedback", feedback_count, feedback_count > 0,
                             b.initial_feedback)
-    dispute_count = _count(query, "dispute_resolution", "raised", period)
+    dispute_count = _count(query, DISPUTE.table, DISPUTE.placed_by, period)
     disputes = pick("dispute_resolution", dispute_count, dispute_count > 0, b.dispute_resolution)
 
     enquiries = _enquiries(query, teams, period, b, chosen)
@@ -322,7 +323,7 @@ _IS_UPHELD = "outcome IN ({})".format(", ".join(f"'{o}'" for o in UPHELD_OUTCOME
 
 def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
     """The comparison row's complaint figures of one period, in a single pass."""
-    received = f"received {_IN_PERIOD}"
+    received = f"{COMPLAINT.placed_by} {_IN_PERIOD}"
     closed = f"closed {_IN_PERIOD}"
     due = f"due {_IN_PERIOD} AND {_NOT_CANCELLED}"
     columns = {
@@ -366,7 +367,8 @@ def _team_counts(pairs: list[tuple[str, int]]) -> tuple[TeamCount, ...]:
 def _enquiries(query: Query, teams: dict[int, str], period: dict[str, str],
                baseline: BaselineFigures, chosen: set[str]) -> tuple[EnquirySourceFigures, ...]:
     rows = query.rows(
-        f"SELECT source, team_id, COUNT(*) FROM enquiry WHERE received {_IN_PERIOD} "
+        f"SELECT source, team_id, COUNT(*) FROM {ENQUIRY.table} "
+        f"WHERE {ENQUIRY.placed_by} {_IN_PERIOD} "
         "GROUP BY source, team_id",
         period,
     )
@@ -399,7 +401,8 @@ def _compliments(query: Query, teams: dict[int, str], period: dict[str, str],
                  baseline: BaselineFigures, chosen: set[str]
                  ) -> tuple[int, tuple[TeamCount, ...]]:
     rows = query.rows(
-        f"SELECT team_id, COUNT(*) FROM compliment WHERE received {_IN_PERIOD} GROUP BY team_id",
+        f"SELECT team_id, COUNT(*) FROM {COMPLIMENT.table} "
+        f"WHERE {COMPLIMENT.placed_by} {_IN_PERIOD} GROUP BY team_id",
         period,
     )
     pairs = [(teams.get(team_id, "?"), int(count)) for team_id, count in rows]
