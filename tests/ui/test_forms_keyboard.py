@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import (
-    FIELD_LABELS,
     ComplainantType,
     ComplaintData,
     ComplimentData,

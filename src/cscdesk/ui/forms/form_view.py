@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cscdesk.domain.kind_spec import FIELD_LABELS
-from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.domain.kind_spec import FIELD_LABELS, FieldSpec, FieldType, spec
+from cscdesk.domain.kinds import Kind
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.forms.editors import (
     CheckEditor,
@@ -37,11 +37,6 @@ from cscdesk.ui.forms.editors import (
 )
 from cscdesk.ui.forms.layout import DUE_LINE, LAYOUTS
 
-DATE_FIELDS = frozenset(
-    {"received", "raised", "responded", "closed", "resolved", "acknowledged", "lgo_referred"}
-)
-MULTILINE_FIELDS = frozenset({"summary", "learning", "notes"})
-ENUMS = {"outcome": Outcome, "source": EnquirySource, "complainant_type": ComplainantType}
 DUE_LABEL = "Response due"
 ERROR_COLOUR = QColor(164, 38, 44)  # dark red: readable on light backgrounds (contrast > 6:1)
 
@@ -52,26 +47,30 @@ class PickLists:
     root_causes: Sequence[str]
 
 
-def make_editor(name: str, lists: PickLists) -> Editor:
-    label = FIELD_LABELS[name]
-    if name == "reference" or name == "escalated_from":
+
+    def names_for(self, field: str) -> Sequence[str]:
+        """The names offered in a list field: teams, or root causes."""
+        return self.teams if field == "team" else self.root_causes
+
+
+def make_editor(field: FieldSpec, lists: PickLists) -> Editor:
+    """The editor of a field, by what the field holds (its kind's description says)."""
+    if field.type is FieldType.REFERENCE:
         return ReferenceEditor()
-    if name in DATE_FIELDS:
-        return DateEditor(label)
-    if name in MULTILINE_FIELDS:
+    if field.type is FieldType.DATE:
+        return DateEditor(field.label)
+    if field.type is FieldType.TEXT:
         return MultilineEditor()
-    if name in ("extended", "adr"):
+    if field.type is FieldType.YES_NO:
         return CheckEditor()
-    if name == "stage":
+    if field.type is FieldType.STAGE:
         return StageEditor()
-    if name == "adr_saving":
-        return MoneyEditor(label)
-    if name == "team":
-        return NameListEditor(label, lists.teams)
-    if name == "root_cause":
-        return NameListEditor(label, lists.root_causes)
-    if name in ENUMS:
-        return EnumEditor(label, ENUMS[name])
+    if field.type is FieldType.MONEY:
+        return MoneyEditor(field.label)
+    if field.type is FieldType.LIST:
+        return NameListEditor(field.label, lists.names_for(field.name))
+    if field.type is FieldType.CHOICE and field.choices is not None:
+        return EnumEditor(field.label, field.choices)
     return TextEditor()
 
 
@@ -136,6 +135,7 @@ class FormView(QWidget):
         self._shown: dict[str, tuple[str, bool]] = {}
         self._due_shown: tuple[str, bool] | None = None
         self.order: list[str] = []
+        self.kind = kind
         names = [name for section in LAYOUTS[kind] for name in section.fields if name != DUE_LINE]
         marked = with_mnemonics([FIELD_LABELS[name] for name in names], reserved_mnemonics)
         label_texts = dict(zip(names, marked, strict=True))
@@ -165,7 +165,7 @@ class FormView(QWidget):
             grid.setColumnStretch(index, 1)
 
     def _add_field(self, form: QFormLayout, name: str, lists: PickLists, label_text: str) -> None:
-        editor = make_editor(name, lists)
+        editor = make_editor(spec(self.kind).field(name), lists)
         label = labelled(label_text, editor.input)
         message = QLabel()
         message.setWordWrap(True)
