@@ -57,8 +57,10 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
     if isinstance(record, EnquiryData) and record.source is None:
         errors.append(FieldError("source", "Source is required: MP, MEP or Member."))
     _check_name("team", record.team, errors, required=True)
-    for later in ("responded", "closed", "resolved", "acknowledged", "lgo_referred"):
-        value = getattr(record, later, None)
+    later_dates = (f.name for f in spec_of(record).fields
+                   if f.type is FieldType.DATE and f.name != placed_field)
+    for later in later_dates:
+        value = getattr(record, later)
         if value is not None and placed is not None and value < placed:
             errors.append(
                 FieldError(

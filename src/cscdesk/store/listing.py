@@ -3,13 +3,10 @@
 No Qt here: the UI hands in a `ListQuery` and gets plain `ListRow`s and `Counts` back. Sorting,
 searching and counting all happen in SQL, so a list of 100,000 records costs one page of rows.
 
-What "open" and "overdue" mean, per kind:
-- Complaint: open while Closed is empty; overdue when open, not yet responded to, and its due
-  date is before today (the response is what the due date is for).
-- Initial feedback and dispute resolution: open while Resolved is empty; never overdue
-  (rules.md sets them no deadline).
-- Enquiry: open while Responded is empty; never overdue (no deadline in rules.md).
-- Compliment: neither open nor closed.
+What "open" and "overdue" mean comes from each kind's description (`domain.kind_spec`): open
+while its `open_until` date is empty (compliments are neither open nor closed); overdue, for a
+kind whose response has a due date (complaints), when open, not yet responded to, and due
+before today.
 """
 
 from __future__ import annotations
@@ -171,8 +168,7 @@ def _expressions(kind: Kind, today: date) -> dict[str, ColumnElement[Any]]:
         "status": _status_text(kind, today),
         "hold": case((model.legal_hold.is_(True), "Legal hold"), else_=""),
     }
-    for key in ("stage", "complainant", "due", "responded", "closed", "outcome", "resolved",
-                "summary", "source", "enquirer"):
+    for key in spec(kind).list_columns:
         if key not in found and hasattr(model, key):
             found[key] = getattr(model, key)
     return found
