@@ -1,40 +1,35 @@
 """A subject access pack as a PDF: each record's fields, then its history.
 
-A pack can hold 80,000 records (some 80,000 pages), so it is drawn straight on the canvas
-rather than built from platypus tables and paragraphs: a record's grid costs one positioned
-string per line of text, a few rules and, on each page, one text object. Nothing is parsed as
-markup, so a name such as `<b>Ann & Co</b>` is printed as it is written.
+A pack can hold 80,000 records (some 50,000 pages): it must take under 30 s and 400 MB, in
+proportion to the records. Platypus tables and paragraphs cost over a millisecond a record, and
+ReportLab's canvas holds every page until the file is saved, so the pack is laid out here and
+drawn on a `StreamedPdf`, which writes each page as soon as it is full: a record costs one
+positioned string per line of text and a few rules. Nothing is parsed as markup, so a name such
+as `<b>Ann & Co</b>` is printed as it is written.
 
-Long text is laid out in linear time: a value is cut into lines word by word (a word's width
-measured once), and a word wider than its cell is cut by characters with widths cached per
-character, so the longest allowed text (32,767 characters without a space) takes a moment, not
-minutes. A row taller than the room left on a page continues on the next, under the grid's
-header row repeated.
-
-Each page's content is compressed as soon as the page is finished (ReportLab would keep every
-page's text until the file is saved, hundreds of megabytes for a large pack).
+Long text is laid out in linear time: a value is cut into lines word by word (each word
+measured once, by ReportLab's C code), and a word wider than its cell is cut by characters with
+widths cached per character, so the longest allowed text (32,767 characters without a space)
+takes a moment. A row taller than the room left on a page continues on the next, under the
+grid's header row repeated, as does a grid that reaches the foot of a page.
 """
 
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import getFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.pdfgen.textobject import PDFTextObject
 
 from cscdesk.atomic import atomic_path
-from cscdesk.domain.kinds import FIELD_LABELS
+from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.presentation import display_value
+from cscdesk.privacy.streamed_pdf import StreamedPdf
 from cscdesk.privacy.subject_access import FoundRecord
 from cscdesk.report.pdf import FONT, FONT_BOLD, register_fonts
 
@@ -44,9 +39,10 @@ WIDTH = PAGE_WIDTH - 2 * LEFT
 TOP = PAGE_HEIGHT - 2.5 * cm
 BOTTOM = 2.5 * cm
 
-SIZE, LEADING, PADDING = 8, 10, 3  # the grids' text
-RULE_COLOUR = colors.HexColor("#404040")
-HEADER_COLOUR = colors.HexColor("#D9E2F3")
+SIZE, LEADING, PADDING = 8, 10, 3  # the grids' text, and the space around it in a cell
+RULE_COLOUR = (0.25, 0.25, 0.25)  # #404040
+HEADER_COLOUR = (0xD9 / 255, 0xE2 / 255, 0xF3 / 255)
+HISTORY_GAP = 6  # between a record's fields and its history
 
 FIELD_COLUMNS = (0.3 * WIDTH, 0.7 * WIDTH)
 HISTORY_COLUMNS = (0.18 * WIDTH, 0.14 * WIDTH, 0.12 * WIDTH, 0.56 * WIDTH)
@@ -57,7 +53,7 @@ class Style:
     font: str
     size: float
     leading: float
-    before: float = 0  # space above
+    before: float = 0  # space above, except at the top of a page
     after: float = 0  # space below
 
 
@@ -67,9 +63,9 @@ HEADING = Style(FONT_BOLD, 11, 14, before=10, after=4)
 
 
 class Measure:
-    """Widths of text in one font and size. A whole string is measured by ReportLab's C code;
-    a word too wide for its line is cut with widths cached per character, so cutting costs one
-    dictionary look-up per character however long the word."""
+    """Widths of text in one font and size, and text wrapped to a width. A whole string is
+    measured by ReportLab's C code; a word too wide for its line is cut with widths cached per
+    character, so cutting costs one dictionary look-up per character however long the word."""
 
     def __init__(self, font: str, size: float) -> None:
         self._font = getFont(font)
@@ -80,15 +76,16 @@ class Measure:
     def width(self, text: str) -> float:
         return self._font.stringWidth(text, self._size)
 
-    def char(self, char: str) -> float:
+    def _char(self, char: str) -> float:
         width = self._chars.get(char)
         if width is None:
             width = self._chars[char] = self.width(char)
         return width
 
     def lines(self, text: str, room: float) -> list[str]:
-        """`text` wrapped to lines no wider than `room` (its own line ends kept)."""
-        text = text.replace("\t", " ")
+        """`text` wrapped to lines no wider than `room`, its own line breaks kept."""
+        if "\t" in text:
+            text = text.replace("\t", " ")
         if "\n" not in text and "\r" not in text and self.width(text) <= room:
             return [text]
         lines: list[str] = []
@@ -123,7 +120,7 @@ class Measure:
         pieces: list[str] = []
         start, used = 0, 0.0
         for index, char in enumerate(word):
-            width = self.char(char)
+            width = self._char(char)
             if used + width > room and index > start:
                 pieces.append(word[start:index])
                 start, used = index, 0.0
@@ -132,120 +129,109 @@ class Measure:
         return pieces
 
 
-@dataclass(frozen=True)
 class Row:
-    """A grid row laid out: each cell's lines; its height is that of its longest cell."""
-    cells: tuple[list[str], ...]
+    """A grid row laid out: each cell's lines; as tall as its longest cell."""
 
-    @property
-    def count(self) -> int:
-        return max(len(lines) for lines in self.cells)
+    __slots__ = ("cells", "count")
+
+    def __init__(self, cells: list[list[str]]) -> None:
+        self.cells = cells
+        self.count = max(len(lines) for lines in cells)
 
     def height(self, count: int | None = None) -> float:
         return (self.count if count is None else count) * LEADING + 2 * PADDING
 
     def part(self, start: int, stop: int) -> Row:
-        return Row(tuple(lines[start:stop] for lines in self.cells))
+        return Row([lines[start:stop] for lines in self.cells])
 
 
 class Pages:
-    """The canvas and where the next thing goes down the page: a page's text is gathered in
-    one text object, written when the page is full."""
+    """The page being drawn and how far down it the next thing goes."""
 
-    def __init__(self, canvas: Canvas) -> None:
-        self.canvas = canvas
+    def __init__(self, pdf: StreamedPdf) -> None:
+        self.pdf = pdf
+        self.page = pdf.page()
         self.y = TOP
-        self.text = self._text_object()
-        self._font: tuple[str, float] | None = None
-
-    def _text_object(self) -> PDFTextObject:
-        self._font = None
-        return self.canvas.beginText()
 
     def room(self) -> float:
         return self.y - BOTTOM
 
+    def at_top(self) -> bool:
+        return self.y >= TOP
+
     def new_page(self) -> None:
-        self.canvas.drawText(self.text)
-        self.canvas.showPage()
+        self.pdf.end_page(self.page)
+        self.page = self.pdf.page()
         self.y = TOP
-        self.text = self._text_object()
 
     def finish(self) -> None:
-        self.canvas.drawText(self.text)
-        self.canvas.showPage()
+        self.pdf.end_page(self.page)
 
-    def lines(self, x: float, y: float, lines: Sequence[str], font: str, size: float,
+    def lines(self, x: float, baseline: float, lines: Iterable[str], font: str, size: float,
               leading: float) -> None:
-        """Lines of text, the first with its baseline at `y`."""
-        if self._font != (font, size):
-            self.text.setFont(font, size, leading)
-            self._font = (font, size)
-        self.text.setTextOrigin(x, y)
+        """Lines of text, one under another, the first on `baseline`."""
+        text = self.page.text
         for line in lines:
-            self.text.textLine(line)
+            if line:
+                text(x, baseline, line, font, size)
+            baseline -= leading
 
-    def paragraph(self, text: str, style: Style, measure: Measure) -> None:
-        """A heading or sentence across the page, wrapped; on a new page if it does not fit."""
-        lines = measure.lines(text, WIDTH)
-        height = style.before + len(lines) * style.leading
-        if self.y < TOP and height > self.room():
+    def paragraph(self, lines: list[str], style: Style) -> None:
+        """Lines across the page (already wrapped), on a new page if they do not fit."""
+        if not self.at_top() and style.before + len(lines) * style.leading > self.room():
             self.new_page()
-        if self.y < TOP:
+        if not self.at_top():
             self.y -= style.before
         self.lines(LEFT, self.y - style.size, lines, style.font, style.size, style.leading)
         self.y -= len(lines) * style.leading + style.after
 
 
 class Grid:
-    """A table of rows under a shaded header row, drawn on `pages`: rows that do not fit go on
-    the next page under the header again; a row taller than a page is split between lines."""
+    """A table under a shaded header row, with rules round every cell. Rows that do not fit
+    go on the next page under the header again; a row taller than the room left is split
+    between its lines."""
 
-    def __init__(self, pages: Pages, widths: Sequence[float], measure: Measure) -> None:
+    def __init__(self, pages: Pages, widths: Sequence[float], header: Sequence[str],
+                 measure: Measure) -> None:
         self.pages = pages
-        self.widths = widths
         self.measure = measure
         self.rooms = [width - 2 * PADDING for width in widths]
         self.edges = [LEFT]
         for width in widths:
             self.edges.append(self.edges[-1] + width)
+        self.head = self.layout(header)
 
     def layout(self, values: Sequence[str]) -> Row:
-        return Row(tuple(self.measure.lines(value, room)
-                         for value, room in zip(values, self.rooms, strict=True)))
+        lines = self.measure.lines
+        return Row([lines(value, room) for value, room in zip(values, self.rooms, strict=True)])
 
-    def draw(self, header: Sequence[str], rows: Iterator[Sequence[str]],
-             keep: float = 0) -> None:
-        """The grid; `keep` is the height of what goes just above it (a heading), to be kept
-        on the same page as the header and first row."""
-        head = self.layout(header)
-        first = next(rows, None)
-        laid = self.layout(first) if first is not None else None
-        needed = keep + head.height() + (laid.height(1) if laid else 0)
-        if needed > self.pages.room() and self.pages.y < TOP:
-            self.pages.new_page()
-        tops = self._start(head)
-        while laid is not None:
-            tops = self._row(laid, head, tops)
-            following = next(rows, None)
-            laid = self.layout(following) if following is not None else None
+    def first_height(self) -> float:
+        """The least height a grid starts with: its header and a line of its first row."""
+        return self.head.height() + LEADING + 2 * PADDING
+
+    def draw(self, rows: Iterable[Sequence[str]]) -> None:
+        pages = self.pages
+        if not pages.at_top() and self.first_height() > pages.room():
+            pages.new_page()
+        tops = self._start()
+        for values in rows:
+            tops = self._row(self.layout(values), tops)
         self._rules(tops)
 
-    def _start(self, head: Row) -> list[float]:
-        """The header row at the top of a page's part of the grid; the row edges so far."""
-        pages = self.pages
+    def _start(self) -> list[float]:
+        """The header row, at the top of the grid or of its part on a new page; returns the
+        edges of the rows drawn on this page so far."""
+        pages, head = self.pages, self.head
         top = pages.y
-        canvas = pages.canvas
-        canvas.setFillColor(HEADER_COLOUR)
-        canvas.rect(LEFT, top - head.height(), sum(self.widths), head.height(), stroke=0,
-                    fill=1)
-        canvas.setFillColor(colors.black)
+        pages.page.fill(LEFT, top - head.height(), self.edges[-1] - LEFT, head.height(),
+                        HEADER_COLOUR)
         self._cells(head, top)
         pages.y = top - head.height()
         return [top, pages.y]
 
-    def _row(self, row: Row, head: Row, tops: list[float]) -> list[float]:
-        """Draw `row` (across pages if it must); the row edges of the current page's part."""
+    def _row(self, row: Row, tops: list[float]) -> list[float]:
+        """Draw `row`, continued on further pages if need be; returns the row edges of the
+        current page's part of the grid."""
         pages = self.pages
         while row.height() > pages.room():
             fits = int((pages.room() - 2 * PADDING) // LEADING)
@@ -256,7 +242,7 @@ class Grid:
                 row = row.part(fits, row.count)
             self._rules(tops)
             pages.new_page()
-            tops = self._start(head)
+            tops = self._start()
         self._cells(row, pages.y)
         pages.y -= row.height()
         tops.append(pages.y)
@@ -265,42 +251,21 @@ class Grid:
     def _cells(self, row: Row, top: float) -> None:
         baseline = top - PADDING - SIZE
         for x, lines in zip(self.edges, row.cells, strict=False):
-            if lines and (len(lines) > 1 or lines[0]):
-                self.pages.lines(x + PADDING, baseline, lines, FONT, SIZE, LEADING)
+            self.pages.lines(x + PADDING, baseline, lines, FONT, SIZE, LEADING)
 
     def _rules(self, tops: list[float]) -> None:
-        canvas = self.pages.canvas
-        canvas.setStrokeColor(RULE_COLOUR)
-        canvas.setLineWidth(0.5)
-        canvas.grid(self.edges, tops)
+        self.pages.page.grid(self.edges, tops, 0.5, RULE_COLOUR)
 
 
-class CompressingCanvas(Canvas):
-    """A canvas that compresses each page's content when the page is finished, instead of
-    holding every page's text until `save`."""
-
-    def showPage(self) -> None:
-        super().showPage()
-        page = self._doc.Pages.pages[-1]
-        stream = page.stream
-        if stream:
-            compressed = pdfdoc.PDFStream(
-                pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
-                zlib.compress(stream.encode("latin-1") if isinstance(stream, str) else stream, 6))
-            compressed.__Comment__ = "page stream"
-            page.Contents = compressed
-            page.stream = None
-
-
-def _fields(item: FoundRecord) -> Iterator[list[str]]:
+def _fields(item: FoundRecord) -> Iterator[tuple[str, str]]:
     for key, value in asdict(item.record).items():
-        yield [FIELD_LABELS[key], display_value(value)]
+        yield FIELD_LABELS[key], display_value(value)
 
 
-def _history(item: FoundRecord) -> Iterator[list[str]]:
+def _history(item: FoundRecord) -> Iterator[tuple[str, str, str, str]]:
     for event in item.history:
-        yield [f"{event.at:%d/%m/%Y %H:%M}", event.user, event.action,
-               json.dumps(event.changes, ensure_ascii=False)]
+        yield (f"{event.at:%d/%m/%Y %H:%M}", event.user, event.action,
+               json.dumps(event.changes, ensure_ascii=False))
 
 
 def _heading(item: FoundRecord) -> str:
@@ -309,30 +274,35 @@ def _heading(item: FoundRecord) -> str:
     return f"{item.kind.value}: {item.record.reference}{deleted}"
 
 
+def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
+    """The title, then each record: its heading, its fields and any history."""
+    cells = Measure(FONT, SIZE)
+    pages.paragraph(Measure(FONT_BOLD, TITLE.size).lines(
+        f"Subject access: records mentioning “{name}”", WIDTH), TITLE)
+    pages.paragraph(Measure(FONT, BODY.size).lines(
+        f"Prepared {date.today():%d/%m/%Y}. {len(found)} record(s).", WIDTH), BODY)
+    bold = Measure(FONT_BOLD, HEADING.size)
+    fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells)
+    history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"), cells)
+    for item in found:
+        heading = bold.lines(_heading(item), WIDTH)
+        # the heading stays with the start of its record
+        if (not pages.at_top() and HEADING.before + len(heading) * HEADING.leading
+                + HEADING.after + fields.first_height() > pages.room()):
+            pages.new_page()
+        pages.paragraph(heading, HEADING)
+        fields.draw(_fields(item))
+        if item.history:
+            pages.y -= HISTORY_GAP
+            history.draw(_history(item))
+    pages.finish()
+
+
 def write_pdf(found: list[FoundRecord], name: str, path: Path) -> None:
     """Write the pack for `name` to `path` (whole or not at all)."""
     register_fonts()
-    cells, bold = Measure(FONT, SIZE), Measure(FONT_BOLD, HEADING.size)
-    with atomic_path(path) as temporary:
-        canvas = CompressingCanvas(str(temporary), pagesize=A4, pageCompression=0)
-        canvas.setTitle(f"Subject access: {name}")
-        canvas.setAuthor("cscdesk")
-        pages = Pages(canvas)
-        pages.paragraph(f"Subject access: records mentioning “{name}”", TITLE,
-                        Measure(FONT_BOLD, TITLE.size))
-        pages.paragraph(f"Prepared {date.today():%d/%m/%Y}. {len(found)} record(s).", BODY,
-                        Measure(FONT, BODY.size))
-        fields = Grid(pages, FIELD_COLUMNS, cells)
-        history = Grid(pages, HISTORY_COLUMNS, cells)
-        for item in found:
-            heading = bold.lines(_heading(item), WIDTH)
-            keep = HEADING.before + len(heading) * HEADING.leading + HEADING.after
-            if keep + 4 * LEADING > pages.room() and pages.y < TOP:
-                pages.new_page()
-            pages.paragraph(_heading(item), HEADING, bold)
-            fields.draw(["Field", "Value"], _fields(item))
-            if item.history:
-                pages.y -= 6
-                history.draw(["When (UTC)", "Who", "Action", "Changes"], _history(item))
-        pages.finish()
-        canvas.save()
+    info = {"Title": f"Subject access: {name}", "Author": "cscdesk", "Creator": "cscdesk"}
+    with atomic_path(path) as temporary, temporary.open("wb", buffering=1 << 20) as stream, \
+            StreamedPdf(stream, A4, [FONT, FONT_BOLD], info) as pdf:
+        _draw(Pages(pdf), found, name)
+        pdf.close()

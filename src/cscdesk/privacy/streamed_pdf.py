@@ -1,0 +1,225 @@
+"""A PDF written page by page as it is drawn, for documents of tens of thousands of pages.
+
+ReportLab's canvas keeps every page in memory and formats the whole file in memory when it is
+saved: for an 80,000-record subject access pack that is some 50,000 pages and far more than the
+400 MB a pack may take. Here each page's content is compressed and written to the file as soon
+as it is finished; only the pages' object numbers and the objects' offsets are kept.
+
+What is drawn is deliberately small: text lines at given positions, filled rectangles and
+rules. Fonts are ReportLab's TrueType fonts, registered as usual (`register_fonts`): ReportLab
+chooses each character's code in a subset of at most 256 glyphs (`TTFont.splitString`, with
+this file as the "document" it keeps that state for) and makes each subset's font program
+(`makeSubset`), which is embedded at the end with a ToUnicode map, so the text can be searched
+and copied (and read back by pdfplumber) as written.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from functools import lru_cache
+from typing import BinaryIO
+
+from reportlab.lib.rl_accel import escapePDF
+from reportlab.pdfbase.pdfmetrics import getFont
+from reportlab.pdfbase.ttfonts import TTFont, makeToUnicodeCMap
+
+CATALOG, PAGES, RESOURCES, INFO = 1, 2, 3, 4  # numbers of the objects written last
+FF_SYMBOLIC, FF_NONSYMBOLIC = 1 << 2, 1 << 5  # font descriptor flags (PDF 1.7, 9.8.2)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def text_string(text: str) -> str:
+    """`text` as a PDF text string (UTF-16 with its byte order mark, in hexadecimal): any
+    character, and no escaping to get wrong."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+class Page:
+    """One page's content: the operators drawn so far, in the order drawn."""
+
+    def __init__(self, pdf: StreamedPdf) -> None:
+        self._pdf = pdf
+        self._parts: list[str] = []
+        self._in_text = False
+        self._font, self._size = "", 0.0
+
+    def text(self, x: float, y: float, line: str, font: str, size: float) -> None:
+        """`line` with its baseline starting at (x, y)."""
+        parts = self._parts
+        if not self._in_text:
+            parts.append("BT")
+            self._in_text = True
+        position = f"1 0 0 1 {x:.2f} {y:.2f} Tm"
+        for name, code in self._pdf.encode(font, line):
+            if name != self._font or size != self._size:
+                parts.append(f"{name} {_fmt(size)} Tf")
+                self._font, self._size = name, size
+            parts.append(f"{position} ({code}) Tj")
+            position = ""
+
+    def _graphics(self) -> list[str]:
+        if self._in_text:
+            self._parts.append("ET")
+            self._in_text = False
+        return self._parts
+
+    def fill(self, x: float, y: float, width: float, height: float,
+             colour: tuple[float, float, float]) -> None:
+        """A rectangle filled with `colour` (red, green, blue from 0 to 1), without an edge."""
+        red, green, blue = colour
+        self._graphics().append(f"{red:.3f} {green:.3f} {blue:.3f} rg {x:.2f} {y:.2f} "
+                                f"{width:.2f} {height:.2f} re f 0 g")
+
+    def grid(self, xs: list[float], ys: list[float], width: float,
+             colour: tuple[float, float, float]) -> None:
+        """The rules of a grid: a vertical one at each x from the first y to the last, and a
+        horizontal one at each y from the first x to the last."""
+        red, green, blue = colour
+        left, right, top, bottom = f"{xs[0]:.2f}", f"{xs[-1]:.2f}", f"{ys[0]:.2f}", f"{ys[-1]:.2f}"
+        parts = self._graphics()
+        parts.append(f"{red:.3f} {green:.3f} {blue:.3f} RG {_fmt(width)} w")
+        parts.extend(f"{x:.2f} {top} m {x:.2f} {bottom} l" for x in xs)
+        parts.extend(f"{left} {y:.2f} m {right} {y:.2f} l" for y in ys)
+        parts.append("S")
+
+    def content(self) -> bytes:
+        return "\n".join(self._graphics()).encode("ascii")
+
+
+class StreamedPdf:
+    """A PDF file written as it is made: `with StreamedPdf(...) as pdf:`, then `page()`, draw
+    on it, `end_page(page)`, and at the end `close()`.
+
+    Object numbers 1-4 are reserved for the catalog, the page tree, the resources every page
+    shares (the fonts, known only at the end) and the document information."""
+
+    def __init__(self, stream: BinaryIO, size: tuple[float, float], fonts: list[str],
+                 info: dict[str, str]) -> None:
+        self._out = stream
+        self._offsets: dict[int, int] = {}
+        self._next = INFO + 1
+        self._pages: list[int] = []
+        self._size = size
+        self._info = info
+        self._fonts: list[TTFont] = []
+        self._prefix: dict[str, str] = {}
+        for index, name in enumerate(fonts, start=1):
+            font = getFont(name)
+            if not isinstance(font, TTFont):
+                raise TypeError(f"{name} is not a TrueType font")
+            self._fonts.append(font)
+            self._prefix[name] = f"/F{index}+"
+        self._written = 0
+        self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+        # the same text in the same font always has the same codes in one file: labels,
+        # headers, dates and names repeat on every page
+        self.encode: Callable[[str, str], tuple[tuple[str, str], ...]] = lru_cache(
+            maxsize=8192)(self._encode)
+
+    def __enter__(self) -> StreamedPdf:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        """Forget this file's font subsets (ReportLab keeps them on the shared font objects),
+        whether or not the file was finished."""
+        for font in self._fonts:
+            font.state.pop(self, None)
+
+    def _write(self, data: bytes) -> None:
+        self._out.write(data)
+        self._written += len(data)
+
+    def _new_number(self) -> int:
+        self._next += 1
+        return self._next - 1
+
+    def _object(self, number: int, body: str | bytes) -> None:
+        self._offsets[number] = self._written
+        data = body.encode("ascii") if isinstance(body, str) else body
+        self._write(b"%d 0 obj\n%s\nendobj\n" % (number, data))
+
+    def _stream(self, number: int, data: bytes, extra: str = "") -> None:
+        """A stream object, compressed."""
+        packed = zlib.compress(data, 6)
+        self._object(number, b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream"
+                     % (len(packed), extra.encode("ascii"), packed))
+
+    def _encode(self, font: str, text: str) -> tuple[tuple[str, str], ...]:
+        """`text` as (font subset's resource name, escaped PDF string) runs."""
+        prefix = self._prefix[font]
+        return tuple((f"{prefix}{subset}", escapePDF(codes))
+                     for subset, codes in getFont(font).splitString(text, self))
+
+    def page(self) -> Page:
+        return Page(self)
+
+    def end_page(self, page: Page) -> None:
+        """Write `page` to the file; nothing of it is kept but its object number."""
+        content, number = self._new_number(), self._new_number()
+        self._stream(content, page.content())
+        width, height = self._size
+        self._object(number, f"<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 "
+                             f"{_fmt(width)} {_fmt(height)}] /Resources {RESOURCES} 0 R "
+                             f"/Contents {content} 0 R >>")
+        self._pages.append(number)
+
+    def close(self) -> None:
+        """Write the fonts, the shared resources, the page tree and the cross-reference table."""
+        fonts = [f"{self._prefix[font.fontName]}{subset} {number} 0 R"
+                 for font in self._fonts for subset, number in self._embed(font)]
+        self._object(RESOURCES, f"<< /Font << {' '.join(fonts)} >> /ProcSet [/PDF /Text] >>")
+        kids = " ".join(f"{number} 0 R" for number in self._pages)
+        self._object(PAGES, f"<< /Type /Pages /Count {len(self._pages)} /Kids [{kids}] >>")
+        self._object(CATALOG, f"<< /Type /Catalog /Pages {PAGES} 0 R >>")
+        info = " ".join(f"/{key} {text_string(value)}" for key, value in self._info.items())
+        self._object(INFO, f"<< {info} >>")
+        start = self._written
+        count = self._next
+        rows = [b"0000000000 65535 f \n"] + [b"%010d 00000 n \n" % self._offsets[number]
+                                              for number in range(1, count)]
+        self._write(b"xref\n0 %d\n%s" % (count, b"".join(rows)))
+        self._write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+                    % (count, CATALOG, INFO, start))
+
+    def _embed(self, font: TTFont) -> list[tuple[int, int]]:
+        """Each subset of `font` used in this file as a TrueType font with its glyphs, widths
+        and ToUnicode map: [(subset, font object number)]."""
+        state = font.state.pop(self, None)
+        if state is None:
+            return []
+        face = font.face
+        result = []
+        for subset, codes in enumerate(state.subsets):
+            base = f"{_tag(subset)}+{face.name.decode('latin-1')}"
+            program, descriptor = self._new_number(), self._new_number()
+            unicode_map, number = self._new_number(), self._new_number()
+            glyphs = face.makeSubset(codes)
+            self._stream(program, glyphs, f" /Length1 {len(glyphs)}")
+            flags = (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC
+            bbox = " ".join(str(value) for value in face.bbox)
+            self._object(descriptor, (
+                f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} "
+                f"/FontBBox [{bbox}] /ItalicAngle {face.italicAngle} /Ascent {face.ascent} "
+                f"/Descent {face.descent} /CapHeight {face.capHeight} /StemV {face.stemV} "
+                f"/MissingWidth {face.defaultWidth} /FontFile2 {program} 0 R >>"))
+            self._stream(unicode_map, makeToUnicodeCMap(base, codes).encode("ascii"))
+            widths = " ".join(_fmt(face.getCharWidth(code)) for code in codes)
+            self._object(number, (
+                f"<< /Type /Font /Subtype /TrueType /BaseFont /{base} /FirstChar 0 "
+                f"/LastChar {len(codes) - 1} /Widths [{widths}] /FontDescriptor {descriptor} 0 R "
+                f"/ToUnicode {unicode_map} 0 R >>"))
+            result.append((subset, number))
+        return result
+
+
+def _tag(subset: int) -> str:
+    """The six capital letters that name a font subset (PDF 1.7, 9.6.4), one tag per subset."""
+    letters = []
+    for _ in range(6):
+        subset, rest = divmod(subset, 26)
+        letters.append(chr(ord("A") + rest))
+    return "".join(reversed(letters))
