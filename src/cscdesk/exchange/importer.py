@@ -9,24 +9,25 @@
   ONE transaction; raises `WorkbookRejected` (nothing written) if any check fails. `progress`
   is called with (rows done, rows in all) as the work goes on.
 
-Both open their own session, so the desktop app may call them off the GUI thread. Rows are
-written with bulk INSERT/UPDATE statements; a row whose values are all the same as stored is
-not touched at all (its updated_at stays), which makes a second import of a workbook a no-op.
+Both open their own session, so the desktop app may call them off the GUI thread. Records
+become rows and audit events through `store.record_rows`, the code the forms save with, here in
+bulk (executemany statements of a few thousand rows); a row whose values are all the same as
+stored is not touched at all (its updated_at stays), which makes a second import of a workbook
+a no-op.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
-from itertools import islice
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, bindparam, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
-from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
+from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.exchange.duedates import DueDateTable
 from cscdesk.exchange.escalation import escalation_problems
@@ -42,24 +43,23 @@ from cscdesk.exchange.layout import (
 )
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, brief, shown
 from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
-from cscdesk.store import audit, lists
+from cscdesk.store import lists
 from cscdesk.store.engine import Database
-from cscdesk.store.models import (
-    BaselineTeamCount,
-    BaselineYear,
-    Complaint,
-    RootCause,
-    Team,
-    utc_now,
+from cscdesk.store.models import BaselineTeamCount, BaselineYear
+from cscdesk.store.record_rows import (
+    BATCH,
+    RecordRows,
+    chunks,
+    pounds_to_pence,
+    stored_rows,
+    update_by_id,
 )
-from cscdesk.store.records import MODEL_OF, pence_to_pounds, pounds_to_pence
 
 Progress = Callable[[int, int], None]
 
 # Complaint fields that rules.md does not list: a workbook without their columns keeps the
 # stored values instead of clearing them.
 KEEP_WHEN_ABSENT = ("complainant_type", "acknowledged", "notes")
-BATCH = 5000
 
 
 @dataclass
@@ -176,48 +176,6 @@ def apply_import(
                         list(parsed.hidden_sheets))
 
 
-class _NameList:
-    """A pick list (teams or root causes) resolved once: names match ignoring case; a name not
-    yet known gets a placeholder id until it is inserted."""
-
-    def __init__(self, session: Session, model: type[Team] | type[RootCause]) -> None:
-        self.model = model
-        self.names: dict[int, str] = dict(session.execute(select(model.id, model.name)).all())
-        self.ids: dict[str, int] = {
-            name.strip().lower(): entry_id for entry_id, name in self.names.items()
-        }
-        self.added: list[str] = []
-
-    def id_of(self, name: str) -> int:
-        key = name.strip().lower()
-        found = self.ids.get(key)
-        if found is None:
-            self.added.append(name.strip())
-            found = self.ids[key] = -len(self.added)
-            self.names[found] = name.strip()
-        return found
-
-    def insert_added(self, session: Session) -> dict[int, int]:
-        """Insert the new names; returns placeholder id -> real id."""
-        if not self.added:
-            return {}
-        now = utc_now()
-        session.execute(insert(self.model), [
-            {"name": name, "retired": False, "created_at": now, "updated_at": now}
-            for name in self.added
-        ])
-        real = dict(session.execute(
-            select(self.model.name, self.model.id).where(self.model.name.in_(self.added))
-        ).all())
-        mapping = {-(number + 1): real[name] for number, name in enumerate(self.added)}
-        for key, placeholder in list(self.ids.items()):
-            if placeholder < 0:
-                self.ids[key] = mapping[placeholder]
-        for placeholder, real_id in mapping.items():
-            self.names[real_id] = self.names[placeholder]
-        return mapping
-
-
 @dataclass
 class _KindWork:
     """The rows of one sheet to insert and to update."""
@@ -227,12 +185,14 @@ class _KindWork:
     new_records: list[RecordData] = field(default_factory=list)
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
-    # Stored values of each updated record, for the audit trail (same order as `updates`).
-    before: list[dict[str, Any]] = field(default_factory=list)
+    # (stored values with id, new values) of each changed record.
+    changed: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
 
 
 class _ImportWork:
-    """Compares every workbook row with its stored row and prepares the bulk statements."""
+    """Compares every workbook row with its stored row and prepares the bulk statements; the
+    records' rows and audit events are made and written by `store.record_rows`, as the forms'
+    are."""
 
     def __init__(self, session: Session, parsed: ParsedWorkbook, *, checks_only: bool = False
                  ) -> None:
@@ -243,11 +203,10 @@ class _ImportWork:
         self.problems: list[CellProblem] = []
         self.counts: dict[str, SheetCounts] = {}
         self.work: dict[str, _KindWork] = {}
-        self.teams = _NameList(session, Team)
-        self.root_causes = _NameList(session, RootCause)
-        self.due_dates = DueDateTable(lists.working_calendar(session))
-        self.now = utc_now()
-        self.user = audit.current_user()
+        self.rows = RecordRows(session, due=DueDateTable(lists.working_calendar(session)).due)
+        self.teams = self.rows.teams
+        self.root_causes = self.rows.root_causes
+        self.now = self.rows.now
         for layout in ALL_SHEETS:
             if layout.name in parsed.sheets:
                 self.counts[layout.name] = SheetCounts()
@@ -267,53 +226,20 @@ class _ImportWork:
 
     # -- records -------------------------------------------------------------------------
 
-    def _values(self, record: RecordData) -> dict[str, Any]:
-        """The stored columns of a record (see `stored_columns`)."""
-        values: dict[str, Any] = dict(record.__dict__)
-        values["team_id"] = self.teams.id_of(values.pop("team"))
-        if isinstance(record, ComplaintData):
-            cause = values.pop("root_cause")
-            values["root_cause_id"] = self.root_causes.id_of(cause) if cause else None
-            values["adr_saving_pence"] = pounds_to_pence(values.pop("adr_saving"))
-            assert record.received is not None and record.stage is not None
-            values["due"] = self.due_dates.due(record.received, record.stage, record.extended)
-        return values
-
     def _stored(self, kind: Kind) -> dict[str, dict[str, Any]]:
         """The stored rows of a kind that the workbook can touch, by reference, as comparable
         column values (with id): those of its references and, for complaints, those its
         "Escalated from" cells name and those escalating from its references. Looked up by
         reference, so the work follows the workbook, not the size of the database."""
-        model = MODEL_OF[kind]
-        names = [name for name in stored_columns(kind) if name != "escalated_from"]
-        query: Select[Any] = select(model.id, *(getattr(model, name) for name in names))
-        if kind is Kind.COMPLAINT:
-            parent = aliased(Complaint)
-            query = query.add_columns(parent.reference.label("escalated_from")).outerjoin(
-                parent, Complaint.escalated_from_id == parent.id
-            )
         rows = self.parsed.records.get(kind, [])
         wanted = {row.record.reference for row in rows}
         if kind is Kind.COMPLAINT:
-            wanted.update(row.record.escalated_from.strip() for row in rows  # type: ignore[union-attr]
-                          if row.record.escalated_from.strip())  # type: ignore[union-attr]
-        stored: dict[str, dict[str, Any]] = {}
-
-        def load(condition: Any) -> None:
-            for row in self.session.execute(query.where(condition)).mappings():
-                values = dict(row)
-                if kind is Kind.COMPLAINT and values["escalated_from"] is None:
-                    values["escalated_from"] = ""
-                stored[values["reference"]] = values
-
-        for chunk in _chunks(sorted(wanted), 900):
-            load(model.reference.in_(chunk))
-        if kind is Kind.COMPLAINT:
-            parents = [values["id"] for reference, values in stored.items()
-                       if reference in wanted]
-            for chunk in _chunks(parents, 900):
-                load(Complaint.escalated_from_id.in_(chunk))
-        return stored
+            sources = {row.record.escalated_from.strip()  # type: ignore[union-attr]
+                       for row in rows}
+            stored = stored_rows(self.session, kind, wanted, escalating=True)
+            stored.update(stored_rows(self.session, kind, sources - set(stored) - {""}))
+            return stored
+        return stored_rows(self.session, kind, wanted)
 
     def _compare_records(self, kind: Kind, rows: list[ParsedRecord]) -> None:
         stored = self._stored(kind)
@@ -323,25 +249,24 @@ class _ImportWork:
                 if kind is Kind.COMPLAINT and name not in sheet.present]
         if kind is Kind.COMPLAINT:
             self.problems.extend(escalation_problems(self.parsed, stored))
+        note_names, values_of = self.rows.note_names, self.rows.values
         for parsed_row in rows:
             record = parsed_row.record
             existing = stored.get(record.reference)
-            if existing is not None and keep:
-                record = self._keep_stored(parsed_row, existing, keep)
             if existing is None:
-                self._values(record)  # new team and root cause names are noted here
+                note_names(record)  # new team and root cause names are counted in the plan
                 work.new_records.append(record)
                 counts.created += 1
                 continue
-            values = self._values(record)
-            row_id = existing.pop("id")
-            if values == existing:
+            if keep:
+                record = self._keep_stored(parsed_row, existing, keep)
+            values = values_of(record)
+            before = dict(existing)
+            del before["id"]
+            if values == before:
                 counts.unchanged += 1
             else:
-                work.before.append(existing)
-                values["id"] = row_id
-                values["updated_at"] = self.now
-                work.updates.append(values)
+                work.changed.append((existing, values))
                 counts.updated += 1
 
     def _keep_stored(
@@ -431,123 +356,20 @@ class _ImportWork:
                 progress(min(done, total), total)
 
         advance(sum(c.unchanged for c in self.counts.values()))
-        team_ids = self.teams.insert_added(self.session)
-        cause_ids = self.root_causes.insert_added(self.session)
+        self.rows.insert_names(self.session)
         for name, work in self.work.items():
-            for values in (*work.inserts, *work.updates):
-                if values.get("team_id", 0) < 0:
-                    values["team_id"] = team_ids[values["team_id"]]
-                if (values.get("root_cause_id") or 0) < 0:
-                    values["root_cause_id"] = cause_ids[values["root_cause_id"]]
-            model = _MODEL_OF_SHEET[name]
             kind = next((kind for kind in RECORD_SHEETS if kind.value == name), None)
-            if kind is None:
-                self._insert(model, work.inserts, advance)
-                self._update(model, work.updates, advance)
+            if kind is not None:
+                self.rows.write(self.session, kind, work.new_records, work.changed, advance)
                 continue
-            links: list[tuple[str, str]] = []  # (new complaint, the one it escalates from)
-            for batch in _batches(work.new_records, BATCH):
-                rows = [self._new_row(record) for record in batch]
-                audit.log_many(self.session, [self._created_event(kind, row) for row in rows])
-                if model is Complaint:
-                    for row in rows:
-                        source = row.pop("escalated_from")
-                        if source:
-                            links.append((row["reference"], source))
-                        row["escalated_from_id"] = None
-                self._insert(model, rows, advance)
-            for batch in _batches(zip(work.before, work.updates, strict=True), BATCH):
-                audit.log_many(self.session, [
-                    event for before, values in batch
-                    if (event := self._updated_event(kind, before, values)) is not None])
-            if model is Complaint:
-                self._link_complaints(work, links)
-            self._update(model, work.updates, advance)
-
-    def _new_row(self, record: RecordData) -> dict[str, Any]:
-        values = self._values(record)
-        values["created_at"] = values["updated_at"] = self.now
-        return values
-
-    def _created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
-        """The audit event of a created record, in the form `store.audit.differences` gives:
-        {label: [old, new]}, blanks as None."""
-        after = self._audit_fields(kind, values)
-        changes = {label: [None, new] for label, new in after.items() if new is not None}
-        return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
-                                  self.user)
-
-    def _updated_event(self, kind: Kind, before_values: dict[str, Any],
-                       values: dict[str, Any]) -> dict[str, Any] | None:
-        """The audit event of a changed record; None when only the computed due date moved
-        (the calendar changed)."""
-        before = self._audit_fields(kind, before_values)
-        after = self._audit_fields(kind, values)
-        changes = {label: [before[label], new] for label, new in after.items()
-                   if before[label] != new}
-        if not changes:
-            return None
-        return audit.event_values(audit.UPDATE, kind.value, values["reference"], changes,
-                                  self.user)
-
-    def _audit_fields(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
-        """A record's fields by label, as the audit trail records them (names for ids,
-        pounds for pence, plain JSON values, blank as None)."""
-        result: dict[str, Any] = {}
-        for name, label in _AUDIT_FIELDS[kind]:
-            if name == "team":
-                value: Any = self.teams.names[values["team_id"]]
-            elif name == "root_cause":
-                cause = values["root_cause_id"]
-                value = None if cause is None else self.root_causes.names[cause]
-            elif name == "adr_saving":
-                value = pence_to_pounds(values["adr_saving_pence"])
-            else:
-                value = values[name]
-            value = audit.plain(value)
-            result[label] = None if value == "" else value
-        return result
-
-    def _link_complaints(self, work: _KindWork, links: list[tuple[str, str]]) -> None:
-        """Escalation links by id, once every new complaint has one: those of the new
-        complaints are set here, those of the updated ones in their rows (written next)."""
-        for values in work.updates:
-            values["escalated_from_id"] = values.pop("escalated_from") or None
-        wanted = {source for _reference, source in links}
-        wanted.update(values["escalated_from_id"] for values in work.updates
-                      if values["escalated_from_id"])
-        wanted.update(reference for reference, _source in links)
-        ids: dict[str, int] = {}
-        for chunk in _chunks(sorted(wanted), 900):
-            ids.update(self.session.execute(
-                select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
-            ).all())
-        for values in work.updates:
-            if values["escalated_from_id"]:
-                values["escalated_from_id"] = ids[values["escalated_from_id"]]
-        self._update(Complaint, [{"id": ids[reference], "escalated_from_id": ids[source]}
-                                 for reference, source in links], lambda _rows: None)
-
-    def _insert(self, model: type, rows: list[dict[str, Any]],
-                advance: Callable[[int], None]) -> None:
-        """Core executemany INSERT: every row has the same keys, so one statement a batch."""
-        table = model.__table__  # type: ignore[attr-defined]
-        for chunk in _chunks(rows, BATCH):
-            if chunk:
+            table = _TABLE_OF_SHEET[name]
+            for values in (*work.inserts, *work.updates):
+                if "team_id" in values:
+                    values["team_id"] = self.teams.real(values["team_id"])
+            for chunk in chunks(work.inserts, BATCH):
                 self.session.execute(table.insert(), chunk)
                 advance(len(chunk))
-
-    def _update(self, model: type, rows: list[dict[str, Any]],
-                advance: Callable[[int], None]) -> None:
-        """Core executemany UPDATE by primary key; the SET list is the rows' other keys."""
-        table = model.__table__  # type: ignore[attr-defined]
-        key = next(iter(table.primary_key.columns)).name
-        statement = table.update().where(table.c[key] == bindparam("_key"))
-        for chunk in _chunks(rows, BATCH):
-            renamed = [{("_key" if name == key else name): value for name, value in row.items()}
-                       for row in chunk]
-            self.session.execute(statement, renamed)
-            advance(len(chunk))
+            update_by_id(self.session, table, work.updates, advance)
 
 
 def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
@@ -562,32 +384,7 @@ def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
     return sorted(problems, key=place)
 
 
-def stored_columns(kind: Kind) -> list[str]:
-    """The row values a record of this kind sets: its fields, with names resolved to ids,
-    pounds to pence, and (for complaints) the due date; "escalated_from" stays a reference."""
-    renamed = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
-    names = [renamed.get(item.name, item.name) for item in fields(DATA_CLASS[kind])]
-    return [*names, "due"] if kind is Kind.COMPLAINT else names
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
-_AUDIT_FIELDS: dict[Kind, list[tuple[str, str]]] = {
-    kind: [(item.name, FIELD_LABELS.get(item.name, item.name)) for item in fields(DATA_CLASS[kind])]
-    for kind in RECORD_SHEETS
-}
-
-_MODEL_OF_SHEET: dict[str, type] = {
-    **{kind.value: MODEL_OF[kind] for kind in RECORD_SHEETS},
-    BASELINE_FIGURES: BaselineYear,
-    BASELINE_BY_TEAM: BaselineTeamCount,
+_TABLE_OF_SHEET: dict[str, Any] = {
+    BASELINE_FIGURES: BaselineYear.__table__,
+    BASELINE_BY_TEAM: BaselineTeamCount.__table__,
 }

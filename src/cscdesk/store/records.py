@@ -1,13 +1,12 @@
 """Saving, loading and deleting records of every kind, by reference.
 
 Callers pass domain dataclasses and get dataclasses back; ORM objects never leave a session.
-Functions take the caller's session and never commit.
+Functions take the caller's session and never commit. A record's values reach its row (and
+the audit trail) through `store.record_rows`, the same code the workbook import writes with.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -26,37 +25,22 @@ from cscdesk.domain.kinds import (
 from cscdesk.domain.validation import FieldError, StageLookup, validate
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import audit, lists, recycle_bin
+from cscdesk.store import audit, lists, record_rows, recycle_bin
 from cscdesk.store.models import (
+    MODEL_OF,
     Complaint,
     Compliment,
     DisputeResolution,
     Enquiry,
     InitialFeedback,
-    RootCause,
-    Team,
 )
+from cscdesk.store.record_rows import pence_to_pounds, plain_fields, pounds_to_pence
 
-MODEL_OF: dict[Kind, type] = {
-    Kind.COMPLAINT: Complaint,
-    Kind.INITIAL_FEEDBACK: InitialFeedback,
-    Kind.ENQUIRY: Enquiry,
-    Kind.COMPLIMENT: Compliment,
-    Kind.DISPUTE: DisputeResolution,
-}
+__all__ = ["MODEL_OF", "RecordInvalid", "delete", "find_row", "later_stage", "load",
+           "pence_to_pounds", "pounds_to_pence", "save", "stage_lookup", "to_data"]
 
-# Fields copied as they are between a dataclass and its row (others need converting).
-_PLAIN_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.COMPLAINT: (
-        "reference", "received", "stage", "extended", "responded", "closed", "outcome",
-        "learning", "adr", "lgo_referred", "lgo_decision", "complainant", "complainant_type",
-        "acknowledged", "summary", "notes",
-    ),
-    Kind.INITIAL_FEEDBACK: ("reference", "received", "resolved", "summary"),
-    Kind.ENQUIRY: ("reference", "received", "source", "enquirer", "responded", "summary"),
-    Kind.COMPLIMENT: ("reference", "received", "summary"),
-    Kind.DISPUTE: ("reference", "raised", "resolved", "summary"),
-}
+# The fields copied as they are between a dataclass and its row (others need converting).
+_PLAIN_FIELDS: dict[Kind, tuple[str, ...]] = {kind: plain_fields(kind) for kind in Kind}
 
 
 class RecordInvalid(InputError):
@@ -66,14 +50,6 @@ class RecordInvalid(InputError):
         self.errors = errors
         details = "; ".join(f"{e.label}: {e.message}" for e in errors)
         super().__init__(f"Record “{reference}” cannot be saved. {details}")
-
-
-def pounds_to_pence(amount: Decimal | None) -> int | None:
-    return None if amount is None else int((amount * 100).to_integral_value())
-
-
-def pence_to_pounds(pence: int | None) -> Decimal | None:
-    return None if pence is None else (Decimal(pence) / 100).normalize() + Decimal(0)
 
 
 def stage_lookup(session: Session) -> StageLookup:
@@ -115,42 +91,18 @@ def save(
                                          f"“{record.reference.strip()}”.")],
             )
     calendar = calendar or lists.working_calendar(session)
-    created = row is None
-    before = None if created else to_data(row)
-    if created:
-        row = MODEL_OF[kind]()
-    with session.no_autoflush:
-        apply_to_row(session, record, row, calendar)
-    session.add(row)
-    session.flush()
-    audit.log_change(session, before, to_data(row))
-    return row, created
-
-
-def apply_to_row(
-    session: Session, record: RecordData, row: Any, calendar: WorkingCalendar
-) -> None:
-    """Copy a validated record onto its row, resolving names and computing the due date."""
-    kind = kind_of(record)
-    values = asdict(record)
-    for name in _PLAIN_FIELDS[kind]:
-        value = values[name]
-        setattr(row, name, value.strip() if isinstance(value, str) else value)
-    row.team = lists.get_or_add(session, Team, record.team)
-    if isinstance(record, ComplaintData):
-        row.root_cause = (
-            lists.get_or_add(session, RootCause, record.root_cause)
-            if record.root_cause.strip()
-            else None
-        )
-        row.adr_saving_pence = pounds_to_pence(record.adr_saving)
-        row.escalated_from = (
-            find_row(session, Kind.COMPLAINT, record.escalated_from)
-            if record.escalated_from.strip()
-            else None
-        )
-        assert record.received is not None and record.stage is not None
-        row.due = calendar.response_due(record.received, record.stage, record.extended)
+    stored = None
+    if row is not None:
+        stored = record_rows.stored_rows(session, kind, [row.reference])[row.reference]
+    session.flush()  # the rows are written with Core statements, after any pending ORM work
+    rows = record_rows.RecordRows(session, due=calendar.response_due)
+    record_rows.save_one(session, record, stored, rows)
+    model = MODEL_OF[kind]
+    row = session.scalars(
+        select(model).where(model.reference == record.reference.strip())
+        .execution_options(populate_existing=True)
+    ).one()
+    return row, stored is None
 
 
 def to_data(row: Any) -> RecordData:

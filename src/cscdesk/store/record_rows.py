@@ -1,0 +1,395 @@
+"""A record's row: the one way a validated record becomes the values of its database row, and
+the audit event of that change.
+
+The forms (`store.records.save`, one record at a time) and the workbook import
+(`exchange.importer`, tens of thousands at once) both write records through `RecordRows`:
+
+- `values(record)` gives the row's values: the fields copied as they are (text trimmed), team
+  and root cause names resolved to list ids (`NameIds`, read once; a new name is added to its
+  list), pounds to pence, and a complaint's due date; "escalated_from" stays a reference until
+  the row is written;
+- `created_event` / `updated_event` give the audit event ({label: [old, new]}, names for ids,
+  pounds for pence, blanks as None), the same as `audit.differences` of the records;
+- `write(session, kind, created, changed)` inserts and updates with executemany statements of
+  plain dicts (a batch of `BATCH` rows at a time), writes the audit events, and links
+  complaints to the ones they escalate from by id.
+
+Engine-neutral SQLAlchemy Core (no SQL of one database), so the same code can carry a
+database to a PostgreSQL server. Lookups are by the references and names given, in chunks,
+so the work follows the records written, not the size of the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import Session, aliased
+
+from cscdesk.domain.kind_spec import FieldType, spec
+from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.store import audit
+from cscdesk.store.models import MODEL_OF, AuditEvent, Complaint, RootCause, Team, utc_now
+
+# Rows in one executemany statement, and values in one IN (…) list.
+BATCH = 5000
+CHUNK = 900
+
+# Fields whose column has another name and value: names become list ids, pounds become pence.
+_RENAMED = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
+
+DueDate = Callable[[date, int, bool], date]
+Advance = Callable[[int], None]
+
+
+def pounds_to_pence(amount: Decimal | None) -> int | None:
+    return None if amount is None else int((amount * 100).to_integral_value())
+
+
+def pence_to_pounds(pence: int | None) -> Decimal | None:
+    return None if pence is None else (Decimal(pence) / 100).normalize() + Decimal(0)
+
+
+def plain_fields(kind: Kind) -> tuple[str, ...]:
+    """The fields copied as they are between a record and its row (the others are converted)."""
+    return tuple(name for name in spec(kind).field_names
+                 if name not in _RENAMED and name != "escalated_from")
+
+
+def stored_columns(kind: Kind) -> list[str]:
+    """The row values a record of this kind sets: its fields, with names resolved to ids,
+    pounds to pence, and (for complaints) the due date; "escalated_from" stays a reference."""
+    names = [_RENAMED.get(name, name) for name in spec(kind).field_names]
+    return [*names, "due"] if kind is Kind.COMPLAINT else names
+
+
+class NameIds:
+    """A pick list (teams or root causes) read once: names match ignoring case and surrounding
+    spaces; a name not yet in the list gets a placeholder id (negative) until `insert_added`
+    adds it, with the spelling first given."""
+
+    def __init__(self, session: Session, model: type[Team] | type[RootCause]) -> None:
+        self.model = model
+        self.names: dict[int, str] = dict(session.execute(select(model.id, model.name)).all())
+        self.ids: dict[str, int] = {
+            name.strip().lower(): entry_id for entry_id, name in self.names.items()
+        }
+        self.added: list[str] = []
+        self.inserted = 0  # how many of `added` are in the database
+        self.real_ids: dict[int, int] = {}  # placeholder -> id, once inserted
+
+    def id_of(self, name: str) -> int:
+        key = name.strip().lower()
+        found = self.ids.get(key)
+        if found is None:
+            self.added.append(name.strip())
+            found = self.ids[key] = -len(self.added)
+            self.names[found] = name.strip()
+        return found
+
+    def real(self, entry_id: int) -> int:
+        """The database id of an id `id_of` gave (placeholders once inserted)."""
+        return self.real_ids[entry_id] if entry_id < 0 else entry_id
+
+    def insert_added(self, session: Session, now: datetime) -> None:
+        """Add the new names to the list; their placeholders then stand for the new ids."""
+        new = self.added[self.inserted:]
+        if not new:
+            return
+        table = self.model.__table__
+        session.execute(table.insert(), [
+            {"name": name, "retired": False, "created_at": now, "updated_at": now}
+            for name in new
+        ])
+        real: dict[str, int] = {}
+        for chunk in chunks(new, CHUNK):
+            real.update(session.execute(
+                select(self.model.name, self.model.id).where(self.model.name.in_(chunk))).all())
+        for number, name in enumerate(new, start=self.inserted + 1):
+            self.real_ids[-number] = real[name]
+            self.names[real[name]] = name
+        for key, entry_id in self.ids.items():
+            if entry_id < 0:
+                self.ids[key] = self.real_ids.get(entry_id, entry_id)
+        self.inserted = len(self.added)
+
+
+class RecordRows:
+    """Rows and audit events of records, for one transaction: the forms make one per save, the
+    import one per workbook.
+
+    `due` gives a complaint's response due date (the calendar's `response_due`, or a faster
+    table of the same answers for many rows); by default the database's working calendar.
+    """
+
+    def __init__(self, session: Session, *, due: DueDate | None = None,
+                 user: str | None = None) -> None:
+        if due is None:
+            from cscdesk.store.lists import working_calendar
+
+            due = working_calendar(session).response_due
+        self.due = due
+        self.teams = NameIds(session, Team)
+        self.root_causes = NameIds(session, RootCause)
+        self.user = user or audit.current_user()
+        self.now = utc_now()
+        self._labels = {kind: _audit_getters(kind, self) for kind in Kind}
+
+    # -- values ----------------------------------------------------------------------------
+
+    def values(self, record: RecordData) -> dict[str, Any]:
+        """The stored columns of a validated record (see `stored_columns`)."""
+        values: dict[str, Any] = {}
+        for name, value in record.__dict__.items():
+            values[name] = value.strip() if value.__class__ is str else value
+        values["team_id"] = self.teams.id_of(values.pop("team"))
+        if "root_cause" in values:  # a complaint
+            cause = values.pop("root_cause")
+            values["root_cause_id"] = self.root_causes.id_of(cause) if cause else None
+            values["adr_saving_pence"] = pounds_to_pence(values.pop("adr_saving"))
+            values["due"] = self.due(values["received"], values["stage"], values["extended"])
+        return values
+
+    def note_names(self, record: RecordData) -> None:
+        """Note the team and root cause names a record will add to the lists (counted in an
+        import's plan) without making its row."""
+        self.teams.id_of(record.team)
+        cause = getattr(record, "root_cause", "")
+        if cause and cause.strip():
+            self.root_causes.id_of(cause)
+
+    # -- audit events ----------------------------------------------------------------------
+
+    def audit_fields(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+        """A row's fields by label, as the audit trail records them (names for ids, pounds for
+        pence, plain JSON values, blank as None)."""
+        return {label: get(values) for label, get in self._labels[kind]}
+
+    def created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+        after = self.audit_fields(kind, values)
+        changes = {label: [None, new] for label, new in after.items() if new is not None}
+        return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
+                                  self.user)
+
+    def updated_event(self, kind: Kind, before_values: dict[str, Any],
+                      values: dict[str, Any]) -> dict[str, Any] | None:
+        """None when no field changed (only the computed due date moved: the calendar
+        changed)."""
+        before = self.audit_fields(kind, before_values)
+        after = self.audit_fields(kind, values)
+        changes = {label: [before[label], new] for label, new in after.items()
+                   if before[label] != new}
+        if not changes:
+            return None
+        return audit.event_values(audit.UPDATE, kind.value, values["reference"], changes,
+                                  self.user)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(self, session: Session, kind: Kind, created: Sequence[RecordData],
+              changed: Sequence[tuple[dict[str, Any], dict[str, Any]]],
+              advance: Advance | None = None) -> None:
+        """Insert the `created` records and update the `changed` rows (stored values with
+        "id", new values), each with its audit event, in the caller's transaction. Rows are
+        made a batch at a time, so a large import holds each record once."""
+        advance = advance or _ignore
+        table = MODEL_OF[kind].__table__
+        complaints = kind is Kind.COMPLAINT
+        links: list[tuple[str, str]] = []  # (new complaint, the one it escalates from)
+        for batch in batches(created, BATCH):
+            rows = [self.values(record) for record in batch]
+            self.insert_names(session)
+            log_events(session, [self.created_event(kind, row) for row in rows])
+            for row in rows:
+                self._real_ids(row)
+                row["created_at"] = row["updated_at"] = self.now
+                if complaints:
+                    source = row.pop("escalated_from")
+                    if source:
+                        links.append((row["reference"], source))
+                    row["escalated_from_id"] = None
+            session.execute(table.insert(), rows)
+            advance(len(rows))
+        updates: list[dict[str, Any]] = []
+        if changed:
+            self.insert_names(session)
+        for batch in batches(changed, BATCH):
+            log_events(session, [event for before, values in batch
+                                 if (event := self.updated_event(kind, before, values))])
+            for before, values in batch:
+                row = dict(values)
+                row["id"] = before["id"]
+                row["updated_at"] = self.now
+                self._real_ids(row)
+                updates.append(row)
+        if complaints:
+            _link_complaints(session, links, updates)
+        update_by_id(session, table, updates, advance)
+
+    def insert_names(self, session: Session) -> None:
+        """Add the team and root cause names noted so far that the lists lack."""
+        self.teams.insert_added(session, self.now)
+        self.root_causes.insert_added(session, self.now)
+
+    def _real_ids(self, row: dict[str, Any]) -> None:
+        """The list ids of a row made before its new names were added."""
+        if row["team_id"] < 0:
+            row["team_id"] = self.teams.real(row["team_id"])
+        cause = row.get("root_cause_id")
+        if cause is not None and cause < 0:
+            row["root_cause_id"] = self.root_causes.real(cause)
+
+
+def _ignore(_rows: int) -> None:
+    return None
+
+
+def _audit_getters(kind: Kind, rows: RecordRows
+                   ) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
+    """(label, value of a row as the audit trail records it) for each field of a kind, in
+    field order."""
+    getters: list[tuple[str, Callable[[dict[str, Any]], Any]]] = []
+    for field in spec(kind).fields:
+        getters.append((field.label, _getter(field.name, field.type, rows)))
+    return getters
+
+
+def _getter(name: str, kind: FieldType, rows: RecordRows) -> Callable[[dict[str, Any]], Any]:
+    if name == "team":
+        teams = rows.teams.names
+        return lambda values: teams[values["team_id"]]
+    if name == "root_cause":
+        causes = rows.root_causes.names
+        return lambda values: (None if values["root_cause_id"] is None
+                               else causes[values["root_cause_id"]])
+    if name == "adr_saving":
+        return lambda values: (None if values["adr_saving_pence"] is None
+                               else str(pence_to_pounds(values["adr_saving_pence"])))
+    if kind is FieldType.DATE:
+        return lambda values: None if values[name] is None else values[name].isoformat()
+    if kind in (FieldType.YES_NO, FieldType.STAGE):
+        return lambda values: values[name]
+
+    def general(values: dict[str, Any]) -> Any:
+        value = audit.plain(values[name])
+        return None if value == "" else value
+
+    return general
+
+
+def log_events(session: Session, events: list[dict[str, Any]]) -> None:
+    """Insert audit events made with `audit.event_values` (Core executemany)."""
+    if events:
+        session.execute(AuditEvent.__table__.insert(), events)
+
+
+def update_by_id(session: Session, table: Any, rows: list[dict[str, Any]],
+                 advance: Advance | None = None) -> None:
+    """Core executemany UPDATE by primary key; the SET list is the rows' other keys (every
+    row of one call has the same keys)."""
+    key = next(iter(table.primary_key.columns)).name
+    statement = table.update().where(table.c[key] == bindparam("_key"))
+    for chunk in chunks(rows, BATCH):
+        renamed = [{("_key" if name == key else name): value for name, value in row.items()}
+                   for row in chunk]
+        session.execute(statement, renamed)
+        if advance is not None:
+            advance(len(chunk))
+
+
+def complaint_ids(session: Session, references: Iterable[str]) -> dict[str, int]:
+    """The ids of the complaints with these references (those that exist)."""
+    ids: dict[str, int] = {}
+    for chunk in chunks(sorted(set(references)), CHUNK):
+        ids.update(session.execute(
+            select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
+        ).all())
+    return ids
+
+
+def _link_complaints(session: Session, links: list[tuple[str, str]],
+                     updates: list[dict[str, Any]]) -> None:
+    """Escalation links by id, once every new complaint has one: those of the new complaints
+    are set here, those of the updated ones in their rows (written next)."""
+    for values in updates:
+        values["escalated_from_id"] = values.pop("escalated_from") or None
+    wanted = {source for _reference, source in links}
+    wanted.update(values["escalated_from_id"] for values in updates
+                  if values["escalated_from_id"])
+    wanted.update(reference for reference, _source in links)
+    if not wanted:
+        return
+    ids = complaint_ids(session, wanted)
+    for values in updates:
+        if values["escalated_from_id"]:
+            values["escalated_from_id"] = ids[values["escalated_from_id"]]
+    update_by_id(session, Complaint.__table__,
+                 [{"id": ids[reference], "escalated_from_id": ids[source]}
+                  for reference, source in links])
+
+
+def stored_rows(session: Session, kind: Kind, references: Iterable[str], *,
+                escalating: bool = False) -> dict[str, dict[str, Any]]:
+    """The stored rows of a kind with these references, by reference, as `stored_columns`
+    values with "id" ("escalated_from" as a reference, "" for none). With `escalating`
+    (complaints), also the complaints that escalate from them. Looked up by reference in
+    chunks, so the work follows the references given, not the size of the database."""
+    model = MODEL_OF[kind]
+    names = [name for name in stored_columns(kind) if name != "escalated_from"]
+    query: Select[Any] = select(model.id, *(getattr(model, name) for name in names))
+    complaints = kind is Kind.COMPLAINT
+    if complaints:
+        parent = aliased(Complaint)
+        query = query.add_columns(parent.reference.label("escalated_from")).outerjoin(
+            parent, Complaint.escalated_from_id == parent.id
+        )
+    stored: dict[str, dict[str, Any]] = {}
+
+    def load(condition: Any) -> None:
+        for row in session.execute(query.where(condition)).mappings():
+            values = dict(row)
+            if complaints and values["escalated_from"] is None:
+                values["escalated_from"] = ""
+            stored[values["reference"]] = values
+
+    wanted = sorted(set(references))
+    for chunk in chunks(wanted, CHUNK):
+        load(model.reference.in_(chunk))
+    if complaints and escalating:
+        parents = [values["id"] for values in stored.values()]
+        for chunk in chunks(parents, CHUNK):
+            load(Complaint.escalated_from_id.in_(chunk))
+    return stored
+
+
+def save_one(session: Session, record: RecordData, stored: dict[str, Any] | None,
+             rows: RecordRows) -> bool:
+    """Write one validated record: a new row when `stored` is None, else an update of the
+    stored row (`stored_rows` values with "id") when any value differs. Returns whether
+    anything was written."""
+    kind = kind_of(record)
+    if stored is None:
+        rows.write(session, kind, [record], [])
+        return True
+    before = dict(stored)
+    row_id = before.pop("id")
+    values = rows.values(record)
+    if values == before:
+        return False
+    rows.write(session, kind, [], [({**before, "id": row_id}, values)])
+    return True
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def batches(items: Iterable[Any], size: int) -> Iterable[list[Any]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
