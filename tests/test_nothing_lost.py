@@ -345,7 +345,7 @@ def test_background_work_that_fails_is_logged_without_its_message(caplog, monkey
     from cscdesk.ui import workers
 
     monkeypatch.setattr(workers, "_mailbox", lambda: SimpleNamespace(
-        post_finished=lambda number: None))  # no task waits for this job
+        post_finished=lambda number: None))  # no job waits for this run
 
     secret = " ".join(("Quentin", "Marchbanks"))
 
@@ -353,6 +353,6 @@ def test_background_work_that_fails_is_logged_without_its_message(caplog, monkey
         raise ValueError(f"{secret} cannot be saved")
 
     with caplog.at_level(logging.INFO, logger="cscdesk.ui.workers"):
-        workers._Job(0, work).run()
+        workers._Run(0, work).run()
     assert "background work failed: ValueError" in caplog.text
     assert "Marchbanks" not in caplog.text

@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from cscdesk.ui.workers import Task
+from cscdesk.ui.workers import Query
 
 FLOW = Path(__file__).parent / "flows" / "import_then_appendix.py"
 
@@ -42,9 +42,7 @@ def test_no_collection_runs_in_a_worker_thread_while_work_allocates(qtbot):
     try:
         results: list[int] = []
         for _ in range(3):
-            task = Task(allocate_cycles)
-            task.succeeded.connect(results.append)
-            task.start()
+            Query(allocate_cycles, on_done=results.append).start()
         qtbot.waitUntil(lambda: len(results) == 3, timeout=60_000)
     finally:
         gc.callbacks.remove(note)

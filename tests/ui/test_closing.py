@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from ui_data import copied_database, shown_window
 
-from cscdesk.ui.workers import Task
+from cscdesk.ui.workers import Operation, Query
 
 FLOW = Path(__file__).parent / "flows" / "close_at.py"
 
@@ -31,9 +31,9 @@ def window(database, qtbot):
 def test_a_close_while_work_runs_says_so_finishes_it_then_closes(window, qtbot):
     release = threading.Event()
     finished: list[str] = []
-    task = Task(lambda _progress: release.wait(10) and "done", finish_before_closing="the import")
-    task.succeeded.connect(finished.append)
-    task.start()
+    operation = Operation("the import", lambda _progress: release.wait(10) and "done",
+                          on_done=finished.append)
+    operation.start()
     window.close()
     assert window.isVisible()
     assert window.statusBar().currentMessage() == (
@@ -46,12 +46,12 @@ def test_a_close_while_work_runs_says_so_finishes_it_then_closes(window, qtbot):
 
 def test_reading_in_the_background_never_holds_the_window_open(window, qtbot):
     release = threading.Event()
-    task = Task(lambda _progress: release.wait(10))  # a count, the dashboard's figures
-    task.start()
+    query = Query(lambda _progress: release.wait(10))  # a count, the dashboard's figures
+    query.start()
     window.close()
     assert not window.isVisible()
     release.set()
-    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    qtbot.waitUntil(lambda: not query.running, timeout=10_000)
 
 
 @pytest.mark.parametrize("delay_ms", [0, 30, 300])

@@ -18,8 +18,9 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.report.content import load_content
 from cscdesk.store.engine import open_database
 from cscdesk.ui.app import run_app
+from cscdesk.ui.council_names import CouncilNamesDialog
 from cscdesk.ui.dialog_service import ScriptedDialogs, UserDialogs
-from cscdesk.ui.first_start import CouncilNamesDialog, ask_names_at_first_start, names_wanted
+from cscdesk.ui.first_start import ask_names_at_first_start, names_wanted
 from cscdesk.ui.main_window import MainWindow
 
 

@@ -43,7 +43,7 @@ from cscdesk.store.engine import Database
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.elided_label import ElidedLabel
-from cscdesk.ui.workers import Task, progress_dialog
+from cscdesk.ui.workers import Operation, progress_dialog
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class AppendixDialog(QDialog):
         self.dialogs = dialogs
         self.texts_saved = False
         self.written: Path | None = None
-        self.task: Task | None = None
+        self.task: Operation[Path] | None = None
         self.open_file: Callable[[Path], object] = open_in_viewer
         from cscdesk.report import appendix, narrative
 
@@ -302,14 +302,13 @@ class AppendixDialog(QDialog):
         make_appendix = self.report.make_appendix
         self.make_button.setEnabled(False)
         self.status.setText(f"Making the {year.label} appendix…")
-        self.task = Task(lambda _progress: make_appendix(database, year, target),
-                         finish_before_closing="the appendix")
+        self.task = Operation("the appendix",
+                              lambda _progress: make_appendix(database, year, target),
+                              on_done=self._made, on_failed=self._failed)
         progress_dialog(self, f"Making the {year.label} appendix…", self.task)
-        self.task.succeeded.connect(self._made)
-        self.task.failed.connect(self._failed)
         self.task.start()
 
-    def _made(self, path: Any) -> None:
+    def _made(self, path: Path) -> None:
         self.written = Path(path)
         self.make_button.setEnabled(True)
         # The folder is shown above: the file's name alone keeps the line short.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -34,7 +34,7 @@ from cscdesk.presentation import time_left
 from cscdesk.store.engine import Database
 from cscdesk.store.list_terms import NOUNS, Status, has_status
 from cscdesk.ui.simple_table import HeadedTableModel
-from cscdesk.ui.workers import Task
+from cscdesk.ui.workers import Query
 
 if TYPE_CHECKING:  # the holiday tables and the ORM are slow to import: the worker brings them
     from PySide6.QtGui import QPaintEvent
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # the holiday tables and the ORM are slow to import: the work
     from cscdesk.store.listing import DueItem
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+R = TypeVar("R")
 
 DUE_SOON_DAYS = 5
 FIRST_PAINT_WAIT_MS = 1000  # a pane on screen waits at most this long for its first paint
@@ -179,8 +180,8 @@ class DashboardPane(QWidget):
         super().__init__(parent)
         self.database = database
         self.stale = False
-        self._task: Task | None = None
-        self._lists_task: Task | None = None
+        self._task: Query[list[tuple[str, str, str]]] | None = None
+        self._lists_task: Query[DashboardLists] | None = None
         self.lists_ready = False
         self._painted = False
         self._pending: Callable[[], None] | None = None  # the lists' work, until it may start
@@ -306,14 +307,12 @@ class DashboardPane(QWidget):
         self._task = self._in_background(lambda: comparison_rows(database, today),
                                          self._show_comparison)
 
-    def _in_background(self, work: Callable[[], Any], done: Callable[[Any], None]) -> Task:
+    def _in_background(self, work: Callable[[], R], done: Callable[[R], None]) -> Query[R]:
         """Run `work` off the GUI thread; `done` gets its result, a failure is said in the
         figures box."""
-        task = Task(lambda _progress: work())
-        task.succeeded.connect(done)
-        task.failed.connect(self._comparison_failed)
-        task.start()
-        return task
+        query = Query(lambda _progress: work(), on_done=done, on_failed=self._comparison_failed)
+        query.start()
+        return query
 
     def _comparison_failed(self, error: Exception) -> None:
         self._show_comparison([(f"The figures could not be worked out: {error}", "", "")])

@@ -66,7 +66,7 @@ class UserDialogs:
                           ) -> tuple[str, str] | None:
         """The council's and the service's names (the first start's question, in
         `first_start.py`), shown with these; None when skipped."""
-        from cscdesk.ui.first_start import CouncilNamesDialog
+        from cscdesk.ui.council_names import CouncilNamesDialog
 
         dialog = CouncilNamesDialog(parent, council, service)
         # Not modal: the window under it can still be closed (closing it closes this too),

@@ -5,7 +5,7 @@ It asks once: when the council's name was never stored (a demo database and any 
 whose settings were saved have one) and the question was not asked before. Saving or skipping
 both record that it was asked (`settings.NAMES_ASKED`); the names can be changed in Settings.
 `run_app` asks once the window is up; a `MainWindow` built on its own (as in the tests) never
-does.
+does. The question itself is `council_names.CouncilNamesDialog`.
 """
 
 from __future__ import annotations
@@ -13,68 +13,17 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.exc import SQLAlchemyError
 
 from cscdesk import settings
-from cscdesk.ui.accessible_names import labelled
+from cscdesk.ui.council_names import TITLE
 
 if TYPE_CHECKING:
     from cscdesk.store.engine import Database
+    from cscdesk.ui.contracts import AppWindow
     from cscdesk.ui.dialog_service import UserDialogs
 
 log = logging.getLogger(__name__)
-
-TITLE = "Your council and service"
-EXPLANATION = (
-    "The annual appendix names your council and service on every page. Type their names, "
-    "or skip this: they can be changed at any time in Settings (Ctrl+9)."
-)
-
-
-class CouncilNamesDialog(QDialog):
-    """Two boxes, Save (Enter) and Skip (Esc)."""
-
-    def __init__(self, parent: QWidget | None, council: str, service: str) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(TITLE)
-        explanation = QLabel(EXPLANATION)
-        explanation.setWordWrap(True)
-        self.council = QLineEdit(council)
-        self.council.setPlaceholderText("e.g. Eastmere Borough Council")
-        self.service = QLineEdit(service)
-        self.council.setMaxLength(200)
-        self.service.setMaxLength(200)
-        fields = QFormLayout()
-        fields.addRow(labelled("&Council name:", self.council), self.council)
-        fields.addRow(labelled("Se&rvice name:", self.service), self.service)
-        buttons = QDialogButtonBox()
-        self.skip_button = QPushButton("S&kip")
-        self.save_button = QPushButton("&Save")
-        buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(explanation)
-        layout.addLayout(fields)
-        layout.addWidget(buttons)
-        self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
-        self.resize(max(self.sizeHint().width(), 480), self.sizeHint().height())
-        self.council.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def names(self) -> tuple[str, str]:
-        return self.council.text().strip(), self.service.text().strip()
 
 
 def names_wanted(database: Database) -> bool:
@@ -84,7 +33,7 @@ def names_wanted(database: Database) -> bool:
                     or settings.get(session, settings.NAMES_ASKED))
 
 
-def ask_names_at_first_start(window: QWidget | None, database: Database,
+def ask_names_at_first_start(window: AppWindow | None, database: Database,
                              dialogs: UserDialogs) -> bool:
     """Ask for the names when `names_wanted`; store what was typed (a blank box keeps the
     default) and that the question was asked. True when it was asked."""
@@ -109,7 +58,6 @@ def ask_names_at_first_start(window: QWidget | None, database: Database,
         dialogs.warn(window, TITLE, "The names could not be saved; type them in Settings "
                      f"(Ctrl+9) instead. ({str(problem).splitlines()[0]})")
         return True
-    changed = getattr(window, "data_changed", None)
-    if answer is not None and changed is not None:
-        changed.emit()  # a Settings pane already built shows the new names
+    if answer is not None and window is not None:
+        window.data_changed.emit()  # a Settings pane already built shows the new names
     return True

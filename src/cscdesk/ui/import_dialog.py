@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -40,9 +40,12 @@ from cscdesk import paths
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
-from cscdesk.ui.main_window import window_settings
 from cscdesk.ui.simple_table import HeadedTableModel
-from cscdesk.ui.workers import Task, progress_dialog
+from cscdesk.ui.window_settings import window_settings
+from cscdesk.ui.workers import Job, Operation, Query, progress_dialog
+
+if TYPE_CHECKING:  # the workbook code loads when a workbook is read or written
+    from cscdesk.exchange import ExportResult
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 WORKBOOK_FILTER = "Excel workbooks (*.xlsx)"
@@ -163,7 +166,7 @@ class ImportDialog(QDialog):
         self.parsed: Any = None
         self.imported = False
         self.result: Any = None
-        self.task: Task | None = None
+        self.task: Job[Any] | None = None
         self.setWindowTitle(f"Import {path.name}")
         self.resize(760, 480)
 
@@ -213,7 +216,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
         database, path = self.database, self.path
-        self._start(lambda _progress: _read_and_plan(database, path), self._planned)
+        self._start(Query(lambda _progress: _read_and_plan(database, path),
+                          on_done=self._planned, on_failed=self._failed))
 
     # --- steps -----------------------------------------------------------------------------
 
@@ -224,14 +228,12 @@ class ImportDialog(QDialog):
             return
         super().reject()
 
-    def _start(self, work: Any, done: Any, finish_before_closing: str = "") -> None:
+    def _start(self, job: Job[Any]) -> None:
         self.pages.setCurrentIndex(0)
         self.close_button.setEnabled(False)
-        self.task = Task(work, finish_before_closing=finish_before_closing)
-        self.task.progress.connect(self._progressed)
-        self.task.succeeded.connect(done)
-        self.task.failed.connect(self._failed)
-        self.task.start()
+        self.task = job
+        job.progress.connect(self._progressed)
+        job.start()
 
     def _planned(self, outcome: tuple[Any, Any]) -> None:
         self.parsed, plan = outcome
@@ -281,9 +283,10 @@ class ImportDialog(QDialog):
         self.progress_label.setText(f"Importing {self.path.name}…")
         parsed = self.parsed
         database = self.database
-        self._start(lambda progress: apply_import(database, parsed,
-                                                  lambda d, t: progress(d, t, "")),
-                    self._imported, "the import")
+        self._start(Operation("the import",
+                              lambda progress: apply_import(database, parsed,
+                                                            lambda d, t: progress(d, t, "")),
+                              on_done=self._imported, on_failed=self._failed))
 
     def _imported(self, result: Any) -> None:
         self.imported = True
@@ -363,7 +366,8 @@ def import_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
     return imported
 
 
-def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -> Task | None:
+def export_workbook(parent: QWidget, database: Database,
+                    dialogs: UserDialogs) -> Operation[ExportResult] | None:
     """Ask where, then write every record to a workbook off the GUI thread."""
     suggested = _workbook_folder() / f"cscdesk-{date.today():%Y-%m-%d}.xlsx"
     path = dialogs.save_file(parent, "Export workbook", suggested, WORKBOOK_FILTER)
@@ -374,13 +378,7 @@ def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
     _remember_folder(path)
     from cscdesk.exchange import export_workbook as write_workbook
 
-    task = Task(lambda progress: write_workbook(database, path,
-                                                lambda d, t: progress(d, t, "")),
-                finish_before_closing="the export")
-    progress = progress_dialog(parent, "Exporting the workbook…", task)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def exported(result: Any) -> None:
+    def exported(result: ExportResult) -> None:
         dialogs.info(parent, "Export workbook",
                      f"{result.total:,} records were written to {result.path}.")
 
@@ -390,7 +388,11 @@ def export_workbook(parent: QWidget, database: Database, dialogs: UserDialogs) -
             return
         raise error
 
-    task.succeeded.connect(exported)
-    task.failed.connect(failed)
-    task.start()
-    return task
+    operation = Operation("the export",
+                          lambda progress: write_workbook(database, path,
+                                                          lambda d, t: progress(d, t, "")),
+                          on_done=exported, on_failed=failed)
+    progress = progress_dialog(parent, "Exporting the workbook…", operation)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    operation.start()
+    return operation

@@ -39,7 +39,7 @@ from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
 from cscdesk.ui.accessible_names import labelled
-from cscdesk.ui.workers import Task, thread_pool
+from cscdesk.ui.workers import Query, thread_pool
 
 PAGE_SIZE = 200
 # A search matching many records walks an index until it has found a page: its first page is
@@ -187,17 +187,16 @@ class RecordTableModel(QAbstractTableModel):
     def _count_in_background(self) -> None:
         generation, query, database = self._generation, self.query, self.database
 
-        def work(_progress: object) -> Counts:
+        def work(_progress: object) -> tuple[int, Counts]:
             with database.session() as session:
-                return listing.count(session, query)
+                return generation, listing.count(session, query)
 
-        task = Task(work)
-        task.generation = generation  # type: ignore[attr-defined]
-        task.succeeded.connect(self._counted)  # a bound slot: dropped if the model goes
-        task.start(thread_pool("list-counts"))
+        # A bound slot: dropped if the model goes.
+        Query(work, on_done=self._counted).start(thread_pool("list-counts"))
 
-    def _counted(self, counts: Counts) -> None:
-        if getattr(self.sender(), "generation", None) != self._generation:
+    def _counted(self, counted: tuple[int, Counts]) -> None:
+        generation, counts = counted
+        if generation != self._generation:
             return  # the officer has typed on; a newer count is coming
         self.counts = counts
         self._counted_query = self.query

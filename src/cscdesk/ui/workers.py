@@ -1,15 +1,23 @@
-"""Long work (import, export, the appendix) off the GUI thread, with progress.
+"""Long work (import, export, the appendix, counts) off the GUI thread, as typed jobs.
 
-A `Task` runs a plain function on a Qt thread pool; the function gets a `progress(done, total,
-text)` callback it may call from its thread. Results, failures and progress arrive as the Task's
-signals in the GUI thread, so slots may touch widgets. Each task opens its own database session.
+Two kinds, as in Anki's `QueryOp`/`CollectionOp`:
+
+- `Query[T]` only reads (a list's count, the dashboard's figures): a close leaves it to end
+  unseen.
+- `Operation[T]` writes, or its result must be seen ("the import"): a close waits for it and
+  says so by the operation's name.
+
+Each job runs a plain function `work(progress) -> T` on a Qt thread pool; `progress(done,
+total, text)` may be called from that thread. `on_done(result)` and `on_failed(error)` are
+called in the GUI thread, so they may touch widgets; a bound method of a Qt object is dropped
+with its object. Each job opens its own database session.
 
 Why it is built this way: a Qt object must be destroyed in the thread it belongs to. A worker
-thread that held the last reference to a task (or to a dialog its function captured) would
+thread that held the last reference to a job (or to a dialog its function captured) would
 destroy it there, and the process dies in Qt (a segmentation fault one run in two). So the
-worker thread never touches a Qt object of ours: it runs a plain `_Job`, which drops its
+worker thread never touches a Qt object of ours: it runs a plain `_Run`, which drops its
 function before it reports, and reports through one `_Mailbox` that lives as long as the
-application. The GUI thread keeps every task, with its function, until the report has arrived.
+application. The GUI thread keeps every job, with its function, until the report has arrived.
 (`collector.py` keeps Python's cycle collector off the worker threads for the same reason.)
 """
 
@@ -19,14 +27,16 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 Progress = Callable[[int, int, str], None]
+OnFailed = Callable[[Exception], None]
 
 _pools: dict[str, QThreadPool] = {}
 
@@ -41,17 +51,17 @@ def thread_pool(name: str, threads: int = 1) -> QThreadPool:
     return _pools[name]
 
 
-class _Job:
+class _Run:
     """What a worker thread holds: the function, then its outcome. No Qt object."""
 
-    def __init__(self, number: int, work: Callable[[Progress], Any]) -> None:
+    def __init__(self, number: int, work: Callable[[Progress], object]) -> None:
         self.number = number
-        self.work: Callable[[Progress], Any] | None = work
-        self.outcome: tuple[bool, Any] | None = None
+        self.work: Callable[[Progress], object] | None = work
+        self.outcome: tuple[bool, object] | None = None
 
     def run(self) -> None:
         """In the worker thread."""
-        work, self.work = self.work, None  # the task in the GUI thread still holds it
+        work, self.work = self.work, None  # the job in the GUI thread still holds it
         assert work is not None
         try:
             self.outcome = (True, work(self._progress))
@@ -76,7 +86,7 @@ class _Mailbox(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tasks: dict[int, tuple[Task, _Job]] = {}
+        self.jobs: dict[int, tuple[Job[Any], _Run]] = {}
         self._progressed.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
         self._finished.connect(self._deliver_finished, Qt.ConnectionType.QueuedConnection)
 
@@ -87,22 +97,22 @@ class _Mailbox(QObject):
         self._post(self._finished, number)
 
     @staticmethod
-    def _post(signal: Any, *values: Any) -> None:
+    def _post(signal: SignalInstance, *values: object) -> None:
         try:
             signal.emit(*values)
         except RuntimeError:  # the process is ending and the application has gone
             log.info("background work finished after the application closed")
 
     def _deliver_progress(self, number: int, done: int, total: int, text: str) -> None:
-        entry = self.tasks.get(number)
+        entry = self.jobs.get(number)
         if entry is not None:
             entry[0].progress.emit(done, total, text)
 
     def _deliver_finished(self, number: int) -> None:
-        task, job = self.tasks.pop(number)
-        outcome, job.outcome = job.outcome, None
+        job, run = self.jobs.pop(number)
+        outcome, run.outcome = run.outcome, None
         assert outcome is not None
-        task._deliver(*outcome)
+        job._deliver(*outcome)
 
 
 _the_mailbox: _Mailbox | None = None
@@ -113,61 +123,80 @@ _numbers = itertools.count(1)
 def _mailbox() -> _Mailbox:
     global _the_mailbox
     with _mailbox_lock:
-        if _the_mailbox is None:  # first made by Task.start, in the GUI thread
+        if _the_mailbox is None:  # first made by Job.start, in the GUI thread
             _the_mailbox = _Mailbox()
         return _the_mailbox
 
 
 def work_to_finish() -> list[str]:
-    """What running tasks must finish before the app closes ("the import", …), in order."""
+    """What running operations must finish before the app closes ("the import", …), in order."""
     if _the_mailbox is None:
         return []
-    return [task.finish_before_closing for task, _job in _the_mailbox.tasks.values()
-            if task.finish_before_closing]
+    return [job.closing_waits_for for job, _run in _the_mailbox.jobs.values()
+            if job.closing_waits_for]
 
 
-class Task(QObject):
+class Job(QObject, Generic[T]):
     """One piece of background work, kept alive by the GUI thread until it has reported.
+    Made as a `Query` or an `Operation`.
 
-    Signals (all delivered in the GUI thread):
+    Signals (delivered in the GUI thread):
         progress(done, total, text): from the work, as it goes (total 0 = unknown).
-        succeeded(result): the function's return value.
-        failed(error): the exception it raised (UserFacingError or a bug).
-        ended(): after succeeded or failed.
+        ended(): after `on_done` or `on_failed`.
     """
 
     progress = Signal(int, int, str)
-    succeeded = Signal(object)
-    failed = Signal(object)
     ended = Signal()
+    _succeeded = Signal(object)
+    _failed = Signal(object)
 
-    def __init__(self, work: Callable[[Progress], Any], *,
-                 finish_before_closing: str = "") -> None:
-        """`finish_before_closing` names work that writes or must be seen ("the import"): a
-        close waits for it and says so. Reads are left to end while the window closes."""
+    closing_waits_for: str = ""  # what a close says it is finishing; "": it may be dropped
+
+    def __init__(self, work: Callable[[Progress], T], *,
+                 on_done: Callable[[T], object] | None = None,
+                 on_failed: OnFailed | None = None) -> None:
+        """`on_failed` gets the exception `work` raised (UserFacingError or a bug); without
+        it a failure is only logged."""
         super().__init__()
-        self._work: Callable[[Progress], Any] | None = work
-        self.finish_before_closing = finish_before_closing
+        self._work: Callable[[Progress], T] | None = work
         self.running = False
+        if on_done is not None:
+            self._succeeded.connect(on_done)
+        if on_failed is not None:
+            self._failed.connect(on_failed)
 
     def start(self, pool: QThreadPool | None = None) -> None:
-        assert self._work is not None, "a task runs once"
-        job = _Job(next(_numbers), self._work)
-        _mailbox().tasks[job.number] = (self, job)
+        assert self._work is not None, "a job runs once"
+        run = _Run(next(_numbers), self._work)
+        _mailbox().jobs[run.number] = (self, run)
         self.running = True
-        (pool or QThreadPool.globalInstance()).start(job.run)
+        (pool or QThreadPool.globalInstance()).start(run.run)
 
-    def _deliver(self, succeeded: bool, value: Any) -> None:
+    def _deliver(self, succeeded: bool, value: object) -> None:
         """In the GUI thread, once the worker has let go of everything."""
         self.running = False
         self._work = None
         try:
             if succeeded:
-                self.succeeded.emit(value)
+                self._succeeded.emit(value)
             else:
-                self.failed.emit(value)
+                self._failed.emit(value)
         finally:
             self.ended.emit()
+
+
+class Query(Job[T]):
+    """Reads only: a close of the window neither waits for it nor shows its result."""
+
+
+class Operation(Job[T]):
+    """Writes, or its result must be seen: a close waits for it, saying "Finishing `name`"."""
+
+    def __init__(self, name: str, work: Callable[[Progress], T], *,
+                 on_done: Callable[[T], object] | None = None,
+                 on_failed: OnFailed | None = None) -> None:
+        super().__init__(work, on_done=on_done, on_failed=on_failed)
+        self.closing_waits_for = name
 
 
 def wait_for_background_work(timeout_ms: int = 30_000) -> bool:
@@ -176,8 +205,8 @@ def wait_for_background_work(timeout_ms: int = 30_000) -> bool:
     return all([pool.waitForDone(timeout_ms) for pool in _pools.values()]) and done
 
 
-def progress_dialog(parent: QWidget, title: str, task: Task) -> QProgressDialog:
-    """A progress dialog that appears only if the task takes over half a second."""
+def progress_dialog(parent: QWidget, title: str, job: Job[Any]) -> QProgressDialog:
+    """A progress dialog that appears only if the job takes over half a second."""
     dialog = QProgressDialog(title, "", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setCancelButton(None)
@@ -191,7 +220,25 @@ def progress_dialog(parent: QWidget, title: str, task: Task) -> QProgressDialog:
         if text:
             dialog.setLabelText(text)
 
-    task.progress.connect(on_progress)
-    task.ended.connect(dialog.close)
-    task.ended.connect(dialog.deleteLater)
+    job.progress.connect(on_progress)
+    job.ended.connect(dialog.close)
+    job.ended.connect(dialog.deleteLater)
     return dialog
+
+
+class Task(Job[Any]):
+    """The untyped form, kept only while backup_ui.py still uses it (its callers read
+    `succeeded`/`failed` signals); new code makes a `Query` or an `Operation`."""
+
+    def __init__(self, work: Callable[[Progress], Any], *,
+                 finish_before_closing: str = "") -> None:
+        super().__init__(work)
+        self.closing_waits_for = finish_before_closing
+
+    @property
+    def succeeded(self) -> SignalInstance:
+        return self._succeeded
+
+    @property
+    def failed(self) -> SignalInstance:
+        return self._failed
