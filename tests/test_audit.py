@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Kind, Outcome
 from cscdesk.errors import InputError
-from cscdesk.store import audit, records, recycle_bin
+from cscdesk.store import audit, records, recycle_bin, undelete
 from cscdesk.store.models import AuditEvent
 
 
@@ -79,7 +79,7 @@ def test_deleted_records_go_to_the_bin_and_come_back(database) -> None:
         (item,) = recycle_bin.items(session)
         assert (item.kind, item.reference) == (Kind.COMPLAINT, "C-1")
     with database.transaction() as session:
-        restored = recycle_bin.restore(session, item.id)
+        restored = undelete.restore(session, item.id)
     assert restored == original
     with database.session() as session:
         assert records.load(session, Kind.COMPLAINT, "C-1") == original
@@ -96,7 +96,7 @@ def test_restoring_onto_a_reused_reference_is_refused(database) -> None:
         (item,) = recycle_bin.items(session)
     with pytest.raises(InputError, match="another record now has"), \
             database.transaction() as session:
-        recycle_bin.restore(session, item.id)
+        undelete.restore(session, item.id)
 
 
 def test_emptying_the_bin_is_explicit_and_audited(database) -> None:

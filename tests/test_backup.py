@@ -19,8 +19,8 @@ from cscdesk import __version__, settings
 from cscdesk.errors import DatabaseError
 from cscdesk.store import backup
 from cscdesk.store.backup import BackupFolderError, DatabaseDamaged
-from cscdesk.store.engine import open_database
 from cscdesk.store.models import Compliment, Team
+from cscdesk.store.opening import open_database
 from old_schema import first_release_database
 
 _template: list[Path] = []

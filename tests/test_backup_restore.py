@@ -10,7 +10,7 @@ import pytest
 
 from cscdesk.errors import DatabaseError
 from cscdesk.store import backup
-from cscdesk.store.engine import open_database
+from cscdesk.store.opening import open_database
 from test_backup import damage, fill
 
 

@@ -255,7 +255,7 @@ def stored_search_rows(session, kind: Kind) -> set[tuple[int, int, str]]:
 
 
 def test_the_search_table_follows_every_change_to_the_records(filled):
-    from cscdesk.store import personal_data, recycle_bin
+    from cscdesk.store import personal_data, recycle_bin, undelete
 
     with filled.transaction() as session:
         records.save(session, ComplaintData("C-1", date(2024, 5, 1), 1, "Adoption",
@@ -269,7 +269,7 @@ def test_the_search_table_follows_every_change_to_the_records(filled):
         personal_data.anonymise(session, Kind.ENQUIRY, "E-1")
     with filled.transaction() as session:
         bin_id = recycle_bin.items(session)[0].id
-        recycle_bin.restore(session, bin_id)  # C-3 back
+        undelete.restore(session, bin_id)  # C-3 back
     with filled.session() as session:
         for kind in Kind:
             assert stored_search_rows(session, kind) == expected_search_rows(session, kind), kind

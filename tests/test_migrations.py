@@ -4,7 +4,7 @@ from pathlib import Path
 
 from cscdesk.domain.kinds import Kind
 from cscdesk.store import records
-from cscdesk.store.engine import open_database
+from cscdesk.store.opening import open_database
 from cscdesk.store.revision import HEAD_REVISION
 from old_schema import first_release_database
 

@@ -171,7 +171,7 @@ def storage_sentence(error: BaseException, args: argparse.Namespace) -> str | No
         return None
     text = str(cause).lower()
     if any(words in text for words in _DAMAGED):
-        from cscdesk.store.engine import restore_hint
+        from cscdesk.store.backup_list import restore_hint
 
         if getattr(args, "file", None) is not None:  # check FILE, restore FILE: which one?
             return (f"A database the command read is damaged: SQLite cannot read part of it "

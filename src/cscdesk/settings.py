@@ -8,7 +8,7 @@ live in the UI's own settings file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -61,19 +61,31 @@ IDLE_LOCK_MINUTES = Option("idle_lock_minutes", 10, "Lock after this many idle m
 # skipped), so that it is never asked again.
 NAMES_ASKED = Option("names_asked_at_first_start", False, "Asked for the council's name")
 
-ALL_OPTIONS: tuple[Option, ...] = (
-    COUNCIL_NAME, SERVICE_NAME, APPENDIX_NUMBER, REPORT_FOLDER, BACKUP_FOLDER,
-    SMALL_NUMBER_SUPPRESSION, RETENTION_YEARS, KEEP_ALL_DAYS, KEEP_DAILY, KEEP_WEEKLY,
-    KEEP_MONTHLY, IDLE_LOCK_MINUTES, NAMES_ASKED,
-)
+
+def get(source: Any, option: Option[T]) -> T:
+    """The one way to read a stored setting: its value, or its default when nothing (or
+    nothing valid) is stored.
+
+    `source` is whatever the caller reads the database with: an ORM Session (the app), a
+    report Query (anything with `rows(sql, params)`), or a DB-API connection (the backups,
+    which read the file without the ORM because its schema may be older than this version's
+    models). The caller handles a database that cannot be read at all.
+    """
+    return option.read(_stored_text(source, option.key))
 
 
-def get(session: Session, option: Option[T]) -> T:
-    from sqlalchemy import select  # imported here: reading the declarations stays cheap
+def _stored_text(source: Any, key: str) -> str | None:
+    if hasattr(source, "rows"):  # a report Query
+        rows = source.rows("SELECT value FROM setting WHERE key = :k", {"k": key})
+        return None if not rows else rows[0][0]
+    if hasattr(source, "scalar"):  # an ORM Session
+        from sqlalchemy import select  # imported here: reading the declarations stays cheap
 
-    from cscdesk.store.models import Setting
+        from cscdesk.store.models import Setting
 
-    return option.read(session.scalar(select(Setting.value).where(Setting.key == option.key)))
+        return source.scalar(select(Setting.value).where(Setting.key == key))
+    row = source.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
 
 
 def is_stored(session: Session, option: Option) -> bool:

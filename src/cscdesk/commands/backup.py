@@ -44,32 +44,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from cscdesk.store import backup
+    from cscdesk.store.backup import backup_database
+    from cscdesk.store.wording import describe_counts, human_size
 
-    result = backup.backup_database(args.db_path, args.to, reason="scheduled",
-                                    passphrase=args.passphrase)
+    result = backup_database(args.db_path, args.to, reason="scheduled",
+                             passphrase=args.passphrase)
     made = result.backup
     assert made is not None
-    print(f"Backed up {args.db_path} to {made.path} ({backup.human_size(made.size)}; "
-          f"{backup.describe_counts(made.counts)}; integrity check ok).")
+    print(f"Backed up {args.db_path} to {made.path} ({human_size(made.size)}; "
+          f"{describe_counts(made.counts)}; integrity check ok).")
     if result.removed:
         print(f"Removed {len(result.removed)} older backup(s) the retention rules no longer keep.")
     return 0
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    from cscdesk.store import backup
+    from cscdesk.store.backup_list import BackupUnverified
+    from cscdesk.store.restoring import restore_database
+    from cscdesk.store.wording import describe_counts
 
     try:
-        prepared = backup.restore_database(args.file, args.db_path, args.backups,
-                                           passphrase=args.passphrase,
-                                           unverified=args.unverified)
-    except backup.BackupUnverified as error:
-        raise backup.BackupUnverified(
+        prepared = restore_database(args.file, args.db_path, args.backups,
+                                    passphrase=args.passphrase, unverified=args.unverified)
+    except BackupUnverified as error:
+        raise BackupUnverified(
             f"{error} If you trust the file, restore it with --unverified."
         ) from error
     print(f"Restored {args.db_path} from {args.file} (schema {prepared.facts.revision}; "
-          f"{backup.describe_counts(prepared.facts.counts)}).")
+          f"{describe_counts(prepared.facts.counts)}).")
     for note in (prepared.protection_note, prepared.safety_note):
         if note:
             print(note)
@@ -77,41 +79,49 @@ def run_restore(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from cscdesk.store import backup, wal
+    from cscdesk.errors import DatabaseError
+    from cscdesk.store import wal
+    from cscdesk.store.backup_list import (
+        MANIFEST_NAME,
+        manifest_entry,
+        plaintext_backups,
+        restore_hint,
+        verify_checksum,
+    )
+    from cscdesk.store.soundness import DatabaseDamaged, check_database
+    from cscdesk.store.wording import describe_counts
 
     path = args.file or args.db_path
-    entry = backup.manifest_entry(path) if args.file is not None else None
+    entry = manifest_entry(path) if args.file is not None else None
     try:
         if entry is not None:
-            backup.verify_checksum(entry)
+            verify_checksum(entry)
         # A -wal no program is using is read from copies: the check never writes it in.
         leftover = wal.inspect(path, args.passphrase)
         if leftover is not None and leftover.foreign:
-            raise backup.DatabaseError(leftover.problem(Path(path)))
+            raise DatabaseError(leftover.problem(Path(path)))
         if leftover is not None and leftover.facts is not None:
             facts = leftover.facts
         else:
-            facts = backup.check_database(path, passphrase=args.passphrase)
-    except backup.DatabaseDamaged as error:
-        from cscdesk.store.engine import restore_hint
-
+            facts = check_database(path, passphrase=args.passphrase)
+    except DatabaseDamaged as error:
         hint = restore_hint(args.db_path, args.passphrase) if args.file is None else ""
         raise type(error)(f"{error}{hint}") from error
     print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
-          f"no broken links; {backup.describe_counts(facts.counts)}.")
+          f"no broken links; {describe_counts(facts.counts)}.")
     if leftover is not None:
         print(leftover.note())
     if entry is not None:
         print(f"It is unchanged since it was made on {entry.created:%d %b %Y %H:%M}: its "
               "checksum matches the backup list.")
     elif args.file is not None and not _same_file(args.file, args.db_path):
-        print(f"It is not in a backup list ({backup.MANIFEST_NAME} beside it), so cscdesk cannot "
+        print(f"It is not in a backup list ({MANIFEST_NAME} beside it), so cscdesk cannot "
               "verify that it is as it was made; restoring it needs --unverified.")
     if args.file is None:
-        plain = backup.plaintext_backups(args.db_path, args.passphrase)
+        plain = plaintext_backups(args.db_path, args.passphrase)
         if plain:
             names = ", ".join(str(path) for path in plain)
-            raise backup.DatabaseError(
+            raise DatabaseError(
                 f"{len(plain)} backup(s) of this encrypted database are not encrypted, so "
                 f"anyone who can read them can read the records: {names}. Run `cscdesk encrypt` "
                 "again with the current passphrase to finish encrypting them."

@@ -29,7 +29,7 @@ def run_import(args: argparse.Namespace) -> int:
     from cscdesk.exchange import WorkbookRejected, apply_import, read_workbook
     from cscdesk.exchange.importer import hidden_note, with_database_checks
     from cscdesk.exchange.problems import printable
-    from cscdesk.store.engine import open_database
+    from cscdesk.store.opening import open_database
 
     # Read first: a file that is no workbook at all must not create an empty database.
     rejected: WorkbookRejected | None = None
@@ -61,7 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from cscdesk.exchange import export_workbook
-    from cscdesk.store.engine import open_database
+    from cscdesk.store.opening import open_database
 
     # export only reads
     db = open_database(args.db_path, create=False, lock=False, passphrase=args.passphrase)

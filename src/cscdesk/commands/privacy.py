@@ -19,7 +19,7 @@ KIND_NAMES = {kind_spec.command_name: kind for kind, kind_spec in SPECS.items()}
 
 def open_database(args: argparse.Namespace, **options):
     """The store, imported only when a command of this module runs (start-up stays quick)."""
-    from cscdesk.store.engine import open_database as open_store
+    from cscdesk.store.opening import open_database as open_store
 
     return open_store(args.db_path, passphrase=args.passphrase, **options)
 
@@ -120,7 +120,7 @@ def run_anonymise(args: argparse.Namespace) -> int:
 
 
 def _old_data_note(args: argparse.Namespace) -> str:
-    from cscdesk.store.backup import old_data_note
+    from cscdesk.store.backup_folder import old_data_note
 
     return old_data_note(args.db_path, args.passphrase)
 

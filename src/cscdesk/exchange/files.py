@@ -1,11 +1,11 @@
 """Writing an .xlsx with XlsxWriter so that nothing is lost and nothing is left about.
 
-`writing(target)` yields a `Scratch`: a temporary file beside the target (made 0600 by mkstemp),
-to hand to XlsxWriter, and a private folder beside it (0700) for XlsxWriter's own temporary
-files (by default in the system's temp folder, where a killed export would leave the shared
-strings in plain text). When the block succeeds the file is renamed over the target; whatever
-happens, the folder and any leftover are removed. A later write of the same target removes what
-a killed one left (its temporary file and folder, and the `.NAME.writing-PID.xlsx` of earlier
+`writing(target)` yields a `Scratch`: a temporary file beside the target (made 0600 by `atomic`, the
+one writer), to hand to XlsxWriter, and a private folder beside it (0700) for XlsxWriter's own
+temporary files (by default in the system's temp folder, where a killed export would leave the
+shared strings in plain text). When the block succeeds the file is renamed over the target; whatever
+happens, the folder and any leftover are removed. A later write of the same target removes what a
+killed one left (its temporary file and folder, and the `.NAME.writing-PID.xlsx` of earlier
 versions) once the process that made them has gone.
 
 `close_workbook(book)` closes an XlsxWriter workbook and turns a failure (disk full, folder
@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import glob
-import os
 import shutil
 import sys
 import tempfile
@@ -41,49 +40,53 @@ class Scratch:
     folder: Path  # and its own temporary files here
 
 
+def _more_leftovers(target: Path) -> tuple[str, ...]:
+    """Besides the temporary files: XlsxWriter's folders, and `.STEM.writing-PID.xlsx` of
+    earlier versions."""
+    return (f".{glob.escape(target.name)}.*.tmpdir",
+            f".{glob.escape(target.stem)}.writing-*.xlsx")
+
+
 def remove_leftovers(target: Path) -> None:
     """What killed writes of `target` left: temporary files and folders, and the
     `.STEM.writing-PID.xlsx` of earlier versions."""
-    atomic.remove_leftovers(target, more_patterns=(
-        f".{glob.escape(target.name)}.*.tmpdir", f".{glob.escape(target.stem)}.writing-*.xlsx"))
+    atomic.remove_leftovers(target, more_patterns=_more_leftovers(target))
 
 
 @contextlib.contextmanager
 def writing(target: Path, error: type[UserFacingError] = NotWritten) -> Iterator[Scratch]:
     """A temporary file and folder beside `target`; the file replaces `target` when the block
-    succeeds. Problems with the folder become `error` (a sentence)."""
+    succeeds (`atomic.replacing`, the one writer). Problems with the folder become `error`
+    (a sentence)."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
-    remove_leftovers(target)
-    tag = atomic.temporary_prefix(target)
-    try:
-        handle, name = tempfile.mkstemp(prefix=tag, suffix=".tmp", dir=folder)
-    except OSError as problem:
-        if not folder.is_dir():
-            raise error(f"The folder {folder} does not exist.") from None
-        raise error(f"Cannot write the workbook in the folder {folder}: "
-                    f"{problem.strerror or problem}. Choose a folder where you can save "
-                    "files.") from None
-    os.close(handle)
-    temporary = Path(name)
     scratch_folder: Path | None = None
     try:
-        scratch_folder = Path(tempfile.mkdtemp(prefix=tag, suffix=".tmpdir", dir=folder))
-        yield Scratch(temporary, scratch_folder)
-        try:
-            os.replace(temporary, target)
-        except OSError as problem:
+        with atomic.replacing(target, more_patterns=_more_leftovers(target)) as temporary:
+            scratch_folder = Path(tempfile.mkdtemp(prefix=atomic.temporary_prefix(target),
+                                                   suffix=".tmpdir", dir=folder))
+            yield Scratch(temporary, scratch_folder)
+    except atomic.WriteFailed as failed:
+        problem = failed.error
+        if failed.step == "temporary":
+            if not folder.is_dir():
+                raise error(f"The folder {folder} does not exist.") from None
+            raise error(f"Cannot write the workbook in the folder {folder}: "
+                        f"{problem.strerror or problem}. Choose a folder where you can save "
+                        "files.") from None
+        if failed.step == "replace":
             raise error(
                 f"Cannot replace {target}: {problem.strerror or problem}. If it is open in "
                 "Excel or another program, close it and try again."
             ) from None
+        raise error(f"Cannot write the workbook in the folder {folder}: "
+                    f"{problem.strerror or problem}. Nothing was written; free some space or "
+                    "choose another folder, and try again.") from None
     except OSError as problem:
         raise error(f"Cannot write the workbook in the folder {folder}: "
                     f"{problem.strerror or problem}. Nothing was written; free some space or "
                     "choose another folder, and try again.") from None
     finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         if scratch_folder is not None:
             shutil.rmtree(scratch_folder, ignore_errors=True)
 

@@ -11,19 +11,17 @@ and enquirers are never part of the content.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
+import os  # noqa: F401 -- tests reach os.replace through this module (pdf.os)
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from cscdesk.atomic import remove_leftovers, temporary_prefix
+from cscdesk import atomic
 from cscdesk.errors import UserFacingError
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.layout import FONT, FONT_BOLD, MARGIN, PAGE_WIDTH, RULE, register_fonts
@@ -95,31 +93,25 @@ def write_pdf(content: AppendixContent, path: Path | str) -> Path:
         raise UserFacingError(f"Cannot write the appendix to {target}: that is a folder.")
     made = io.BytesIO()
     render(content, made)  # the slow part, with nothing on disk yet
-    remove_leftovers(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=temporary_prefix(target), suffix=".tmp",
-                                             dir=folder)
+        with atomic.replacing(target) as temporary:
+            temporary.write_bytes(made.getbuffer())
+    except atomic.WriteFailed as failed:
+        if failed.step == "temporary":
+            error = failed.error
+            raise UserFacingError(f"Cannot write the appendix in {folder}: "
+                                  f"{error.strerror or error}. Choose another folder.") from error
+        _cannot_write(target, failed.error)
     except OSError as error:
-        raise UserFacingError(f"Cannot write the appendix in {folder}: "
-                              f"{error.strerror or error}. Choose another folder.") from error
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(made.getbuffer())
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        if isinstance(error, PermissionError):
-            raise UserFacingError(
-                f"Cannot replace {target}: it is open in another program (such as a PDF "
-                "viewer) or you do not have permission. Close it, or choose another name, and "
-                "try again.") from error
-        raise UserFacingError(f"Cannot write the appendix to {target}: "
-                              f"{error.strerror or error}.") from error
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        _cannot_write(target, error)
     return target
+
+
+def _cannot_write(target: Path, error: OSError) -> NoReturn:
+    if isinstance(error, PermissionError):
+        raise UserFacingError(
+            f"Cannot replace {target}: it is open in another program (such as a PDF "
+            "viewer) or you do not have permission. Close it, or choose another name, and "
+            "try again.") from error
+    raise UserFacingError(f"Cannot write the appendix to {target}: "
+                          f"{error.strerror or error}.") from error

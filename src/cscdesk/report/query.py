@@ -107,7 +107,7 @@ def reading(path: Path, passphrase: str | None = None) -> Iterator[Query]:
         finally:
             connection.close()
         return
-    from cscdesk.store.engine import open_database
+    from cscdesk.store.opening import open_database
 
     # A reader, never the writer.
     database = open_database(path, create=False, lock=False, passphrase=passphrase)

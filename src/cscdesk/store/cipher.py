@@ -118,10 +118,12 @@ def connect(path: Path, passphrase: str | None = None, *, read_only: bool = Fals
             **options: Any) -> Any:
     """A DB-API connection to `path`: plain sqlite3, or sqlcipher3 keyed with `passphrase`.
 
-    Read-only connections never change the file: `mode=ro`, and where that cannot open it (a
-    folder that cannot be written has no room for the shared-memory file) `immutable=1` when
-    no write-ahead log is pending; failing both, an existing file is opened normally and only
-    read. A wrong passphrase is WrongPassphrase.
+    Read-only connections never change the file and leave nothing beside it: a file with no
+    -wal, -shm or -journal beside it in a folder that can be written is opened normally with
+    `query_only` (SQLite removes its -wal and -shm when it closes); otherwise `mode=ro`, and
+    where that cannot open it (a folder that cannot be written has no room for the
+    shared-memory file) `immutable=1` when no write-ahead log is pending; failing both, an
+    existing file is opened normally and only read. A wrong passphrase is WrongPassphrase.
     """
     return _connect(Path(path), passphrase, read_only, options)[0]
 
@@ -141,6 +143,14 @@ def _connect(path: Path, passphrase: str | None, read_only: bool, options: dict[
     """The connection, and the URI query it was opened with ("" for an ordinary open)."""
     passphrase = key_for(path, passphrase)
     module: Any = sqlite3 if passphrase is None else _sqlcipher()
+    if read_only and _alone(path):
+        # Nothing beside the file, in a folder that can be written: an ordinary connection
+        # that refuses to write (query_only). SQLite then removes the -wal and -shm it makes
+        # for a WAL database when the last connection closes; a `mode=ro` connection cannot,
+        # and would leave them behind after `check` or a backup.
+        connection = _opened(module, str(path), passphrase, path, **options)
+        connection.execute("PRAGMA query_only = 1")
+        return connection, ""
     if read_only:
         # as_uri() escapes "#", "?" and "%", which would otherwise cut the path short.
         uri = path.resolve().as_uri()
@@ -154,6 +164,15 @@ def _connect(path: Path, passphrase: str | None, read_only: bool, options: dict[
                 if not path.is_file():
                     raise
     return _opened(module, str(path), passphrase, path, **options), ""
+
+
+def _alone(path: Path) -> bool:
+    """An existing file with no -wal, -shm or -journal beside it, in a folder this process may
+    write: opening it ordinarily creates nothing that outlives the connection, and replays no
+    log or journal into it (there is none)."""
+    if not path.is_file() or not os.access(path.parent, os.W_OK):
+        return False
+    return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal"))
 
 
 def _wal_pending(path: Path) -> bool:

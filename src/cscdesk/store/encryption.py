@@ -11,13 +11,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cscdesk import atomic
 from cscdesk.errors import DatabaseError, UserFacingError
-from cscdesk.store import backup, cipher
+from cscdesk.store import cipher
+from cscdesk.store.backup import backup_database
+from cscdesk.store.backup_folder import folder_lock, target_folder_for
+from cscdesk.store.backup_list import read_manifest, sha256_of, write_manifest
 from cscdesk.store.lock import acquire_writer_lock
+from cscdesk.store.soundness import check_database
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +52,9 @@ def change_encryption(database: Path | str, old: str | None, new: str | None,
         raise DatabaseError("The new passphrase is the same as the current one.")
     lock = acquire_writer_lock(database, "cscdesk encryption change")
     try:
-        facts = backup.check_database(database, passphrase=old)
-        made = backup.backup_database(database, folder, reason="before encryption change",
-                                      apply_retention=False, passphrase=old)
+        facts = check_database(database, passphrase=old)
+        made = backup_database(database, folder, reason="before encryption change",
+                               apply_retention=False, passphrase=old)
         _convert_file(database, old, new, facts.counts)
         rewritten, left = _convert_backups(database, old, new, folder)
     finally:
@@ -67,7 +71,7 @@ def _resume(database: Path, old: str | None, new: str, folder: Path | str | None
     lock = acquire_writer_lock(database, "cscdesk encryption change")
     try:
         try:
-            backup.check_database(database, passphrase=new)
+            check_database(database, passphrase=new)
         except cipher.WrongPassphrase:
             if old == new:
                 raise
@@ -89,22 +93,26 @@ def _resume(database: Path, old: str | None, new: str, folder: Path | str | None
 
 def _convert_file(path: Path, old: str | None, new: str | None, counts: dict[str, int]) -> None:
     """Rewrite one database file under a temporary name, verify it, swap it in."""
-    temporary = path.with_name(f".{path.name}.converting-{os.getpid()}")
-    _remove(temporary)
+    try:
+        temporary = atomic.new_temporary(path)
+    except atomic.WriteFailed as failed:
+        raise DatabaseError(f"Cannot replace {path}: {failed.error.strerror}.") from failed.error
     try:
         cipher.rewrite(path, temporary, cipher.key_for(path, old), new)
-        copied = backup.check_database(temporary, passphrase=new)
+        copied = check_database(temporary, passphrase=new)
         if copied.counts != counts:
             raise DatabaseError(f"The converted copy of {path} does not match it; "
                                 "nothing was changed.")
-        for suffix in ("-wal", "-shm", "-journal"):
+        for suffix in atomic.SQLITE_COMPANIONS:
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{path}{suffix}").unlink()
-        os.replace(temporary, path)
+        atomic.put_in_place(temporary, path)
+    except atomic.WriteFailed as failed:
+        raise DatabaseError(f"Cannot replace {path}: {failed.error.strerror}.") from failed.error
     except OSError as error:
         raise DatabaseError(f"Cannot replace {path}: {error.strerror}.") from error
     finally:
-        _remove(temporary)
+        atomic.discard(temporary)
 
 
 def _convert_backups(database: Path, old: str | None, new: str | None,
@@ -113,10 +121,10 @@ def _convert_backups(database: Path, old: str | None, new: str | None,
     """Rewrite this database's listed backups with the new passphrase (`plain_only`: only those
     still in plaintext); returns how many, and the backups that another passphrase protects
     (left alone, named to the officer)."""
-    target = backup.target_folder_for(database, folder, new)
+    target = target_folder_for(database, folder, new)
     rewritten, left = 0, []
-    with backup.folder_lock(target):
-        entries = backup.read_manifest(target)
+    with folder_lock(target):
+        entries = read_manifest(target)
         for index, entry in enumerate(entries):
             if entry.database != database.stem or not entry.path.is_file():
                 continue
@@ -129,15 +137,10 @@ def _convert_backups(database: Path, old: str | None, new: str | None,
                 left.append(entry.path)
                 continue
             entries[index] = dataclasses.replace(
-                entry, size=entry.path.stat().st_size, sha256=backup.sha256_of(entry.path))
+                entry, size=entry.path.stat().st_size, sha256=sha256_of(entry.path))
             rewritten += 1
             # At once, not after the last one: an encrypt interrupted half-way must not leave
             # rewritten backups whose listed checksum no longer matches (never restored then).
-            backup.write_manifest(target, entries)
+            write_manifest(target, entries)
     return rewritten, left
 
-
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").unlink()

@@ -1,8 +1,12 @@
 """Opening a cscdesk database: the one engine factory, the file checks and the migrations.
 
-This is the only module (with `backup.py`) that knows the store is SQLite. A file is used only
-when it is provably a cscdesk database of a schema this version knows; anything else is refused
-with a sentence and left untouched.
+This is the only module (with `soundness`, `cipher` and the backups) that knows the store is
+SQLite. A file is used only when it is provably a cscdesk database of a schema this version
+knows; anything else is refused with a sentence and left untouched.
+
+The engine knows nothing of backups: what to do before an upgrade (a verified backup) and what
+to add when a damaged file is refused (the latest good backup) are handed in by the caller —
+`opening.open_database` hands in the store's own.
 """
 
 from __future__ import annotations
@@ -18,10 +22,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cscdesk import atomic
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
-from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
+from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION
+from cscdesk.store.soundness import DatabaseDamaged, quick_check_problems, read_revision
+
+__all__ = ["APPLICATION_ID", "Database", "make_engine", "open_database", "read_revision",
+           "refuse_if_damaged"]
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Database)
     from sqlalchemy import Engine
@@ -166,20 +175,22 @@ def open_database(
     lock: bool = True,
     passphrase: str | None = None,
     quick_check: bool = False,
+    damage_hint: Callable[[Path], str] | None = None,
 ) -> Database:
     """Open (creating or upgrading as needed) the cscdesk database at `path`.
 
     Raises DatabaseError, with a sentence naming the file, when it cannot be used.
-    `before_migration` is called with the path before an existing file's schema is upgraded;
-    by default it is a verified backup (`backup.backup_before_migration`), and a failed backup
-    stops the upgrade. With `lock` (the default, for anything that writes) this process becomes
-    the database's one writer until `Database.close()`; a second writer gets DatabaseInUse, and
-    a file or folder that cannot be written is said to be read-only. Readers that never write
-    (export, report, check) pass `lock=False`: their engine opens the file read-only and
-    creates nothing beside it where the folder cannot be written.
+    `before_migration` is called with the path before an existing file's schema is upgraded
+    (`opening.open_database` hands in a verified backup); if it raises, the upgrade is not done.
+    Without it a file that needs upgrading is refused: the engine never upgrades a database nobody
+    backed up. With `lock` (the default, for anything that writes) this process becomes the
+    database's one writer until `Database.close()`; a second writer gets DatabaseInUse, and a file
+    or folder that cannot be written is said to be read-only. Readers that never write (export,
+    report, check) pass `lock=False`: their engine opens the file read-only and creates nothing
+    beside it where the folder cannot be written.
     With `quick_check` (commands that write) an existing file must pass SQLite's
-    `PRAGMA quick_check` first: a damaged database is refused (DatabaseDamaged), naming the
-    latest good backup, before anything is written to it.
+    `PRAGMA quick_check` first: a damaged database is refused (DatabaseDamaged), with what
+    `damage_hint` adds (the latest good backup), before anything is written to it.
     An encrypted file needs its `passphrase` (PassphraseNeeded without one, WrongPassphrase
     when it does not fit); a new file is created encrypted when one is given.
     """
@@ -199,14 +210,16 @@ def open_database(
             _create_new(path, passphrase)
         else:
             if quick_check:
-                refuse_if_damaged(path, passphrase)
+                refuse_if_damaged(path, passphrase, damage_hint)
             revision = read_revision(path, passphrase)
             if revision != HEAD_REVISION:
                 _check_known(path, revision)
                 if before_migration is None:
-                    _backup_before_migration(path, passphrase)
-                else:
-                    before_migration(path)
+                    raise DatabaseError(
+                        f"{path} needs upgrading to this version's schema, and nothing was "
+                        "given to back it up first; it was not upgraded or changed."
+                    )
+                before_migration(path)
                 _migrate(path, passphrase=passphrase)
         key = cipher.key_for(path, passphrase)
         return Database(path, partial(make_engine, path, passphrase=key, read_only=not lock),
@@ -248,56 +261,19 @@ def _writer_lock(path: Path) -> WriterLock:
         raise
 
 
-def quick_check_problems(path: Path, passphrase: str | None = None) -> list[str]:
-    """What SQLite's `PRAGMA quick_check` reports (empty when it says "ok"); never writes."""
-    try:
-        connection = cipher.connect(path, passphrase, read_only=True)
-        try:
-            rows = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
-        finally:
-            connection.close()
-    except cipher.DB_ERRORS as error:
-        return [str(error)]
-    return [] if rows == ["ok"] else rows or ["no answer from the quick check"]
-
-
-def refuse_if_damaged(path: Path, passphrase: str | None = None) -> None:
-    """Raise DatabaseDamaged (with the latest good backup) unless `path` passes quick_check."""
+def refuse_if_damaged(path: Path, passphrase: str | None = None,
+                      hint: Callable[[Path], str] | None = None) -> None:
+    """Raise DatabaseDamaged unless `path` passes quick_check; `hint(path)` ends the sentence
+    (the latest good backup to restore)."""
     problems = quick_check_problems(path, passphrase)
     if problems:
-        from cscdesk.store.backup import DatabaseDamaged
-
         log.warning("%s failed its quick check (%d problem(s)); not written", path,
                     len(problems))
         raise DatabaseDamaged(
             f"{path} is damaged: SQLite's quick check found {len(problems)} problem(s), the "
             f"first being “{problems[0]}”. Nothing was written to it."
-            f"{restore_hint(path, passphrase)}"
+            f"{hint(path) if hint is not None else ''}"
         )
-
-
-def restore_hint(database: Path, passphrase: str | None = None) -> str:
-    """" The latest good backup is …; restore it with: …" (or that there is none), for a
-    sentence about a damaged database."""
-    from cscdesk.store import backup
-
-    try:
-        folder = backup.backup_folder_for(database, passphrase)
-        good = backup.latest_good_backup(folder, database.stem, passphrase)
-    except (OSError, DatabaseError):
-        good = None
-    if good is None:
-        return " No good backup was found to restore."
-    return (
-        f" The latest good backup is {good.path} (made {good.created:%d %b %Y %H:%M}); "
-        f'restore it with: cscdesk restore "{good.path}"'
-    )
-
-
-def _backup_before_migration(path: Path, passphrase: str | None) -> None:
-    from cscdesk.store.backup import backup_before_migration
-
-    backup_before_migration(path, passphrase)
 
 
 def _make_folder(path: Path) -> None:
@@ -305,47 +281,6 @@ def _make_folder(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
-
-
-def read_revision(path: Path, passphrase: str | None = None) -> str:
-    """The schema revision of an existing cscdesk file, without changing the file."""
-    if _check_header(path) and passphrase is None:
-        raise cipher.PassphraseNeeded(
-            f"{path} is not an SQLite file: either it is not a cscdesk database, or it is an "
-            "encrypted one and its passphrase is needed."
-        )
-    try:
-        connection = cipher.connect(path, passphrase, read_only=True)
-        try:
-            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            if app_id != APPLICATION_ID:
-                raise DatabaseError(
-                    f"{path} is an SQLite database of another program, not a cscdesk database."
-                )
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            connection.close()
-    except cipher.DB_ERRORS as error:
-        raise DatabaseError(
-            f"{path} cannot be read as a cscdesk database ({error}). It may be damaged."
-        ) from error
-    if row is None:
-        raise DatabaseError(f"{path} is a cscdesk database with no schema revision; it is damaged.")
-    return str(row[0])
-
-
-def _check_header(path: Path) -> bool:
-    """Refuse what cannot be a database; True when the file is not plain SQLite (encrypted?)."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except IsADirectoryError:
-        raise DatabaseError(f"{path} is a folder, not a database file.") from None
-    except OSError as error:
-        raise DatabaseError(f"{path} cannot be read: {error.strerror}.") from error
-    if not header:
-        raise DatabaseError(f"{path} is an empty file, not a cscdesk database.")
-    return header != SQLITE_HEADER
 
 
 def _check_known(path: Path, revision: str) -> None:
@@ -361,16 +296,15 @@ def _check_known(path: Path, revision: str) -> None:
 def _create_new(path: Path, passphrase: str | None = None) -> None:
     """Build the full schema under a temporary name, then rename: never half a database."""
     _make_folder(path)
-    temporary = path.with_name(f".{path.name}.creating-{os.getpid()}")
-    _remove_sqlite_files(temporary)
     try:
-        _migrate(temporary, stamp_application=True, passphrase=passphrase)
-        os.replace(temporary, path)
+        with atomic.replacing(path) as temporary:
+            _migrate(temporary, stamp_application=True, passphrase=passphrase)
     except cipher.DB_ERRORS as error:
-        _remove_sqlite_files(temporary)
         raise DatabaseError(f"Cannot create the database {path}: {error}.") from error
+    except atomic.WriteFailed as failed:
+        raise DatabaseError(f"Cannot create the database {path}: {failed.error.strerror}.") \
+            from failed.error
     except OSError as error:
-        _remove_sqlite_files(temporary)
         raise DatabaseError(f"Cannot create the database {path}: {error.strerror}.") from error
     log.info("created database %s", path)
 
@@ -402,9 +336,3 @@ def _migrate(path: Path, *, stamp_application: bool = False,
     finally:
         engine.dispose()
     log.info("database %s is at schema %s", path, HEAD_REVISION)
-
-
-def _remove_sqlite_files(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").unlink()

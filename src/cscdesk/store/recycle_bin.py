@@ -1,4 +1,9 @@
-"""The bin: deleted records kept whole, so a deletion can be undone until the bin is emptied."""
+"""The bin: deleted records kept whole, so a deletion can be undone until the bin is emptied.
+
+`store.records.delete` puts records here; putting one back (`store.undelete.restore`) saves it
+through `store.records`, so that lives in its own module: this one imports nothing that
+imports it.
+"""
 
 from __future__ import annotations
 
@@ -60,21 +65,6 @@ def record_of(session: Session, item_id: int) -> RecordData:
     if entry is None:
         raise InputError("That record is no longer in the bin.")
     return _revive(Kind(entry.kind), json.loads(entry.data))
-
-
-def restore(session: Session, item_id: int) -> RecordData:
-    """Put a deleted record back (it must still be valid: its reference free, its links there)."""
-    from cscdesk.store import records
-
-    record = record_of(session, item_id)
-    if records.find_row(session, kind_of(record), record.reference) is not None:
-        raise InputError(
-            f"“{record.reference}” cannot be restored: another record now has that reference."
-        )
-    records.save(session, record)
-    session.execute(delete(BinEntry).where(BinEntry.id == item_id))
-    audit.log_change(session, None, record, action=audit.RESTORE)
-    return record
 
 
 def empty(session: Session) -> int:

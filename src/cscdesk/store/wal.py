@@ -24,8 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cscdesk.errors import DatabaseError
-from cscdesk.store import backup, cipher
+from cscdesk.store import cipher
 from cscdesk.store.lock import _os_unlock, _try_os_lock, lock_path_for
+from cscdesk.store.soundness import DatabaseFacts, check_database
+from cscdesk.store.wording import describe_counts
 
 _MAGIC = (0x377F0682, 0x377F0683)  # little- or big-endian checksums
 _VERSION = 3007000
@@ -41,7 +43,7 @@ class LeftoverLog:
     frames: int  # pages written by saves not yet copied into the file
     commits: int  # saves (transactions) those pages complete
     foreign: str  # "" when the log belongs to the database; else why it does not
-    facts: backup.DatabaseFacts | None  # the database as read with the log (when it belongs)
+    facts: DatabaseFacts | None  # the database as read with the log (when it belongs)
 
     def note(self) -> str:
         """The line `check` adds for a log that belongs."""
@@ -163,21 +165,21 @@ def inspect(database: Path | str, passphrase: str | None = None) -> LeftoverLog 
         alone_error = _check_copy(alone, database, passphrase)
         shutil.copyfile(wal, Path(f"{alone}-wal"))
         with_log = _check_copy(alone, database, passphrase)
-    if isinstance(with_log, backup.DatabaseFacts):
+    if isinstance(with_log, DatabaseFacts):
         return LeftoverLog(wal, frames, commits, "", with_log)
-    if isinstance(alone_error, backup.DatabaseFacts):
+    if isinstance(alone_error, DatabaseFacts):
         return LeftoverLog(
             wal, frames, commits,
-            f"the database file alone is sound ({backup.describe_counts(alone_error.counts)}), "
+            f"the database file alone is sound ({describe_counts(alone_error.counts)}), "
             f"but read with that log it is not ({str(with_log).rstrip('.')}).", None)
     raise with_log
 
 
 def _check_copy(copy: Path, database: Path, passphrase: str | None
-                ) -> backup.DatabaseFacts | DatabaseError:
+                ) -> DatabaseFacts | DatabaseError:
     """The copy's facts, or the error its check raised (naming the real database)."""
     try:
-        return backup.check_database(copy, passphrase=passphrase)
+        return check_database(copy, passphrase=passphrase)
     except DatabaseError as error:
         return type(error)(str(error).replace(str(copy), str(database)))
     finally:

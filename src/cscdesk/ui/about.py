@@ -74,7 +74,7 @@ class Locations:
 
 def locations_for(database_path: Path) -> Locations:
     """The backups folder is the one set in the database's settings, else the default."""
-    from cscdesk.store.backup import backup_folder_for
+    from cscdesk.store.backup_folder import backup_folder_for
 
     return Locations(
         database=Path(database_path).resolve(),

@@ -60,8 +60,8 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
 
     from cscdesk.errors import UserFacingError
     from cscdesk.store.cipher import WrongPassphrase
-    from cscdesk.store.engine import open_database
     from cscdesk.store.lock import DatabaseInUse
+    from cscdesk.store.opening import open_database
     from cscdesk.ui.dialog_service import UserDialogs
     from cscdesk.ui.main_window import MainWindow
     from cscdesk.ui.passphrase_dialogs import (

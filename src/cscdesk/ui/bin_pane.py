@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk.errors import UserFacingError
-from cscdesk.store import recycle_bin
+from cscdesk.store import recycle_bin, undelete
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.simple_table import SimpleTableModel
@@ -70,7 +70,7 @@ class BinPane(QWidget):
         item_id = self._ids[rows[0].row()]
         try:
             with self._database.transaction() as session:
-                record = recycle_bin.restore(session, item_id)
+                record = undelete.restore(session, item_id)
         except UserFacingError as error:
             self._dialogs.warn(self, "Restore", str(error))
             return

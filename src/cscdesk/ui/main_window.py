@@ -31,8 +31,9 @@ from cscdesk import paths
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
-from cscdesk.store.engine import Database, open_database
+from cscdesk.store.engine import Database
 from cscdesk.store.list_terms import Status
+from cscdesk.store.opening import open_database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
 from cscdesk.ui.workers import Task, work_to_finish

@@ -96,7 +96,7 @@ class RetentionPane(QWidget):
             return
         what = ("anonymise (names and summaries cleared; counts kept)" if action == "anonymise"
                 else "delete for good")
-        from cscdesk.store.backup import old_data_note
+        from cscdesk.store.backup_folder import old_data_note
 
         note = old_data_note(Path(self._database.path),
                              getattr(self._database, "passphrase", None))
