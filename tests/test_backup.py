@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from cscdesk import __version__, settings
+from cscdesk import __version__, paths, settings
 from cscdesk.errors import DatabaseError
-from cscdesk.store import backup
-from cscdesk.store.backup import BackupFolderError, DatabaseDamaged
+from cscdesk.store import backup, backup_list, soundness
+from cscdesk.store.backup_folder import BackupFolderError
 from cscdesk.store.models import Compliment, Team
 from cscdesk.store.opening import open_database
+from cscdesk.store.soundness import DatabaseDamaged
 from old_schema import first_release_database
 
 _template: list[Path] = []
@@ -83,15 +84,15 @@ def test_a_backup_is_a_verified_copy_with_a_manifest(db_path: Path, tmp_path: Pa
     assert raw.execute("SELECT count(*) FROM compliment").fetchone() == (500,)
     assert raw.execute("PRAGMA journal_mode").fetchone() == ("delete",)  # opens anywhere
     raw.close()
-    entry = json.loads((folder / backup.MANIFEST_NAME).read_text())["backups"][0]
+    entry = json.loads((folder / backup_list.MANIFEST_NAME).read_text())["backups"][0]
     assert entry["file"] == made.path.name
     assert entry["sha256"] == hashlib.sha256(made.path.read_bytes()).hexdigest()
     assert entry["size"] == made.path.stat().st_size
     assert entry["app_version"] == __version__
-    assert entry["schema_revision"] == backup.check_database(db_path).revision
+    assert entry["schema_revision"] == soundness.check_database(db_path).revision
     assert entry["counts"]["compliment"] == 500
     assert sorted(p.name for p in folder.iterdir()) == [
-        "cases-2026-11-25T193000.db", backup.MANIFEST_NAME
+        "cases-2026-11-25T193000.db", backup_list.MANIFEST_NAME
     ]
 
 
@@ -123,7 +124,7 @@ def test_default_folder_setting_folder_and_unchanged_databases(db_path: Path,
                                                                tmp_path: Path) -> None:
     fill(db_path, 10)
     first = backup.backup_database(db_path).backup
-    assert first is not None and first.path.parent == backup.paths.default_backup_dir()
+    assert first is not None and first.path.parent == paths.default_backup_dir()
     chosen = tmp_path / "share"
     chosen.mkdir()
     set_setting(db_path, settings.BACKUP_FOLDER, str(chosen))
@@ -131,7 +132,7 @@ def test_default_folder_setting_folder_and_unchanged_databases(db_path: Path,
     assert second is not None and second.path.parent == chosen
     again = backup.backup_database(db_path, only_if_changed=True)
     assert again.backup is None and again.unchanged_since == second
-    assert len(backup.list_backups(chosen)) == 1
+    assert len(backup_list.list_backups(chosen)) == 1
     fill(db_path, 1, prefix="NEW")
     assert backup.backup_database(db_path, only_if_changed=True).backup is not None
 
@@ -142,7 +143,7 @@ def test_two_backups_in_one_second_get_different_names(db_path: Path, tmp_path: 
     names = [backup.backup_database(db_path, tmp_path, now=when).backup.path.name
              for _ in range(2)]  # type: ignore[union-attr]
     assert names == ["cases-2026-01-02T030405.db", "cases-2026-01-02T030405-2.db"]
-    assert len(backup.read_manifest(tmp_path)) == 2
+    assert len(backup_list.read_manifest(tmp_path)) == 2
 
 
 def test_retention_prunes_only_listed_backups_of_this_database(db_path: Path,
@@ -158,7 +159,7 @@ def test_retention_prunes_only_listed_backups_of_this_database(db_path: Path,
     for day in range(5):
         result = backup.backup_database(db_path, tmp_path, now=start + timedelta(days=day))
         removed += result.removed
-    kept = sorted(e.path.name for e in backup.read_manifest(tmp_path))
+    kept = sorted(e.path.name for e in backup_list.read_manifest(tmp_path))
     assert kept == ["cases-2026-03-04T120000.db", "cases-2026-03-05T120000.db"]
     assert len(removed) == 3 and not any(p.exists() for p in removed)
     assert stranger.exists()
@@ -171,7 +172,7 @@ def test_the_only_good_backup_is_never_pruned(db_path: Path, tmp_path: Path) -> 
         set_setting(db_path, option, 0)
     backup.backup_database(db_path, tmp_path, now=datetime(2020, 1, 1))
     result = backup.backup_database(db_path, tmp_path, now=datetime(2020, 6, 1))
-    assert [e.path for e in backup.read_manifest(tmp_path)] == [result.backup.path]  # type: ignore[union-attr]
+    assert [e.path for e in backup_list.read_manifest(tmp_path)] == [result.backup.path]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("kind", ["missing", "a file", "under a file"])
@@ -203,7 +204,7 @@ def test_a_folder_that_cannot_be_written_leaves_nothing_behind(db_path: Path,
     set_setting(db_path, settings.BACKUP_FOLDER, str(tmp_path / "plain-file" / "backups"))
     with pytest.raises(BackupFolderError, match="plain-file is a file, not a folder"):
         backup.backup_database(db_path)
-    assert not backup.paths.default_backup_dir().exists()
+    assert not paths.default_backup_dir().exists()
 
 
 def test_a_damaged_database_is_not_backed_up_and_not_touched(db_path: Path,
@@ -238,10 +239,10 @@ def test_latest_good_backup_skips_a_damaged_or_altered_one(db_path: Path,
     good = backup.backup_database(db_path, tmp_path, now=datetime(2026, 1, 1)).backup
     bad = backup.backup_database(db_path, tmp_path, now=datetime(2026, 1, 2)).backup
     assert good is not None and bad is not None
-    assert backup.latest_good_backup(tmp_path) == bad
+    assert backup_list.latest_good_backup(tmp_path) == bad
     damage(bad.path)
-    assert backup.latest_good_backup(tmp_path) == good
-    assert backup.latest_good_backup(tmp_path / "nowhere") is None
+    assert backup_list.latest_good_backup(tmp_path) == good
+    assert backup_list.latest_good_backup(tmp_path / "nowhere") is None
 
 
 def test_check_reports_broken_links(db_path: Path) -> None:
@@ -251,7 +252,7 @@ def test_check_reports_broken_links(db_path: Path) -> None:
     raw.commit()
     raw.close()
     with pytest.raises(DatabaseDamaged, match="broken link"):
-        backup.check_database(db_path)
+        soundness.check_database(db_path)
 
 
 def test_an_upgrade_is_preceded_by_a_verified_backup(db_path: Path) -> None:
@@ -261,11 +262,11 @@ def test_an_upgrade_is_preceded_by_a_verified_backup(db_path: Path) -> None:
         pytest.skip("no upgrade exists yet")
     first_release_database(db_path)
     open_database(db_path).close()
-    made = backup.list_backups(backup.paths.default_backup_dir(), "cases")
+    made = backup_list.list_backups(paths.default_backup_dir(), "cases")
     assert [(m.reason, m.schema_revision, m.counts["complaint"]) for m in made] == [
         ("before upgrade", "0001", 1)
     ]
-    assert backup.check_database(made[0].path).revision == "0001"
+    assert soundness.check_database(made[0].path).revision == "0001"
 
 
 def test_an_upgrade_whose_backup_fails_is_not_done(db_path: Path, tmp_path: Path) -> None:
@@ -285,7 +286,7 @@ def test_an_upgrade_whose_backup_fails_is_not_done(db_path: Path, tmp_path: Path
     with pytest.raises(DatabaseError, match="was not upgraded or changed"):
         open_database(db_path)
     assert db_path.read_bytes() == before
-    assert backup.check_database(db_path).revision == "0001"
+    assert soundness.check_database(db_path).revision == "0001"
 
 
 def test_paths_with_uri_characters_are_read_in_place(tmp_path: Path) -> None:
@@ -295,7 +296,7 @@ def test_paths_with_uri_characters_are_read_in_place(tmp_path: Path) -> None:
     path = folder / "cases.db"
     fill(path, 3)
     before = sorted(p.name for p in tmp_path.iterdir())
-    assert backup.check_database(path).counts["compliment"] == 3
+    assert soundness.check_database(path).counts["compliment"] == 3
     made = backup.backup_database(path, folder).backup
     assert made is not None and made.counts["compliment"] == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == before
@@ -310,7 +311,7 @@ def test_backups_running_at_once_are_all_listed(db_path: Path, tmp_path: Path) -
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda when: backup.backup_database(db_path, tmp_path, now=when),
                                 times))
-    listed = sorted(e.path.name for e in backup.read_manifest(tmp_path))
+    listed = sorted(e.path.name for e in backup_list.read_manifest(tmp_path))
     assert listed == sorted(r.backup.path.name for r in results)  # type: ignore[union-attr]
     assert len(listed) == 4
     assert not (tmp_path / ".cscdesk-backups.lock").exists()

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from cscdesk import paths
 from cscdesk.errors import DatabaseError
-from cscdesk.store import backup
+from cscdesk.store import backup, backup_list, restoring, soundness
 from cscdesk.store.opening import open_database
 from test_backup import damage, fill
 
@@ -32,12 +33,12 @@ def test_restore_backs_up_the_current_database_then_replaces_it(db_path: Path,
     with db.transaction() as session:
         session.connection().exec_driver_sql("DELETE FROM compliment WHERE reference = 'K-0'")
     db.close()
-    prepared = backup.restore_database(older.path, db_path, tmp_path)
+    prepared = restoring.restore_database(older.path, db_path, tmp_path)
     assert count(db_path) == 20
     assert prepared.safety_copy is not None and count(prepared.safety_copy) == 24
-    assert backup.check_database(db_path).counts["compliment"] == 20
+    assert soundness.check_database(db_path).counts["compliment"] == 20
     assert not Path(f"{db_path}-wal").exists() or Path(f"{db_path}-wal").stat().st_size == 0
-    assert not list(db_path.parent.glob(".cases.db.restoring-*"))
+    assert not list(db_path.parent.glob(".cases.db.*"))
     reopened = open_database(db_path)  # the app reopens it
     reopened.close()
 
@@ -61,9 +62,9 @@ def test_a_doubtful_backup_is_refused_and_nothing_changes(
         chosen = db_path
     before = db_path.read_bytes()
     with pytest.raises(DatabaseError):
-        backup.restore_database(chosen, db_path, tmp_path, unverified=True)
+        restoring.restore_database(chosen, db_path, tmp_path, unverified=True)
     assert db_path.read_bytes() == before
-    assert not list(db_path.parent.glob(".cases.db.restoring-*"))
+    assert not list(db_path.parent.glob(".cases.db.*"))
 
 
 def test_a_damaged_live_database_is_kept_aside_and_replaced(db_path: Path,
@@ -73,10 +74,10 @@ def test_a_damaged_live_database_is_kept_aside_and_replaced(db_path: Path,
     assert good is not None
     damage(db_path)
     damaged_bytes = db_path.read_bytes()
-    latest = backup.latest_good_backup(tmp_path, "cases")
+    latest = backup_list.latest_good_backup(tmp_path, "cases")
     assert latest == good
-    prepared = backup.restore_database(latest.path, db_path, tmp_path)
-    assert backup.check_database(db_path).counts["compliment"] == 3000
+    prepared = restoring.restore_database(latest.path, db_path, tmp_path)
+    assert soundness.check_database(db_path).counts["compliment"] == 3000
     assert prepared.safety_copy is not None
     assert prepared.safety_copy.read_bytes() == damaged_bytes
     assert "exact copy" in prepared.safety_note
@@ -94,7 +95,7 @@ def test_cli_backup_check_restore(db_path: Path, tmp_path: Path, cli) -> None:
     assert str(copy) in made.stdout
     checked = cli("--db", db_path, "check")
     assert checked.returncode == 0 and "is sound" in checked.stdout
-    assert backup.check_database(copy).counts["compliment"] == 30
+    assert soundness.check_database(copy).counts["compliment"] == 30
     fill(db_path, 1, prefix="EXTRA")
     restored = cli("--db", db_path, "restore", copy, "--backups", folder)
     assert restored.returncode == 0, restored.stderr
@@ -130,10 +131,10 @@ def test_a_backup_from_an_older_version_is_restored_and_upgraded_on_opening(
     old.parent.mkdir()
     first_release_database(old)
     fill(db_path, 3)
-    backup.restore_database(old, db_path, tmp_path, unverified=True)  # no backup list
-    assert backup.check_database(db_path).revision == "0001"
+    restoring.restore_database(old, db_path, tmp_path, unverified=True)  # no backup list
+    assert soundness.check_database(db_path).revision == "0001"
     open_database(db_path).close()  # upgraded, after a backup of the restored file
-    assert backup.check_database(db_path).revision == HEAD_REVISION
-    reasons = sorted(info.reason for info in backup.list_backups(
-        backup.paths.default_backup_dir()) + backup.list_backups(tmp_path))
+    assert soundness.check_database(db_path).revision == HEAD_REVISION
+    reasons = sorted(info.reason for info in backup_list.list_backups(
+        paths.default_backup_dir()) + backup_list.list_backups(tmp_path))
     assert "before upgrade" in reasons and "before restore" in reasons

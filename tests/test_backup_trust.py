@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cscdesk.store import backup
+from cscdesk.store import backup, backup_folder, backup_list, restoring, soundness
 from test_backup import fill
 
 
@@ -45,7 +45,7 @@ def test_a_tampered_listed_backup_is_refused_by_check_and_restore(cli, db_path: 
     size = made.path.stat().st_size
     tamper(made.path)
     assert made.path.stat().st_size == size
-    assert backup.check_database(made.path).counts["compliment"] == 30  # SQLite sees no harm
+    assert soundness.check_database(made.path).counts["compliment"] == 30  # SQLite sees no harm
     checked = cli("--db", db_path, "check", made.path)
     assert checked.returncode == 1, checked.stdout
     assert "has changed since it was made" in checked.stderr and "Traceback" not in checked.stderr
@@ -59,9 +59,9 @@ def test_a_tampered_listed_backup_is_refused_by_check_and_restore(cli, db_path: 
     # --unverified does not override a checksum that differs
     forced = cli("--db", db_path, "restore", made.path, "--unverified", "--backups", folder)
     assert forced.returncode == 1 and db_path.read_bytes() == before
-    with pytest.raises(backup.BackupChanged):
-        backup.restore_database(made.path, db_path, folder)
-    assert backup.latest_good_backup(folder, "cases") is None
+    with pytest.raises(backup_list.BackupChanged):
+        restoring.restore_database(made.path, db_path, folder)
+    assert backup_list.latest_good_backup(folder, "cases") is None
 
 
 def test_an_unlisted_file_cannot_be_verified_and_needs_unverified(cli, db_path: Path,
@@ -87,7 +87,7 @@ def test_an_unlisted_file_cannot_be_verified_and_needs_unverified(cli, db_path: 
     assert db_path.read_bytes() == before
     restored = cli("--db", db_path, "restore", copy, "--unverified", "--backups", folder)
     assert restored.returncode == 0, restored.stderr
-    assert backup.check_database(db_path).counts["compliment"] == 30
+    assert soundness.check_database(db_path).counts["compliment"] == 30
     # a listed, unchanged backup needs no flag
     again = cli("--db", db_path, "restore", made.path, "--backups", folder)
     assert again.returncode == 0, again.stderr
@@ -114,7 +114,7 @@ def test_a_backup_folder_removed_mid_backup_is_a_sentence_naming_it(
 
     monkeypatch.setattr(backup, moment, folder_removed)
     before = db_path.read_bytes()
-    with pytest.raises(backup.BackupFolderError) as caught:
+    with pytest.raises(backup_folder.BackupFolderError) as caught:
         backup.backup_database(db_path, folder)
     assert str(folder) in str(caught.value) and "disappeared" in str(caught.value)
     assert "Nothing was backed up" in str(caught.value)
@@ -184,7 +184,7 @@ def test_restoring_a_backup_made_before_encrypting_keeps_the_database_encrypted(
     assert restored.returncode == 0, restored.stderr
     assert "encrypted with the database's current passphrase" in restored.stdout
     assert cipher.looks_encrypted(db_path) and plaintext_in(db_path) == []
-    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 1
+    assert soundness.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 1
     later = tmp_path / "later"
     later.mkdir()
     cli("--db", db_path, "--passphrase-file", key, "backup", "--to", later, check=True)
@@ -204,7 +204,7 @@ def test_restoring_an_encrypted_backup_says_so(db_path: Path, tmp_path: Path) ->
     folder.mkdir()
     made = backup.backup_database(db_path, folder, passphrase=PASSPHRASE).backup
     assert made is not None
-    prepared = backup.restore_database(made.path, db_path, folder, passphrase=PASSPHRASE)
+    prepared = restoring.restore_database(made.path, db_path, folder, passphrase=PASSPHRASE)
     assert "encrypted with the current passphrase" in prepared.protection_note
     assert cipher.looks_encrypted(db_path)
 
@@ -224,7 +224,7 @@ def test_an_interrupted_encrypt_is_finished_by_running_it_again(cli, db_path: Pa
     fill_secrets(db_path)
     made = backup.backup_database(db_path).backup  # into the default folder, listed
     assert made is not None and plaintext_in(made.path)
-    counts = backup.check_database(db_path).counts
+    counts = soundness.check_database(db_path).counts
     encryption._convert_file(db_path, None, PASSPHRASE, counts)  # ... and then it was killed
     assert cipher.looks_encrypted(db_path) and plaintext_in(made.path)
 
@@ -239,7 +239,8 @@ def test_an_interrupted_encrypt_is_finished_by_running_it_again(cli, db_path: Pa
     assert "finished encrypting 1 backup(s)" in again.stdout
     assert "stay readable without any passphrase" in again.stdout
     assert plaintext_in(made.path) == []
-    assert backup.verify_backup(backup.manifest_entry(made.path), PASSPHRASE)  # list updated
+    # the list is updated
+    assert backup_list.verify_backup(backup_list.manifest_entry(made.path), PASSPHRASE)
     assert cli("--db", db_path, "--passphrase-file", key, "check").returncode == 0
 
     nothing_left = cli("--db", db_path, "--passphrase-file", key, "encrypt",
@@ -261,7 +262,7 @@ def test_running_encrypt_again_without_the_current_passphrase_also_resumes(
     fill_secrets(db_path)
     made = backup.backup_database(db_path).backup
     assert made is not None
-    encryption._convert_file(db_path, None, PASSPHRASE, backup.check_database(db_path).counts)
+    encryption._convert_file(db_path, None, PASSPHRASE, soundness.check_database(db_path).counts)
     wrong = cli("--db", db_path, "encrypt", "--new-passphrase-file", other)
     assert wrong.returncode == 1 and "encrypted already" in wrong.stderr
     assert plaintext_in(made.path)
@@ -324,7 +325,7 @@ def test_anonymise_and_purge_say_older_backups_keep_the_data_and_for_how_long(
     assert b"Zoe Oldbackup" in made.path.read_bytes()  # as said
     set_setting(db_path, settings.KEEP_MONTHLY, 0)
     set_setting(db_path, settings.KEEP_WEEKLY, 0)
-    assert "up to about 14 days" in backup.old_data_note(db_path)
+    assert "up to about 14 days" in backup_folder.old_data_note(db_path)
 
 
 def test_the_retention_confirmation_says_older_backups_keep_the_data(qtbot, db_path: Path

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cscdesk.store import backup
+from cscdesk.store import backup_list, soundness
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX")
 
@@ -34,7 +34,7 @@ import os, sys
 from datetime import date
 from sqlalchemy import insert
 from cscdesk.domain.kinds import ComplaintData
-from cscdesk.store import backup, lists, records
+from cscdesk.store import backup, backup_list, lists, records, soundness
 from cscdesk.store.engine import open_database
 from cscdesk.store.models import Compliment, Setting, Team
 
@@ -109,7 +109,7 @@ for line in sys.stdin:
 
 def assert_all_or_nothing(db_path: Path) -> tuple[int, int]:
     """The checks after a kill; returns (records saved, complete batches)."""
-    facts = backup.check_database(db_path)  # what `cscdesk check` runs: exit 0 only if sound
+    facts = soundness.check_database(db_path)  # what `cscdesk check` runs: exit 0 only if sound
     raw = sqlite3.connect(db_path)
     try:
         saved = raw.execute(
@@ -154,9 +154,9 @@ def test_kill_minus_nine_at_random_moments_never_leaves_half_a_transaction(
             server.stdin.flush()
             assert server.stdout.readline().split() == ["reaped", str(int(signal.SIGKILL))]
             totals.append(assert_all_or_nothing(db_path))
-            for listed in backup.read_manifest(folder):
+            for listed in backup_list.read_manifest(folder):
                 if listed.path not in verified:  # each backup once: made whole, or not listed
-                    backup.verify_backup(listed)
+                    backup_list.verify_backup(listed)
                     verified.add(listed.path)
     finally:
         server.stdin.close()
@@ -165,7 +165,7 @@ def test_kill_minus_nine_at_random_moments_never_leaves_half_a_transaction(
     assert saved > 0 and batches > 0  # the writers really got work done between kills
     assert all(a <= b for (a, _), (b, _) in itertools.pairwise(totals))
     for path in folder.glob("crash-*.db"):  # nothing half-made under a backup's name
-        backup.check_database(path)
+        soundness.check_database(path)
     result = cli("--db", db_path, "check")  # and the command says so too
     assert result.returncode == 0 and "is sound" in result.stdout, result.stderr
 
@@ -200,7 +200,7 @@ def test_a_workbook_import_killed_at_random_moments_is_all_or_nothing(
         time.sleep(delay)
         process.kill()
         process.wait()
-        facts = backup.check_database(target)
+        facts = soundness.check_database(target)
         outcomes.append(facts.counts["compliment"])
         assert facts.counts["compliment"] in (0, IMPORT_ROWS), facts.counts
     assert outcomes[0] == 0  # killed at once: nothing of it

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Kind
-from cscdesk.store import backup, cipher, encryption, records
+from cscdesk.store import backup, backup_list, cipher, encryption, records, restoring, soundness
 from cscdesk.store.engine import open_database
 
 PASSPHRASE = "correct horse 'battery' ”staple”"
@@ -57,11 +57,11 @@ def test_a_backup_of_an_encrypted_database_is_encrypted_and_restores(db_path, tm
     (tmp_path / "backups").mkdir()
     made = backup.backup_database(db_path, tmp_path / "backups", passphrase=PASSPHRASE).backup
     assert made is not None and plaintext_in(made.path) == []
-    assert backup.verify_backup(made, PASSPHRASE).counts["complaint"] == 1
+    assert backup_list.verify_backup(made, PASSPHRASE).counts["complaint"] == 1
     with pytest.raises(cipher.PassphraseNeeded):
-        backup.check_database(made.path)
-    backup.restore_database(made.path, db_path, tmp_path / "backups", passphrase=PASSPHRASE)
-    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["enquiry"] == 1
+        soundness.check_database(made.path)
+    restoring.restore_database(made.path, db_path, tmp_path / "backups", passphrase=PASSPHRASE)
+    assert soundness.check_database(db_path, passphrase=PASSPHRASE).counts["enquiry"] == 1
 
 
 def test_encrypting_changing_and_removing_covers_the_backups(db_path, tmp_path) -> None:
@@ -73,7 +73,7 @@ def test_encrypting_changing_and_removing_covers_the_backups(db_path, tmp_path) 
     first = encryption.change_encryption(db_path, None, PASSPHRASE, folder)
     assert first.encrypted and first.backups_rewritten == 2  # the old one and the safety one
     assert plaintext_in(db_path) == [] and plaintext_in(old.path) == []
-    assert all(backup.verify_backup(b, PASSPHRASE) for b in backup.list_backups(folder))
+    assert all(backup_list.verify_backup(b, PASSPHRASE) for b in backup_list.list_backups(folder))
     with pytest.raises(cipher.WrongPassphrase):
         encryption.change_encryption(db_path, "not the passphrase", "another one!")
     with pytest.raises(Exception, match="at least 8"):
