@@ -1,11 +1,14 @@
 """Subject access at scale: "Person" matching 80,000 records; the target is under 30 s.
 
-Run: .venv/bin/python bench/bench_subject_access.py [--records N] [--no-pdf] [--keep FOLDER]
+Run: .venv/bin/python bench/bench_subject_access.py [--records N] [--no-pdf | --pdf-only]
+                                                     [--keep FOLDER]
 
 Builds a database of N records (default 160,000, of which half are complaints whose complainant
 is "Person i": 80,000 matches) with the bulk inserts of bench_backup.py, plus one audit event
 per complaint (as an import writes), then times, as a user runs it (a real process):
-  - `cscdesk subject-access Person --workbook F.xlsx --pdf F.pdf` (or without the PDF),
+  - `cscdesk subject-access Person --workbook F.xlsx --pdf F.pdf` (or only one of them): wall
+    time and peak memory (the process's own high-water mark, as bench_backup measures it;
+    target under 400 MB),
 and in this process the search alone (`gather`: records, bin and history). Run it at two
 sizes (e.g. --records 40000 and 160000) to see the time grow in proportion.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_backup import build
+from bench_backup import build, measure_command
 
 
 def add_history(path: Path) -> None:
@@ -47,7 +49,9 @@ def add_history(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=160_000)
-    parser.add_argument("--no-pdf", action="store_true", help="the workbook only")
+    outputs = parser.add_mutually_exclusive_group()
+    outputs.add_argument("--no-pdf", action="store_true", help="the workbook only")
+    outputs.add_argument("--pdf-only", action="store_true", help="the PDF only")
     parser.add_argument("--keep", type=Path, help="build (or reuse) the database here")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-sar-"))
@@ -71,16 +75,16 @@ def main() -> None:
     print(f"gather: {len(found)} records (with {sum(len(f.history) for f in found)} events) "
           f"in {searched:.1f} s")
 
-    command = [sys.executable, "-m", "cscdesk", "--db", str(path), "subject-access", "Person",
-               "--workbook", str(folder / "sar.xlsx")]
+    command: list[str | Path] = ["--db", path, "subject-access", "Person"]
+    if not args.pdf_only:
+        command += ["--workbook", folder / "sar.xlsx"]
     if not args.no_pdf:
-        command += ["--pdf", str(folder / "sar.pdf")]
-    began = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    took = time.perf_counter() - began
-    print(result.stdout.strip() or result.stderr.strip())
-    print(f"cscdesk subject-access Person ({'workbook' if args.no_pdf else 'workbook and PDF'}):"
-          f" {took:.1f} s")
+        command += ["--pdf", folder / "sar.pdf"]
+    seconds, megabytes, output = measure_command(*command)
+    what = "workbook" if args.no_pdf else "PDF" if args.pdf_only else "workbook and PDF"
+    print(output)
+    print(f"cscdesk subject-access Person ({what}): {seconds:.1f} s wall, "
+          f"peak memory {megabytes:.0f} MB")
 
 
 if __name__ == "__main__":

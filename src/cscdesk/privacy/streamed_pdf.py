@@ -5,12 +5,13 @@ saved: for an 80,000-record subject access pack that is some 50,000 pages and fa
 400 MB a pack may take. Here each page's content is compressed and written to the file as soon
 as it is finished; only the pages' object numbers and the objects' offsets are kept.
 
-What is drawn is deliberately small: text lines at given positions, filled rectangles and
-rules. Fonts are ReportLab's TrueType fonts, registered as usual (`register_fonts`): ReportLab
+What is drawn is deliberately small: text lines at given positions, filled rectangles,
+rules, and forms (drawn once, placed as often as wanted, for what every record repeats).
+Fonts are ReportLab's TrueType fonts, registered as usual (`register_fonts`): ReportLab
 chooses each character's code in a subset of at most 256 glyphs (`TTFont.splitString`, with
 this file as the "document" it keeps that state for) and makes each subset's font program
-(`makeSubset`), which is embedded at the end with a ToUnicode map, so the text can be searched
-and copied (and read back by pdfplumber) as written.
+(`makeSubset`), which is embedded at the end with a ToUnicode map, so the text can be
+searched and copied (and read back by pdfplumber) as written.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from reportlab.pdfbase.ttfonts import TTFont, makeToUnicodeCMap
 
 CATALOG, PAGES, RESOURCES, INFO = 1, 2, 3, 4  # numbers of the objects written last
 FF_SYMBOLIC, FF_NONSYMBOLIC = 1 << 2, 1 << 5  # font descriptor flags (PDF 1.7, 9.8.2)
+
+Runs = tuple[tuple[str, str], ...]  # (font subset's resource name, escaped PDF string)
 
 
 def _fmt(value: float) -> str:
@@ -86,6 +89,10 @@ class Page:
         parts.extend(f"{left} {y:.2f} m {right} {y:.2f} l" for y in ys)
         parts.append("S")
 
+    def place(self, form: str, x: float, y: float) -> None:
+        """The form named `form` (see `StreamedPdf.form`) with its origin at (x, y)."""
+        self._graphics().append(f"q 1 0 0 1 {x:.2f} {y:.2f} cm /{form} Do Q")
+
     def content(self) -> bytes:
         return "\n".join(self._graphics()).encode("ascii")
 
@@ -103,6 +110,7 @@ class StreamedPdf:
         self._offsets: dict[int, int] = {}
         self._next = INFO + 1
         self._pages: list[int] = []
+        self._forms: list[int] = []
         self._size = size
         self._info = info
         self._fonts: list[TTFont] = []
@@ -113,12 +121,16 @@ class StreamedPdf:
                 raise TypeError(f"{name} is not a TrueType font")
             self._fonts.append(font)
             self._prefix[name] = f"/F{index}+"
+        # ReportLab gives printable ASCII its own codes in each font's first subset (unless
+        # told otherwise, rl_config.ttfAsciiReadable): such text needs no look-up at all
+        self._ascii = {name: getFont(name).splitString(" ~", self) == [(0, b" ~")]
+                       for name in fonts}
         self._written = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-        # the same text in the same font always has the same codes in one file: labels,
-        # headers, dates and names repeat on every page
-        self.encode: Callable[[str, str], tuple[tuple[str, str], ...]] = lru_cache(
-            maxsize=8192)(self._encode)
+        # other text is looked up character by character; the same text in the same font
+        # always has the same codes in one file, and names and places repeat
+        self._encode_cached: Callable[[str, str], Runs] = lru_cache(maxsize=8192)(
+            self._encode)
 
     def __enter__(self) -> StreamedPdf:
         return self
@@ -148,8 +160,13 @@ class StreamedPdf:
         self._object(number, b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream"
                      % (len(packed), extra.encode("ascii"), packed))
 
-    def _encode(self, font: str, text: str) -> tuple[tuple[str, str], ...]:
-        """`text` as (font subset's resource name, escaped PDF string) runs."""
+    def encode(self, font: str, text: str) -> Runs:
+        """`text` as runs of (font subset's resource name, escaped PDF string)."""
+        if text.isascii() and text.isprintable() and self._ascii[font]:
+            return ((self._prefix[font] + "0", escapePDF(text.encode("ascii"))),)
+        return self._encode_cached(font, text)
+
+    def _encode(self, font: str, text: str) -> Runs:
         prefix = self._prefix[font]
         return tuple((f"{prefix}{subset}", escapePDF(codes))
                      for subset, codes in getFont(font).splitString(text, self))
@@ -167,11 +184,24 @@ class StreamedPdf:
                              f"/Contents {content} 0 R >>")
         self._pages.append(number)
 
+    def form(self, drawing: Page, width: float, height: float) -> str:
+        """Write what is drawn on `drawing` (from (0, 0) to (width, height)) as a form XObject:
+        drawn once, placed on any page at the cost of one operator. Returns its name."""
+        number = self._new_number()
+        self._stream(number, drawing.content(),
+                     f" /Type /XObject /Subtype /Form /BBox [0 0 {_fmt(width)} {_fmt(height)}]"
+                     f" /Resources {RESOURCES} 0 R")
+        self._forms.append(number)
+        return f"Fm{len(self._forms)}"
+
     def close(self) -> None:
         """Write the fonts, the shared resources, the page tree and the cross-reference table."""
         fonts = [f"{self._prefix[font.fontName]}{subset} {number} 0 R"
                  for font in self._fonts for subset, number in self._embed(font)]
-        self._object(RESOURCES, f"<< /Font << {' '.join(fonts)} >> /ProcSet [/PDF /Text] >>")
+        forms = " ".join(f"/Fm{index} {number} 0 R"
+                         for index, number in enumerate(self._forms, start=1))
+        self._object(RESOURCES, f"<< /Font << {' '.join(fonts)} >> /XObject << {forms} >> "
+                                "/ProcSet [/PDF /Text] >>")
         kids = " ".join(f"{number} 0 R" for number in self._pages)
         self._object(PAGES, f"<< /Type /Pages /Count {len(self._pages)} /Kids [{kids}] >>")
         self._object(CATALOG, f"<< /Type /Catalog /Pages {PAGES} 0 R >>")

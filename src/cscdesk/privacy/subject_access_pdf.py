@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -29,20 +30,21 @@ from reportlab.pdfbase.pdfmetrics import getFont
 from cscdesk.atomic import atomic_path
 from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.presentation import display_value
-from cscdesk.privacy.streamed_pdf import StreamedPdf
+from cscdesk.privacy.streamed_pdf import Page, StreamedPdf
 from cscdesk.privacy.subject_access import FoundRecord
 from cscdesk.report.pdf import FONT, FONT_BOLD, register_fonts
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 1.5 * cm
 WIDTH = PAGE_WIDTH - 2 * LEFT
-TOP = PAGE_HEIGHT - 2.5 * cm
-BOTTOM = 2.5 * cm
+TOP = PAGE_HEIGHT - 2 * cm
+BOTTOM = 2 * cm
 
-SIZE, LEADING, PADDING = 8, 10, 3  # the grids' text, and the space around it in a cell
+SIZE, LEADING, PADDING = 8, 10, 2  # the grids' text, and the space around it in a cell
 RULE_COLOUR = (0.25, 0.25, 0.25)  # #404040
 HEADER_COLOUR = (0xD9 / 255, 0xE2 / 255, 0xF3 / 255)
 HISTORY_GAP = 6  # between a record's fields and its history
+SHORT, REMEMBERED = 24, 50_000  # texts up to SHORT characters have their lines remembered
 
 FIELD_COLUMNS = (0.3 * WIDTH, 0.7 * WIDTH)
 HISTORY_COLUMNS = (0.18 * WIDTH, 0.14 * WIDTH, 0.12 * WIDTH, 0.56 * WIDTH)
@@ -71,6 +73,7 @@ class Measure:
         self._font = getFont(font)
         self._size = size
         self._chars: dict[str, float] = {}
+        self._short: dict[tuple[str, float], list[str]] = {}
         self.space = self.width(" ")
 
     def width(self, text: str) -> float:
@@ -83,7 +86,20 @@ class Measure:
         return width
 
     def lines(self, text: str, room: float) -> list[str]:
-        """`text` wrapped to lines no wider than `room`, its own line breaks kept."""
+        """`text` wrapped to lines no wider than `room`, its own line breaks kept (the list
+        may be shared: not to be changed). Short texts are remembered: labels, dates, Yes and
+        No, teams and actions repeat in every record."""
+        if len(text) > SHORT:
+            return self._lines(text, room)
+        key = (text, room)
+        lines = self._short.get(key)
+        if lines is None:
+            if len(self._short) >= REMEMBERED:
+                self._short.clear()
+            lines = self._short[key] = self._lines(text, room)
+        return lines
+
+    def _lines(self, text: str, room: float) -> list[str]:
         if "\t" in text:
             text = text.replace("\t", " ")
         if "\n" not in text and "\r" not in text and self.width(text) <= room:
@@ -136,7 +152,7 @@ class Row:
 
     def __init__(self, cells: list[list[str]]) -> None:
         self.cells = cells
-        self.count = max(len(lines) for lines in cells)
+        self.count = max(map(len, cells))
 
     def height(self, count: int | None = None) -> float:
         return (self.count if count is None else count) * LEADING + 2 * PADDING
@@ -189,44 +205,103 @@ class Pages:
 class Grid:
     """A table under a shaded header row, with rules round every cell. Rows that do not fit
     go on the next page under the header again; a row taller than the room left is split
-    between its lines."""
+    between its lines.
+
+    Most grids are alike: a record's fields are the same labels, one line each, and most
+    histories are a line or two. Such a grid is drawn once as a form (header, rules and any
+    `fixed` first column) and placed, and only its values are drawn each time: that is most
+    of a large pack's speed."""
 
     def __init__(self, pages: Pages, widths: Sequence[float], header: Sequence[str],
-                 measure: Measure) -> None:
+                 measure: Measure, *, fixed: bool = False) -> None:
         self.pages = pages
         self.measure = measure
+        self.fixed = fixed  # the first column is the same in every grid of its length (labels)
         self.rooms = [width - 2 * PADDING for width in widths]
         self.edges = [LEFT]
         for width in widths:
             self.edges.append(self.edges[-1] + width)
+        self.starts = [edge + PADDING for edge in self.edges[:-1]]  # where text begins
         self.head = self.layout(header)
+        self._forms: dict[tuple[str | int, ...], str] = {}
 
     def layout(self, values: Sequence[str]) -> Row:
         lines = self.measure.lines
         return Row([lines(value, room) for value, room in zip(values, self.rooms, strict=True)])
 
-    def first_height(self) -> float:
-        """The least height a grid starts with: its header and a line of its first row."""
-        return self.head.height() + LEADING + 2 * PADDING
+    def lay_out(self, rows: Sequence[Sequence[str]]) -> list[Row]:
+        return [self.layout(values) for values in rows]
 
-    def draw(self, rows: Iterable[Sequence[str]]) -> None:
+    def start_height(self, laid: list[Row]) -> float:
+        """The height that must fit where the grid starts: all of it if it is kept together
+        (see `kept_height`), else its header and a line of its first row."""
+        return self.kept_height(laid) or self.head.height() + LEADING + 2 * PADDING
+
+    def kept_height(self, laid: list[Row]) -> float:
+        """The height of a grid of one-line rows that fits on a page (kept together, drawn
+        with a form), else 0."""
+        if any(row.count != 1 for row in laid):
+            return 0
+        height = self.head.height() + len(laid) * (LEADING + 2 * PADDING)
+        return height if height <= TOP - BOTTOM else 0
+
+    def draw(self, rows: Sequence[Sequence[str]], laid: list[Row]) -> None:
+        """The grid of `rows` (laid out by `lay_out`), on a new page if it does not start
+        where it is."""
         pages = self.pages
-        if not pages.at_top() and self.first_height() > pages.room():
+        if not pages.at_top() and self.start_height(laid) > pages.room():
             pages.new_page()
+        height = self.kept_height(laid)
+        if height:
+            self._place(rows, laid, height)
+            return
         tops = self._start()
-        for values in rows:
-            tops = self._row(self.layout(values), tops)
-        self._rules(tops)
+        for row in laid:
+            tops = self._row(row, tops)
+        self._rules(pages.page, tops)
+
+    def _place(self, rows: Sequence[Sequence[str]], laid: list[Row], height: float) -> None:
+        """A grid of one-line rows that fits in the room left: its form, then its values."""
+        pages = self.pages
+        key = tuple(values[0] for values in rows) if self.fixed else (len(rows),)
+        form = self._forms.get(key)
+        if form is None:
+            form = self._forms[key] = self._form(laid, height)
+        pages.page.place(form, 0, pages.y - height)
+        top = pages.y - self.head.height()
+        skip = 1 if self.fixed else 0
+        for row in laid:
+            self._cells(pages.page, row, top, skip)
+            top -= LEADING + 2 * PADDING
+        pages.y -= height
+
+    def _form(self, laid: list[Row], height: float) -> str:
+        """The header, rules and fixed column of a grid of `laid` rows, as a form."""
+        drawing = self.pages.pdf.page()
+        top = height - self.head.height()
+        tops = [height, top]
+        self._header(drawing, height)
+        for row in laid:
+            if self.fixed:
+                self._cells(drawing, Row(row.cells[:1]), top)
+            top -= LEADING + 2 * PADDING
+            tops.append(top)
+        self._rules(drawing, tops)
+        return self.pages.pdf.form(drawing, PAGE_WIDTH, height)
+
+    def _header(self, page: Page, top: float) -> None:
+        head = self.head
+        page.fill(LEFT, top - head.height(), self.edges[-1] - LEFT, head.height(),
+                  HEADER_COLOUR)
+        self._cells(page, head, top)
 
     def _start(self) -> list[float]:
         """The header row, at the top of the grid or of its part on a new page; returns the
         edges of the rows drawn on this page so far."""
-        pages, head = self.pages, self.head
+        pages = self.pages
         top = pages.y
-        pages.page.fill(LEFT, top - head.height(), self.edges[-1] - LEFT, head.height(),
-                        HEADER_COLOUR)
-        self._cells(head, top)
-        pages.y = top - head.height()
+        self._header(pages.page, top)
+        pages.y = top - self.head.height()
         return [top, pages.y]
 
     def _row(self, row: Row, tops: list[float]) -> list[float]:
@@ -236,30 +311,44 @@ class Grid:
         while row.height() > pages.room():
             fits = int((pages.room() - 2 * PADDING) // LEADING)
             if fits >= 1 and row.count > 1:
-                self._cells(row.part(0, fits), pages.y)
+                self._cells(pages.page, row.part(0, fits), pages.y)
                 pages.y -= row.height(fits)
                 tops.append(pages.y)
                 row = row.part(fits, row.count)
-            self._rules(tops)
+            self._rules(pages.page, tops)
             pages.new_page()
             tops = self._start()
-        self._cells(row, pages.y)
+        self._cells(pages.page, row, pages.y)
         pages.y -= row.height()
         tops.append(pages.y)
         return tops
 
-    def _cells(self, row: Row, top: float) -> None:
+    def _cells(self, page: Page, row: Row, top: float, skip: int = 0) -> None:
+        """The text of `row`'s cells but the first `skip` (a row may have fewer cells: a form's
+        fixed column alone), its top edge at `top`."""
         baseline = top - PADDING - SIZE
-        for x, lines in zip(self.edges, row.cells, strict=False):
-            self.pages.lines(x + PADDING, baseline, lines, FONT, SIZE, LEADING)
+        text = page.text
+        for x, lines in zip(self.starts[skip:], row.cells[skip:], strict=False):
+            y = baseline
+            for line in lines:
+                if line:
+                    text(x, y, line, FONT, SIZE)
+                y -= LEADING
 
-    def _rules(self, tops: list[float]) -> None:
-        self.pages.page.grid(self.edges, tops, 0.5, RULE_COLOUR)
+    def _rules(self, page: Page, tops: list[float]) -> None:
+        page.grid(self.edges, tops, 0.5, RULE_COLOUR)
+
+
+@cache
+def _labelled(record_type: type) -> tuple[tuple[str, str], ...]:
+    """(field name, label) of each field of a kind's record, in order."""
+    return tuple((field.name, FIELD_LABELS[field.name]) for field in fields(record_type))
 
 
 def _fields(item: FoundRecord) -> Iterator[tuple[str, str]]:
-    for key, value in asdict(item.record).items():
-        yield FIELD_LABELS[key], display_value(value)
+    record = item.record
+    for name, label in _labelled(type(record)):
+        yield label, display_value(getattr(record, name))
 
 
 def _history(item: FoundRecord) -> Iterator[tuple[str, str, str, str]]:
@@ -282,19 +371,26 @@ def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
     pages.paragraph(Measure(FONT, BODY.size).lines(
         f"Prepared {date.today():%d/%m/%Y}. {len(found)} record(s).", WIDTH), BODY)
     bold = Measure(FONT_BOLD, HEADING.size)
-    fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells)
+    fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells, fixed=True)
     history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"), cells)
     for item in found:
         heading = bold.lines(_heading(item), WIDTH)
-        # the heading stays with the start of its record
-        if (not pages.at_top() and HEADING.before + len(heading) * HEADING.leading
-                + HEADING.after + fields.first_height() > pages.room()):
+        rows, events = list(_fields(item)), list(_history(item))
+        laid, laid_events = fields.lay_out(rows), history.lay_out(events)
+        # a record starts on a new page unless its heading and the start of its fields fit,
+        # or, when all of it fits on a page, unless all of it fits
+        above = HEADING.before + len(heading) * HEADING.leading + HEADING.after
+        whole = above + fields.kept_height(laid) + (
+            HISTORY_GAP + history.kept_height(laid_events) if events else 0)
+        kept = fields.kept_height(laid) and (not events or history.kept_height(laid_events))
+        needed = whole if kept and whole <= TOP - BOTTOM else above + fields.start_height(laid)
+        if not pages.at_top() and needed > pages.room():
             pages.new_page()
         pages.paragraph(heading, HEADING)
-        fields.draw(_fields(item))
-        if item.history:
+        fields.draw(rows, laid)
+        if events:
             pages.y -= HISTORY_GAP
-            history.draw(_history(item))
+            history.draw(events, laid_events)
     pages.finish()
 
 
