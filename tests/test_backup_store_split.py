@@ -181,3 +181,16 @@ def test_the_engine_upgrades_only_what_it_was_handed_a_backup_for(tmp_path: Path
 
     assert [b.reason for b in list_backups(paths.default_backup_dir(), "old")] \
         == ["before upgrade"]
+
+
+def test_files_that_belong_together_are_written_all_or_none(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.xlsx", tmp_path / "a.pdf"
+    with pytest.raises(OSError), atomic.replacing_all([first, second]) as (one, two):
+        one.write_text("workbook")
+        raise OSError(28, "No space left on device")  # while the second is written
+    assert not first.exists() and not second.exists() and _files(tmp_path) == ["home"]
+    with atomic.replacing_all([first, second]) as (one, two):
+        one.write_text("workbook")
+        two.write_text("pdf")
+    assert (first.read_text(), second.read_text()) == ("workbook", "pdf")
+    assert _files(tmp_path) == ["a.pdf", "a.xlsx", "home"]

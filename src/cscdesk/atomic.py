@@ -8,11 +8,11 @@ the folder is fsync'd so that the rename survives a power cut. Whatever happens,
 file (and an SQLite file's `-journal`, `-wal` and `-shm`) is removed; what a killed write left
 is removed by the next write of the same target (`remove_leftovers`).
 
-`atomic_path(target)` is the usual form (a sentence for the officer on failure);
-`replacing(target)` lets the caller word failures itself (`WriteFailed` says which step
-failed); `new_temporary` / `put_in_place` / `discard` serve writes whose rename happens later
-than the writing (a backup named once it is verified, a restore swapped in after the app has
-closed its connections).
+`atomic_path(target)` is the usual form (a sentence for the officer on failure); `replacing(target)`
+lets the caller word failures itself (`WriteFailed` says which step failed),
+`replacing_all(targets)` writes files that belong together all or none; `new_temporary` /
+`put_in_place` / `discard` serve writes whose rename happens later than the writing (a backup named
+once it is verified, a restore swapped in after the app has closed its connections).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cscdesk.errors import UserFacingError
@@ -149,6 +149,26 @@ def replacing(target: Path, *, more_patterns: tuple[str, ...] = (),
         put_in_place(temporary, Path(target))
     finally:
         discard(temporary)
+
+
+@contextlib.contextmanager
+def replacing_all(targets: Sequence[Path]) -> Iterator[list[Path]]:
+    """Temporary paths for several targets, all put in place once the block succeeds: a
+    failure while any of them is written (a full disk at the second file) changes none.
+
+    For outputs that belong together (a subject access request's workbook and PDF). The
+    renames themselves come one after another: a failure between two (a file held open) may
+    leave the first in place; it is whole, and WriteFailed names the one that failed."""
+    temporaries: list[Path] = []
+    try:
+        for target in targets:
+            temporaries.append(new_temporary(target))
+        yield temporaries
+        for temporary, target in zip(temporaries, targets, strict=True):
+            put_in_place(temporary, Path(target))
+    finally:
+        for temporary in temporaries:
+            discard(temporary)
 
 
 @contextlib.contextmanager

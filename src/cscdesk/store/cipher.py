@@ -1,7 +1,8 @@
 """Encrypted databases (SQLCipher through the sqlcipher3 package).
 
 With a passphrase the whole database file — and every backup made of it — is encrypted; without
-one cscdesk uses plain SQLite. Only this module, `engine.py` and `backup.py` know the difference.
+one cscdesk uses plain SQLite. Only this module, `engine`, `soundness` and the backup modules
+(`backup`, `restoring`) know the difference.
 A lost passphrase cannot be recovered: nothing here stores it.
 """
 
