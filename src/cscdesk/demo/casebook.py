@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TypeVar
 
 from cscdesk.domain.kind_spec import placing_date
 from cscdesk.domain.kinds import (
@@ -22,6 +23,7 @@ from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
 
 SEED = 20181904
+R = TypeVar("R", bound=RecordData)
 
 # Reference prefixes by record class.
 PREFIXES: dict[type, str] = {
@@ -31,6 +33,13 @@ PREFIXES: dict[type, str] = {
     ComplimentData: "CO",
     DisputeData: "DR",
 }
+
+
+def placed_on(record: RecordData) -> date:
+    """The date that places an invented record in its year: every one has it."""
+    placed = placing_date(record)
+    assert placed is not None
+    return placed
 
 
 @dataclass
@@ -43,7 +52,7 @@ class Casebook:
     records: list[RecordData] = field(default_factory=list)
     escalated_from: dict[int, ComplaintData] = field(default_factory=dict)
 
-    def add(self, record: RecordData) -> RecordData:
+    def add(self, record: R) -> R:
         self.records.append(record)
         return record
 
@@ -84,9 +93,9 @@ class Casebook:
         order), in an order the store accepts: earlier stages before the complaints escalated
         from them."""
         counters: dict[tuple[type, int], int] = {}
-        ordered = sorted(self.records, key=lambda r: (placing_date(r), getattr(r, "stage", 0)))
+        ordered = sorted(self.records, key=lambda r: (placed_on(r), getattr(r, "stage", 0)))
         for record in ordered:
-            year = ReportingYear.containing(placing_date(record)).start_year
+            year = ReportingYear.containing(placed_on(record)).start_year
             key = (type(record), year)
             counters[key] = counters.get(key, 0) + 1
             span = f"{year % 100:02d}{(year + 1) % 100:02d}"

@@ -50,6 +50,12 @@ class Plan:
     on_time: bool = True
     record: ComplaintData | None = None
 
+    @property
+    def added(self) -> ComplaintData:
+        """The complaint made from this plan, once `add_designed_years` has added it."""
+        assert self.record is not None
+        return self.record
+
 
 def add_designed_years(book: Casebook) -> None:
     plans = _complaint_plans(book)
@@ -175,21 +181,20 @@ def _closing_day(book: Casebook, plan: Plan, natural: date) -> date:
 def _settle_adr(book: Casebook, plans: list[Plan]) -> None:
     """ADR cases of the published counts among each year's complaints (not cancelled)."""
     for year, savings in ((Y1, published.PREVIOUS_ADR_SAVINGS), (Y, (published.ADR_SAVING,))):
-        eligible = [p.record for p in plans if p.received_in == year and not p.cancelled]
+        eligible = [p.added for p in plans if p.received_in == year and not p.cancelled]
         assert len(savings) == published.ADR_CASES[year]
         for record, saving in zip(book.rng.sample(eligible, len(savings)), savings, strict=True):
-            assert record is not None
             record.adr, record.adr_saving = True, saving
 
 
 def _settle_root_causes(book: Casebook, plans: list[Plan]) -> None:
     """Root causes and learning of the upheld complaints, as the published themes."""
     for year in (Y1, Y):
-        upheld = [p.record for p in plans if p.closed_in == year and p.upheld]
+        upheld = [p.added for p in plans if p.closed_in == year and p.upheld]
         book.rng.shuffle(upheld)
         start = 0
         for cause, count, texts in published.ROOT_CAUSES[year]:
-            group = sorted(upheld[start:start + count], key=lambda r: r.closed)
+            group = sorted(upheld[start:start + count], key=_closed_on)
             start += count
             _spread_closing_days(group, ReportingYear(year).end)
             for index, record in enumerate(group):
@@ -197,13 +202,18 @@ def _settle_root_causes(book: Casebook, plans: list[Plan]) -> None:
                 record.learning = texts[index * len(texts) // count]
         assert start == len(upheld) == published.UPHELD[year]
     for plan in plans:
-        record = plan.record
-        assert record is not None
+        record = plan.added
         if plan.upheld and not record.root_cause:  # closed outside 2017/18 and 2018/19
             record.root_cause = book.rng.choice(sorted(fiction.LEARNING))
             record.learning = book.rng.choice(fiction.LEARNING[record.root_cause])
         elif record.outcome is Outcome.NOT_UPHELD and book.rng.random() < 0.25:
             record.root_cause = book.rng.choice(ROOT_CAUSES_OF_NOT_UPHELD)
+
+
+def _closed_on(record: ComplaintData) -> date:
+    """When an upheld complaint closed: each has the day."""
+    assert record.closed is not None
+    return record.closed
 
 
 def _spread_closing_days(group: list[ComplaintData], last: date) -> None:

@@ -86,6 +86,8 @@ def _complaint(book: Casebook, received: date, stage: int, today: date,
     extended = rng.random() < (0.15 if stage == 1 else 0.3)
     due = book.calendar.response_due(received, stage, extended)
     draw = rng.random()
+    outcome: Outcome | None
+    closed: date | None
     if draw < 0.08:
         outcome, responded = Outcome.CANCELLED, None
         closed = received + timedelta(days=rng.randint(3, 40))

@@ -29,7 +29,8 @@ class _Names:
     """Team or root-cause ids by name, each added to its list once."""
 
     def __init__(self, session: Session, model: type[Team] | type[RootCause]) -> None:
-        self._session, self._model, self._ids = session, model, {}
+        self._session, self._model = session, model
+        self._ids: dict[str, int] = {}
 
     def id_of(self, name: str) -> int:
         key = name.strip().lower()

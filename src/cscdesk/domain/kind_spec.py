@@ -23,6 +23,8 @@ from cscdesk.domain.kinds import (
     kind_of,
 )
 
+Choices = type[StrEnum]  # a field's choices; named here, as `type` is a field in FieldSpec
+
 
 class FieldType(StrEnum):
     """What a field holds, which decides its editor, its workbook cell and its length limit."""
@@ -71,7 +73,7 @@ class FieldSpec:
     subject_access: bool = False
     list_search: bool = False
     optional_column: bool = False
-    choices: type[StrEnum] | None = None
+    choices: Choices | None = None
 
     @property
     def limit(self) -> int | None:

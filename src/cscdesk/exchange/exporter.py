@@ -235,7 +235,7 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
         )
     count = session.scalar(select(func.count()).select_from(model)) or 0
     fields = [column.field for column in layout.columns]
-    converters = {
+    converters: dict[int, Callable[[Any], object]] = {
         index: _pence_to_number for index, name in enumerate(fields) if name == "adr_saving"
     }
     converters.update({index: _enum_value for index, column in enumerate(layout.columns)
@@ -274,10 +274,10 @@ def _baseline_year_rows(session: Session) -> Iterator[Sequence[Any]]:
 
 def _team_count_rows(session: Session) -> Iterator[Sequence[Any]]:
     order = {table: number for number, table in enumerate(BASELINE_TEAM_TABLES)}
-    rows = session.execute(
+    rows = list(session.execute(
         select(BaselineTeamCount.year, BaselineTeamCount.table, Team.name, BaselineTeamCount.count)
         .join(Team, BaselineTeamCount.team_id == Team.id)
-    ).all()
+    ).all())
     rows.sort(key=lambda r: (r.year, order.get(r.table, len(order)), r.table, r.name.lower()))
     for row in rows:
         yield (ReportingYear(row.year).label, table_label(row.table), row.name, row.count)

@@ -205,7 +205,8 @@ def compute_figures(source: Any, year: ReportingYear, *, as_of: date | None = No
                     ) -> AppendixFigures:
     """Every figure of the appendix for `year` and the year before (see the module docstring)."""
     query = query_for(source)
-    teams = dict(query.rows("SELECT id, name FROM team"))
+    teams: dict[int, str] = {team_id: name
+                             for team_id, name in query.rows("SELECT id, name FROM team")}
     current_end = year.end if as_of is None else min(year.end, as_of)
     previous_end = year.previous.end if as_of is None else _year_earlier(current_end)
     use_baseline = as_of is None

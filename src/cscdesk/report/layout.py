@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -110,7 +111,7 @@ def paragraphs(text: str, style: str = "body") -> list[Flowable]:
     return [para(block, style) for block in blocks if block]
 
 
-def ruled_table(cells: list[list[object]], widths: Sequence[float]) -> Table:
+def ruled_table(cells: Sequence[list[Any]], widths: Sequence[float]) -> Table:
     """A ruled table: header row shaded and repeated on each page, rows allowed to split."""
     table = Table(cells, colWidths=list(widths), repeatRows=1, splitInRow=1, hAlign="LEFT")
     table.setStyle(TableStyle([

@@ -104,7 +104,7 @@ def _complaints(content: AppendixContent) -> Iterable[Flowable]:
     yield para(f"Complaints – {before.label} vs {now.label}:", "heading")
     intro = content.texts["complaints_intro"].strip()
     yield para(" ".join(part for part in (intro, _escalation_sentence(now, before)) if part))
-    rows: list[list[object]] = [list(COMPARISON_HEADINGS)]
+    rows: list[list[str]] = [list(COMPARISON_HEADINGS)]
     for year in (now, before):
         row = year.comparison
         rows.append([row.label, *(str(getattr(row, key)) for key in COMPARISON_KEYS[:7]),
@@ -115,7 +115,7 @@ def _complaints(content: AppendixContent) -> Iterable[Flowable]:
                                  for key in COMPARISON_KEYS[:7]),
                  fmt.format_points(diff.upheld_percent),
                  fmt.format_points(diff.timeliness_percent)])
-    yield grid(rows, fitted_widths(rows, TEXT_WIDTH))  # type: ignore[arg-type]
+    yield grid(rows, fitted_widths(rows, TEXT_WIDTH))
     yield from paragraphs(content.texts["closed_footnote"], "note")
     for year in (now, before):
         yield from _hand_entered_note(year, COMPARISON_KEYS)
@@ -133,7 +133,7 @@ def _root_causes(content: AppendixContent) -> Iterable[Flowable]:
     yield from paragraphs(content.texts["root_cause_intro"])
     header = ["Root cause analysis and learning from upheld complaints:",
               *(f"Root Cause {n} and associated learning" for n in (1, 2, 3))]
-    rows = [[[para(f"Learning for {themes.label}", "cell")],
+    rows: list[list[list[Flowable]]] = [[[para(f"Learning for {themes.label}", "cell")],
              *(_theme_cell(themes, i) for i in range(3))]
             for themes in (content.themes_current, content.themes_previous)]
     first = 3.2 * cm

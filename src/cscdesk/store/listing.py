@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from cscdesk.domain.kind_spec import SPECS, FieldType, KindSpec, spec
 from cscdesk.domain.kinds import EnquirySource, Kind
@@ -159,9 +159,9 @@ def _status_text(kind: Kind, today: date) -> ColumnElement[str]:
     return case(*whens, else_="Closed")
 
 
-def _expressions(kind: Kind, today: date) -> dict[str, ColumnElement[Any]]:
+def _expressions(kind: Kind, today: date) -> dict[str, SQLColumnExpression[Any]]:
     model = MODEL_OF[kind]
-    found: dict[str, ColumnElement[Any]] = {
+    found: dict[str, SQLColumnExpression[Any]] = {
         "reference": model.reference,
         "placed": placed_column(kind),
         "team": Team.name,
@@ -361,7 +361,7 @@ def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
                      .join(model, model.id == searched.c.id)
                      .join(Team, Team.id == model.team_id)
                      .where(*_word_conditions(query), *_filters(query, search=False)))
-    found = session.execute(statement.limit(most + 1)).all()
+    found = list(session.execute(statement.limit(most + 1)).all())
     if len(found) > most:
         return None
     # SQLite's order: NULL before any value, text by code point, then the id breaks ties.
@@ -464,7 +464,8 @@ def open_by_kind(session: Session) -> dict[Kind, int]:
     return result
 
 
-def _awaiting_response(*conditions: ColumnElement[bool], limit: int) -> Select[Any]:
+def _awaiting_response(*conditions: ColumnElement[bool], limit: int
+                       ) -> Select[str, int, str, str, date]:
     return (
         select(Complaint.reference, Complaint.stage, Team.name, Complaint.complainant,
                Complaint.due)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -169,7 +170,7 @@ def _needle(name: str) -> str:
     return needle
 
 
-def _mentions(needle: str, values) -> bool:  # type: ignore[no-untyped-def]
+def _mentions(needle: str, values: Iterable[object]) -> bool:
     return any(isinstance(v, str) and v and needle in fold(v) for v in values)
 
 

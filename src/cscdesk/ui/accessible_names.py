@@ -27,8 +27,9 @@ def label_words(text: str) -> str:
 def set_accessible_name(widget: QWidget, name: str) -> None:
     """Name `widget`, and the text box inside it when it is an editable combo box."""
     widget.setAccessibleName(name)
-    if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
-        widget.lineEdit().setAccessibleName(name)
+    line_edit = widget.lineEdit() if isinstance(widget, QComboBox) else None
+    if line_edit is not None:
+        line_edit.setAccessibleName(name)
 
 
 def name_after_label(label: QLabel, widget: QWidget) -> QLabel:

@@ -222,8 +222,8 @@ class AppendixDialog(QDialog):
             texts = self.narrative.texts_for(session, year)
             themes = self.narrative.themes_for(session, year)
         self.paragraphs.clear()
-        while self.pages.count():
-            self.pages.removeWidget(self.pages.widget(0))
+        while (page := self.pages.widget(0)) is not None:
+            self.pages.removeWidget(page)
         self.text_edits.clear()
         self._defaults = {key: item.default for key, item in texts.items()}
         for key, item in texts.items():

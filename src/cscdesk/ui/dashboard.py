@@ -321,8 +321,9 @@ class DashboardPane(QWidget):
         today = self._today
         while self.year_grid.count():
             item = self.year_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         year = ReportingYear.containing(today)
         headings = ("", f"{year.label} to {today:%d %b}", f"{year.previous.label} to same day")
         for column, text in enumerate(headings):

@@ -28,7 +28,7 @@ class _AfterFirstPaint(QObject):
     def _run(self) -> None:
         callback, self._callback = self._callback, None
         window = self.parent()
-        if callback is not None:
+        if callback is not None and isinstance(window, QWidget):
             window.removeEventFilter(self)
             if window.isVisible():  # closed already (at once after start): nothing to do
                 callback()

@@ -306,9 +306,12 @@ class ImportDialog(QDialog):
             page = self.pages.widget(index)
             policy = (QSizePolicy.Policy.Preferred if page is current
                       else QSizePolicy.Policy.Ignored)
-            page.setSizePolicy(policy, policy)
+            if page is not None:
+                page.setSizePolicy(policy, policy)
         self.pages.updateGeometry()
-        self.layout().activate()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
         width = max(min(self.width(), 480), self.minimumSizeHint().width())
         height = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         self.resize(width, max(height, self.sizeHint().height()) + 24)
@@ -346,7 +349,9 @@ def _read_and_plan(database: Database, path: Path) -> tuple[Any, Any]:
 
 def _workbook_folder() -> Path:
     stored = window_settings().value(FOLDER_SETTING, "")
-    return Path(stored) if stored and Path(stored).is_dir() else paths.default_report_dir()
+    if isinstance(stored, str) and stored and Path(stored).is_dir():
+        return Path(stored)
+    return paths.default_report_dir()
 
 
 def _remember_folder(path: Path) -> None:

@@ -86,9 +86,10 @@ def opens_newest_backup(path: Path, passphrase: str) -> bool:
     for info in listed[:1]:
         if not cipher.looks_encrypted(info.path):
             return False
+        refused: tuple[type[Exception], ...] = (UserFacingError, *cipher.DB_ERRORS)
         try:
             cipher.connect(info.path, passphrase, read_only=True).close()
-        except (UserFacingError, *cipher.DB_ERRORS):
+        except refused:
             return False
         return True
     return False

@@ -153,6 +153,7 @@ class RecordTableModel(QAbstractTableModel):
                        if self.query.search.split() and not only_order_changed else None)
             if only_order_changed:  # a new order of the same records: the counts stand
                 counts = self.counts
+                assert counts is not None  # as `only_order_changed` asks
                 rows = listing.fetch_page(session, self.query, 0, self.page_size,
                                           total=counts.total)
             elif matches is not None:

@@ -253,7 +253,8 @@ class SettingsPane(QWidget):
             self.inputs[option.key].setText(str(folder))
 
     def add_day(self) -> None:
-        day: date = self.new_day.date().toPython()
+        chosen = self.new_day.date()
+        day = date(chosen.year(), chosen.month(), chosen.day())
         with self.database.transaction() as session:
             moved = lists.add_non_working_day(session, day, self.new_description.text())
         self.new_description.clear()

@@ -51,11 +51,11 @@ class ChoiceField(QComboBox):
         completer.setCompletionMode(QCompleter.CompletionMode.InlineCompletion)
         self.setCompleter(completer)
         self.set_items(items)
-        self.lineEdit().setPlaceholderText(
-            "Type to search or add" if open_list else "Type to search"
-        )
-        self.lineEdit().textChanged.connect(self.changed)
-        self.lineEdit().editingFinished.connect(self._tidy)
+        line_edit = self.lineEdit()
+        assert line_edit is not None, "an editable combo box has its text box"
+        line_edit.setPlaceholderText("Type to search or add" if open_list else "Type to search")
+        line_edit.textChanged.connect(self.changed)
+        line_edit.editingFinished.connect(self._tidy)
 
     def set_items(self, items: Sequence[str]) -> None:
         text = self.currentText()

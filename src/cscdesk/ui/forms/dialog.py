@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -108,7 +109,7 @@ class RecordFormDialog(QDialog):
             self.view.editors["reference"].set(start.proposed_reference)
             self._baseline = self._snapshot()
         for name, editor in self.view.editors.items():
-            editor.on_change(lambda name=name: self._changed(name))
+            editor.on_change(partial(self._changed, name))
             editor.input.installEventFilter(self)
         self.earlier_stage: EarlierStagePicker | None = None
         linked = self.view.editors.get("escalated_from")
@@ -488,6 +489,8 @@ class RecordFormDialog(QDialog):
             ) or not self.save():
                 return None
         record = self.record()
+        if not isinstance(record, ComplaintData):  # as above: this form is a complaint's
+            return None
         later = later_stage_of(self.database, record.reference)
         if later is not None and not self.dialogs.confirm(
             self, "Already escalated",

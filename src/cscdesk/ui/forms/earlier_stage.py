@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -71,8 +71,8 @@ class EarlierStagePicker(QObject):
         """The references listed now (none while the list is hidden)."""
         if not self.list.isVisible():
             return []
-        return [self.list.topLevelItem(row).text(0)
-                for row in range(self.list.topLevelItemCount())]
+        items = (self.list.topLevelItem(row) for row in range(self.list.topLevelItemCount()))
+        return [item.text(0) for item in items if item is not None]
 
     def picked(self) -> str | None:
         item = self.list.currentItem()
@@ -96,13 +96,14 @@ class EarlierStagePicker(QObject):
             item = QTreeWidgetItem([match.reference, match.complainant, match.team])
             item.setToolTip(0, f"Stage {stage}, received {match.received:%d/%m/%Y}")
             self.list.addTopLevelItem(item)
-        self.list.setCurrentItem(None)
+        self.list.setCurrentIndex(QModelIndex())  # none picked until Down or Up
         self.list.clearSelection()
         self._place(len(found))
 
     def _place(self, rows: int) -> None:
         """Under the box, as wide as the form allows, at most `VISIBLE_ROWS` rows high."""
         parent = self.list.parentWidget()
+        assert parent is not None, "the list lies over the form"
         corner = self.edit.mapTo(parent, QPoint(0, self.edit.height()))
         row_height = self.list.sizeHintForRow(0) if rows else self.edit.height()
         header = self.list.header().sizeHint().height()
@@ -122,7 +123,9 @@ class EarlierStagePicker(QObject):
         row = self.list.indexOfTopLevelItem(current) if current is not None else -1
         start = 0 if step > 0 else count - 1  # the first press picks the first (or last) row
         row = start if row < 0 else max(0, min(count - 1, row + step))
-        self.list.setCurrentItem(self.list.topLevelItem(row))
+        item = self.list.topLevelItem(row)
+        if item is not None:  # the list is shown only with matches in it
+            self.list.setCurrentItem(item)
 
     def take(self) -> None:
         """Put the picked complaint's reference in the box (the form sees the text change)."""
