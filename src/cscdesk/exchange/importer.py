@@ -44,6 +44,7 @@ from cscdesk.exchange.layout import (
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, brief, shown
 from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
 from cscdesk.store import lists
+from cscdesk.store.bulk import bulk_writes
 from cscdesk.store.engine import Database
 from cscdesk.store.models import BaselineTeamCount, BaselineYear
 from cscdesk.store.record_rows import (
@@ -171,7 +172,8 @@ def apply_import(
         work = _ImportWork(session, parsed)
         if work.problems:
             raise WorkbookRejected(work.problems, f"The workbook {parsed.path.name}")
-        work.write(progress)
+        with bulk_writes(session):
+            work.write(progress)
     return ImportResult(work.counts, work.teams.added, work.root_causes.added,
                         list(parsed.hidden_sheets))
 

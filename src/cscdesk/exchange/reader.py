@@ -21,8 +21,8 @@ from pathlib import Path
 
 import python_calamine
 
-from cscdesk.domain.kind_spec import FIELD_LABELS
-from cscdesk.domain.kinds import DATA_CLASS, Kind, RecordData
+from cscdesk.domain.kind_spec import FIELD_LABELS, spec
+from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.domain.years import ReportingYear
 from cscdesk.exchange.cells import CellError, is_blank
@@ -47,6 +47,8 @@ from cscdesk.exchange.problems import (
 )
 
 Cells = Sequence[object]
+# The bad fields of a row without any (shared: never added to).
+_NONE_BAD: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -363,18 +365,20 @@ class _RowReader:
             else:
                 continue
             values: dict[str, object] = {}
-            bad: set[str] = set()
+            bad: set[str] = _NONE_BAD
             width = len(row)
             if self.unnamed:
                 self._check_unnamed(number, row)
             for index, name, label, reader in readers:
                 cell = row[index] if index < width else None
                 if formulas and (number, index) in formulas:
+                    bad = bad or set()
                     bad.add(name)  # named once, as a formula without a value
                     continue
                 try:
                     values[name] = reader(cell)
                 except CellError as error:
+                    bad = bad or set()
                     bad.add(name)
                     self._problem(number, label, shown(cell), str(error))
             yield number, values, row, bad
@@ -401,14 +405,13 @@ class _RowReader:
                 ) -> list[ParsedRecord]:
         """The sheet's records; `first_row` (shared by a kind's sheets) finds references used
         twice, `sheet` names a continuation sheet on each record."""
-        data_class = DATA_CLASS[kind]
-        placed_field = "raised" if kind is Kind.DISPUTE else "received"
+        data_class = spec(kind).data_class
+        placed_field = spec(kind).placed_by
         if first_row is None:
             first_row = {}
         records: list[ParsedRecord] = []
         for number, values, raw, bad in self._cells(rows):
-            given = {name: value for name, value in values.items() if name not in bad}
-            record = data_class(**given)
+            record = data_class(**values)  # the good cells: a bad one holds no value
             problems_before = len(self.problems)
             for error in validate(record):
                 if error.field in bad or error.field in self.missing_required:

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from cscdesk.domain.kind_spec import FieldType, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.store import audit
-from cscdesk.store.models import MODEL_OF, AuditEvent, Complaint, RootCause, Team, utc_now
+from cscdesk.store.models import MODEL_OF, Complaint, RootCause, Team, utc_now
 
 # Rows in one executemany statement, and values in one IN (…) list.
 BATCH = 5000
@@ -41,6 +41,14 @@ CHUNK = 900
 
 # Fields whose column has another name and value: names become list ids, pounds become pence.
 _RENAMED = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
+
+# Field types held as text, trimmed when stored.
+_TEXT_TYPES = (FieldType.REFERENCE, FieldType.LIST, FieldType.LINE, FieldType.TEXT)
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {
+    spec(kind).data_class: tuple(field.name for field in spec(kind).fields
+                                 if field.type in _TEXT_TYPES)
+    for kind in Kind
+}
 
 DueDate = Callable[[date, int, bool], date]
 Advance = Callable[[int], None]
@@ -143,9 +151,11 @@ class RecordRows:
 
     def values(self, record: RecordData) -> dict[str, Any]:
         """The stored columns of a validated record (see `stored_columns`)."""
-        values: dict[str, Any] = {}
-        for name, value in record.__dict__.items():
-            values[name] = value.strip() if value.__class__ is str else value
+        values: dict[str, Any] = record.__dict__.copy()
+        for name in _TEXT_FIELDS[record.__class__]:
+            value = values[name]
+            if value.__class__ is str:
+                values[name] = value.strip()
         values["team_id"] = self.teams.id_of(values.pop("team"))
         if "root_cause" in values:  # a complaint
             cause = values.pop("root_cause")
@@ -170,10 +180,10 @@ class RecordRows:
         return {label: get(values) for label, get in self._labels[kind]}
 
     def created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
-        after = self.audit_fields(kind, values)
-        changes = {label: [None, new] for label, new in after.items() if new is not None}
+        changes = {label: [None, new] for label, get in self._labels[kind]
+                   if (new := get(values)) is not None}
         return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
-                                  self.user)
+                                  self.user, self.now)
 
     def updated_event(self, kind: Kind, before_values: dict[str, Any],
                       values: dict[str, Any]) -> dict[str, Any] | None:
@@ -186,7 +196,7 @@ class RecordRows:
         if not changes:
             return None
         return audit.event_values(audit.UPDATE, kind.value, values["reference"], changes,
-                                  self.user)
+                                  self.user, self.now)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -203,7 +213,7 @@ class RecordRows:
         for batch in batches(created, BATCH):
             rows = [self.values(record) for record in batch]
             self.insert_names(session)
-            log_events(session, [self.created_event(kind, row) for row in rows])
+            audit.log_many(session, [self.created_event(kind, row) for row in rows])
             for row in rows:
                 self._real_ids(row)
                 row["created_at"] = row["updated_at"] = self.now
@@ -218,7 +228,7 @@ class RecordRows:
         if changed:
             self.insert_names(session)
         for batch in batches(changed, BATCH):
-            log_events(session, [event for before, values in batch
+            audit.log_many(session, [event for before, values in batch
                                  if (event := self.updated_event(kind, before, values))])
             for before, values in batch:
                 row = dict(values)
@@ -273,18 +283,14 @@ def _getter(name: str, kind: FieldType, rows: RecordRows) -> Callable[[dict[str,
         return lambda values: None if values[name] is None else values[name].isoformat()
     if kind in (FieldType.YES_NO, FieldType.STAGE):
         return lambda values: values[name]
+    if kind in _TEXT_TYPES:
+        return lambda values: values[name] or None  # text is str: blank is None
 
     def general(values: dict[str, Any]) -> Any:
         value = audit.plain(values[name])
         return None if value == "" else value
 
     return general
-
-
-def log_events(session: Session, events: list[dict[str, Any]]) -> None:
-    """Insert audit events made with `audit.event_values` (Core executemany)."""
-    if events:
-        session.execute(AuditEvent.__table__.insert(), events)
 
 
 def update_by_id(session: Session, table: Any, rows: list[dict[str, Any]],
@@ -304,10 +310,10 @@ def update_by_id(session: Session, table: Any, rows: list[dict[str, Any]],
 def complaint_ids(session: Session, references: Iterable[str]) -> dict[str, int]:
     """The ids of the complaints with these references (those that exist)."""
     ids: dict[str, int] = {}
+    statement = select(Complaint.reference, Complaint.id).where(
+        Complaint.reference.in_(bindparam("keys", expanding=True)))
     for chunk in chunks(sorted(set(references)), CHUNK):
-        ids.update(session.execute(
-            select(Complaint.reference, Complaint.id).where(Complaint.reference.in_(chunk))
-        ).all())
+        ids.update(session.execute(statement, {"keys": list(chunk)}).all())
     return ids
 
 
@@ -348,21 +354,21 @@ def stored_rows(session: Session, kind: Kind, references: Iterable[str], *,
             parent, Complaint.escalated_from_id == parent.id
         )
     stored: dict[str, dict[str, Any]] = {}
-
-    def load(condition: Any) -> None:
-        for row in session.execute(query.where(condition)).mappings():
-            values = dict(row)
-            if complaints and values["escalated_from"] is None:
-                values["escalated_from"] = ""
-            stored[values["reference"]] = values
-
     wanted = sorted(set(references))
-    for chunk in chunks(wanted, CHUNK):
-        load(model.reference.in_(chunk))
+
+    def load(statement: Any, keys: Sequence[Any]) -> None:
+        for chunk in chunks(keys, CHUNK):
+            for row in session.execute(statement, {"keys": list(chunk)}).mappings():
+                values = dict(row)
+                if complaints and values["escalated_from"] is None:
+                    values["escalated_from"] = ""
+                stored[values["reference"]] = values
+
+    keys = bindparam("keys", expanding=True)
+    load(query.where(model.reference.in_(keys)), wanted)
     if complaints and escalating:
         parents = [values["id"] for values in stored.values()]
-        for chunk in chunks(parents, CHUNK):
-            load(Complaint.escalated_from_id.in_(chunk))
+        load(query.where(Complaint.escalated_from_id.in_(keys)), parents)
     return stored
 
 
