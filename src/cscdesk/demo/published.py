@@ -27,7 +27,6 @@ ADR_SAVING = Decimal("1800")  # the one 2018/19 ADR case
 PREVIOUS_ADR_SAVINGS = (Decimal("1800"), Decimal("1800"), Decimal("2400"), Decimal("1200"), None,
                         None)
 DISPUTES = {YEAR: 13, PREVIOUS: 0}  # "did not exist in this form within 2017"
-REPRESENTATIONS = {YEAR: 184, PREVIOUS: 183}
 
 # Upheld complaints by area as published: team -> {year: (volume, upheld)}.
 PUBLISHED_UPHELD_BY_AREA: dict[str, dict[int, tuple[int, int]]] = {

@@ -61,8 +61,7 @@ class FieldSpec:
     so anonymising clears it. `subject_access`: searched for a person's name (the reference and
     the personal fields, and the complaint's learning, which may name someone). `list_search`:
     one of the words the list's search box reads (kept in the kind's search table by the
-    triggers of migration 0003). `optional_column`: beyond rules.md's workbook columns (what
-    the app records besides), so a workbook without the column keeps the stored value.
+    triggers of migration 0003).
     """
 
     name: str
@@ -72,7 +71,6 @@ class FieldSpec:
     personal: bool = False
     subject_access: bool = False
     list_search: bool = False
-    optional_column: bool = False
     choices: Choices | None = None
 
     @property
@@ -126,10 +124,6 @@ class KindSpec:
 
     def has_field(self, name: str) -> bool:
         return any(spec.name == name for spec in self.fields)
-
-    @property
-    def placed_label(self) -> str:
-        return self.field(self.placed_by).label
 
     @property
     def personal_fields(self) -> tuple[str, ...]:
@@ -206,11 +200,9 @@ COMPLAINT = KindSpec(
         _summary(),
         # Beyond rules.md: what the case officer records in the app, so export -> import
         # loses nothing. Optional on import.
-        FieldSpec("complainant_type", "Complainant type", _T.CHOICE, optional_column=True,
-                  choices=ComplainantType),
-        FieldSpec("acknowledged", "Acknowledged", _T.DATE, optional_column=True),
-        FieldSpec("notes", "Notes", _T.TEXT, personal=True, subject_access=True,
-                  optional_column=True),
+        FieldSpec("complainant_type", "Complainant type", _T.CHOICE, choices=ComplainantType),
+        FieldSpec("acknowledged", "Acknowledged", _T.DATE),
+        FieldSpec("notes", "Notes", _T.TEXT, personal=True, subject_access=True),
     ),
     placed_by="received",
     open_until="closed",

@@ -44,7 +44,3 @@ class MainThreadCollector(QObject):
                 break
         if generation >= 0:
             gc.collect(generation)
-
-    def uninstall(self) -> None:
-        self.timer.stop()
-        gc.enable()

@@ -224,7 +224,6 @@ class DashboardPane(QWidget):
 
         self.year_box = QGroupBox("This reporting year so far")
         self.year_grid = QGridLayout(self.year_box)
-        self.year_note = QLabel()
 
         lists_row = QHBoxLayout()
         for label, table in ((self.overdue_label, self.overdue_table),
