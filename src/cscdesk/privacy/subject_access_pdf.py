@@ -17,7 +17,7 @@ grid's header row repeated, as does a grid that reaches the foot of a page.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -202,6 +202,22 @@ class Pages:
         self.y -= len(lines) * style.leading + style.after
 
 
+class Laid:
+    """A grid's rows laid out, column by column: each cell's lines."""
+
+    __slots__ = ("columns", "count", "kept")
+
+    def __init__(self, columns: list[list[list[str]]], count: int, kept: float) -> None:
+        self.columns = columns
+        self.count = count  # rows
+        # the height of a grid of one-line rows that fits on a page (kept together and drawn
+        # with a form), else 0
+        self.kept = kept
+
+    def rows(self) -> list[Row]:
+        return [Row(list(cells)) for cells in zip(*self.columns, strict=True)]
+
+
 class Grid:
     """A table under a shaded header row, with rules round every cell. Rows that do not fit
     go on the next page under the header again; a row taller than the room left is split
@@ -210,7 +226,7 @@ class Grid:
     Most grids are alike: a record's fields are the same labels, one line each, and most
     histories are a line or two. Such a grid is drawn once as a form (header, rules and any
     `fixed` first column) and placed, and only its values are drawn each time: that is most
-    of a large pack's speed."""
+    of a large pack's speed. For the same reason rows are laid out a column at a time."""
 
     def __init__(self, pages: Pages, widths: Sequence[float], header: Sequence[str],
                  measure: Measure, *, fixed: bool = False) -> None:
@@ -222,70 +238,84 @@ class Grid:
         for width in widths:
             self.edges.append(self.edges[-1] + width)
         self.starts = [edge + PADDING for edge in self.edges[:-1]]  # where text begins
-        self.head = self.layout(header)
-        self._forms: dict[tuple[str | int, ...], str] = {}
+        self.head = Row([measure.lines(value, room)
+                         for value, room in zip(header, self.rooms, strict=True)])
+        self._fixed: dict[tuple[str, ...], list[list[str]]] = {}
+        self._forms: dict[tuple[str, ...] | int, str] = {}
 
-    def layout(self, values: Sequence[str]) -> Row:
-        lines = self.measure.lines
-        return Row([lines(value, room) for value, room in zip(values, self.rooms, strict=True)])
+    def lay_out(self, rows: Sequence[Sequence[str]]) -> Laid:
+        columns: list[list[list[str]]] = []
+        single = True
+        for index, values in enumerate(zip(*rows, strict=True)):
+            column = self._column(index, values)
+            single = single and max(map(len, column)) == 1
+            columns.append(column)
+        height = self.head.height() + len(rows) * (LEADING + 2 * PADDING)
+        return Laid(columns, len(rows), height if single and height <= TOP - BOTTOM else 0)
 
-    def lay_out(self, rows: Sequence[Sequence[str]]) -> list[Row]:
-        return [self.layout(values) for values in rows]
+    def _column(self, index: int, values: tuple[str, ...]) -> list[list[str]]:
+        """The lines of each cell of a column (a fixed column's, once)."""
+        if index == 0 and self.fixed:
+            column = self._fixed.get(values)
+            if column is None:
+                column = self._fixed[values] = self._wrapped(0, values)
+            return column
+        return self._wrapped(index, values)
 
-    def start_height(self, laid: list[Row]) -> float:
-        """The height that must fit where the grid starts: all of it if it is kept together
-        (see `kept_height`), else its header and a line of its first row."""
-        return self.kept_height(laid) or self.head.height() + LEADING + 2 * PADDING
+    def _wrapped(self, index: int, values: tuple[str, ...]) -> list[list[str]]:
+        lines, room = self.measure.lines, self.rooms[index]
+        return [lines(value, room) for value in values]
 
-    def kept_height(self, laid: list[Row]) -> float:
-        """The height of a grid of one-line rows that fits on a page (kept together, drawn
-        with a form), else 0."""
-        if any(row.count != 1 for row in laid):
-            return 0
-        height = self.head.height() + len(laid) * (LEADING + 2 * PADDING)
-        return height if height <= TOP - BOTTOM else 0
+    def start_height(self, laid: Laid) -> float:
+        """The height that must fit where the grid starts: all of it if it is kept together,
+        else its header and a line of its first row."""
+        return laid.kept or self.head.height() + LEADING + 2 * PADDING
 
-    def draw(self, rows: Sequence[Sequence[str]], laid: list[Row]) -> None:
-        """The grid of `rows` (laid out by `lay_out`), on a new page if it does not start
-        where it is."""
+    def draw(self, laid: Laid) -> None:
+        """The grid laid out by `lay_out`, on a new page if it does not start where it is."""
         pages = self.pages
         if not pages.at_top() and self.start_height(laid) > pages.room():
             pages.new_page()
-        height = self.kept_height(laid)
-        if height:
-            self._place(rows, laid, height)
+        if laid.kept:
+            self._place(laid)
             return
         tops = self._start()
-        for row in laid:
+        for row in laid.rows():
             tops = self._row(row, tops)
         self._rules(pages.page, tops)
 
-    def _place(self, rows: Sequence[Sequence[str]], laid: list[Row], height: float) -> None:
+    def _place(self, laid: Laid) -> None:
         """A grid of one-line rows that fits in the room left: its form, then its values."""
         pages = self.pages
-        key = tuple(values[0] for values in rows) if self.fixed else (len(rows),)
+        page = pages.page
+        key = tuple(lines[0] for lines in laid.columns[0]) if self.fixed else laid.count
         form = self._forms.get(key)
         if form is None:
-            form = self._forms[key] = self._form(laid, height)
-        pages.page.place(form, 0, pages.y - height)
-        top = pages.y - self.head.height()
-        skip = 1 if self.fixed else 0
-        for row in laid:
-            self._cells(pages.page, row, top, skip)
-            top -= LEADING + 2 * PADDING
-        pages.y -= height
+            form = self._forms[key] = self._form(laid)
+        page.place(form, 0, pages.y - laid.kept)
+        text, step = page.text, LEADING + 2 * PADDING
+        first = pages.y - self.head.height() - PADDING - SIZE
+        for index in range(1 if self.fixed else 0, len(laid.columns)):
+            x, baseline = self.starts[index], first
+            for lines in laid.columns[index]:
+                if lines[0]:
+                    text(x, baseline, lines[0], FONT, SIZE)
+                baseline -= step
+        pages.y -= laid.kept
 
-    def _form(self, laid: list[Row], height: float) -> str:
-        """The header, rules and fixed column of a grid of `laid` rows, as a form."""
+    def _form(self, laid: Laid) -> str:
+        """The header, rules and any fixed column of a grid of one-line rows, as a form."""
         drawing = self.pages.pdf.page()
-        top = height - self.head.height()
-        tops = [height, top]
+        height = laid.kept
         self._header(drawing, height)
-        for row in laid:
+        tops = [height]
+        top = height - self.head.height()
+        for lines in laid.columns[0]:
             if self.fixed:
-                self._cells(drawing, Row(row.cells[:1]), top)
-            top -= LEADING + 2 * PADDING
+                self._cells(drawing, Row([lines]), top)
             tops.append(top)
+            top -= LEADING + 2 * PADDING
+        tops.append(top)
         self._rules(drawing, tops)
         return self.pages.pdf.form(drawing, PAGE_WIDTH, height)
 
@@ -345,16 +375,15 @@ def _labelled(record_type: type) -> tuple[tuple[str, str], ...]:
     return tuple((field.name, FIELD_LABELS[field.name]) for field in fields(record_type))
 
 
-def _fields(item: FoundRecord) -> Iterator[tuple[str, str]]:
+def _fields(item: FoundRecord) -> list[tuple[str, str]]:
     record = item.record
-    for name, label in _labelled(type(record)):
-        yield label, display_value(getattr(record, name))
+    return [(label, display_value(getattr(record, name)))
+            for name, label in _labelled(type(record))]
 
 
-def _history(item: FoundRecord) -> Iterator[tuple[str, str, str, str]]:
-    for event in item.history:
-        yield (f"{event.at:%d/%m/%Y %H:%M}", event.user, event.action,
-               json.dumps(event.changes, ensure_ascii=False))
+def _history(item: FoundRecord) -> list[tuple[str, str, str, str]]:
+    return [(f"{event.at:%d/%m/%Y %H:%M}", event.user, event.action,
+             json.dumps(event.changes, ensure_ascii=False)) for event in item.history]
 
 
 def _heading(item: FoundRecord) -> str:
@@ -375,22 +404,21 @@ def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
     history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"), cells)
     for item in found:
         heading = bold.lines(_heading(item), WIDTH)
-        rows, events = list(_fields(item)), list(_history(item))
-        laid, laid_events = fields.lay_out(rows), history.lay_out(events)
+        laid = fields.lay_out(_fields(item))
+        events = history.lay_out(_history(item)) if item.history else None
         # a record starts on a new page unless its heading and the start of its fields fit,
         # or, when all of it fits on a page, unless all of it fits
         above = HEADING.before + len(heading) * HEADING.leading + HEADING.after
-        whole = above + fields.kept_height(laid) + (
-            HISTORY_GAP + history.kept_height(laid_events) if events else 0)
-        kept = fields.kept_height(laid) and (not events or history.kept_height(laid_events))
+        whole = above + laid.kept + (HISTORY_GAP + events.kept if events else 0)
+        kept = laid.kept and (events is None or events.kept)
         needed = whole if kept and whole <= TOP - BOTTOM else above + fields.start_height(laid)
         if not pages.at_top() and needed > pages.room():
             pages.new_page()
         pages.paragraph(heading, HEADING)
-        fields.draw(rows, laid)
+        fields.draw(laid)
         if events:
             pages.y -= HISTORY_GAP
-            history.draw(events, laid_events)
+            history.draw(events)
     pages.finish()
 
 
