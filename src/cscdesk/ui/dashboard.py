@@ -179,7 +179,6 @@ class DashboardPane(QWidget):
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.database = database
-        self.stale = False
         self._task: Query[list[tuple[str, str, str]]] | None = None
         self._lists_task: Query[DashboardLists] | None = None
         self.lists_ready = False
@@ -244,7 +243,6 @@ class DashboardPane(QWidget):
         noticeable moment, and the window must stay responsive meanwhile. The first time, the
         work waits until the pane has been painted (see `_start_when_painted`)."""
         today = date.today()
-        self.stale = False
         self.lists_ready = False
         self._today = today
         self.heading.setText(f"Today, {today:%A %d %B %Y}")

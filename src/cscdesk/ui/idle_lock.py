@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from cscdesk import settings
 from cscdesk.ui.accessible_names import labelled
+from cscdesk.ui.contracts import AppWindow
 from cscdesk.ui.passphrase_dialogs import same_passphrase
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ class LockDialog(QDialog):
 class IdleLock(QObject):
     """Watches the application's input; locks `window` when it has been idle too long."""
 
-    def __init__(self, window: QMainWindow, timeout_ms: int | None = None) -> None:
+    def __init__(self, window: AppWindow, timeout_ms: int | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.dialog: LockDialog | None = None
@@ -111,7 +111,7 @@ class IdleLock(QObject):
         if not self._encrypted():
             return max(int(settings.IDLE_LOCK_MINUTES.default), 0) * 60_000
         try:
-            with self.window.database.session() as session:  # type: ignore[attr-defined]
+            with self.window.database.session() as session:
                 minutes = settings.get(session, settings.IDLE_LOCK_MINUTES)
         except Exception as error:  # a closed or unreadable database: keep the default
             log.info("idle lock setting not read: %s", error)
@@ -138,7 +138,7 @@ class IdleLock(QObject):
             self.timer.stop()
 
     def _encrypted(self) -> bool:
-        return bool(getattr(self.window.database, "encrypted", False))  # type: ignore[attr-defined]
+        return self.window.database.encrypted
 
     def _watch(self, active: bool) -> None:
         app = QApplication.instance()
@@ -161,9 +161,8 @@ class IdleLock(QObject):
 
     def lock(self) -> None:
         """Hide the window behind the lock dialog (only an encrypted database is locked)."""
-        database = self.window.database  # type: ignore[attr-defined]
-        busy = getattr(self.window, "encryption_task", None) is not None  # passphrase changing
-        if (self.dialog is not None or busy or not database.encrypted
+        database = self.window.database
+        if (self.dialog is not None or self.window.changing_encryption() or not database.encrypted
                 or not self.window.isVisible()):
             self.restart()
             return
@@ -201,8 +200,8 @@ class IdleLock(QObject):
         self.restart()
 
 
-def install_idle_lock(window: QMainWindow, timeout_ms: int | None = None) -> IdleLock:
+def install_idle_lock(window: AppWindow, timeout_ms: int | None = None) -> IdleLock:
     """The window's idle lock; its timeout comes from the setting unless given (tests)."""
     lock = IdleLock(window, timeout_ms)
-    window.data_changed.connect(lock.reread_setting)  # type: ignore[attr-defined]
+    window.data_changed.connect(lock.reread_setting)
     return lock

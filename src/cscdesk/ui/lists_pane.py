@@ -101,7 +101,6 @@ class ListsPane(QWidget):
         self.dialogs = dialogs
         self.list_model = model_class
         self.noun = "team" if model_class is Team else "root cause"
-        self.stale = False
         self.model = EntryTableModel(self)
         # Queued: the rename reloads the list, which must wait until the editor has closed.
         self.model.rename_requested.connect(self.rename, Qt.ConnectionType.QueuedConnection)
@@ -151,7 +150,6 @@ class ListsPane(QWidget):
         layout.addWidget(self.message)
 
     def refresh(self) -> None:
-        self.stale = False
         chosen = self.current_id()
         with self.database.session() as session:
             entries = listing.list_entries(session, self.list_model)

@@ -1,46 +1,53 @@
 """The main window: navigation, panes, menus, toolbar and the keyboard shortcuts.
 
-Other parts plug in through what the window exposes: `database`, `dialogs`, `menu_file`,
-`toolbar`, `statusBar()`, `reopen_database(path, passphrase=None)` (keeps the current passphrase
-by default), `change_encryption(old, new)`, `idle_lock` and the `data_changed` signal, emitted
-after any change to the data. Panes are built when first shown, so the window opens quickly.
+Other parts plug in through what `contracts.AppWindow` declares: `database`, `dialogs`,
+`menu_file`, `toolbar`, `statusBar()`, `reopen_database(path, passphrase=None)` (keeps the
+current passphrase by default), `changing_encryption()` and the `data_changed` signal, emitted
+after any change to the data; panes meet `contracts.Pane`. Panes are built when first shown, so
+the window opens quickly.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
-    QMainWindow,
     QMenu,
     QStackedWidget,
     QToolBar,
     QWidget,
 )
 
-from cscdesk import paths
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.store.list_terms import Status
 from cscdesk.store.opening import open_database
+from cscdesk.ui.contracts import AppWindow, Pane, RecordsPane
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
-from cscdesk.ui.workers import Task, work_to_finish
+from cscdesk.ui.window_settings import window_settings
+from cscdesk.ui.workers import Operation, work_to_finish
+
+if TYPE_CHECKING:
+    from cscdesk.store.encryption import EncryptionChange
+    from cscdesk.ui.backup_ui import BackupController
+    from cscdesk.ui.idle_lock import IdleLock
 
 log = logging.getLogger(__name__)
 
-WINDOW_SETTINGS_FILE = "window.ini"
 CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
 
 # Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
@@ -55,26 +62,36 @@ PANES: tuple[tuple[str, str], ...] = (
 PANE_KEYS = tuple(key for key, _label in PANES)
 
 
-def window_settings() -> QSettings:
-    """Per-user window state in the app's config folder (never the registry)."""
-    folder = paths.config_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    return QSettings(str(folder / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
+@dataclass(frozen=True)
+class PlacedPane:
+    """A built pane: one object, seen as the widget the window shows and as the contract it
+    calls (Python's types cannot say "a QWidget that is also a Pane")."""
+
+    widget: QWidget
+    pane: Pane
+    records: RecordsPane | None = None  # a kind's list
 
 
-class MainWindow(QMainWindow):
-    """Signals:
-        data_changed(): emitted after any change to the records, lists or settings.
-    """
+@dataclass(frozen=True)
+class EncryptionRequest:
+    """The encryption change under way: its outcome reopens `path` with one passphrase."""
 
-    data_changed = Signal()
+    path: Path
+    old: str | None
+    new: str | None
+
+
+class MainWindow(AppWindow):
+    """Signals: data_changed (see `AppWindow`)."""
 
     def __init__(self, database: Database, dialogs: UserDialogs | None = None) -> None:
         super().__init__()
         self.database = database
         self.dialogs = dialogs or UserDialogs()
-        self.panes: dict[str, QWidget] = {}
-        self.encryption_task: Task | None = None
+        self._placed: dict[str, PlacedPane] = {}
+        self._stale: set[str] = set()  # built panes to read again when next shown
+        self.encryption_task: Operation[EncryptionChange] | None = None
+        self._encryption: EncryptionRequest | None = None
         self._closing_timer: QTimer | None = None
         self.settings = window_settings()
         self._build_navigation()
@@ -121,9 +138,11 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.navigation)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self._central = central
 
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None
-                = None, menu: QMenu | None = None) -> QAction:
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                menu: QMenu | None = None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -147,22 +166,18 @@ class MainWindow(QMainWindow):
         self.action_new = self._action("&New record", self.new_record,
                                        QKeySequence.StandardKey.New, self.menu_file)
         self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
-        self.action_find = self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find,
-                                        self.menu_go)
+        self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find, self.menu_go)
         self.menu_file.addSeparator()
-        self.action_import = self._action("&Import workbook…", self.import_workbook,
-                                          menu=self.menu_file)
-        self.action_export = self._action("&Export workbook…", self.export_workbook,
-                                          menu=self.menu_file)
+        self._action("&Import workbook…", self.import_workbook, menu=self.menu_file)
+        self._action("&Export workbook…", self.export_workbook, menu=self.menu_file)
         self.action_appendix = self._action("Annual &appendix…", self.make_appendix,
                                             menu=self.menu_file)
         self.menu_file.addSeparator()
         self.menu_go.addSeparator()
         for number, (key, label) in enumerate(PANES, start=1):
             shortcut = f"Ctrl+{number}" if number <= 9 else None
-            self._action(label, lambda k=key: self.show_pane(k), shortcut, self.menu_go)
-        self.action_about = self._action("&About cscdesk…", self.show_about,
-                                         menu=self.menu_help)
+            self._action(label, partial(self.show_pane, key), shortcut, self.menu_go)
+        self._action("&About cscdesk…", self.show_about, menu=self.menu_help)
         self.toolbar.addAction(self.action_new)
         self.toolbar.addAction(self.action_appendix)
 
@@ -170,13 +185,12 @@ class MainWindow(QMainWindow):
         """Backups add their own menu items, toolbar button and status-bar label."""
         from cscdesk.ui.backup_ui import install_backup_ui
 
-        install_backup_ui(self)
+        self.backup_controller: BackupController = install_backup_ui(self)
         from cscdesk.ui.idle_lock import install_idle_lock
 
-        self.idle_lock = install_idle_lock(self)
+        self.idle_lock: IdleLock = install_idle_lock(self)
         self.menu_file.addSeparator()
-        self.action_quit = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit,
-                                        self.menu_file)
+        self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
 
     def _show_title(self) -> None:
         path = Path(self.database.path)
@@ -185,51 +199,62 @@ class MainWindow(QMainWindow):
 
     # --- panes -----------------------------------------------------------------------------
 
-    def _make_pane(self, key: str) -> QWidget:
+    def _make_pane(self, key: str) -> PlacedPane:
         if key == "dashboard":
             from cscdesk.ui.dashboard import DashboardPane
 
-            pane: Any = DashboardPane(self.database)
-            pane.open_requested.connect(self.open_record)
-            pane.list_requested.connect(self.show_list)
-        elif key in Kind.__members__:
+            dashboard = DashboardPane(self.database)
+            dashboard.open_requested.connect(self.open_record)
+            dashboard.list_requested.connect(self.show_list)
+            return PlacedPane(dashboard, dashboard)
+        if key in Kind.__members__:
             from cscdesk.ui.record_table import RecordListPane
 
-            pane = RecordListPane(self.database, Kind[key])
-            pane.open_requested.connect(self.open_record)
-        elif key in ("teams", "root_causes"):
+            records = RecordListPane(self.database, Kind[key])
+            records.open_requested.connect(self.open_record)
+            return PlacedPane(records, records, records)
+        if key in ("teams", "root_causes"):
             from cscdesk.store.models import RootCause, Team  # SQLAlchemy: not before the window
             from cscdesk.ui.lists_pane import ListsPane
 
-            pane = ListsPane(self.database, self.dialogs, Team if key == "teams" else RootCause)
-            pane.changed.connect(self.data_changed.emit)
-        elif key == "privacy":
+            entries = ListsPane(self.database, self.dialogs,
+                                Team if key == "teams" else RootCause)
+            entries.changed.connect(self.data_changed.emit)
+            return PlacedPane(entries, entries)
+        if key == "privacy":
             from cscdesk.ui.privacy_pane import PrivacyPane
 
-            pane = PrivacyPane(self.database, self.dialogs)
-            pane.data_changed.connect(self.data_changed.emit)
-        else:
-            from cscdesk.ui.settings_pane import SettingsPane
+            privacy = PrivacyPane(self.database, self.dialogs)
+            privacy.data_changed.connect(self.data_changed.emit)
+            return PlacedPane(privacy, privacy)
+        from cscdesk.ui.settings_pane import SettingsPane
 
-            pane = SettingsPane(self.database, self.dialogs,
+        settings = SettingsPane(self.database, self.dialogs,
                                 change_encryption=self.change_encryption)
-            pane.changed.connect(self.data_changed.emit)
-        pane.refresh()
-        return pane
+        settings.changed.connect(self.data_changed.emit)
+        return PlacedPane(settings, settings)
+
+    def _place(self, key: str) -> PlacedPane:
+        """The pane for `key`, built (and read) on first use."""
+        if key not in self._placed:
+            placed = self._make_pane(key)
+            placed.pane.refresh()
+            self._placed[key] = placed
+            self.stack.addWidget(placed.widget)
+        return self._placed[key]
+
+    @property
+    def panes(self) -> dict[str, QWidget]:
+        """The panes built so far, by key."""
+        return {key: placed.widget for key, placed in self._placed.items()}
 
     def pane(self, key: str) -> QWidget:
         """The pane for `key`, built on first use."""
-        if key not in self.panes:
-            self.panes[key] = self._make_pane(key)
-            self.stack.addWidget(self.panes[key])
-        return self.panes[key]
+        return self._place(key).widget
 
     def current_key(self) -> str:
         row = self.navigation.currentRow()
         return PANE_KEYS[row] if 0 <= row < len(PANE_KEYS) else "dashboard"
-
-    def current_pane(self) -> QWidget | None:
-        return self.panes.get(self.current_key())
 
     def show_pane(self, key: str) -> QWidget:
         row = PANE_KEYS.index(key)
@@ -237,42 +262,48 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(row)  # calls _navigated
         else:
             self._navigated(row)
-        return self.panes[key]
+        return self._placed[key].widget
 
     def _navigated(self, row: int) -> None:
         if not 0 <= row < len(PANE_KEYS):
             return
         key = PANE_KEYS[row]
-        pane = self.pane(key)
-        if getattr(pane, "stale", False):
-            pane.refresh()
-        self.stack.setCurrentWidget(pane)
+        placed = self._place(key)
+        if key in self._stale:
+            self._stale.discard(key)
+            placed.pane.refresh()
+        self.stack.setCurrentWidget(placed.widget)
         self.action_new.setEnabled(True)
         self.settings.setValue("pane", key)
 
+    def _records(self, kind: Kind) -> RecordsPane:
+        """Show the list of `kind` and return it."""
+        self.show_pane(kind.name)
+        records = self._placed[kind.name].records
+        assert records is not None, "each kind's pane is its list"
+        return records
+
     def show_list(self, kind: Kind, status: Status | None = None) -> None:
-        pane = self.show_pane(kind.name)
+        records = self._records(kind)
         if status is not None:
-            pane.show_status(status)  # type: ignore[attr-defined]
+            records.show_status(status)
 
     def current_kind(self) -> Kind:
         key = self.current_key()
         return Kind[key] if key in Kind.__members__ else Kind.COMPLAINT
 
     def focus_search(self) -> None:
-        key = self.current_key()
-        pane = self.show_pane(key if key in Kind.__members__ else Kind.COMPLAINT.name)
-        pane.focus_search()  # type: ignore[attr-defined]
+        self._records(self.current_kind()).focus_search()
 
     # --- data changes ----------------------------------------------------------------------
 
     def _on_data_changed(self) -> None:
         """Reload what is shown now; other panes reload when next shown."""
-        current = self.current_pane()
-        for pane in self.panes.values():
-            pane.stale = True  # type: ignore[attr-defined]
+        self._stale.update(self._placed)
+        current = self._placed.get(self.current_key())
         if current is not None:
-            current.refresh()  # type: ignore[attr-defined]
+            self._stale.discard(self.current_key())
+            current.pane.refresh()
 
     def reopen_database(self, path: Path, passphrase: str | None = None) -> None:
         """Open another database file (after a restore or an encryption change) and show it
@@ -288,10 +319,11 @@ class MainWindow(QMainWindow):
         old = self.database
         self.database = database
         key = self.current_key()
-        for pane in self.panes.values():
-            self.stack.removeWidget(pane)
-            pane.deleteLater()
-        self.panes.clear()
+        for placed in self._placed.values():
+            self.stack.removeWidget(placed.widget)
+            placed.widget.deleteLater()
+        self._placed.clear()
+        self._stale.clear()
         old.close()
         self._show_title()
         self.show_pane(key)
@@ -314,38 +346,42 @@ class MainWindow(QMainWindow):
                     break
         raise last
 
-    def change_encryption(self, old: str | None, new: str | None) -> Task | None:
+    def change_encryption(self, old: str | None, new: str | None
+                          ) -> Operation[EncryptionChange] | None:
         """Encrypt (`old` None), change the passphrase of, or decrypt (`new` None) the database
         and its backups, off the GUI thread; the database is closed meanwhile and reopened after,
         as it was if the change failed."""
         from cscdesk.store.encryption import change_encryption
-        from cscdesk.ui.workers import Task, progress_dialog, wait_for_background_work
+        from cscdesk.ui.workers import progress_dialog, wait_for_background_work
 
         if self.encryption_task is not None:
             return None
         path = Path(self.database.path)
         wait_for_background_work()  # nothing may read the file while it is rewritten
         self.database.close()
-        task = Task(lambda _progress: change_encryption(path, old, new),
-                    finish_before_closing="the encryption change")
-        task.path, task.old, task.new = path, old, new  # type: ignore[attr-defined]
-        task.succeeded.connect(self._encryption_changed)
-        task.failed.connect(self._encryption_failed)
-        task.ended.connect(self._encryption_ended)
-        self.encryption_task = task
-        self.centralWidget().setEnabled(False)
-        self.menuBar().setEnabled(False)
-        self.toolbar.setEnabled(False)
+        operation = Operation("the encryption change",
+                              lambda _progress: change_encryption(path, old, new),
+                              on_done=self._encryption_changed,
+                              on_failed=self._encryption_failed)
+        operation.ended.connect(self._encryption_ended)
+        self.encryption_task = operation
+        self._encryption = EncryptionRequest(path, old, new)
+        for part in self._parts():
+            part.setEnabled(False)
         words = ("Encrypting" if old is None else "Removing encryption from" if new is None
                  else "Changing the passphrase of")
-        dialog = progress_dialog(self, f"{words} the database and its backups…", task)
+        dialog = progress_dialog(self, f"{words} the database and its backups…", operation)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-        task.start()
-        return task
+        operation.start()
+        return operation
 
-    def _encryption_changed(self, change: Any) -> None:
-        task = self.sender()
-        self.reopen_database(task.path, task.new or task.old)  # type: ignore[attr-defined]
+    def changing_encryption(self) -> bool:
+        return self.encryption_task is not None
+
+    def _encryption_changed(self, change: EncryptionChange) -> None:
+        request = self._encryption
+        assert request is not None
+        self.reopen_database(request.path, request.new or request.old)
         if change.encrypted:
             text = "The database is encrypted. " + LOST_PASSPHRASE
         else:
@@ -357,9 +393,10 @@ class MainWindow(QMainWindow):
                      f"are: {names}.")
         self.dialogs.info(self, "Encryption", text)
 
-    def _encryption_failed(self, error: BaseException) -> None:
-        task = self.sender()
-        self.reopen_database(task.path, task.old)  # type: ignore[attr-defined]
+    def _encryption_failed(self, error: Exception) -> None:
+        request = self._encryption
+        assert request is not None
+        self.reopen_database(request.path, request.old)
         if not isinstance(error, UserFacingError):
             raise error  # a bug: the crash handler reports it
         self.dialogs.error(self, "Encryption not changed",
@@ -367,9 +404,13 @@ class MainWindow(QMainWindow):
 
     def _encryption_ended(self) -> None:
         self.encryption_task = None
-        self.centralWidget().setEnabled(True)
-        self.menuBar().setEnabled(True)
-        self.toolbar.setEnabled(True)
+        self._encryption = None
+        for part in self._parts():
+            part.setEnabled(True)
+
+    def _parts(self) -> tuple[QWidget, ...]:
+        """What the officer uses: off while the encryption changes or a close waits."""
+        return (self._central, self.menuBar(), self.toolbar)
 
     # --- records ---------------------------------------------------------------------------
 
@@ -436,7 +477,7 @@ class MainWindow(QMainWindow):
             return
         work = " and ".join(dict.fromkeys(work_to_finish()))
         self.statusBar().showMessage(f"Finishing {work}; cscdesk then closes by itself.")
-        for part in (self.centralWidget(), self.menuBar(), self.toolbar):
+        for part in self._parts():
             part.setEnabled(False)
         self._closing_timer = QTimer(self)
         self._closing_timer.setInterval(CLOSE_POLL_MS)

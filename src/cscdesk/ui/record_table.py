@@ -348,7 +348,6 @@ class RecordListPane(QWidget):
         self._build()
         self._fill_choices()
         self.model.counts_changed.connect(self._show_counts)
-        self.stale = False
 
     def _build(self) -> None:
         filters = QHBoxLayout()
@@ -517,7 +516,6 @@ class RecordListPane(QWidget):
         self.model.forget_matches()
         self._fill_choices()
         self.apply_filters()
-        self.stale = False
 
     def show_status(self, status: Status) -> None:
         """Show only open, overdue or closed records (the dashboard's links)."""

@@ -68,7 +68,6 @@ class SettingsPane(QWidget):
         self.database = database
         self.dialogs = dialogs
         self.change_encryption = change_encryption
-        self.stale = False
         self.inputs: dict[str, QLineEdit] = {}
 
         names = QGroupBox("The appendix and folders")
@@ -217,7 +216,6 @@ class SettingsPane(QWidget):
         self.change_encryption(old, None)
 
     def refresh(self) -> None:
-        self.stale = False
         self._show_encryption()
         with self.database.session() as session:
             for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
