@@ -12,7 +12,11 @@ under 15 s, export under 15 s.
 by importing a generated workbook): `export`, `import` of that workbook into a new database,
 `import` of a 1-row workbook into the big database, and `audit-export` of every event, each with
 its wall-clock time and the process's peak resident memory (from wait4). Target: linear in the
-records, each under 400 MB.
+records, each under 400 MB; the 50,000-row import into a new database under 4 s.
+
+--into DB imports a workbook of a few rows (one or two of each kind) into an existing database
+DB (such as one of a million records made by bench_backup.py's builder) as a process, twice:
+the rows are created, then found unchanged. Target: the cost follows the workbook, not DB.
 """
 
 from __future__ import annotations
@@ -173,6 +177,19 @@ def processes(records: int) -> None:
                  "--db", str(big), "import", str(one))
 
 
+def into(database: Path) -> None:
+    """A few rows imported into an existing (large) database, as whole processes."""
+    with tempfile.TemporaryDirectory(prefix="cscdesk-bench-") as folder:
+        work = Path(folder)
+        os.environ.setdefault("CSCDESK_HOME", str(work / "home"))
+        one = work / "one.xlsx"
+        rows = build_workbook(one, 7, seed=3)
+        size = database.stat().st_size / 1e6
+        for label in ("created", "unchanged"):
+            measured(f"cscdesk import ({rows} rows {label}, into {size:,.0f} MB)",
+                     "--db", str(database), "import", str(one))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=50_000)
@@ -180,7 +197,12 @@ def main() -> None:
     parser.add_argument("--cli", action="store_true", help="also time cscdesk processes")
     parser.add_argument("--processes", action="store_true",
                         help="only time whole cscdesk processes (time and peak memory)")
+    parser.add_argument("--into", type=Path, metavar="DB",
+                        help="only time a few rows imported into the existing database DB")
     args = parser.parse_args()
+    if args.into is not None:
+        into(args.into)
+        return
     if args.processes:
         processes(args.records)
         return

@@ -25,7 +25,7 @@ from cscdesk.domain.kind_spec import FIELD_LABELS, spec
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.domain.years import ReportingYear
-from cscdesk.exchange.cells import CellError, is_blank
+from cscdesk.exchange.cells import CellError, is_blank, read_text
 from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM_SHEET,
@@ -374,6 +374,9 @@ class _RowReader:
                 if formulas and (number, index) in formulas:
                     bad = bad or set()
                     bad.add(name)  # named once, as a formula without a value
+                    continue
+                if reader is read_text and cell.__class__ is str:
+                    values[name] = cell.strip()  # type: ignore[union-attr]  # read_text's own
                     continue
                 try:
                     values[name] = reader(cell)

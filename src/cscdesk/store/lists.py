@@ -44,10 +44,6 @@ def active_names(session: Session, model: ListModel) -> list[str]:
     return list(session.scalars(query))
 
 
-def all_entries(session: Session, model: ListModel) -> list[Team | RootCause]:
-    return list(session.scalars(select(model).order_by(func.lower(model.name))))
-
-
 def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> None:
     """Rename an entry; every record refers to it by id, so the new name shows everywhere."""
     new_name = new_name.strip()

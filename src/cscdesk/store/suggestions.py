@@ -13,8 +13,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cscdesk.domain.kinds import Kind
-from cscdesk.store.models import Complaint, Team
-from cscdesk.store.records import MODEL_OF
+from cscdesk.store.models import MODEL_OF, Complaint, Team
 
 # Matches listed under "Escalated from" at most.
 MOST_MATCHES = 20
