@@ -73,6 +73,7 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     from cscdesk.ui.workers import wait_for_background_work
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication), "a widget application, not a core one"
     app.setApplicationName("cscdesk")
     app.setApplicationDisplayName("cscdesk")
     app.setOrganizationName("cscdesk")
