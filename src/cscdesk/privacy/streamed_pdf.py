@@ -17,7 +17,7 @@ searched and copied (and read back by pdfplumber) as written.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -52,17 +52,29 @@ class Page:
 
     def text(self, x: float, y: float, line: str, font: str, size: float) -> None:
         """`line` with its baseline starting at (x, y)."""
+        self.lines(x, y, 0, (line,), font, size)
+
+    def lines(self, x: float, y: float, step: float, lines: Iterable[str], font: str,
+              size: float) -> None:
+        """Lines one under another, `step` apart, the first with its baseline starting at
+        (x, y); an empty line is a gap. (One call for a column of values: a pack draws
+        millions of lines.)"""
         parts = self._parts
         if not self._in_text:
             parts.append("BT")
             self._in_text = True
-        position = f"1 0 0 1 {x:.2f} {y:.2f} Tm"
-        for name, code in self._pdf.encode(font, line):
-            if name != self._font or size != self._size:
-                parts.append(f"{name} {_fmt(size)} Tf")
-                self._font, self._size = name, size
-            parts.append(f"{position} ({code}) Tj")
-            position = ""
+        encode = self._pdf.encode
+        left = f"1 0 0 1 {x:.2f} "
+        for line in lines:
+            if line:
+                position = f"{left}{y:.2f} Tm "
+                for name, code in encode(font, line):
+                    if name != self._font or size != self._size:
+                        parts.append(f"{name} {_fmt(size)} Tf")
+                        self._font, self._size = name, size
+                    parts.append(f"{position}({code}) Tj")
+                    position = ""
+            y -= step
 
     def _graphics(self) -> list[str]:
         if self._in_text:

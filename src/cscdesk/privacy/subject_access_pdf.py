@@ -17,7 +17,7 @@ grid's header row repeated, as does a grid that reaches the foot of a page.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -183,22 +183,13 @@ class Pages:
     def finish(self) -> None:
         self.pdf.end_page(self.page)
 
-    def lines(self, x: float, baseline: float, lines: Iterable[str], font: str, size: float,
-              leading: float) -> None:
-        """Lines of text, one under another, the first on `baseline`."""
-        text = self.page.text
-        for line in lines:
-            if line:
-                text(x, baseline, line, font, size)
-            baseline -= leading
-
     def paragraph(self, lines: list[str], style: Style) -> None:
         """Lines across the page (already wrapped), on a new page if they do not fit."""
         if not self.at_top() and style.before + len(lines) * style.leading > self.room():
             self.new_page()
         if not self.at_top():
             self.y -= style.before
-        self.lines(LEFT, self.y - style.size, lines, style.font, style.size, style.leading)
+        self.page.lines(LEFT, self.y - style.size, style.leading, lines, style.font, style.size)
         self.y -= len(lines) * style.leading + style.after
 
 
@@ -293,14 +284,10 @@ class Grid:
         if form is None:
             form = self._forms[key] = self._form(laid)
         page.place(form, 0, pages.y - laid.kept)
-        text, step = page.text, LEADING + 2 * PADDING
-        first = pages.y - self.head.height() - PADDING - SIZE
+        baseline = pages.y - self.head.height() - PADDING - SIZE
         for index in range(1 if self.fixed else 0, len(laid.columns)):
-            x, baseline = self.starts[index], first
-            for lines in laid.columns[index]:
-                if lines[0]:
-                    text(x, baseline, lines[0], FONT, SIZE)
-                baseline -= step
+            page.lines(self.starts[index], baseline, LEADING + 2 * PADDING,
+                       [lines[0] for lines in laid.columns[index]], FONT, SIZE)
         pages.y -= laid.kept
 
     def _form(self, laid: Laid) -> str:
@@ -357,13 +344,8 @@ class Grid:
         """The text of `row`'s cells but the first `skip` (a row may have fewer cells: a form's
         fixed column alone), its top edge at `top`."""
         baseline = top - PADDING - SIZE
-        text = page.text
         for x, lines in zip(self.starts[skip:], row.cells[skip:], strict=False):
-            y = baseline
-            for line in lines:
-                if line:
-                    text(x, y, line, FONT, SIZE)
-                y -= LEADING
+            page.lines(x, baseline, LEADING, lines, FONT, SIZE)
 
     def _rules(self, page: Page, tops: list[float]) -> None:
         page.grid(self.edges, tops, 0.5, RULE_COLOUR)
