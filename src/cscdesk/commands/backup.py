@@ -80,59 +80,11 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from cscdesk.errors import DatabaseError
-    from cscdesk.store import wal
-    from cscdesk.store.backup_list import (
-        MANIFEST_NAME,
-        manifest_entry,
-        plaintext_backups,
-        restore_hint,
-        verify_checksum,
-    )
-    from cscdesk.store.soundness import DatabaseDamaged, check_database
-    from cscdesk.store.wording import describe_counts
+    from cscdesk.store.check_report import check_report
 
-    path = args.file or args.db_path
-    entry = manifest_entry(path) if args.file is not None else None
-    try:
-        if entry is not None:
-            verify_checksum(entry)
-        # A -wal no program is using is read from copies: the check never writes it in.
-        leftover = wal.inspect(path, args.passphrase)
-        if leftover is not None and leftover.foreign:
-            raise DatabaseError(leftover.problem(Path(path)))
-        if leftover is not None and leftover.facts is not None:
-            facts = leftover.facts
-        else:
-            facts = check_database(path, passphrase=args.passphrase)
-    except DatabaseDamaged as error:
-        hint = restore_hint(args.db_path, args.passphrase) if args.file is None else ""
-        raise type(error)(f"{error}{hint}") from error
-    print(f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check ok, "
-          f"no broken links; {describe_counts(facts.counts)}.")
-    if leftover is not None:
-        print(leftover.note())
-    if entry is not None:
-        print(f"It is unchanged since it was made on {entry.created:%d %b %Y %H:%M}: its "
-              "checksum matches the backup list.")
-    elif args.file is not None and not _same_file(args.file, args.db_path):
-        print(f"It is not in a backup list ({MANIFEST_NAME} beside it), so cscdesk cannot "
-              "verify that it is as it was made; restoring it needs --unverified.")
-    if args.file is None:
-        plain = plaintext_backups(args.db_path, args.passphrase)
-        if plain:
-            names = ", ".join(str(path) for path in plain)
-            raise DatabaseError(
-                f"{len(plain)} backup(s) of this encrypted database are not encrypted, so "
-                f"anyone who can read them can read the records: {names}. Run `cscdesk encrypt` "
-                "again with the current passphrase to finish encrypting them."
-            )
+    report = check_report(args.db_path, args.file, args.passphrase)
+    for line in report.lines:
+        print(line)
+    if report.problem:
+        raise DatabaseError(report.problem)
     return 0
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.exists() and b.exists() and a.samefile(b)
-    except OSError:
-        return False
-
-
