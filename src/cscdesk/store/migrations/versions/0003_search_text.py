@@ -31,23 +31,26 @@ SEARCHED = {
     "compliment": ("reference", "summary"),
     "dispute_resolution": ("reference", "summary"),
 }
-def words(table: str, row: str) -> str:
+def words(table: str, row: str, searched: Sequence[str] | None = None) -> str:
     """The searched text of `row` ("NEW", or a table alias), columns joined by char(31)."""
     return " || char(31) || ".join(f"coalesce({row}.{column}, '')"
-                                   for column in SEARCHED[table])
+                                   for column in searched or SEARCHED[table])
 
 
-def create_triggers(table: str) -> None:
-    watched = ", ".join(SEARCHED[table])
+def create_triggers(table: str, searched: Sequence[str] | None = None) -> None:
+    """The triggers that keep `table`'s search table equal to it (`searched`: its searched
+    columns, for a table added after this migration)."""
+    columns = tuple(searched or SEARCHED[table])
+    watched = ", ".join(columns)
     op.execute(
         f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {table}_search (id, team_id, words) "
-        f"VALUES (NEW.id, NEW.team_id, {words(table, 'NEW')}); END"
+        f"VALUES (NEW.id, NEW.team_id, {words(table, 'NEW', columns)}); END"
     )
     op.execute(
         f"CREATE TRIGGER {table}_search_update AFTER UPDATE OF id, team_id, {watched} ON {table} "
         f"BEGIN UPDATE {table}_search SET id = NEW.id, team_id = NEW.team_id, "
-        f"words = {words(table, 'NEW')} WHERE id = OLD.id; END"
+        f"words = {words(table, 'NEW', columns)} WHERE id = OLD.id; END"
     )
     op.execute(
         f"CREATE TRIGGER {table}_search_delete AFTER DELETE ON {table} BEGIN "
@@ -55,17 +58,24 @@ def create_triggers(table: str) -> None:
     )
 
 
+def add_search_table(table: str, searched: Sequence[str] | None = None) -> None:
+    """`table`'s search table, filled from its records and kept by triggers from then on; a
+    migration adding a record kind calls this with the kind's `list_search_fields`."""
+    columns = tuple(searched or SEARCHED[table])
+    op.execute(
+        f"CREATE TABLE {table}_search (id INTEGER NOT NULL PRIMARY KEY, "
+        "team_id INTEGER NOT NULL, words TEXT NOT NULL)"
+    )
+    op.execute(
+        f"INSERT INTO {table}_search (id, team_id, words) "
+        f"SELECT r.id, r.team_id, {words(table, 'r', columns)} FROM {table} AS r"
+    )
+    create_triggers(table, columns)
+
+
 def upgrade() -> None:
     for table in SEARCHED:
-        op.execute(
-            f"CREATE TABLE {table}_search (id INTEGER NOT NULL PRIMARY KEY, "
-            "team_id INTEGER NOT NULL, words TEXT NOT NULL)"
-        )
-        op.execute(
-            f"INSERT INTO {table}_search (id, team_id, words) "
-            f"SELECT r.id, r.team_id, {words(table, 'r')} FROM {table} AS r"
-        )
-        create_triggers(table)
+        add_search_table(table)
 
 
 def downgrade() -> None:
