@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -157,3 +158,24 @@ def test_every_kind_has_a_list_whose_columns_exist(kind: Kind) -> None:
     keys = [column.key for column in columns(kind)]
     assert keys[0] == "reference" and "placed" in keys
     assert ("status" in keys) == spec(kind).has_status
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+def test_every_kind_reads_back_from_plain_values_with_its_types(kind: Kind) -> None:
+    import json
+
+    from cscdesk.domain.record_values import from_plain, to_plain
+
+    record = plain_record(kind)
+    for field in spec(kind).fields:  # every type of value, not only the least record's
+        if field.type is FieldType.DATE:
+            setattr(record, field.name, date(2024, 6, 3))
+        elif field.type is FieldType.CHOICE and field.choices is not None:
+            setattr(record, field.name, list(field.choices)[-1])
+        elif field.type is FieldType.MONEY:
+            setattr(record, field.name, Decimal("12.50"))
+        elif field.type is FieldType.YES_NO:
+            setattr(record, field.name, True)
+    stored = json.loads(json.dumps(to_plain(record)))
+    assert from_plain(kind, stored) == record
+    assert from_plain(kind, {"reference": "X-2"}) == DATA_CLASS[kind](reference="X-2")
