@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk.errors import UserFacingError
-from cscdesk.store import backup
+from cscdesk.store import backup, backup_folder, backup_list, restoring, soundness, wording
 from cscdesk.store.lock import acquire_writer_lock
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.workers import Task, wait_for_background_work
@@ -43,7 +43,7 @@ DAILY_CHECK_DELAY_MS = 3_000  # after start-up, so the first paint is not slowed
 _WHEN = "%d %b %Y %H:%M"
 
 
-def status_text(latest: backup.BackupInfo | None, now: datetime, *,
+def status_text(latest: backup_list.BackupInfo | None, now: datetime, *,
                 backing_up: bool = False) -> tuple[str, bool]:
     """The status bar's words for the newest good backup, and whether they are a warning.
 
@@ -61,10 +61,10 @@ def status_text(latest: backup.BackupInfo | None, now: datetime, *,
     return f"Last good backup: {latest.created:{_WHEN}}", False
 
 
-def newest_backup(database: Path, passphrase: str | None = None) -> backup.BackupInfo | None:
+def newest_backup(database: Path, passphrase: str | None = None) -> backup_list.BackupInfo | None:
     """The newest listed backup of `database` whose file is still as it was made."""
-    folder = backup.backup_folder_for(database, passphrase)
-    for info in backup.list_backups(folder, database.stem):
+    folder = backup_folder.backup_folder_for(database, passphrase)
+    for info in backup_list.list_backups(folder, database.stem):
         if info.size_matches():
             return info
     return None
@@ -133,7 +133,7 @@ class BackupController(QObject):
     def _status_failed(self, _error: BaseException) -> None:
         self._show_status(None)
 
-    def _show_status(self, latest: backup.BackupInfo | None) -> None:
+    def _show_status(self, latest: backup_list.BackupInfo | None) -> None:
         backing_up = self.daily_pending or (self.running is not None and self.running.running)
         text, warning = status_text(latest, datetime.now(), backing_up=backing_up)
         self.label.setText(text)
@@ -176,7 +176,7 @@ class BackupController(QObject):
         self.last_result = result
         if result is not None and result.backup is not None:
             self.window.statusBar().showMessage(
-                f"Backed up to {result.backup.path} ({backup.human_size(result.backup.size)}).",
+                f"Backed up to {result.backup.path} ({wording.human_size(result.backup.size)}).",
                 15_000,
             )
 
@@ -185,7 +185,7 @@ class BackupController(QObject):
         self.last_error = error
         if not isinstance(error, UserFacingError):
             raise error  # a bug: the crash handler reports it
-        if isinstance(error, backup.DatabaseDamaged):
+        if isinstance(error, soundness.DatabaseDamaged):
             self.offer_latest_good_backup(str(error))
             return
         if reason == "manual":
@@ -209,7 +209,7 @@ class BackupController(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             # The folder is settled now, while the database is surely still the window's.
-            self._exit_folder = backup.backup_folder_for(self.database_path, self.passphrase)
+            self._exit_folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
             QTimer.singleShot(0, self.window, self._after_close)  # dropped once it is deleted
         return False
 
@@ -220,7 +220,7 @@ class BackupController(QObject):
     # --- restoring ---------------------------------------------------------------------------
 
     def choose_and_restore(self) -> Task | None:
-        folder = backup.backup_folder_for(self.database_path, self.passphrase)
+        folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
         dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs,
                                self.passphrase)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.chosen is None:
@@ -228,8 +228,8 @@ class BackupController(QObject):
         return self.restore_from(dialog.chosen)
 
     def offer_latest_good_backup(self, problem: str) -> Task | None:
-        folder = backup.backup_folder_for(self.database_path, self.passphrase)
-        good = backup.latest_good_backup(folder, self.database_path.stem, self.passphrase)
+        folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
+        good = backup_list.latest_good_backup(folder, self.database_path.stem, self.passphrase)
         if good is None:
             self.dialogs.error(self.window, "The database is damaged",
                                f"{problem} No good backup was found in {folder}.")
@@ -237,7 +237,7 @@ class BackupController(QObject):
         if not self.dialogs.confirm(
             self.window, "The database is damaged",
             f"{problem}\n\nRestore the latest good backup, made {good.created:{_WHEN}} "
-            f"({backup.describe_counts(good.counts)})?",
+            f"({wording.describe_counts(good.counts)})?",
         ):
             return None
         return self.restore_from(good.path, confirmed=True)
@@ -248,7 +248,7 @@ class BackupController(QObject):
         A listed backup whose checksum differs is refused (with a sentence, from the task); a
         file no backup list names is restored only after a confirmation that says it cannot
         be verified, even when the restore was already confirmed."""
-        listed = backup.manifest_entry(chosen) is not None
+        listed = backup_list.manifest_entry(chosen) is not None
         if not listed:
             if not self.dialogs.confirm(
                 self.window, "Restore an unverified file",
@@ -270,7 +270,7 @@ class BackupController(QObject):
             self.dialogs.error(self.window, "Restore failed", str(error))
             return None
         passphrase = self.passphrase
-        task = Task(lambda _progress: backup.prepare_restore(chosen, live,
+        task = Task(lambda _progress: restoring.prepare_restore(chosen, live,
                                                              passphrase=passphrase,
                                                              unverified=not listed),
                     finish_before_closing="the restore")
@@ -281,14 +281,14 @@ class BackupController(QObject):
         task.start()
         return task
 
-    def _swap_in(self, prepared: backup.PreparedRestore) -> None:
+    def _swap_in(self, prepared: restoring.PreparedRestore) -> None:
         lock = self.sender().lock  # type: ignore[attr-defined]
         try:
             passphrase = self.passphrase
             # Nothing may still be reading the file that is about to be replaced.
             wait_for_background_work()
             self.window.database.close()  # type: ignore[attr-defined]
-            backup.finish_restore(prepared, passphrase)
+            restoring.finish_restore(prepared, passphrase)
         except UserFacingError as error:
             self._report_restore_failure(error, lock)
             self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
@@ -300,7 +300,7 @@ class BackupController(QObject):
         self.dialogs.info(
             self.window, "Restored",
             f"The database now holds the backup {prepared.source.name} "
-            f"({backup.describe_counts(prepared.facts.counts)}). "
+            f"({wording.describe_counts(prepared.facts.counts)}). "
             + " ".join(note for note in (prepared.protection_note, prepared.safety_note) if note),
         )
         self.refresh_status()
@@ -330,7 +330,7 @@ class RestoreDialog(QDialog):
         self.dialogs = dialogs
         self.chosen: Path | None = None
         self.verifying: Task | None = None
-        self.backups = backup.list_backups(folder, database)
+        self.backups = backup_list.list_backups(folder, database)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
                                 f"There are no backups in {folder}."))
@@ -347,7 +347,7 @@ class RestoreDialog(QDialog):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, str(info.path))
                 if column == 2:
-                    item.setToolTip(backup.describe_counts(info.counts))
+                    item.setToolTip(wording.describe_counts(info.counts))
                 self.table.setItem(row, column, item)
         if self.backups:
             self.table.selectRow(0)
@@ -373,7 +373,7 @@ class RestoreDialog(QDialog):
         self.resize(720, 360)
 
     @staticmethod
-    def _cells(info: backup.BackupInfo) -> tuple[str, ...]:
+    def _cells(info: backup_list.BackupInfo) -> tuple[str, ...]:
         if not info.listed:
             checked = "Not in the backup list"
         elif info.size_matches():
@@ -381,7 +381,7 @@ class RestoreDialog(QDialog):
         else:
             checked = "Changed since made!"
         records = f"{info.records:,}" if info.listed else "?"
-        return (f"{info.created:{_WHEN}}", backup.human_size(info.size), records,
+        return (f"{info.created:{_WHEN}}", wording.human_size(info.size), records,
                 info.reason, checked)
 
     def verify_selected(self) -> Task | None:
@@ -393,7 +393,7 @@ class RestoreDialog(QDialog):
         info = self.backups[row]
         self.table.item(row, 4).setText("Checking…")
         passphrase = self.passphrase
-        task = Task(lambda _progress: backup.verify_backup(info, passphrase))
+        task = Task(lambda _progress: backup_list.verify_backup(info, passphrase))
         task.row = row  # type: ignore[attr-defined]
         task.succeeded.connect(self._verified)
         task.failed.connect(self._not_verified)
@@ -401,7 +401,7 @@ class RestoreDialog(QDialog):
         task.start()
         return task
 
-    def _verified(self, _facts: backup.DatabaseFacts) -> None:
+    def _verified(self, _facts: soundness.DatabaseFacts) -> None:
         row = self.sender().row  # type: ignore[attr-defined]
         if self.backups[row].listed and self.backups[row].sha256:
             self.table.item(row, 4).setText("Verified now")
@@ -446,18 +446,18 @@ def offer_restore_on_open_failure(database: Path, problem: str, dialogs: UserDia
 
     Returns True when it was restored (the caller opens the database again).
     """
-    folder = backup.backup_folder_for(database, passphrase)
-    good = backup.latest_good_backup(folder, database.stem, passphrase)
+    folder = backup_folder.backup_folder_for(database, passphrase)
+    good = backup_list.latest_good_backup(folder, database.stem, passphrase)
     if good is None:
         return False
     if not dialogs.confirm(
         parent, "The database cannot be opened",
         f"{problem}\n\nRestore the latest good backup, made {good.created:{_WHEN}} "
-        f"({backup.describe_counts(good.counts)})? The file as it is now is kept.",
+        f"({wording.describe_counts(good.counts)})? The file as it is now is kept.",
     ):
         return False
     try:
-        prepared = backup.restore_database(good.path, database, passphrase=passphrase)
+        prepared = restoring.restore_database(good.path, database, passphrase=passphrase)
     except UserFacingError as error:
         dialogs.error(parent, "Restore failed", str(error))
         return False
