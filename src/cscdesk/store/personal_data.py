@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, SPECS, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.record_values import from_plain
 from cscdesk.errors import InputError
 from cscdesk.store import audit
 from cscdesk.store.models import MODEL_OF, AuditEvent, BinEntry
@@ -279,10 +280,6 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
 def _from_history(session: Session, kind: Kind, reference: str) -> RecordData | None:
     """A record deleted for good, as its history last knew it (each field's latest value before
     the deletion), or None when the history holds too little to show it."""
-    from dataclasses import MISSING
-
-    from cscdesk.store.recycle_bin import _revive as revive
-
     names = {FIELD_LABELS[n]: n for n in spec(kind).field_names}
     values: dict[str, object] = {}
     for entry in audit.history(session, kind.value, reference):
@@ -297,10 +294,6 @@ def _from_history(session: Session, kind: Kind, reference: str) -> RecordData | 
         return None
     values["reference"] = reference
     try:
-        record = revive(kind, values)
+        return from_plain(kind, values)
     except (TypeError, ValueError, KeyError):
         return None
-    for field in names.values():
-        if getattr(record, field) is MISSING:  # never recorded: shown blank
-            setattr(record, field, None)
-    return record
