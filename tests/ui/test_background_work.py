@@ -16,7 +16,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog
 
 from cscdesk.ui.workers import Query
@@ -47,6 +48,23 @@ def test_no_collection_runs_in_a_worker_thread_while_work_allocates(qtbot):
     finally:
         gc.callbacks.remove(note)
     assert collected_in <= {threading.main_thread().name}
+
+
+def test_callbacks_given_a_context_are_dropped_with_it(qtbot):
+    """As Qt's connect with a context: nothing is called on a dialog that has gone."""
+    called: list[tuple[str, object]] = []
+    kept, gone = QObject(), QObject()
+    release = threading.Event()
+    jobs = [Query(lambda _progress, name=name: release.wait(10) and name,
+                  on_done=lambda value, name=name: called.append((name, value)),
+                  context=context)
+            for name, context in (("kept", kept), ("gone", gone))]
+    for job in jobs:
+        job.start()
+    shiboken6.delete(gone)
+    release.set()
+    qtbot.waitUntil(lambda: not any(job.running for job in jobs), timeout=10_000)
+    assert called == [("kept", "kept")]
 
 
 def test_the_gui_thread_still_collects_cycles(qtbot):

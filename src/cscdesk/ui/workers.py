@@ -10,7 +10,9 @@ Two kinds, as in Anki's `QueryOp`/`CollectionOp`:
 Each job runs a plain function `work(progress) -> T` on a Qt thread pool; `progress(done,
 total, text)` may be called from that thread. `on_done(result)` and `on_failed(error)` are
 called in the GUI thread, so they may touch widgets; a bound method of a Qt object is dropped
-with its object. Each job opens its own database session.
+with its object, and so is any callback given a `context` object (as Qt's connect with a
+context does: `on_done=partial(self._verified, row), context=self`). Each job opens its own
+database session.
 
 Why it is built this way: a Qt object must be destroyed in the thread it belongs to. A worker
 thread that held the last reference to a job (or to a dialog its function captured) would
@@ -136,6 +138,25 @@ def work_to_finish() -> list[str]:
             if job.closing_waits_for]
 
 
+class _Relay(QObject):
+    """A job's callbacks, called only while `context` lives: a child of it, so Qt drops the
+    connections to it with the context, as it does for a bound method of a Qt object."""
+
+    def __init__(self, context: QObject, on_done: Callable[[Any], object] | None,
+                 on_failed: OnFailed | None) -> None:
+        super().__init__(context)
+        self._on_done = on_done
+        self._on_failed = on_failed
+
+    def done(self, value: object) -> None:
+        if self._on_done is not None:
+            self._on_done(value)
+
+    def failed(self, error: Exception) -> None:
+        if self._on_failed is not None:
+            self._on_failed(error)
+
+
 class Job(QObject, Generic[T]):
     """One piece of background work, kept alive by the GUI thread until it has reported.
     Made as a `Query` or an `Operation`.
@@ -154,12 +175,19 @@ class Job(QObject, Generic[T]):
 
     def __init__(self, work: Callable[[Progress], T], *,
                  on_done: Callable[[T], object] | None = None,
-                 on_failed: OnFailed | None = None) -> None:
+                 on_failed: OnFailed | None = None,
+                 context: QObject | None = None) -> None:
         """`on_failed` gets the exception `work` raised (UserFacingError or a bug); without
-        it a failure is only logged."""
+        it a failure is only logged. With `context`, neither is called once it is deleted."""
         super().__init__()
         self._work: Callable[[Progress], T] | None = work
         self.running = False
+        if context is not None:
+            relay = _Relay(context, on_done, on_failed)
+            self._succeeded.connect(relay.done)
+            self._failed.connect(relay.failed)
+            self.ended.connect(relay.deleteLater)
+            return
         if on_done is not None:
             self._succeeded.connect(on_done)
         if on_failed is not None:
@@ -186,7 +214,8 @@ class Job(QObject, Generic[T]):
 
 
 class Query(Job[T]):
-    """Reads only: a close of the window neither waits for it nor shows its result."""
+    """Work a close of the window need not wait for: reads (a count, the figures), and the
+    backup that starts once the window has closed."""
 
 
 class Operation(Job[T]):
@@ -194,8 +223,9 @@ class Operation(Job[T]):
 
     def __init__(self, name: str, work: Callable[[Progress], T], *,
                  on_done: Callable[[T], object] | None = None,
-                 on_failed: OnFailed | None = None) -> None:
-        super().__init__(work, on_done=on_done, on_failed=on_failed)
+                 on_failed: OnFailed | None = None,
+                 context: QObject | None = None) -> None:
+        super().__init__(work, on_done=on_done, on_failed=on_failed, context=context)
         self.closing_waits_for = name
 
 
