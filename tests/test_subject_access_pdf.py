@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pdfplumber
+from reportlab.lib.units import cm
 from reportlab.pdfbase.pdfmetrics import getFont
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
@@ -22,6 +23,7 @@ from cscdesk.report.pdf import FONT, FONT_BOLD
 from cscdesk.store.audit import AuditEntry
 
 LONGEST = 32767
+LEFT, MARGIN = 1.5 * cm, 2 * cm
 COUNT = 50  # records in a many-record pack (pdfplumber reads some 30 pages)
 MARKUP = "<b>Ann & Zoë</b> O'Brien-Łukasz"
 
@@ -42,6 +44,17 @@ def pages_text(path: Path) -> list[str]:
 
 def squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def assert_within_margins(path: Path) -> None:
+    """Every character inside the page's margins (long text wrapped, long grids continued)."""
+    with pdfplumber.open(path) as document:
+        for page in document.pages:
+            assert page.chars
+            assert min(char["x0"] for char in page.chars) >= LEFT
+            assert max(char["x1"] for char in page.chars) <= page.width - LEFT
+            assert min(char["top"] for char in page.chars) >= MARGIN
+            assert max(char["bottom"] for char in page.chars) <= page.height - MARGIN
 
 
 def test_fields_history_and_markup_are_printed_as_written(tmp_path: Path) -> None:
@@ -86,6 +99,7 @@ def test_the_longest_texts_are_whole_and_quick(tmp_path: Path) -> None:
     seconds = time.perf_counter() - started
 
     assert seconds < 1.5  # under 0.2 s on a quiet machine; platypus took 3.8 s
+    assert_within_margins(tmp_path / "zoe.pdf")
     pages = pages_text(tmp_path / "zoe.pdf")
     # the text as written, without the header rows repeated on each continuing page
     text = "".join(squeezed(page).removeprefix("FieldValue").removeprefix(
@@ -142,3 +156,15 @@ def test_font_subsets_are_forgotten_after_each_file(tmp_path: Path) -> None:
     for font in (FONT, FONT_BOLD):
         assert not any(isinstance(owner, StreamedPdf) for owner in getFont(font).state)
     assert "Complainant Ann" in "\n".join(pages_text(tmp_path / "b.pdf"))
+
+
+def test_a_name_longer_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    name = " ".join(f"Name{n}" for n in range(2000))
+
+    write_pdf([FoundRecord(complaint("C-1", complainant=name), [])], name, tmp_path / "n.pdf")
+
+    assert_within_margins(tmp_path / "n.pdf")
+    text = " ".join(" ".join(page.split()) for page in pages_text(tmp_path / "n.pdf"))
+    assert text.startswith(f"Subject access: records mentioning “{name}” Prepared")
+    assert text.count("Field Value") > 2  # the grid's header on each page it continues on
+    assert f"Complainant {name} Summary" in text.replace(" Field Value ", " ")

@@ -184,13 +184,22 @@ class Pages:
         self.pdf.end_page(self.page)
 
     def paragraph(self, lines: list[str], style: Style) -> None:
-        """Lines across the page (already wrapped), on a new page if they do not fit."""
+        """Lines across the page (already wrapped): on a new page if they do not fit, and
+        continued on the next if they do not fit on a whole page (a name can be long)."""
         if not self.at_top() and style.before + len(lines) * style.leading > self.room():
             self.new_page()
         if not self.at_top():
             self.y -= style.before
-        self.page.lines(LEFT, self.y - style.size, style.leading, lines, style.font, style.size)
-        self.y -= len(lines) * style.leading + style.after
+        while True:
+            part = lines[:max(1, int(self.room() // style.leading))]
+            self.page.lines(LEFT, self.y - style.size, style.leading, part, style.font,
+                            style.size)
+            self.y -= len(part) * style.leading
+            lines = lines[len(part):]
+            if not lines:
+                break
+            self.new_page()
+        self.y -= style.after
 
 
 class Laid:
