@@ -1,17 +1,19 @@
 """A subject access pack as a PDF: each record's fields, then its history.
 
-A pack can hold 80,000 records (some 50,000 pages): it must take under 30 s and 400 MB, in
+A pack can hold 80,000 records (some 40,000 pages): it must take under 30 s and 400 MB, in
 proportion to the records. Platypus tables and paragraphs cost over a millisecond a record, and
 ReportLab's canvas holds every page until the file is saved, so the pack is laid out here and
-drawn on a `StreamedPdf`, which writes each page as soon as it is full: a record costs one
-positioned string per line of text and a few rules. Nothing is parsed as markup, so a name such
-as `<b>Ann & Co</b>` is printed as it is written.
+drawn on a `StreamedPdf`, which writes each page as soon as it is full. A record's grid of
+one-line rows (most of them) is a form drawn once and placed (header, rules, labels), so a
+record costs about a dozen positioned strings, its values. Nothing is parsed as markup: a name
+such as `<b>Ann & Co</b>` is printed as it is written.
 
-Long text is laid out in linear time: a value is cut into lines word by word (each word
-measured once, by ReportLab's C code), and a word wider than its cell is cut by characters with
-widths cached per character, so the longest allowed text (32,767 characters without a space)
-takes a moment. A row taller than the room left on a page continues on the next, under the
-grid's header row repeated, as does a grid that reaches the foot of a page.
+A record that fits on a page is kept on one page (two of the usual size fit a page). Long text
+is laid out in linear time: a value is cut into lines word by word (each word measured once,
+by ReportLab's C code), and a word wider than its cell is cut by characters with widths cached
+per character, so the longest allowed text (32,767 characters without a space) takes a moment.
+A row taller than the room left on a page continues on the next, under the grid's header row
+repeated, as does a grid that reaches the foot of a page.
 """
 
 from __future__ import annotations
@@ -407,7 +409,7 @@ def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
             pages.new_page()
         pages.paragraph(heading, HEADING)
         fields.draw(laid)
-        if events:
+        if events is not None:
             pages.y -= HISTORY_GAP
             history.draw(events)
     pages.finish()
