@@ -6,19 +6,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 
 from cscdesk import settings
 from cscdesk.store import backup
 from cscdesk.store.engine import Database, open_database
 from cscdesk.ui.backup_ui import BackupController, RestoreDialog, install_backup_ui, status_text
+from cscdesk.ui.contracts import AppWindow
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.workers import wait_for_background_work
 from test_backup import damage, fill, set_setting
 
 
-class StandInWindow(QMainWindow):
-    """`database`, `menu_file`, `toolbar`, `statusBar()`, `dialogs`, `reopen_database()`."""
+class StandInWindow(AppWindow):
+    """What backups need of the main window (`contracts.AppWindow`), and no more."""
 
     def __init__(self, database: Database, dialogs: ScriptedDialogs) -> None:
         super().__init__()
@@ -72,7 +73,9 @@ def finish(qtbot, task) -> None:
 
 
 def controller_of(window: StandInWindow) -> BackupController:
-    return window.backup_controller  # type: ignore[attr-defined]
+    controller = window.findChild(BackupController)
+    assert controller is not None
+    return controller
 
 
 def test_actions_and_the_warning_when_there_is_no_backup(window: StandInWindow, qtbot) -> None:

@@ -1,7 +1,7 @@
 """Backups in the app: "Back up now", "Restore from backup…", the last-backup label, and the
 automatic backups on the first start of each day and on exit.
 
-Every backup runs on the thread pool (`workers.Task`), never on the GUI thread; the backup on
+Every backup runs on the thread pool (a `workers.Operation`), never on the GUI thread; the backup on
 exit starts once the window has closed, so it never holds the window open. A database found
 damaged is offered the latest good backup.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -32,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from cscdesk.errors import UserFacingError
 from cscdesk.store import backup, backup_folder, backup_list, restoring, soundness, wording
-from cscdesk.store.lock import acquire_writer_lock
+from cscdesk.store.lock import WriterLock, acquire_writer_lock
+from cscdesk.ui.contracts import AppWindow
 from cscdesk.ui.dialog_service import UserDialogs
-from cscdesk.ui.workers import Task, wait_for_background_work
+from cscdesk.ui.workers import Operation, Query, wait_for_background_work
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,13 @@ def _no_backup_today(database: Path, passphrase: str | None = None) -> bool:
 
 
 class BackupController(QObject):
-    """What `install_backup_ui` adds to a window; kept on it as `window.backup_controller`."""
+    """What `install_backup_ui` adds to a window (the main window keeps it as
+    `backup_controller`)."""
 
-    def __init__(self, window: QMainWindow) -> None:
+    def __init__(self, window: AppWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.dialogs: UserDialogs = window.dialogs  # type: ignore[attr-defined]
+        self.dialogs: UserDialogs = window.dialogs
         self.label = QLabel()
         self.label.setObjectName("last_backup_label")
         window.statusBar().addPermanentWidget(self.label)
@@ -91,13 +92,14 @@ class BackupController(QObject):
         self.action_restore = QAction("&Restore from backup…", window)
         self.action_restore.setStatusTip("Replace the database with one of its backups")
         self.action_restore.triggered.connect(self.choose_and_restore)
-        window.menu_file.addSeparator()  # type: ignore[attr-defined]
-        window.menu_file.addAction(self.action_backup)  # type: ignore[attr-defined]
-        window.menu_file.addAction(self.action_restore)  # type: ignore[attr-defined]
-        window.toolbar.addAction(self.action_backup)  # type: ignore[attr-defined]
-        self.running: Task | None = None
+        window.menu_file.addSeparator()
+        window.menu_file.addAction(self.action_backup)
+        window.menu_file.addAction(self.action_restore)
+        window.toolbar.addAction(self.action_backup)
+        self.running: Operation[backup.BackupResult | None] | Operation[
+            restoring.PreparedRestore] | None = None
         self.daily_pending = True  # until the start-of-day backup has been started
-        self.exit_backup: Task | None = None
+        self.exit_backup: Query[backup.BackupResult] | None = None
         self.last_result: backup.BackupResult | None = None
         self.last_error: BaseException | None = None
         self._exit_folder: Path | None = None
@@ -109,26 +111,25 @@ class BackupController(QObject):
 
     @property
     def database_path(self) -> Path:
-        return Path(self.window.database.path)  # type: ignore[attr-defined]
+        return Path(self.window.database.path)
 
     @property
     def passphrase(self) -> str | None:
         """The open database's passphrase (None when it is not encrypted): backups use it."""
-        return getattr(self.window.database, "passphrase", None)  # type: ignore[attr-defined]
+        return self.window.database.passphrase
 
     # --- status ------------------------------------------------------------------------------
 
-    def refresh_status(self) -> Task:
+    def refresh_status(self) -> Query[backup_list.BackupInfo | None]:
         """Update the label from the backup folder (read off the GUI thread: it may be a share)."""
         path, passphrase = self.database_path, self.passphrase
-        task = Task(lambda _progress: newest_backup(path, passphrase))
-        task.succeeded.connect(self._show_status)
-        task.failed.connect(self._status_failed)
-        task.start()
-        return task
+        query = Query(lambda _progress: newest_backup(path, passphrase),
+                      on_done=self._show_status, on_failed=self._status_failed)
+        query.start()
+        return query
 
-    # Slots connected to tasks are methods (never lambdas), so Qt drops the connection when
-    # the window, and this controller with it, is deleted before the task ends.
+    # Callbacks of jobs are methods, or have this controller as their context, so Qt drops
+    # them when the window, and this controller with it, is deleted before the job ends.
 
     def _status_failed(self, _error: BaseException) -> None:
         self._show_status(None)
@@ -141,7 +142,8 @@ class BackupController(QObject):
 
     # --- making backups ----------------------------------------------------------------------
 
-    def _start_backup(self, reason: str, *, only_if_changed: bool) -> Task:
+    def _start_backup(self, reason: str, *, only_if_changed: bool
+                      ) -> Operation[backup.BackupResult | None]:
         path, passphrase = self.database_path, self.passphrase
 
         def work(_progress: object) -> backup.BackupResult | None:
@@ -150,24 +152,22 @@ class BackupController(QObject):
             return backup.backup_database(path, reason=reason, only_if_changed=only_if_changed,
                                           passphrase=passphrase)
 
-        task = Task(work, finish_before_closing="the backup")
-        task.reason = reason  # type: ignore[attr-defined]
-        self.running = task
+        operation = Operation("the backup", work, on_done=self._backed_up,
+                              on_failed=partial(self._backup_failed, reason), context=self)
+        self.running = operation
         self.action_backup.setEnabled(False)
-        task.ended.connect(self._backup_ended)
-        task.succeeded.connect(self._backed_up)
-        task.failed.connect(self._backup_failed)
-        task.start()
-        return task
+        operation.ended.connect(self._backup_ended)
+        operation.start()
+        return operation
 
     def _backup_ended(self) -> None:
         self.action_backup.setEnabled(True)
         self.refresh_status()
 
-    def back_up_now(self) -> Task:
+    def back_up_now(self) -> Operation[backup.BackupResult | None]:
         return self._start_backup("manual", only_if_changed=False)
 
-    def back_up_if_first_start_today(self) -> Task:
+    def back_up_if_first_start_today(self) -> Operation[backup.BackupResult | None]:
         """On start: a backup when none was made today and anything changed since the last."""
         self.daily_pending = False
         return self._start_backup("daily", only_if_changed=True)
@@ -180,8 +180,7 @@ class BackupController(QObject):
                 15_000,
             )
 
-    def _backup_failed(self, error: BaseException) -> None:
-        reason = getattr(self.sender(), "reason", "manual")
+    def _backup_failed(self, reason: str, error: BaseException) -> None:
         self.last_error = error
         if not isinstance(error, UserFacingError):
             raise error  # a bug: the crash handler reports it
@@ -193,18 +192,18 @@ class BackupController(QObject):
         else:
             self.window.statusBar().showMessage(f"Automatic backup failed: {error}", 30_000)
 
-    def back_up_on_exit(self, folder: Path | None = None) -> Task | None:
+    def back_up_on_exit(self, folder: Path | None = None) -> Query[backup.BackupResult] | None:
         """Once, after the window has closed: a backup if anything changed. The app waits for
         the thread pool before the process ends, so the backup is never cut short."""
         if self.exit_backup is not None:
             return self.exit_backup
         path, passphrase = self.database_path, self.passphrase
-        task = Task(lambda _progress: backup.backup_database(
-            path, folder, reason="on exit", only_if_changed=True, passphrase=passphrase))
-        task.failed.connect(lambda error: log.warning("backup on exit failed: %s", error))
-        self.exit_backup = task
-        task.start()
-        return task
+        query = Query(lambda _progress: backup.backup_database(
+            path, folder, reason="on exit", only_if_changed=True, passphrase=passphrase),
+            on_failed=_exit_backup_failed)  # not a method: said even once the window has gone
+        self.exit_backup = query
+        query.start()
+        return query
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
@@ -219,7 +218,7 @@ class BackupController(QObject):
 
     # --- restoring ---------------------------------------------------------------------------
 
-    def choose_and_restore(self) -> Task | None:
+    def choose_and_restore(self) -> Operation[restoring.PreparedRestore] | None:
         folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
         dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs,
                                self.passphrase)
@@ -227,7 +226,8 @@ class BackupController(QObject):
             return None
         return self.restore_from(dialog.chosen)
 
-    def offer_latest_good_backup(self, problem: str) -> Task | None:
+    def offer_latest_good_backup(self, problem: str
+                                 ) -> Operation[restoring.PreparedRestore] | None:
         folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
         good = backup_list.latest_good_backup(folder, self.database_path.stem, self.passphrase)
         if good is None:
@@ -242,7 +242,8 @@ class BackupController(QObject):
             return None
         return self.restore_from(good.path, confirmed=True)
 
-    def restore_from(self, chosen: Path, *, confirmed: bool = False) -> Task | None:
+    def restore_from(self, chosen: Path, *, confirmed: bool = False
+                     ) -> Operation[restoring.PreparedRestore] | None:
         """Verify and stage off the GUI thread, then swap the file and reopen.
 
         A listed backup whose checksum differs is refused (with a sentence, from the task); a
@@ -270,32 +271,30 @@ class BackupController(QObject):
             self.dialogs.error(self.window, "Restore failed", str(error))
             return None
         passphrase = self.passphrase
-        task = Task(lambda _progress: restoring.prepare_restore(chosen, live,
-                                                             passphrase=passphrase,
-                                                             unverified=not listed),
-                    finish_before_closing="the restore")
-        task.lock = lock  # type: ignore[attr-defined]
-        task.succeeded.connect(self._swap_in)
-        task.failed.connect(self._restore_failed)
-        self.running = task
-        task.start()
-        return task
+        operation = Operation("the restore",
+                              lambda _progress: restoring.prepare_restore(
+                                  chosen, live, passphrase=passphrase, unverified=not listed),
+                              on_done=partial(self._swap_in, lock),
+                              on_failed=partial(self._report_restore_failure, lock),
+                              context=self)
+        self.running = operation
+        operation.start()
+        return operation
 
-    def _swap_in(self, prepared: restoring.PreparedRestore) -> None:
-        lock = self.sender().lock  # type: ignore[attr-defined]
+    def _swap_in(self, lock: WriterLock, prepared: restoring.PreparedRestore) -> None:
         try:
             passphrase = self.passphrase
             # Nothing may still be reading the file that is about to be replaced.
             wait_for_background_work()
-            self.window.database.close()  # type: ignore[attr-defined]
+            self.window.database.close()
             restoring.finish_restore(prepared, passphrase)
         except UserFacingError as error:
-            self._report_restore_failure(error, lock)
-            self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
+            self._report_restore_failure(lock, error)
+            self.window.reopen_database(prepared.live)
             return
         finally:
             prepared.discard()
-        self.window.reopen_database(prepared.live)  # type: ignore[attr-defined]
+        self.window.reopen_database(prepared.live)
         lock.release()
         self.dialogs.info(
             self.window, "Restored",
@@ -305,10 +304,7 @@ class BackupController(QObject):
         )
         self.refresh_status()
 
-    def _restore_failed(self, error: BaseException) -> None:
-        self._report_restore_failure(error, self.sender().lock)  # type: ignore[attr-defined]
-
-    def _report_restore_failure(self, error: BaseException, lock: Any) -> None:
+    def _report_restore_failure(self, lock: WriterLock, error: BaseException) -> None:
         lock.release()
         self.last_error = error
         if not isinstance(error, UserFacingError):
@@ -329,7 +325,7 @@ class RestoreDialog(QDialog):
         self.folder = folder
         self.dialogs = dialogs
         self.chosen: Path | None = None
-        self.verifying: Task | None = None
+        self.verifying: Query[soundness.DatabaseFacts] | None = None
         self.backups = backup_list.list_backups(folder, database)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
@@ -384,34 +380,37 @@ class RestoreDialog(QDialog):
         return (f"{info.created:{_WHEN}}", wording.human_size(info.size), records,
                 info.reason, checked)
 
-    def verify_selected(self) -> Task | None:
+    def verify_selected(self) -> Query[soundness.DatabaseFacts] | None:
         """Full check of the selected backup off the GUI thread; the result goes in its row."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
         row = rows[0].row()
         info = self.backups[row]
-        self.table.item(row, 4).setText("Checking…")
+        self._checked_cell(row).setText("Checking…")
         passphrase = self.passphrase
-        task = Task(lambda _progress: backup_list.verify_backup(info, passphrase))
-        task.row = row  # type: ignore[attr-defined]
-        task.succeeded.connect(self._verified)
-        task.failed.connect(self._not_verified)
-        self.verifying = task
-        task.start()
-        return task
+        query = Query(lambda _progress: backup_list.verify_backup(info, passphrase),
+                      on_done=partial(self._verified, row),
+                      on_failed=partial(self._not_verified, row), context=self)
+        self.verifying = query
+        query.start()
+        return query
 
-    def _verified(self, _facts: soundness.DatabaseFacts) -> None:
-        row = self.sender().row  # type: ignore[attr-defined]
+    def _checked_cell(self, row: int) -> QTableWidgetItem:
+        item = self.table.item(row, 4)
+        assert item is not None, "every row has its cells"
+        return item
+
+    def _verified(self, row: int, _facts: soundness.DatabaseFacts) -> None:
+        item = self._checked_cell(row)
         if self.backups[row].listed and self.backups[row].sha256:
-            self.table.item(row, 4).setText("Verified now")
+            item.setText("Verified now")
         else:  # sound, but nothing says it is as it was made
-            self.table.item(row, 4).setText("Sound; cannot be verified")
-            self.table.item(row, 4).setToolTip(
-                "Not in the backup list: no checksum says it is as it was made.")
+            item.setText("Sound; cannot be verified")
+            item.setToolTip("Not in the backup list: no checksum says it is as it was made.")
 
-    def _not_verified(self, error: BaseException) -> None:
-        item = self.table.item(self.sender().row, 4)  # type: ignore[attr-defined]
+    def _not_verified(self, row: int, error: BaseException) -> None:
+        item = self._checked_cell(row)
         item.setText("Damaged!" if isinstance(error, UserFacingError) else "Not checked")
         item.setToolTip(str(error))
 
@@ -430,10 +429,13 @@ class RestoreDialog(QDialog):
             self.accept()
 
 
-def install_backup_ui(window: QMainWindow) -> BackupController:
+def _exit_backup_failed(error: Exception) -> None:
+    log.warning("backup on exit failed: %s", error)
+
+
+def install_backup_ui(window: AppWindow) -> BackupController:
     """Add the backup actions and label to `window`; schedule the first-start-of-day backup."""
     controller = BackupController(window)
-    window.backup_controller = controller  # type: ignore[attr-defined]
     QTimer.singleShot(DAILY_CHECK_DELAY_MS, controller, controller.back_up_if_first_start_today)
     return controller
 

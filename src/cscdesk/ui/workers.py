@@ -255,20 +255,3 @@ def progress_dialog(parent: QWidget, title: str, job: Job[Any]) -> QProgressDial
     job.ended.connect(dialog.deleteLater)
     return dialog
 
-
-class Task(Job[Any]):
-    """The untyped form, kept only while backup_ui.py still uses it (its callers read
-    `succeeded`/`failed` signals); new code makes a `Query` or an `Operation`."""
-
-    def __init__(self, work: Callable[[Progress], Any], *,
-                 finish_before_closing: str = "") -> None:
-        super().__init__(work)
-        self.closing_waits_for = finish_before_closing
-
-    @property
-    def succeeded(self) -> SignalInstance:
-        return self._succeeded
-
-    @property
-    def failed(self) -> SignalInstance:
-        return self._failed
