@@ -168,3 +168,18 @@ def test_a_name_longer_than_a_page_continues_on_the_next(tmp_path: Path) -> None
     assert text.startswith(f"Subject access: records mentioning “{name}” Prepared")
     assert text.count("Field Value") > 2  # the grid's header on each page it continues on
     assert f"Complainant {name} Summary" in text.replace(" Field Value ", " ")
+
+
+def test_text_is_in_reading_order_for_viewers_that_copy_it_as_drawn(tmp_path: Path) -> None:
+    import pypdfium2  # pdfplumber's renderer: it gives text in the order it is drawn
+
+    found = [FoundRecord(complaint("C-1", complainant="Ann"), [event("C-1", {"Stage": [1, 2]})])]
+    write_pdf(found, "Ann", tmp_path / "a.pdf")
+
+    document = pypdfium2.PdfDocument(tmp_path / "a.pdf")
+    try:
+        text = document[0].get_textpage().get_text_range().replace("\r\n", "\n")
+    finally:
+        document.close()
+    assert "Complaints: C-1\nField Value\nReference C-1\nReceived 03/05/2024\nStage 1\n" in text
+    assert "When (UTC) Who Action Changes\n03/05/2024 09:30 officer update" in text

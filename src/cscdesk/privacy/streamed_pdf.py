@@ -17,7 +17,7 @@ searched and copied (and read back by pdfplumber) as written.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import BinaryIO
 
@@ -52,21 +52,29 @@ class Page:
 
     def text(self, x: float, y: float, line: str, font: str, size: float) -> None:
         """`line` with its baseline starting at (x, y)."""
-        self.lines(x, y, 0, (line,), font, size)
+        self.rows((x,), y, 0, ((line,),), font, size)
 
     def lines(self, x: float, y: float, step: float, lines: Iterable[str], font: str,
               size: float) -> None:
         """Lines one under another, `step` apart, the first with its baseline starting at
-        (x, y); an empty line is a gap. (One call for a column of values: a pack draws
-        millions of lines.)"""
+        (x, y); an empty line is a gap."""
+        self.rows((x,), y, step, ((line,) for line in lines), font, size)
+
+    def rows(self, xs: Sequence[float], y: float, step: float, rows: Iterable[Sequence[str]],
+             font: str, size: float) -> None:
+        """Rows of text `step` apart, each row's texts starting at `xs`, the first row's
+        baseline at `y`; empty texts are skipped. Row by row, so that the text is read
+        (copied, spoken) in the order it is seen; in one call, as a pack draws millions."""
         parts = self._parts
         if not self._in_text:
             parts.append("BT")
             self._in_text = True
         encode = self._pdf.encode
-        left = f"1 0 0 1 {x:.2f} "
-        for line in lines:
-            if line:
+        lefts = [f"1 0 0 1 {x:.2f} " for x in xs]
+        for row in rows:
+            for left, line in zip(lefts, row, strict=False):
+                if not line:
+                    continue
                 position = f"{left}{y:.2f} Tm "
                 for name, code in encode(font, line):
                     if name != self._font or size != self._size:

@@ -226,15 +226,16 @@ class Grid:
     between its lines.
 
     Most grids are alike: a record's fields are the same labels, one line each, and most
-    histories are a line or two. Such a grid is drawn once as a form (header, rules and any
-    `fixed` first column) and placed, and only its values are drawn each time: that is most
-    of a large pack's speed. For the same reason rows are laid out a column at a time."""
+    histories are a line or two. The header and rules of a grid of so many one-line rows are
+    drawn once as a form and placed, and its text is drawn row by row in one call: that is
+    most of a large pack's speed. For the same reason rows are laid out a column at a time,
+    and a `fixed` first column (the labels) once."""
 
     def __init__(self, pages: Pages, widths: Sequence[float], header: Sequence[str],
                  measure: Measure, *, fixed: bool = False) -> None:
         self.pages = pages
         self.measure = measure
-        self.fixed = fixed  # the first column is the same in every grid of its length (labels)
+        self.fixed = fixed  # the first column is the same in every grid with its length (labels)
         self.rooms = [width - 2 * PADDING for width in widths]
         self.edges = [LEFT]
         for width in widths:
@@ -243,7 +244,7 @@ class Grid:
         self.head = Row([measure.lines(value, room)
                          for value, room in zip(header, self.rooms, strict=True)])
         self._fixed: dict[tuple[str, ...], list[list[str]]] = {}
-        self._forms: dict[tuple[str, ...] | int, str] = {}
+        self._forms: dict[int, str] = {}  # by the number of rows
 
     def lay_out(self, rows: Sequence[Sequence[str]]) -> Laid:
         columns: list[list[list[str]]] = []
@@ -287,34 +288,26 @@ class Grid:
         self._rules(pages.page, tops)
 
     def _place(self, laid: Laid) -> None:
-        """A grid of one-line rows that fits in the room left: its form, then its values."""
+        """A grid of one-line rows that fits in the room left: its form, then its text."""
         pages = self.pages
         page = pages.page
-        key = tuple(lines[0] for lines in laid.columns[0]) if self.fixed else laid.count
-        form = self._forms.get(key)
+        form = self._forms.get(laid.count)
         if form is None:
-            form = self._forms[key] = self._form(laid)
+            form = self._forms[laid.count] = self._form(laid.count)
         page.place(form, 0, pages.y - laid.kept)
-        baseline = pages.y - self.head.height() - PADDING - SIZE
-        for index in range(1 if self.fixed else 0, len(laid.columns)):
-            page.lines(self.starts[index], baseline, LEADING + 2 * PADDING,
-                       [lines[0] for lines in laid.columns[index]], FONT, SIZE)
+        cells = zip(*([lines[0] for lines in column] for column in laid.columns), strict=True)
+        page.rows(self.starts, pages.y - self.head.height() - PADDING - SIZE,
+                  LEADING + 2 * PADDING, cells, FONT, SIZE)
         pages.y -= laid.kept
 
-    def _form(self, laid: Laid) -> str:
-        """The header, rules and any fixed column of a grid of one-line rows, as a form."""
+    def _form(self, count: int) -> str:
+        """The header and rules of a grid of `count` one-line rows, as a form."""
         drawing = self.pages.pdf.page()
-        height = laid.kept
+        height = self.head.height() + count * (LEADING + 2 * PADDING)
         self._header(drawing, height)
-        tops = [height]
-        top = height - self.head.height()
-        for lines in laid.columns[0]:
-            if self.fixed:
-                self._cells(drawing, Row([lines]), top)
-            tops.append(top)
-            top -= LEADING + 2 * PADDING
-        tops.append(top)
-        self._rules(drawing, tops)
+        bottom = height - self.head.height()
+        self._rules(drawing, [height, *(bottom - row * (LEADING + 2 * PADDING)
+                                        for row in range(count + 1))])
         return self.pages.pdf.form(drawing, PAGE_WIDTH, height)
 
     def _header(self, page: Page, top: float) -> None:
@@ -351,11 +344,10 @@ class Grid:
         tops.append(pages.y)
         return tops
 
-    def _cells(self, page: Page, row: Row, top: float, skip: int = 0) -> None:
-        """The text of `row`'s cells but the first `skip` (a row may have fewer cells: a form's
-        fixed column alone), its top edge at `top`."""
+    def _cells(self, page: Page, row: Row, top: float) -> None:
+        """The text of `row`'s cells, its top edge at `top`."""
         baseline = top - PADDING - SIZE
-        for x, lines in zip(self.starts[skip:], row.cells[skip:], strict=False):
+        for x, lines in zip(self.starts, row.cells, strict=True):
             page.lines(x, baseline, LEADING, lines, FONT, SIZE)
 
     def _rules(self, page: Page, tops: list[float]) -> None:
