@@ -1,9 +1,9 @@
 """A PDF written page by page as it is drawn, for documents of tens of thousands of pages.
 
 ReportLab's canvas keeps every page in memory and formats the whole file in memory when it is
-saved: for an 80,000-record subject access pack that is some 50,000 pages and far more than the
-400 MB a pack may take. Here each page's content is compressed and written to the file as soon
-as it is finished; only the pages' object numbers and the objects' offsets are kept.
+saved: for an 80,000-record subject access pack that is some 40,000 pages and far more than
+the 400 MB a pack may take. Here each page's content is compressed and written to the file as
+soon as it is finished; only the pages' object numbers and the objects' offsets are kept.
 
 What is drawn is deliberately small: text lines at given positions, filled rectangles,
 rules, and forms (drawn once, placed as often as wanted, for what every record repeats).
@@ -49,10 +49,6 @@ class Page:
         self._parts: list[str] = []
         self._in_text = False
         self._font, self._size = "", 0.0
-
-    def text(self, x: float, y: float, line: str, font: str, size: float) -> None:
-        """`line` with its baseline starting at (x, y)."""
-        self.rows((x,), y, 0, ((line,),), font, size)
 
     def lines(self, x: float, y: float, step: float, lines: Iterable[str], font: str,
               size: float) -> None:
