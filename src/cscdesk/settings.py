@@ -25,8 +25,8 @@ class Option(Generic[T]):
     def parse(self, text: str) -> T:
         kind = type(self.default)
         if kind is bool:
-            return text == "1"  # type: ignore[return-value]
-        return kind(text)  # type: ignore[return-value]
+            return text == "1"
+        return kind(text)
 
     def read(self, text: str | None) -> T:
         """The stored text as a value; the default when nothing (or nothing valid) is stored."""

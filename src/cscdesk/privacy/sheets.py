@@ -15,6 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
+from xlsxwriter.format import Format
 
 from cscdesk.domain.validation import MAX_TEXT_LENGTH, text_length
 from cscdesk.errors import UserFacingError
@@ -53,8 +54,9 @@ def write_tables(path: Path, tables: Iterable[Table]) -> dict[str, int]:
     return counts
 
 
-def _write_table(workbook, name: str, headers: Sequence[str],  # type: ignore[no-untyped-def]
-                 rows: Iterable[Sequence[object]], formats) -> int:
+def _write_table(workbook: xlsxwriter.Workbook, name: str, headers: Sequence[str],
+                 rows: Iterable[Sequence[object]], formats: tuple[Format, Format, Format]
+                 ) -> int:
     bold, day, moment = formats
     given = 0
     lines = _lines(rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import os  # noqa: F401 -- tests reach os.replace through this module (pdf.os)
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
@@ -35,13 +35,13 @@ class _NumberedCanvas(Canvas):
 
     footer_text = ""
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict] = []
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # ReportLab's own, not in its stubs
 
     def save(self) -> None:
         total = len(self._pages)
@@ -59,7 +59,7 @@ class _NumberedCanvas(Canvas):
         self.setFont(FONT, 8)
         self.drawString(MARGIN, MARGIN - 0.8 * cm, self.footer_text)
         self.drawRightString(PAGE_WIDTH - MARGIN, MARGIN - 0.8 * cm,
-                             f"Page {self._pageNumber} of {total}")
+                             f"Page {self.getPageNumber()} of {total}")
         self.restoreState()
 
 
@@ -74,8 +74,11 @@ def render(content: AppendixContent, stream: BinaryIO) -> None:
         creator="cscdesk",
     )
     footer = f"{content.council_name} – {content.service_name}"
-    canvas_class = type("FooterCanvas", (_NumberedCanvas,), {"footer_text": footer})
-    document.build(list(story(content)), canvasmaker=canvas_class)
+
+    class FooterCanvas(_NumberedCanvas):
+        footer_text = footer
+
+    document.build(list(story(content)), canvasmaker=FooterCanvas)
 
 
 def write_pdf(content: AppendixContent, path: Path | str) -> Path:

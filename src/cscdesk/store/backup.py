@@ -110,7 +110,7 @@ def _verify_copy(source: Path, temporary: Path, counts: dict[str, int],
             copied = table_counts(copy)
         finally:
             copy.close()
-    except (*cipher.DB_ERRORS, DatabaseError) as error:
+    except cipher.db_errors(DatabaseError) as error:
         if not temporary.is_file():
             raise folder_error(temporary.parent, error) from error
         problems, app_id, copied = [str(error)], APPLICATION_ID, counts

@@ -40,7 +40,7 @@ def _stored(database: Path, passphrase: str | None, *options: settings.Option) -
             return [settings.get(connection, option) for option in options]
         finally:
             connection.close()
-    except (*cipher.DB_ERRORS, DatabaseError):
+    except cipher.db_errors(DatabaseError):
         return [option.default for option in options]
 
 

@@ -48,6 +48,13 @@ def __getattr__(name: str) -> Any:
     return errors
 
 
+def db_errors(*more: type[Exception]) -> tuple[type[Exception], ...]:
+    """DB_ERRORS and `more`, for an `except` clause: it calls this only once something was
+    raised, so SQLCipher is still loaded only when needed (and the tuple is typed)."""
+    errors: tuple[type[Exception], ...] = __getattr__("DB_ERRORS")
+    return (*errors, *more)
+
+
 # SQLCipher 4's key derivation: PBKDF2-HMAC-SHA512 over the file's 16-byte salt (its first
 # bytes), 256,000 rounds, a 256-bit key. Deriving it once and giving SQLCipher the raw key
 # spares every later connection the same 0.2 s of work.

@@ -33,7 +33,7 @@ __all__ = ["APPLICATION_ID", "Database", "make_engine", "open_database", "read_r
            "refuse_if_damaged"]
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Database)
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
     return engine

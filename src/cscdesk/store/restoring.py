@@ -148,7 +148,7 @@ def _stage_copy(backup_file: Path, staged: Path, facts: DatabaseFacts,
             finally:
                 source.close()
         atomic.fsync_file(staged)
-    except (OSError, *cipher.DB_ERRORS) as error:
+    except cipher.db_errors(OSError) as error:
         raise DatabaseError(
             f"Cannot copy {backup_file} beside the database at {staged.parent} ({error}); "
             "nothing was changed."

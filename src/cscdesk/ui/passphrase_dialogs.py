@@ -86,10 +86,9 @@ def opens_newest_backup(path: Path, passphrase: str) -> bool:
     for info in listed[:1]:
         if not cipher.looks_encrypted(info.path):
             return False
-        refused: tuple[type[Exception], ...] = (UserFacingError, *cipher.DB_ERRORS)
         try:
             cipher.connect(info.path, passphrase, read_only=True).close()
-        except refused:
+        except cipher.db_errors(UserFacingError):
             return False
         return True
     return False
