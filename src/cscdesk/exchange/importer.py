@@ -61,6 +61,8 @@ Progress = Callable[[int, int], None]
 # Complaint fields that rules.md does not list: a workbook without their columns keeps the
 # stored values instead of clearing them.
 KEEP_WHEN_ABSENT = ("complainant_type", "acknowledged", "notes")
+# Up to this many rows, due dates are worked out one by one (as the forms do).
+_FEW_ROWS = 200
 
 
 @dataclass
@@ -205,7 +207,11 @@ class _ImportWork:
         self.problems: list[CellProblem] = []
         self.counts: dict[str, SheetCounts] = {}
         self.work: dict[str, _KindWork] = {}
-        self.rows = RecordRows(session, due=DueDateTable(lists.working_calendar(session)).due)
+        calendar = lists.working_calendar(session)
+        # A table of working days answers many due dates fast but takes a moment to list.
+        many = parsed.row_count > _FEW_ROWS
+        self.rows = RecordRows(session, due=DueDateTable(calendar).due if many
+                               else calendar.response_due)
         self.teams = self.rows.teams
         self.root_causes = self.rows.root_causes
         self.now = self.rows.now

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import RecordData, kind_of
+from cscdesk.store.bulk import insert_many
 from cscdesk.store.models import AuditEvent, utc_now
 
 # json.dumps(changes, ensure_ascii=False, sort_keys=True), without making a new encoder for
@@ -110,8 +111,7 @@ def log_change(session: Session, before: RecordData | None, after: RecordData | 
 
 def log_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Bulk form: `events` made with `event_values` (one Core executemany INSERT)."""
-    if events:
-        session.execute(AuditEvent.__table__.insert(), events)
+    insert_many(session, AuditEvent.__table__, events)
 
 
 def history(session: Session, kind: str, reference: str) -> list[AuditEntry]:

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, aliased
 from cscdesk.domain.kind_spec import FieldType, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.store import audit
+from cscdesk.store.bulk import insert_many
 from cscdesk.store.models import MODEL_OF, Complaint, RootCause, Team, utc_now
 
 # Rows in one executemany statement, and values in one IN (…) list.
@@ -217,12 +218,13 @@ class RecordRows:
             for row in rows:
                 self._real_ids(row)
                 row["created_at"] = row["updated_at"] = self.now
+                row["legal_hold"] = False
                 if complaints:
                     source = row.pop("escalated_from")
                     if source:
                         links.append((row["reference"], source))
                     row["escalated_from_id"] = None
-            session.execute(table.insert(), rows)
+            insert_many(session, table, rows)
             advance(len(rows))
         updates: list[dict[str, Any]] = []
         if changed:
