@@ -39,7 +39,7 @@ def is_blank(value: object) -> bool:
 def read_text(value: object) -> str:
     """Any cell as text: whole numbers without `.0`, dates as YYYY-MM-DD."""
     if value.__class__ is str:
-        return value.strip()  # type: ignore[union-attr]
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, bool):
@@ -58,7 +58,7 @@ def read_text(value: object) -> str:
 def read_date(value: object) -> date | None:
     """An Excel date cell, an Excel serial number, or YYYY-MM-DD / DD/MM/YYYY text."""
     if value.__class__ is date:
-        return _plausible(value)  # type: ignore[arg-type]
+        return _plausible(value)
     if is_blank(value):
         return None
     if isinstance(value, datetime):
@@ -78,8 +78,9 @@ def read_date(value: object) -> date | None:
         text = value.strip()
         iso = _ISO_DATE.match(text)
         uk = _UK_DATE.match(text)
-        if iso or uk:
-            year, month, day = (iso[1], iso[2], iso[3]) if iso else (uk[3], uk[2], uk[1])
+        parts = (iso[1], iso[2], iso[3]) if iso else (uk[3], uk[2], uk[1]) if uk else None
+        if parts is not None:
+            year, month, day = parts
             try:
                 written = date(int(year), int(month), int(day))
             except ValueError:
@@ -191,8 +192,10 @@ def read_percent(value: object) -> int | None:
     """
     if is_blank(value):
         return None
-    text_percent = isinstance(value, str) and value.strip().endswith("%")
-    number = _number(value.strip()[:-1]) if text_percent else _number(value)  # type: ignore[union-attr]
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = _number(value.strip()[:-1])
+    else:
+        number = _number(value)
     if number is None or not number.is_integer() or not 0 <= number <= 100:
         raise CellError("Write a whole percentage from 0 to 100, such as 51.")
     return int(number)

@@ -24,7 +24,8 @@ def escalation_problems(
     """Every breach of the rule; `stored` maps each stored complaint's reference to at least its
     "stage" and "escalated_from" (a reference, "" for none)."""
     rows = parsed.records.get(Kind.COMPLAINT, [])
-    in_workbook = {row.record.reference: row.record.stage for row in rows}
+    in_workbook = {row.record.reference: row.record.stage for row in rows
+                   if isinstance(row.record, ComplaintData)}
     sheet = parsed.sheets.get(Kind.COMPLAINT.value)
     sheet_name = sheet.name if sheet is not None else Kind.COMPLAINT.value
     problems: list[CellProblem] = []

@@ -22,6 +22,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree import ElementTree
 
 from cscdesk.exchange.problems import WorkbookUnreadable
@@ -110,7 +111,7 @@ def _scan(path: Path, archive: zipfile.ZipFile, sheet_names: list[str]
     return scans
 
 
-def _scan_sheet(stream, recalculated: bool) -> SheetScan:  # type: ignore[no-untyped-def]
+def _scan_sheet(stream: IO[bytes], recalculated: bool) -> SheetScan:
     """Stream one sheet's XML in pieces cut after a row's end."""
     scan = SheetScan()
     carry = b""
@@ -163,6 +164,6 @@ def _scan_piece(piece: bytes, recalculated: bool, scan: SheetScan) -> None:
         # writes =IF(…, "", …)); elsewhere it is a value never calculated.
         empty = value is not None and not value[1].strip() and b't="str"' not in cell[1]
         if recalculated or value is None or empty:
-            ref = _REF.search(cell[1])
-            if ref is not None:
-                scan.formulas.append((int(ref[2]), column_index(ref[1].decode())))
+            where = _REF.search(cell[1])
+            if where is not None:
+                scan.formulas.append((int(where[2]), column_index(where[1].decode())))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -271,7 +272,7 @@ def _first_column(sheet: python_calamine.CalamineSheet) -> int:
     return start[1] if start else 0
 
 
-def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[object]]:
+def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[Any]]:
     """The sheet's rows from row 1, column A (python-calamine leaves out empty columns on the
     left, though not empty rows at the top), one at a time."""
     offset = _first_column(sheet)
@@ -352,7 +353,8 @@ class _RowReader:
         self.unnamed = list(unnamed or ())
         self.formulas = formulas or set()
 
-    def _cells(self, rows: Iterable[list[object]]):  # type: ignore[no-untyped-def]
+    def _cells(self, rows: Iterable[list[object]]
+               ) -> Iterator[tuple[int, dict[str, object], list[object], set[str]]]:
         """(Excel row, values by field, the row's cells, fields with bad cells) per data row
         (the header row already taken); wholly blank rows are skipped."""
         readers = [(index, column.field, column.label, column.reader)
@@ -360,7 +362,7 @@ class _RowReader:
         formulas = self.formulas
         for number, row in enumerate(rows, start=2):
             for cell in row:
-                if cell != "" and not (cell.__class__ is str and not cell.strip()):  # type: ignore[union-attr]
+                if cell != "" and not (cell.__class__ is str and not cell.strip()):
                     break
             else:
                 continue
@@ -376,7 +378,7 @@ class _RowReader:
                     bad.add(name)  # named once, as a formula without a value
                     continue
                 if reader is read_text and cell.__class__ is str:
-                    values[name] = cell.strip()  # type: ignore[union-attr]  # read_text's own
+                    values[name] = cell.strip()  # read_text's own
                     continue
                 try:
                     values[name] = reader(cell)

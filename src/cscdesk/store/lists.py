@@ -24,7 +24,18 @@ ListModel = type[Team] | type[RootCause]
 def find_by_name(session: Session, model: ListModel, name: str) -> Team | RootCause | None:
     """The entry whose name matches, ignoring case and surrounding spaces."""
     wanted = name.strip().lower()
-    return session.scalars(select(model).where(func.lower(model.name) == wanted)).first()
+    found = session.scalars(select(model).where(func.lower(model.name) == wanted)).first()
+    return _one_of_the_lists(found)
+
+
+def _entry(session: Session, model: ListModel, entry_id: int) -> Team | RootCause | None:
+    return _one_of_the_lists(session.get(model, entry_id))
+
+
+def _one_of_the_lists(found: object) -> Team | RootCause | None:
+    """What SQLAlchemy's types see as their common base, for either list's model."""
+    assert found is None or isinstance(found, Team | RootCause)
+    return found
 
 
 def get_or_add(session: Session, model: ListModel, name: str) -> Team | RootCause:
@@ -52,7 +63,7 @@ def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> 
     clash = find_by_name(session, model, new_name)
     if clash is not None and clash.id != entry_id:
         raise InputError(f"“{clash.name}” is already in the list.")
-    entry = session.get(model, entry_id)
+    entry = _entry(session, model, entry_id)
     if entry is None:
         raise InputError("That entry no longer exists.")
     entry.name = new_name
@@ -77,7 +88,7 @@ def usage_count(session: Session, model: ListModel, entry_id: int) -> int:
 
 def delete(session: Session, model: ListModel, entry_id: int) -> None:
     """Delete an unused entry; one in use must be retired instead."""
-    entry = session.get(model, entry_id)
+    entry = _entry(session, model, entry_id)
     if entry is None:
         return
     used = usage_count(session, model, entry_id)
