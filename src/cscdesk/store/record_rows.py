@@ -22,6 +22,7 @@ so the work follows the records written, not the size of the database.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
@@ -146,7 +147,6 @@ class RecordRows:
         self.root_causes = NameIds(session, RootCause)
         self.user = user or audit.current_user()
         self.now = utc_now()
-        self._labels = {kind: _audit_getters(kind, self) for kind in Kind}
 
     # -- values ----------------------------------------------------------------------------
 
@@ -178,11 +178,49 @@ class RecordRows:
     def audit_fields(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
         """A row's fields by label, as the audit trail records them (names for ids, pounds for
         pence, plain JSON values, blank as None)."""
-        return {label: get(values) for label, get in self._labels[kind]}
+        shape = _SHAPES[kind]
+        fields: dict[str, Any] = {}
+        for label, name in shape.texts:
+            fields[label] = values[name] or None
+        for label, name in shape.dates:
+            value = values[name]
+            fields[label] = None if value is None else value.isoformat()
+        for label, name in shape.as_is:
+            fields[label] = values[name]
+        for label, name in shape.others:
+            value = audit.plain(values[name])
+            fields[label] = None if value == "" else value
+        fields[shape.team] = self.teams.names[values["team_id"]]
+        if shape.root_cause:
+            cause = values["root_cause_id"]
+            fields[shape.root_cause] = None if cause is None else self.root_causes.names[cause]
+            fields[shape.adr_saving] = _pounds_text(values["adr_saving_pence"])
+        return fields
 
     def created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
-        changes = {label: [None, new] for label, get in self._labels[kind]
-                   if (new := get(values)) is not None}
+        """The event of a new record: {label: [None, value]} for every field with a value
+        (what `audit.differences` of nothing and the record gives)."""
+        shape = _SHAPES[kind]
+        changes: dict[str, list[Any]] = {}
+        for label, name in shape.texts:
+            if value := values[name]:
+                changes[label] = [None, value]
+        for label, name in shape.dates:
+            if (value := values[name]) is not None:
+                changes[label] = [None, value.isoformat()]
+        for label, name in shape.as_is:
+            if (value := values[name]) is not None:
+                changes[label] = [None, value]
+        for label, name in shape.others:
+            value = audit.plain(values[name])
+            if value is not None and value != "":
+                changes[label] = [None, value]
+        changes[shape.team] = [None, self.teams.names[values["team_id"]]]
+        if shape.root_cause:
+            if (cause := values["root_cause_id"]) is not None:
+                changes[shape.root_cause] = [None, self.root_causes.names[cause]]
+            if (pence := values["adr_saving_pence"]) is not None:
+                changes[shape.adr_saving] = [None, _pounds_text(pence)]
         return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
                                   self.user, self.now)
 
@@ -260,39 +298,45 @@ def _ignore(_rows: int) -> None:
     return None
 
 
-def _audit_getters(kind: Kind, rows: RecordRows
-                   ) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
-    """(label, value of a row as the audit trail records it) for each field of a kind, in
-    field order."""
-    getters: list[tuple[str, Callable[[dict[str, Any]], Any]]] = []
+@dataclass(frozen=True)
+class _Shape:
+    """A kind's fields as the audit trail records them, (label, column) grouped by how their
+    value is written: text (blank as None), dates (ISO), as they are (Yes/No, stage), in
+    `audit.plain`'s form (choices); and the labels of the fields stored as ids or pence."""
+
+    texts: tuple[tuple[str, str], ...]
+    dates: tuple[tuple[str, str], ...]
+    as_is: tuple[tuple[str, str], ...]
+    others: tuple[tuple[str, str], ...]
+    team: str
+    root_cause: str = ""
+    adr_saving: str = ""
+
+
+def _shape(kind: Kind) -> _Shape:
+    groups: dict[str, list[tuple[str, str]]] = {"texts": [], "dates": [], "as_is": [],
+                                                "others": []}
+    special: dict[str, str] = {}
     for field in spec(kind).fields:
-        getters.append((field.label, _getter(field.name, field.type, rows)))
-    return getters
+        if field.name in _RENAMED:
+            special[field.name] = field.label
+        elif field.type in _TEXT_TYPES:
+            groups["texts"].append((field.label, field.name))
+        elif field.type is FieldType.DATE:
+            groups["dates"].append((field.label, field.name))
+        elif field.type in (FieldType.YES_NO, FieldType.STAGE):
+            groups["as_is"].append((field.label, field.name))
+        else:
+            groups["others"].append((field.label, field.name))
+    return _Shape(**{name: tuple(items) for name, items in groups.items()}, **special)
 
 
-def _getter(name: str, kind: FieldType, rows: RecordRows) -> Callable[[dict[str, Any]], Any]:
-    if name == "team":
-        teams = rows.teams.names
-        return lambda values: teams[values["team_id"]]
-    if name == "root_cause":
-        causes = rows.root_causes.names
-        return lambda values: (None if values["root_cause_id"] is None
-                               else causes[values["root_cause_id"]])
-    if name == "adr_saving":
-        return lambda values: (None if values["adr_saving_pence"] is None
-                               else str(pence_to_pounds(values["adr_saving_pence"])))
-    if kind is FieldType.DATE:
-        return lambda values: None if values[name] is None else values[name].isoformat()
-    if kind in (FieldType.YES_NO, FieldType.STAGE):
-        return lambda values: values[name]
-    if kind in _TEXT_TYPES:
-        return lambda values: values[name] or None  # text is str: blank is None
+_SHAPES: dict[Kind, _Shape] = {kind: _shape(kind) for kind in Kind}
 
-    def general(values: dict[str, Any]) -> Any:
-        value = audit.plain(values[name])
-        return None if value == "" else value
 
-    return general
+def _pounds_text(pence: int | None) -> str | None:
+    """Pence as the audit trail writes pounds (`audit.plain` of the Decimal)."""
+    return None if pence is None else str(pence_to_pounds(pence))
 
 
 def update_by_id(session: Session, table: Any, rows: list[dict[str, Any]],
