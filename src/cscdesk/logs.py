@@ -80,8 +80,10 @@ def private_traceback(error: BaseException) -> str:
 class PrivateFormatter(logging.Formatter):
     """Writes tracebacks with `private_traceback`."""
 
-    def formatException(self, ei) -> str:
-        error = ei[1] if isinstance(ei, tuple) else None
+    def formatException(self, ei: object) -> str:
+        if not isinstance(ei, tuple):
+            return ""
+        error = ei[1]
         if not isinstance(error, BaseException):
             return ""
         trace: TracebackType | None = ei[2]

@@ -8,16 +8,22 @@ import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import InputError
 
+if TYPE_CHECKING:  # the store is imported when a command of this module runs
+    from sqlalchemy.orm import Session
+
+    from cscdesk.store.engine import Database
+
 # How `--kind` names each kind ("initial-feedback").
 KIND_NAMES = {kind_spec.command_name: kind for kind, kind_spec in SPECS.items()}
 
 
-def open_database(args: argparse.Namespace, **options):
+def open_database(args: argparse.Namespace, **options: Any) -> Database:
     """The store, imported only when a command of this module runs (start-up stays quick)."""
     from cscdesk.store.opening import open_database as open_store
 
@@ -98,7 +104,8 @@ def run_retention(args: argparse.Namespace) -> int:
     return 0
 
 
-def _each(args: argparse.Namespace, action, verb: str) -> int:
+def _each(args: argparse.Namespace, action: Callable[[Session, Kind, str], object],
+          verb: str) -> int:
     kind = KIND_NAMES[args.kind]
     db = open_database(args, create=False, quick_check=True)  # a damaged file is not written
     try:
@@ -136,7 +143,7 @@ def run_purge(args: argparse.Namespace) -> int:
 def run_hold(args: argparse.Namespace) -> int:
     from cscdesk.store.personal_data import set_legal_hold
 
-    def apply(session, kind: Kind, reference: str) -> None:
+    def apply(session: Session, kind: Kind, reference: str) -> None:
         set_legal_hold(session, kind, reference, not args.off)
 
     return _each(args, apply, "Lifted the legal hold on" if args.off else "Placed a legal hold on")

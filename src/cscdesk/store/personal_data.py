@@ -11,9 +11,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, SPECS, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
@@ -72,7 +74,7 @@ def retention_candidates(session: Session, years: int, today: date | None = None
     return found
 
 
-def _not_anonymised(kind: Kind, model: type):
+def _not_anonymised(kind: Kind, model: type) -> ColumnElement[bool]:
     return or_(*(getattr(model, f) != "" for f in PERSONAL_FIELDS[kind]))
 
 
@@ -113,14 +115,14 @@ def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
         audit.DELETE, kind.value, reference, {"Retention": ["kept", "deleted"]})])
 
 
-def _row(session: Session, kind: Kind, reference: str):
+def _row(session: Session, kind: Kind, reference: str) -> Any:  # the kind's model
     row = find_row(session, kind, reference)
     if row is None:
         raise InputError(f"There is no {kind.value.lower()} record “{reference}”.")
     return row
 
 
-def _refuse_held(row, kind: Kind) -> None:
+def _refuse_held(row: Any, kind: Kind) -> None:
     if row.legal_hold:
         raise InputError(
             f"{kind.value} record “{row.reference}” is under legal hold; lift the hold first."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -90,7 +91,7 @@ class SubjectAccessPane(QWidget):
         name = self.name.text().strip()
         self._export(".pdf", "PDF (*.pdf)", lambda target: write_pdf(self._found, name, target))
 
-    def _export(self, suffix: str, filter_: str, write) -> None:
+    def _export(self, suffix: str, filter_: str, write: Callable[[Path], object]) -> None:
         name = self.name.text().strip()
         suggested = paths.default_report_dir() / f"Subject access - {name}{suffix}"
         target = self._dialogs.save_file(self, "Export subject access", suggested, filter_)
