@@ -50,6 +50,16 @@ from cscdesk.exchange.problems import (
 Cells = Sequence[object]
 # The bad fields of a row without any (shared: never added to).
 _NONE_BAD: set[str] = set()
+_NO_BLANK = object()  # a column whose reader refuses an empty cell
+
+
+def _blank_value(column: Column) -> object:
+    """What the column's reader makes of an empty cell (empty and missing cells read alike),
+    so that most cells of a sparse sheet need no call."""
+    try:
+        return column.reader("")
+    except CellError:
+        return _NO_BLANK
 
 
 @dataclass(frozen=True)
@@ -357,7 +367,7 @@ class _RowReader:
                ) -> Iterator[tuple[int, dict[str, object], list[object], set[str]]]:
         """(Excel row, values by field, the row's cells, fields with bad cells) per data row
         (the header row already taken); wholly blank rows are skipped."""
-        readers = [(index, column.field, column.label, column.reader)
+        readers = [(index, column.field, column.label, column.reader, _blank_value(column))
                    for index, column in self.columns]
         formulas = self.formulas
         for number, row in enumerate(rows, start=2):
@@ -371,11 +381,14 @@ class _RowReader:
             width = len(row)
             if self.unnamed:
                 self._check_unnamed(number, row)
-            for index, name, label, reader in readers:
-                cell = row[index] if index < width else None
+            for index, name, label, reader, blank in readers:
+                cell = row[index] if index < width else ""
                 if formulas and (number, index) in formulas:
                     bad = bad or set()
                     bad.add(name)  # named once, as a formula without a value
+                    continue
+                if cell == "" and blank is not _NO_BLANK:
+                    values[name] = blank  # what the column's reader makes of an empty cell
                     continue
                 if reader is read_text and cell.__class__ is str:
                     values[name] = cell.strip()  # read_text's own
