@@ -6,20 +6,15 @@ same thing the same way.
 
 from __future__ import annotations
 
-_RECORD_LABELS = {
-    "complaint": ("complaint", "complaints"),
-    "initial_feedback": ("initial feedback", "initial feedback"),
-    "enquiry": ("enquiry", "enquiries"),
-    "compliment": ("compliment", "compliments"),
-    "dispute_resolution": ("dispute resolution", "dispute resolutions"),
-}
+from cscdesk.domain.kind_spec import SPECS
 
 
 def describe_counts(counts: dict[str, int]) -> str:
-    """"12 complaints, 1 enquiry, ..." for the record tables (every kind, zeros included)."""
+    """"12 complaints, 1 enquiry, ..." for the record tables (every kind, zeros included), with
+    each kind's nouns from its description; `counts` is by table."""
     return ", ".join(
-        f"{counts.get(table, 0):,} {one if counts.get(table, 0) == 1 else many}"
-        for table, (one, many) in _RECORD_LABELS.items()
+        f"{counts.get(kind_spec.table, 0):,} {kind_spec.noun(counts.get(kind_spec.table, 0))}"
+        for kind_spec in SPECS.values()
     )
 
 
