@@ -26,10 +26,12 @@ def read_passphrase_file(path: Path) -> str:
 
 
 def _encrypted(path: Path | None) -> bool:
+    if path is None:
+        return False
     try:
-        with Path(path).open("rb") as handle:  # type: ignore[arg-type]
+        with Path(path).open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
-    except (OSError, TypeError):
+    except OSError:
         return False
     return bool(header) and header != SQLITE_HEADER
 

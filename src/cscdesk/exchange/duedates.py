@@ -39,11 +39,11 @@ class DueDateTable:
         if self.start is None or start < self.start:
             self._list(start - _LIST_SPAN, max(self.end or start, start) + _LIST_SPAN)
         while True:
-            assert self.end is not None
+            assert self.start is not None and self.end is not None
             index = bisect_right(self.days, start) + count - 1
             if start < self.end and index < len(self.days):
                 return self.days[index]
-            self._list(self.start, max(self.end, start) + _LIST_SPAN)  # type: ignore[arg-type]
+            self._list(self.start, max(self.end, start) + _LIST_SPAN)
 
     def _list(self, start: date, end: date) -> None:
         is_working = self.calendar.is_working_day

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import deque
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import (
@@ -127,11 +128,11 @@ class ScriptedDialogs(UserDialogs):
     """For tests: answers come from a queue; every message shown is recorded in `shown`."""
 
     def __init__(self, *answers: object) -> None:
-        self.answers: deque[object] = deque(answers)
+        self.answers: deque[Any] = deque(answers)  # whatever each question should get
         self.shown: list[tuple[str, str, str]] = []
         self.confirm_defaults: list[bool] = []  # each confirm's default_yes, in turn
 
-    def _next(self, default: object) -> object:
+    def _next(self, default: Any) -> Any:
         return self.answers.popleft() if self.answers else default
 
     def info(self, parent: QWidget | None, title: str, text: str) -> None:
@@ -152,7 +153,7 @@ class ScriptedDialogs(UserDialogs):
     def ask_council_names(self, parent: QWidget | None, council: str, service: str
                           ) -> tuple[str, str] | None:
         self.shown.append(("ask_council_names", council, service))
-        return self._next(None)  # type: ignore[return-value]
+        return self._next(None)
 
     def save_discard_cancel(self, parent: QWidget | None, title: str, text: str) -> str:
         self.shown.append(("save_discard_cancel", title, text))
@@ -160,18 +161,18 @@ class ScriptedDialogs(UserDialogs):
 
     def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
         self.shown.append(("ask_passphrase", title, text))
-        return self._next(None)  # type: ignore[return-value]
+        return self._next(None)
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:
         self.shown.append(("open_file", title, str(folder)))
-        return self._next(None)  # type: ignore[return-value]
+        return self._next(None)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
                   ) -> Path | None:
         self.shown.append(("save_file", title, str(suggested)))
-        return self._next(None)  # type: ignore[return-value]
+        return self._next(None)
 
     def choose_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
         self.shown.append(("choose_folder", title, str(folder)))
-        return self._next(None)  # type: ignore[return-value]
+        return self._next(None)

@@ -156,21 +156,20 @@ class DateField(QWidget):
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.edit and event.type() == QEvent.Type.ShortcutOverride:
-            override: QKeyEvent = event  # type: ignore[assignment]
-            if self._is_today_key(override):  # claimed, so no window shortcut takes Ctrl+;
-                override.accept()
-                return True
-        if watched is self.edit and event.type() == QEvent.Type.KeyPress:
-            key_event: QKeyEvent = event  # type: ignore[assignment]
-            if self._is_today_key(key_event):
+        if not isinstance(event, QKeyEvent) or watched is not self.edit:
+            return super().eventFilter(watched, event)
+        if event.type() == QEvent.Type.ShortcutOverride and self._is_today_key(event):
+            event.accept()  # claimed, so no window shortcut takes Ctrl+;
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            if self._is_today_key(event):
                 self.put_today()
                 return True
             alt_down = (
-                key_event.key() == Qt.Key.Key_Down
-                and key_event.modifiers() & Qt.KeyboardModifier.AltModifier
+                event.key() == Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier
             )
-            if alt_down or key_event.key() == Qt.Key.Key_F4:
+            if alt_down or event.key() == Qt.Key.Key_F4:
                 self.show_calendar()
                 return True
         return super().eventFilter(watched, event)

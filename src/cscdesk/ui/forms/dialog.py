@@ -281,7 +281,8 @@ class RecordFormDialog(QDialog):
         valid = not self._errors
         self._set(self.save_button.setEnabled, valid)
         self._set(self.save_button.setAccessibleDescription,
-                  "" if valid else f"Cannot save yet: {self._errors[first_error]}")  # type: ignore[index]
+                  "" if valid or first_error is None
+                  else f"Cannot save yet: {self._errors[first_error]}")
         self._update_status(first_error)
         if isinstance(record, ComplaintData):
             self._update_due(record)
