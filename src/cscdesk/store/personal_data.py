@@ -197,8 +197,6 @@ def find_person(session: Session, name: str) -> list[RecordData]:
 def find_everywhere(session: Session, name: str) -> PersonFound:
     """Every record `name` appears in: in its searched fields, in its copy in the bin, or in any
     value of its history. One pass over each table, so the time grows with the records."""
-    from cscdesk.store.recycle_bin import _revive as revive
-
     needle = _needle(name)
     live_ids: dict[Kind, set[int]] = {kind: set() for kind in MODEL_OF}
     live_refs: dict[tuple[str, str], tuple[Kind, int]] = {}
@@ -213,7 +211,7 @@ def find_everywhere(session: Session, name: str) -> PersonFound:
         if needle in fold(data_text):
             data = json.loads(data_text)
             if _mentions(needle, data.values()):
-                record = revive(Kind(entry_kind), data)
+                record = from_plain(Kind(entry_kind), data)
                 bin_found[(entry_kind, record.reference)] = record
     in_history: set[tuple[str, str]] = set()
     for event_kind, reference, changes in session.execute(

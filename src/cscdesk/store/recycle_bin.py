@@ -8,15 +8,14 @@ imports it.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import DATA_CLASS, Kind, RecordData, kind_of
+from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.record_values import from_plain, to_plain
 from cscdesk.errors import InputError
 from cscdesk.store import audit
 from cscdesk.store.models import BinEntry
@@ -33,7 +32,7 @@ class BinItem:
 
 def put(session: Session, record: RecordData) -> None:
     """Keep a copy of a record that is being deleted (called by store.records.delete)."""
-    data = {k: audit.plain(v) for k, v in asdict(record).items()}
+    data = to_plain(record)
     session.add(
         BinEntry(
             kind=kind_of(record).value,
@@ -57,14 +56,14 @@ def mentioning(session: Session, text: str) -> list[RecordData]:
     pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
         "_", "\\_") + "%"
     query = select(BinEntry).where(BinEntry.data.ilike(pattern, escape="\\"))
-    return [_revive(Kind(e.kind), json.loads(e.data)) for e in session.scalars(query)]
+    return [from_plain(Kind(e.kind), json.loads(e.data)) for e in session.scalars(query)]
 
 
 def record_of(session: Session, item_id: int) -> RecordData:
     entry = session.get(BinEntry, item_id)
     if entry is None:
         raise InputError("That record is no longer in the bin.")
-    return _revive(Kind(entry.kind), json.loads(entry.data))
+    return from_plain(Kind(entry.kind), json.loads(entry.data))
 
 
 def empty(session: Session) -> int:
@@ -76,32 +75,3 @@ def empty(session: Session) -> int:
             session, [audit.event_values(audit.EMPTY_BIN, "Bin", "", {"Records": [count, 0]})]
         )
     return count
-
-
-def _revive(kind: Kind, data: dict[str, Any]) -> RecordData:
-    cls = DATA_CLASS[kind]
-    values: dict[str, Any] = {}
-    for field in fields(cls):
-        value = data.get(field.name)
-        kind_hint = str(field.type)
-        if value is None:
-            values[field.name] = None if "None" in kind_hint else field.default
-        elif "date" in kind_hint:
-            values[field.name] = date.fromisoformat(value)
-        elif "Decimal" in kind_hint:
-            values[field.name] = Decimal(value)
-        else:
-            values[field.name] = value
-    record = cls(**values)
-    _restore_enums(record)
-    return record
-
-
-def _restore_enums(record: RecordData) -> None:
-    from cscdesk.domain.kinds import ComplainantType, EnquirySource, Outcome
-
-    for name, enum in (("outcome", Outcome), ("complainant_type", ComplainantType),
-                       ("source", EnquirySource)):
-        value = getattr(record, name, None)
-        if isinstance(value, str):
-            setattr(record, name, enum(value))
