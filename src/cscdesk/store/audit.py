@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import RecordData, kind_of
-from cscdesk.store.bulk import insert_many
+from cscdesk.store.bulk import insert_many, table_of
 from cscdesk.store.models import AuditEvent, utc_now
 
-# json.dumps(changes, ensure_ascii=False, sort_keys=True), without making a new encoder for
-# each event (a workbook import writes tens of thousands).
-_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+# How `changes` are written: json.dumps(changes, ensure_ascii=False, sort_keys=True), without
+# making a new encoder for each event (a workbook import writes tens of thousands).
+encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 
 CREATE, UPDATE, DELETE, RESTORE, EMPTY_BIN, ANONYMISE, LEGAL_HOLD = (
     "create", "update", "delete", "restore", "empty bin", "anonymise", "legal hold",
@@ -83,13 +83,19 @@ def _blank_as_none(value: Any) -> Any:
 def event_values(action: str, kind: str, reference: str, changes: dict[str, list[Any]],
                  user: str | None = None, at: datetime | None = None) -> dict[str, Any]:
     """An audit_event row; `at` defaults to now."""
+    return event_row(action, kind, reference, encode(changes), user, at)
+
+
+def event_row(action: str, kind: str, reference: str, changes: str, user: str | None = None,
+              at: datetime | None = None) -> dict[str, Any]:
+    """An audit_event row whose changes are already written as `encode` writes them."""
     return {
         "at": at or utc_now(),
         "user": user or current_user(),
         "action": action,
         "kind": kind,
         "reference": reference,
-        "changes": _encode(changes),
+        "changes": changes,
     }
 
 
@@ -111,7 +117,7 @@ def log_change(session: Session, before: RecordData | None, after: RecordData | 
 
 def log_many(session: Session, events: list[dict[str, Any]]) -> None:
     """Bulk form: `events` made with `event_values` (one Core executemany INSERT)."""
-    insert_many(session, AuditEvent.__table__, events)
+    insert_many(session, table_of(AuditEvent), events)
 
 
 def history(session: Session, kind: str, reference: str) -> list[AuditEntry]:

@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from cscdesk.store.models import Base
+
 # (dialect class, table, column keys) -> (SQL, the keys in its order, [(place, processor)])
 _Prepared = tuple[str, list[str], list[tuple[int, Callable[[Any], Any]]]]
 _PREPARED: dict[tuple[type, str, tuple[str, ...]], _Prepared | None] = {}
@@ -65,7 +67,7 @@ def _prepared(dialect: Any, table: Table, keys: tuple[str, ...]) -> _Prepared | 
         order = compiled.positiontup or []
         if (len(order) > 1 and not compiled.insert_prefetch and not compiled.postfetch
                 and sorted(order) == sorted(keys)):
-            processors = [
+            processors: list[tuple[int, Callable[[Any], Any]]] = [
                 (place, process) for place, key in enumerate(order)
                 if (process := compiled.binds[key].type.dialect_impl(dialect)
                     .bind_processor(dialect)) is not None
@@ -73,6 +75,13 @@ def _prepared(dialect: Any, table: Table, keys: tuple[str, ...]) -> _Prepared | 
             prepared = (str(compiled), list(order), processors)
     _PREPARED[cache_key] = prepared
     return prepared
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table (SQLAlchemy's types know `__table__` only as a FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 @contextmanager

@@ -26,15 +26,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import islice
+from json.encoder import encode_basestring as _json_text  # json.dumps's (C) string writer
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from cscdesk.domain.kind_spec import FieldType, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.store import audit
-from cscdesk.store.bulk import insert_many
+from cscdesk.store.bulk import insert_many, table_of
 from cscdesk.store.models import MODEL_OF, Complaint, RootCause, Team, utc_now
 
 # Rows in one executemany statement, and values in one IN (…) list.
@@ -110,7 +111,7 @@ class NameIds:
         new = self.added[self.inserted:]
         if not new:
             return
-        table = self.model.__table__
+        table = table_of(self.model)
         session.execute(table.insert(), [
             {"name": name, "retired": False, "created_at": now, "updated_at": now}
             for name in new
@@ -199,30 +200,32 @@ class RecordRows:
 
     def created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
         """The event of a new record: {label: [None, value]} for every field with a value
-        (what `audit.differences` of nothing and the record gives)."""
+        (what `audit.differences` of nothing and the record gives), written as
+        `audit.event_values` writes it (keys sorted) without a JSON encoder per event."""
         shape = _SHAPES[kind]
-        changes: dict[str, list[Any]] = {}
+        new: dict[str, str] = {}  # label -> the value in JSON
         for label, name in shape.texts:
             if value := values[name]:
-                changes[label] = [None, value]
+                new[label] = _json_text(value)
         for label, name in shape.dates:
             if (value := values[name]) is not None:
-                changes[label] = [None, value.isoformat()]
+                new[label] = f'"{value.isoformat()}"'
         for label, name in shape.as_is:
             if (value := values[name]) is not None:
-                changes[label] = [None, value]
+                new[label] = _json_plain(value)
         for label, name in shape.others:
             value = audit.plain(values[name])
             if value is not None and value != "":
-                changes[label] = [None, value]
-        changes[shape.team] = [None, self.teams.names[values["team_id"]]]
+                new[label] = _json_plain(value)
+        new[shape.team] = _json_text(self.teams.names[values["team_id"]])
         if shape.root_cause:
             if (cause := values["root_cause_id"]) is not None:
-                changes[shape.root_cause] = [None, self.root_causes.names[cause]]
+                new[shape.root_cause] = _json_text(self.root_causes.names[cause])
             if (pence := values["adr_saving_pence"]) is not None:
-                changes[shape.adr_saving] = [None, _pounds_text(pence)]
-        return audit.event_values(audit.CREATE, kind.value, values["reference"], changes,
-                                  self.user, self.now)
+                new[shape.adr_saving] = _json_text(str(pence_to_pounds(pence)))
+        changes = ", ".join(f'"{label}": [null, {value}]' for label, value in sorted(new.items()))
+        return audit.event_row(audit.CREATE, kind.value, values["reference"], f"{{{changes}}}",
+                               self.user, self.now)
 
     def updated_event(self, kind: Kind, before_values: dict[str, Any],
                       values: dict[str, Any]) -> dict[str, Any] | None:
@@ -328,10 +331,34 @@ def _shape(kind: Kind) -> _Shape:
             groups["as_is"].append((field.label, field.name))
         else:
             groups["others"].append((field.label, field.name))
-    return _Shape(**{name: tuple(items) for name, items in groups.items()}, **special)
+    return _Shape(tuple(groups["texts"]), tuple(groups["dates"]), tuple(groups["as_is"]),
+                  tuple(groups["others"]), **special)
 
 
 _SHAPES: dict[Kind, _Shape] = {kind: _shape(kind) for kind in Kind}
+
+
+def _json_plain(value: Any) -> str:
+    """A plain value (`audit.plain`'s) as json.dumps writes it."""
+    kind = value.__class__
+    if kind is str:
+        return _json_text(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return audit.encode(value)
+
+
+def _check_labels() -> None:
+    """Labels are written into the events' JSON as they are: they need no escaping."""
+    for shape in _SHAPES.values():
+        for group in (shape.texts, shape.dates, shape.as_is, shape.others):
+            for label, _name in group:
+                assert audit.encode(label) == f'"{label}"', label
+
+
+_check_labels()
 
 
 def _pounds_text(pence: int | None) -> str | None:
@@ -410,7 +437,7 @@ def stored_rows(session: Session, kind: Kind, references: Iterable[str], *,
                     values["escalated_from"] = ""
                 stored[values["reference"]] = values
 
-    keys = bindparam("keys", expanding=True)
+    keys: BindParameter[Any] = bindparam("keys", expanding=True)
     load(query.where(model.reference.in_(keys)), wanted)
     if complaints and escalating:
         parents = [values["id"] for values in stored.values()]
