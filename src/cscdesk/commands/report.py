@@ -78,11 +78,10 @@ def run_figures(args: argparse.Namespace) -> int:
 
 def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
     from cscdesk import paths, settings
-    from cscdesk.report.content import read_setting
     from cscdesk.report.query import reading
 
     with reading(Path(args.db_path), args.passphrase) as query:
-        folder_text = str(read_setting(query, settings.REPORT_FOLDER))
+        folder_text = settings.get(query, settings.REPORT_FOLDER)
     folder = Path(folder_text) if folder_text else paths.default_report_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from cscdesk import settings
 from cscdesk.domain.years import ReportingYear
 from cscdesk.report import narrative
 from cscdesk.report.figures import AppendixFigures, RootCauseThemes, compute_figures
-from cscdesk.report.query import Query, query_for
+from cscdesk.report.query import query_for
 
 
 @dataclass(frozen=True)
@@ -36,17 +36,6 @@ class AppendixContent:
                 "– Complaints & Representations")
 
 
-def read_setting(query: Query, option: settings.Option) -> Any:
-    """A stored setting through a Query (the report may run without the ORM)."""
-    rows = query.rows("SELECT value FROM setting WHERE key = :k", {"k": option.key})
-    if not rows:
-        return option.default
-    try:
-        return option.parse(rows[0][0])
-    except ValueError:
-        return option.default
-
-
 def load_content(source: Any, year: ReportingYear, *, suppress_small: bool | None = None
                  ) -> AppendixContent:
     """The appendix for `year`; `suppress_small` None means the stored setting decides."""
@@ -54,15 +43,15 @@ def load_content(source: Any, year: ReportingYear, *, suppress_small: bool | Non
     figures = compute_figures(query, year)
     items = narrative.texts_for(query, year)
     if suppress_small is None:
-        suppress_small = bool(read_setting(query, settings.SMALL_NUMBER_SUPPRESSION))
+        suppress_small = settings.get(query, settings.SMALL_NUMBER_SUPPRESSION)
     return AppendixContent(
         figures=figures,
         texts={key: item.current for key, item in items.items()},
         themes_current=narrative.edited_themes(query, year) or figures.current.themes,
         themes_previous=(narrative.edited_themes(query, year.previous)
                          or figures.previous.themes),
-        council_name=str(read_setting(query, settings.COUNCIL_NAME)),
-        service_name=str(read_setting(query, settings.SERVICE_NAME)),
-        appendix_number=str(read_setting(query, settings.APPENDIX_NUMBER)),
+        council_name=settings.get(query, settings.COUNCIL_NAME),
+        service_name=settings.get(query, settings.SERVICE_NAME),
+        appendix_number=settings.get(query, settings.APPENDIX_NUMBER),
         suppress_small=suppress_small,
     )
