@@ -327,8 +327,8 @@ class _ImportWork:
 
     def _compare_team_counts(self) -> None:
         stored = {
-            (row.year, row.table, row.team_id): (row.id, row.count)
-            for row in self.session.execute(
+            (year, table, team_id): (row_id, count)  # unpacked: `row.count` is tuple.count
+            for row_id, year, table, team_id, count in self.session.execute(
                 select(BaselineTeamCount.id, BaselineTeamCount.year, BaselineTeamCount.table,
                        BaselineTeamCount.team_id, BaselineTeamCount.count)
             )
