@@ -362,8 +362,9 @@ def _labelled(record_type: type) -> tuple[tuple[str, str], ...]:
 
 def _fields(item: FoundRecord) -> list[tuple[str, str]]:
     record = item.record
+    record_type: type = type(record)  # a class, hashable (the kinds' union of types is not)
     return [(label, display_value(getattr(record, name)))
-            for name, label in _labelled(type(record))]
+            for name, label in _labelled(record_type)]
 
 
 def _history(item: FoundRecord) -> list[tuple[str, str, str, str]]:
