@@ -101,7 +101,6 @@ class BackupController(QObject):
         self.daily_pending = True  # until the start-of-day backup has been started
         self.exit_backup: Query[backup.BackupResult] | None = None
         self.last_result: backup.BackupResult | None = None
-        self.last_error: BaseException | None = None
         self._exit_folder: Path | None = None
         window.installEventFilter(self)
         app = QApplication.instance()
@@ -181,7 +180,6 @@ class BackupController(QObject):
             )
 
     def _backup_failed(self, reason: str, error: BaseException) -> None:
-        self.last_error = error
         if not isinstance(error, UserFacingError):
             raise error  # a bug: the crash handler reports it
         if isinstance(error, soundness.DatabaseDamaged):
@@ -306,7 +304,6 @@ class BackupController(QObject):
 
     def _report_restore_failure(self, lock: WriterLock, error: BaseException) -> None:
         lock.release()
-        self.last_error = error
         if not isinstance(error, UserFacingError):
             raise error
         self.dialogs.error(self.window, "Restore failed", str(error))
@@ -325,7 +322,6 @@ class RestoreDialog(QDialog):
         self.folder = folder
         self.dialogs = dialogs
         self.chosen: Path | None = None
-        self.verifying: Query[soundness.DatabaseFacts] | None = None
         self.backups = backup_list.list_backups(folder, database)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(f"Backups in {folder}:" if self.backups else
@@ -392,7 +388,6 @@ class RestoreDialog(QDialog):
         query = Query(lambda _progress: backup_list.verify_backup(info, passphrase),
                       on_done=partial(self._verified, row),
                       on_failed=partial(self._not_verified, row), context=self)
-        self.verifying = query
         query.start()
         return query
 
