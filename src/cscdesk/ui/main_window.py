@@ -248,10 +248,6 @@ class MainWindow(AppWindow):
         """The panes built so far, by key."""
         return {key: placed.widget for key, placed in self._placed.items()}
 
-    def pane(self, key: str) -> QWidget:
-        """The pane for `key`, built on first use."""
-        return self._place(key).widget
-
     def current_key(self) -> str:
         row = self.navigation.currentRow()
         return PANE_KEYS[row] if 0 <= row < len(PANE_KEYS) else "dashboard"
