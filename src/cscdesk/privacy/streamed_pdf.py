@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import BinaryIO
 
 from reportlab.lib.rl_accel import escapePDF
@@ -60,25 +61,31 @@ class Page:
              font: str, size: float) -> None:
         """Rows of text `step` apart, each row's texts starting at `xs`, the first row's
         baseline at `y`; empty texts are skipped. Row by row, so that the text is read
-        (copied, spoken) in the order it is seen; in one call, as a pack draws millions."""
+        (copied, spoken) in the order it is seen; in one call, as a pack draws millions.
+
+        Only the first text is placed by coordinates; then each moves from the one before
+        by a `Td` that is the same for every row, so a text costs its string alone."""
         parts = self._parts
         if not self._in_text:
             parts.append("BT")
             self._in_text = True
-        encode = self._pdf.encode
-        lefts = [f"1 0 0 1 {x:.2f} " for x in xs]
+        encode, append = self._pdf.encode, parts.append
+        current = self._font if size == self._size else ""  # the subset in use at this size
+        starts = [round(x, 2) for x in xs]  # as written, so that the moves add up exactly
+        moves = [f"{after - before:.2f} 0 Td" for before, after in pairwise(starts)]
+        moves.append(f"{starts[0] - starts[-1]:.2f} {-step:.2f} Td")  # to the next row's start
+        append(f"1 0 0 1 {xs[0]:.2f} {y:.2f} Tm")
         for row in rows:
-            for left, line in zip(lefts, row, strict=False):
-                if not line:
-                    continue
-                position = f"{left}{y:.2f} Tm "
-                for name, code in encode(font, line):
-                    if name != self._font or size != self._size:
-                        parts.append(f"{name} {_fmt(size)} Tf")
-                        self._font, self._size = name, size
-                    parts.append(f"{position}({code}) Tj")
-                    position = ""
-            y -= step
+            for line, move in zip(row, moves, strict=True):
+                if line:
+                    for name, code in encode(font, line):
+                        if name != current:
+                            append(f"{name} {_fmt(size)} Tf")
+                            current = name
+                        append(f"({code}) Tj")
+                append(move)
+        if current:
+            self._font, self._size = current, size
 
     def _graphics(self) -> list[str]:
         if self._in_text:
@@ -139,14 +146,14 @@ class StreamedPdf:
             self._prefix[name] = f"/F{index}+"
         # ReportLab gives printable ASCII its own codes in each font's first subset (unless
         # told otherwise, rl_config.ttfAsciiReadable): such text needs no look-up at all
-        self._ascii = {name: getFont(name).splitString(" ~", self) == [(0, b" ~")]
-                       for name in fonts}
+        self._plain = {name: self._prefix[name] + "0"
+                       if getFont(name).splitString(" ~", self) == [(0, b" ~")] else ""
+                       for name in fonts}  # the first subset's name, or "" if not so
         self._written = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         # other text is looked up character by character; the same text in the same font
-        # always has the same codes in one file, and names and places repeat
-        self._encode_cached: Callable[[str, str], Runs] = lru_cache(maxsize=8192)(
-            self._encode)
+        # always has the same codes in one file, and labels, names and places repeat
+        self.encode: Callable[[str, str], Runs] = lru_cache(maxsize=8192)(self._encode)
 
     def __enter__(self) -> StreamedPdf:
         return self
@@ -170,19 +177,23 @@ class StreamedPdf:
         data = body.encode("ascii") if isinstance(body, str) else body
         self._write(b"%d 0 obj\n%s\nendobj\n" % (number, data))
 
-    def _stream(self, number: int, data: bytes, extra: str = "") -> None:
-        """A stream object, compressed."""
-        packed = zlib.compress(data, 6)
+    def _stream(self, number: int, data: bytes, extra: str = "", *, small: bool = False) -> None:
+        """A stream object, compressed. A `small` one (a page's content, a few kilobytes) with
+        a 4 kB window and less memory: zlib's default state takes longer to set up than such
+        a page takes to compress (25 µs a page instead of 80-100, as small a result)."""
+        if small:
+            packer = zlib.compressobj(6, zlib.DEFLATED, 12, 4)
+            packed = packer.compress(data) + packer.flush()
+        else:
+            packed = zlib.compress(data, 6)
         self._object(number, b"<< /Filter /FlateDecode /Length %d%s >>\nstream\n%s\nendstream"
                      % (len(packed), extra.encode("ascii"), packed))
 
-    def encode(self, font: str, text: str) -> Runs:
-        """`text` as runs of (font subset's resource name, escaped PDF string)."""
-        if text.isascii() and text.isprintable() and self._ascii[font]:
-            return ((self._prefix[font] + "0", escapePDF(text.encode("ascii"))),)
-        return self._encode_cached(font, text)
-
     def _encode(self, font: str, text: str) -> Runs:
+        """`text` as runs of (font subset's resource name, escaped PDF string)."""
+        plain = self._plain[font]
+        if plain and text.isascii() and text.isprintable():
+            return ((plain, escapePDF(text.encode("ascii"))),)
         prefix = self._prefix[font]
         return tuple((f"{prefix}{subset}", escapePDF(codes))
                      for subset, codes in getFont(font).splitString(text, self))
@@ -193,7 +204,7 @@ class StreamedPdf:
     def end_page(self, page: Page) -> None:
         """Write `page` to the file; nothing of it is kept but its object number."""
         content, number = self._new_number(), self._new_number()
-        self._stream(content, page.content())
+        self._stream(content, page.content(), small=True)
         width, height = self._size
         self._object(number, f"<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 "
                              f"{_fmt(width)} {_fmt(height)}] /Resources {RESOURCES} 0 R "
@@ -206,7 +217,7 @@ class StreamedPdf:
         number = self._new_number()
         self._stream(number, drawing.content(),
                      f" /Type /XObject /Subtype /Form /BBox [0 0 {_fmt(width)} {_fmt(height)}]"
-                     f" /Resources {RESOURCES} 0 R")
+                     f" /Resources {RESOURCES} 0 R", small=True)
         self._forms.append(number)
         return f"Fm{len(self._forms)}"
 
