@@ -183,3 +183,16 @@ def test_text_is_in_reading_order_for_viewers_that_copy_it_as_drawn(tmp_path: Pa
         document.close()
     assert "Complaints: C-1\nField Value\nReference C-1\nReceived 03/05/2024\nStage 1\n" in text
     assert "When (UTC) Who Action Changes\n03/05/2024 09:30 officer update" in text
+
+
+def test_more_characters_than_one_font_subset_holds_are_all_printed(tmp_path: Path) -> None:
+    face = getFont(FONT).face
+    letters = [chr(code) for code in range(0x100, 0x600)
+               if code in face.charToGlyph and chr(code).isalpha()][:600]
+    text = " ".join("".join(letters[start:start + 10]) for start in range(0, 600, 10))
+    found = [FoundRecord(complaint("C-1", complainant="Zoë", notes=text), [])]
+
+    write_pdf(found, "Zoë", tmp_path / "letters.pdf")
+
+    # 600 letters besides ASCII: ReportLab's subsets hold 256 each
+    assert squeezed(text) in squeezed("".join(pages_text(tmp_path / "letters.pdf")))
