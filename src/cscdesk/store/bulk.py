@@ -43,15 +43,30 @@ def insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         return
     sql, order, processors = prepared
     get = itemgetter(*order)
-    parameters: list[tuple[Any, ...]] = []
-    for row in rows:
-        values = list(get(row))
-        for index, process in processors:
+    table_rows = [list(get(row)) for row in rows]
+    for index, process in processors:
+        _process_column(table_rows, index, process)
+    connection.exec_driver_sql(sql, [tuple(values) for values in table_rows])
+
+
+def _process_column(rows: list[list[Any]], index: int, process: Callable[[Any], Any]) -> None:
+    """Apply a bind processor to one column of every row, once per distinct value (dates,
+    flags and choices repeat; the rows of one write share their time stamps)."""
+    done: dict[Any, Any] = {None: None}
+    missing = object()
+    processed: list[Any] = []
+    try:
+        for values in rows:
             value = values[index]
-            if value is not None:
-                values[index] = process(value)
-        parameters.append(tuple(values))
-    connection.exec_driver_sql(sql, parameters)
+            found = done.get(value, missing)
+            if found is missing:
+                found = done[value] = process(value)
+            processed.append(found)
+    except TypeError:  # a value that cannot be a key: each one processed on its own
+        processed = [None if (value := values[index]) is None else process(value)
+                     for values in rows]
+    for values, found in zip(rows, processed, strict=True):
+        values[index] = found
 
 
 def _prepared(dialect: Any, table: Table, keys: tuple[str, ...]) -> _Prepared | None:
