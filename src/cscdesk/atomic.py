@@ -8,8 +8,8 @@ the folder is fsync'd so that the rename survives a power cut. Whatever happens,
 file (and an SQLite file's `-journal`, `-wal` and `-shm`) is removed; what a killed write left
 is removed by the next write of the same target (`remove_leftovers`).
 
-`atomic_path(target)` is the usual form (a sentence for the officer on failure); `replacing(target)`
-lets the caller word failures itself (`WriteFailed` says which step failed),
+`atomic_path(target)` is the usual form (a sentence for the officer on failure: `sentence_for`);
+`replacing(target)` lets the caller word failures itself (`WriteFailed` says which step failed),
 `replacing_all(targets)` writes files that belong together all or none; `new_temporary` /
 `put_in_place` / `discard` serve writes whose rename happens later than the writing (a backup named
 once it is verified, a restore swapped in after the app has closed its connections).
@@ -183,19 +183,34 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with replacing(target) as temporary:
             yield temporary
     except WriteFailed as failed:
-        error = failed.error
-        if failed.step == "temporary":
-            if isinstance(error, FileNotFoundError):
-                raise UserFacingError(f"Cannot write {target}: the folder {target.parent} does "
-                                      "not exist.") from None
-            raise UserFacingError(f"Cannot write in {target.parent}: {error.strerror}.") \
-                from error
-        if failed.step == "replace" and isinstance(error, PermissionError):
-            raise UserFacingError(
-                f"Cannot replace {target}: it may be open in another program. "
-                "Close it and try again."
-            ) from None
-        raise UserFacingError(f"Cannot write {target}: {error.strerror}.") from error
+        raise sentence_for(failed)  # noqa: B904 -- its cause is set as the sentence needs
+
+
+def sentence_for(failed: WriteFailed) -> UserFacingError:
+    """The sentence `atomic_path` says for a failed step of the write (a missing or read-only
+    folder, a target held open by another program, a full disk)."""
+    target, error = failed.target, failed.error
+    if failed.step == "temporary":
+        if isinstance(error, FileNotFoundError):
+            return _without_cause(UserFacingError(
+                f"Cannot write {target}: the folder {target.parent} does not exist."))
+        return _caused_by(UserFacingError(f"Cannot write in {target.parent}: "
+                                          f"{error.strerror}."), error)
+    if failed.step == "replace" and isinstance(error, PermissionError):
+        return _without_cause(UserFacingError(
+            f"Cannot replace {target}: it may be open in another program. "
+            "Close it and try again."))
+    return _caused_by(UserFacingError(f"Cannot write {target}: {error.strerror}."), error)
+
+
+def _caused_by(sentence: UserFacingError, error: OSError) -> UserFacingError:
+    sentence.__cause__ = error  # as `raise sentence from error`
+    return sentence
+
+
+def _without_cause(sentence: UserFacingError) -> UserFacingError:
+    sentence.__cause__, sentence.__suppress_context__ = None, True  # as `raise ... from None`
+    return sentence
 
 
 def fsync_file(path: Path) -> None:

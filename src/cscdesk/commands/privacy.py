@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
-from cscdesk.errors import InputError
+from cscdesk.errors import InputError, UserFacingError
 
 if TYPE_CHECKING:  # the store is imported when a command of this module runs
     from sqlalchemy.orm import Session
 
+    from cscdesk.atomic import WriteFailed
     from cscdesk.store.engine import Database
 
 # How `--kind` names each kind ("initial-feedback").
@@ -166,27 +165,41 @@ def run_subject_access(args: argparse.Namespace) -> int:
 
         write_pdf(found, args.name, path)
 
-    outputs = [(target, write) for target, write in (
-        (args.workbook, lambda path: write_workbook(found, path)), (args.pdf, pdf))
+    def folder_problem(failed: WriteFailed) -> Exception:  # as write_workbook says it
+        from cscdesk.exchange.files import cannot_start
+
+        return cannot_start(failed.target.parent, failed.error, UserFacingError)
+
+    def pdf_folder_problem(failed: WriteFailed) -> Exception:  # as write_pdf says it
+        from cscdesk.atomic import sentence_for
+
+        return sentence_for(failed)
+
+    outputs = [(target, write, say) for target, write, say in (
+        (args.workbook, lambda path: write_workbook(found, path), folder_problem),
+        (args.pdf, pdf, pdf_folder_problem))
         if target is not None]
     write_all_or_nothing(outputs)
-    written = " and ".join(str(target) for target, _write in outputs)
+    written = " and ".join(str(target) for target, _write, _say in outputs)
     print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {written}.")
     return 0
 
 
-def write_all_or_nothing(outputs: list[tuple[Path, Callable[[Path], None]]]) -> None:
-    """Write every file under a temporary name beside its target, then rename them all: a
-    failure (a full disk while the second is written) leaves none of them."""
-    staged: list[tuple[Path, Path]] = []
+def write_all_or_nothing(outputs: Sequence[tuple[Path, Callable[[Path], None],
+                                                 Callable[[WriteFailed], Exception]]]
+                         ) -> None:
+    """Write every file under a temporary name beside its target, then rename them all
+    (`atomic.replacing_all`): a failure (a full disk while the second is written) leaves none
+    of them. Each output is (target, how to write it, what to say when no temporary file can
+    be made beside it: its writer's own sentence)."""
+    from cscdesk import atomic
+
     try:
-        for target, write in outputs:
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            staged.append((target, temporary))
-            write(temporary)
-        for target, temporary in staged:
-            os.replace(temporary, target)
-    finally:
-        for _target, temporary in staged:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        with atomic.replacing_all([target for target, _write, _say in outputs]) as temporaries:
+            for (_target, write, _say), temporary in zip(outputs, temporaries, strict=True):
+                write(temporary)
+    except atomic.WriteFailed as failed:
+        if failed.step == "temporary":  # a missing or read-only folder
+            say = next(say for target, _write, say in outputs if target == failed.target)
+            raise say(failed) from None
+        raise failed.error from None  # the system's own error, said as for any command

@@ -1,9 +1,9 @@
-"""Writing the demo database: a new file built under a temporary name and renamed into place."""
+"""Writing the demo database: a new file built under a temporary name and renamed into place
+(`atomic.replacing`, the one writer)."""
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 from dataclasses import dataclass
 from dataclasses import replace as replace_fields
@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cscdesk import settings
+from cscdesk import atomic, settings
 from cscdesk.demo.casebook import Casebook
 from cscdesk.demo.designed import Y2, add_designed_years
 from cscdesk.demo.hand_entered import HAND_ENTERED
@@ -84,21 +84,24 @@ def create_demo_database(path: Path | str, *, replace: bool = False,
     except OSError as error:
         raise DatabaseError(f"Cannot create the folder {path.parent}: {error.strerror}.") from error
     lock = acquire_writer_lock(path, "cscdesk demo")
-    temporary = path.with_name(f".{path.name}.demo-{os.getpid()}")
     try:
-        _check_target(path, replace)  # again, now that no other cscdesk can be writing it
-        _check_closed(path)
-        _remove_sqlite_files(temporary)
-        summary = _build(temporary, today)
-        _check_closed(path)
-        _remove_sqlite_files(path, keep_main=True)  # a stale journal would apply to the new file
-        os.replace(temporary, path)
+        with atomic.replacing(path) as temporary:
+            _check_target(path, replace)  # again, now that no other cscdesk can be writing it
+            _check_closed(path)
+            temporary.unlink()  # the store creates the new database under this name
+            summary = _build(temporary, today)
+            _check_closed(path)
+            _remove_sqlite_files(path)  # a stale journal would apply to the new file
+    except atomic.WriteFailed as failed:
+        raise DatabaseError(
+            f"Cannot write the demo database {path}: {failed.error.strerror}. Nothing was "
+            "changed."
+        ) from failed.error
     except OSError as error:
         raise DatabaseError(
             f"Cannot write the demo database {path}: {error.strerror}. Nothing was changed."
         ) from error
     finally:
-        _remove_sqlite_files(temporary)
         lock.release()
     return replace_fields(summary, path=path)
 
@@ -167,7 +170,8 @@ def _summary(session: Session, path: Path, today: date) -> DemoSummary:
     )
 
 
-def _remove_sqlite_files(path: Path, *, keep_main: bool = False) -> None:
-    for suffix in ("-wal", "-shm", "-journal") if keep_main else ("", "-wal", "-shm", "-journal"):
+def _remove_sqlite_files(path: Path) -> None:
+    """What SQLite keeps beside the database file (never the file itself)."""
+    for suffix in atomic.SQLITE_COMPANIONS:
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()

@@ -69,11 +69,7 @@ def writing(target: Path, error: type[UserFacingError] = NotWritten) -> Iterator
     except atomic.WriteFailed as failed:
         problem = failed.error
         if failed.step == "temporary":
-            if not folder.is_dir():
-                raise error(f"The folder {folder} does not exist.") from None
-            raise error(f"Cannot write the workbook in the folder {folder}: "
-                        f"{problem.strerror or problem}. Choose a folder where you can save "
-                        "files.") from None
+            raise cannot_start(folder, problem, error) from None
         if failed.step == "replace":
             raise error(
                 f"Cannot replace {target}: {problem.strerror or problem}. If it is open in "
@@ -89,6 +85,16 @@ def writing(target: Path, error: type[UserFacingError] = NotWritten) -> Iterator
     finally:
         if scratch_folder is not None:
             shutil.rmtree(scratch_folder, ignore_errors=True)
+
+
+def cannot_start(folder: Path, problem: OSError, error: type[UserFacingError] = NotWritten
+                 ) -> UserFacingError:
+    """What `writing` says when no temporary file can be made in `folder` (missing, or not
+    writable)."""
+    if not folder.is_dir():
+        return error(f"The folder {folder} does not exist.")
+    return error(f"Cannot write the workbook in the folder {folder}: "
+                 f"{problem.strerror or problem}. Choose a folder where you can save files.")
 
 
 def close_workbook(book: Any, folder: Path, error: type[UserFacingError] = NotWritten) -> None:

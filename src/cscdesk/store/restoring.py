@@ -179,11 +179,13 @@ def _back_up_current(prepared: PreparedRestore, folder: Path | str | None,
         stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
         copy = target / f"{live.stem}-{stamp}-as-found.db.damaged"
         try:
-            shutil.copyfile(live, copy)
-            for suffix in ("-wal", "-journal"):
-                if Path(f"{live}{suffix}").exists():
-                    shutil.copyfile(f"{live}{suffix}", f"{copy}{suffix}")
-            atomic.fsync_file(copy)
+            # Each file whole or not at all, readable by the officer only (`atomic`).
+            for suffix in ("", "-wal", "-journal"):
+                if suffix == "" or Path(f"{live}{suffix}").exists():
+                    with atomic.replacing(Path(f"{copy}{suffix}")) as temporary:
+                        shutil.copyfile(f"{live}{suffix}", temporary)
+        except atomic.WriteFailed as failed:
+            raise folder_error(target, failed.error) from failed.error
         except OSError as copy_error:
             raise folder_error(target, copy_error) from copy_error
         prepared.safety_copy = copy

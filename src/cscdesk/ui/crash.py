@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk import __version__, paths
+from cscdesk.atomic import atomic_path
+from cscdesk.errors import UserFacingError
 from cscdesk.logs import private_traceback
 
 log = logging.getLogger(__name__)
@@ -54,10 +56,9 @@ def write_crash_file(text: str) -> Path | None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / name
-        temporary = folder / f".{name}.tmp"
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(target)
-    except OSError:
+        with atomic_path(target) as temporary:
+            temporary.write_text(text, encoding="utf-8")
+    except (OSError, UserFacingError):
         log.exception("cannot write the crash report")
         return None
     return target
