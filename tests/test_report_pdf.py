@@ -13,6 +13,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from cscdesk import atomic
 from cscdesk.domain.kinds import ComplimentData
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import UserFacingError
@@ -269,7 +270,8 @@ def test_folder_that_is_a_file_is_a_sentence(database, tmp_path):
 
 
 def test_locked_target_keeps_the_old_file_and_leaves_nothing(database, tmp_path, monkeypatch):
-    """On Windows a PDF open in a viewer cannot be replaced: os.replace raises PermissionError."""
+    """On Windows a PDF open in a viewer cannot be replaced: the writer's rename (os.replace in
+    atomic.put_in_place) raises PermissionError."""
     target = tmp_path / "out" / "a.pdf"
     target.parent.mkdir()
     target.write_bytes(b"old")
@@ -277,7 +279,7 @@ def test_locked_target_keeps_the_old_file_and_leaves_nothing(database, tmp_path,
     def locked(source, destination):
         raise PermissionError(13, "The process cannot access the file", str(destination))
 
-    monkeypatch.setattr(pdf.os, "replace", locked)
+    monkeypatch.setattr(atomic.os, "replace", locked)
     with pytest.raises(UserFacingError, match="open in another program"):
         make_appendix(database, Y, target)
     assert target.read_bytes() == b"old"

@@ -12,7 +12,6 @@ and enquirers are never part of the content.
 from __future__ import annotations
 
 import io
-import os  # noqa: F401 -- tests reach os.replace through this module (pdf.os)
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
