@@ -287,11 +287,9 @@ def _rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[Any]]:
     left, though not empty rows at the top), one at a time."""
     offset = _first_column(sheet)
     if not offset:
-        yield from sheet.iter_rows()
-        return
+        return iter(sheet.iter_rows())
     padding: list[object] = [""] * offset
-    for row in sheet.iter_rows():
-        yield padding + row
+    return (padding + row for row in sheet.iter_rows())
 
 
 def _match_columns(
@@ -367,8 +365,11 @@ class _RowReader:
                ) -> Iterator[tuple[int, dict[str, object], list[object], set[str]]]:
         """(Excel row, values by field, the row's cells, fields with bad cells) per data row
         (the header row already taken); wholly blank rows are skipped."""
+        # Text columns (whose reader never refuses a cell) first, then the others in order.
+        texts = [(index, column.field) for index, column in self.columns
+                 if column.reader is read_text]
         readers = [(index, column.field, column.label, column.reader, _blank_value(column))
-                   for index, column in self.columns]
+                   for index, column in self.columns if column.reader is not read_text]
         formulas = self.formulas
         for number, row in enumerate(rows, start=2):
             for cell in row:
@@ -381,6 +382,13 @@ class _RowReader:
             width = len(row)
             if self.unnamed:
                 self._check_unnamed(number, row)
+            for index, name in texts:
+                cell = row[index] if index < width else ""
+                if formulas and (number, index) in formulas:
+                    bad = bad or set()
+                    bad.add(name)  # named once, as a formula without a value
+                    continue
+                values[name] = cell.strip() if cell.__class__ is str else read_text(cell)
             for index, name, label, reader, blank in readers:
                 cell = row[index] if index < width else ""
                 if formulas and (number, index) in formulas:
@@ -389,9 +397,6 @@ class _RowReader:
                     continue
                 if cell == "" and blank is not _NO_BLANK:
                     values[name] = blank  # what the column's reader makes of an empty cell
-                    continue
-                if reader is read_text and cell.__class__ is str:
-                    values[name] = cell.strip()  # read_text's own
                     continue
                 try:
                     values[name] = reader(cell)
