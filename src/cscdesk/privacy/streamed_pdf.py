@@ -136,19 +136,20 @@ class StreamedPdf:
         self._forms: list[int] = []
         self._size = size
         self._info = info
-        self._fonts: list[TTFont] = []
+        self._fonts: dict[str, TTFont] = {}
         self._prefix: dict[str, str] = {}
         for index, name in enumerate(fonts, start=1):
             font = getFont(name)
             if not isinstance(font, TTFont):
                 raise TypeError(f"{name} is not a TrueType font")
-            self._fonts.append(font)
+            self._fonts[name] = font
             self._prefix[name] = f"/F{index}+"
         # ReportLab gives printable ASCII its own codes in each font's first subset (unless
-        # told otherwise, rl_config.ttfAsciiReadable): such text needs no look-up at all
+        # told otherwise, rl_config.ttfAsciiReadable): such text needs no look-up at all.
+        # Each font's first subset's name where that holds, else "".
         self._plain = {name: self._prefix[name] + "0"
-                       if getFont(name).splitString(" ~", self) == [(0, b" ~")] else ""
-                       for name in fonts}  # the first subset's name, or "" if not so
+                       if font.splitString(" ~", self) == [(0, b" ~")] else ""
+                       for name, font in self._fonts.items()}
         self._written = 0
         self._write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
         # other text is looked up character by character; the same text in the same font
@@ -161,7 +162,7 @@ class StreamedPdf:
     def __exit__(self, *_exc: object) -> None:
         """Forget this file's font subsets (ReportLab keeps them on the shared font objects),
         whether or not the file was finished."""
-        for font in self._fonts:
+        for font in self._fonts.values():
             font.state.pop(self, None)
 
     def _write(self, data: bytes) -> None:
@@ -196,7 +197,7 @@ class StreamedPdf:
             return ((plain, escapePDF(text.encode("ascii"))),)
         prefix = self._prefix[font]
         return tuple((f"{prefix}{subset}", escapePDF(codes))
-                     for subset, codes in getFont(font).splitString(text, self))
+                     for subset, codes in self._fonts[font].splitString(text, self))
 
     def page(self) -> Page:
         return Page(self)
@@ -224,7 +225,7 @@ class StreamedPdf:
     def close(self) -> None:
         """Write the fonts, the shared resources, the page tree and the cross-reference table."""
         fonts = [f"{self._prefix[font.fontName]}{subset} {number} 0 R"
-                 for font in self._fonts for subset, number in self._embed(font)]
+                 for font in self._fonts.values() for subset, number in self._embed(font)]
         forms = " ".join(f"/Fm{index} {number} 0 R"
                          for index, number in enumerate(self._forms, start=1))
         self._object(RESOURCES, f"<< /Font << {' '.join(fonts)} >> /XObject << {forms} >> "
