@@ -7,9 +7,9 @@ Builds a database of N records (default 160,000, of which half are complaints wh
 is "Person i": 80,000 matches) with the bulk inserts of bench_backup.py, plus one audit event
 per complaint (as an import writes), then times, as a user runs it (a real process):
   - `cscdesk subject-access Person --workbook F.xlsx --pdf F.pdf` (or only one of them): wall
-    time, CPU time (which the wall time approaches on a machine with a core to spare; on a
-    busy one the wall time says more about the others), and peak memory (the process's own
-    high-water mark, as bench_backup measures it; target under 400 MB),
+    time, CPU time (what the wall time comes to on a machine with a core to spare: on a busy
+    one the wall time says as much about the others) with the load average, and peak memory
+    (the process's own high-water mark, as bench_backup measures it; target under 400 MB),
 and in this process the search alone (`gather`: records, bin and history). Run it at two
 sizes (e.g. --records 40000 and 160000) to see the time grow in proportion.
 """
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import tempfile
@@ -88,8 +89,9 @@ def main() -> None:
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     what = "workbook" if args.no_pdf else "PDF" if args.pdf_only else "workbook and PDF"
     print(output)
-    print(f"cscdesk subject-access Person ({what}): {seconds:.1f} s wall ({cpu:.1f} s of CPU: "
-          f"the wall time of a machine with a core to spare), peak memory {megabytes:.0f} MB")
+    print(f"cscdesk subject-access Person ({what}): {seconds:.1f} s wall, {cpu:.1f} s CPU, "
+          f"peak memory {megabytes:.0f} MB (load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores)")
 
 
 if __name__ == "__main__":
