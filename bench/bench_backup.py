@@ -186,7 +186,7 @@ def main() -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-backup-"))
     work.mkdir(parents=True, exist_ok=True)
     os.environ["CSCDESK_HOME"] = str(work / "home")
-    from cscdesk.store import backup
+    from cscdesk.store import backup, restoring, soundness, wording
 
     db_path = work / "cscdesk.db"
     folder = work / "backups"
@@ -196,8 +196,8 @@ def main() -> int:
         build(db_path, args.records)
     print(f"database: {db_path} ({db_path.stat().st_size / 2**20:.1f} MB), "
           f"built in {time.perf_counter() - began:.1f} s")
-    facts = backup.check_database(db_path)
-    print(f"records: {facts.records:,} ({backup.describe_counts(facts.counts)})")
+    facts = soundness.check_database(db_path)
+    print(f"records: {facts.records:,} ({wording.describe_counts(facts.counts)})")
     measure_commands(db_path, work)
     if args.commands_only:
         return 0
@@ -213,9 +213,9 @@ def main() -> int:
           f"{statistics.median(backup_times):.3f} s wall; CPU {min(cpu_times):.3f} s "
           f"({made.path.name}, {made.size / 2**20:.1f} MB; target < 1 s; "
           f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    seconds, _ = best_of(3, lambda: backup.check_database(db_path))
+    seconds, _ = best_of(3, lambda: soundness.check_database(db_path))
     print(f"check (integrity + foreign keys + counts): best {seconds:.3f} s")
-    seconds, _ = best_of(1, lambda: backup.restore_database(made.path, db_path, folder))
+    seconds, _ = best_of(1, lambda: restoring.restore_database(made.path, db_path, folder))
     print(f"restore (verify, stage, back up current, swap): {seconds:.3f} s")
     backup.backup_database(db_path, folder)
     seconds, result = best_of(1, lambda: backup.backup_database(

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy import insert
 
 from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Outcome
-from cscdesk.store import backup, records
+from cscdesk.store import backup_folder, backup_list, records, soundness
 from cscdesk.store.engine import open_database
 from cscdesk.store.models import Compliment, Team
 from workbooks import COMPLAINT_HEADER, write_workbook
@@ -103,7 +103,7 @@ def make_workbook(path: Path, rows: int = 1) -> Path:
 
 
 def counts(path: Path) -> dict[str, int]:
-    return backup.check_database(path).counts
+    return soundness.check_database(path).counts
 
 
 def damage_page(path: Path, page: int) -> None:
@@ -215,7 +215,7 @@ def test_commands_that_write_refuse_a_damaged_database_and_name_the_latest_good_
     assert "integrity check ok" in made.stdout
     damage_index(db, "ix_complaint_received")
     before = db.read_bytes()
-    good = backup.list_backups(backup.backup_folder_for(db))[0].path
+    good = backup_list.list_backups(backup_folder.backup_folder_for(db))[0].path
     workbook = make_workbook(tmp_path / "in.xlsx")
     for command in (["import", workbook], ["hold", "--kind", "complaint", "C-1"],
                     ["anonymise", "--kind", "complaint", "C-1"],

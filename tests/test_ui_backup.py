@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMenu, QToolBar
 
-from cscdesk import settings
-from cscdesk.store import backup
+from cscdesk import paths, settings
+from cscdesk.store import backup, backup_list, soundness
 from cscdesk.store.engine import Database, open_database
 from cscdesk.ui.backup_ui import BackupController, RestoreDialog, install_backup_ui, status_text
 from cscdesk.ui.contracts import AppWindow
@@ -99,7 +99,7 @@ def test_back_up_now_runs_off_the_gui_thread_and_updates_the_label(
     with qtbot.waitSignal(controller.action_backup.triggered):
         controller.action_backup.trigger()
     finish(qtbot, controller.running)
-    made = backup.list_backups(backup.paths.default_backup_dir())
+    made = backup_list.list_backups(paths.default_backup_dir())
     assert len(made) == 1 and made[0].counts["compliment"] == 40
     qtbot.waitUntil(lambda: controller.label.text().startswith("Last good backup:"))
     assert controller.label.styleSheet() == ""
@@ -107,11 +107,11 @@ def test_back_up_now_runs_off_the_gui_thread_and_updates_the_label(
 
 def test_status_text_warns_after_seven_days() -> None:
     now = datetime(2026, 11, 25, 12, 0).astimezone()
-    info = backup.BackupInfo(Path("x.db"), "x", now - timedelta(days=9), 1)
+    info = backup_list.BackupInfo(Path("x.db"), "x", now - timedelta(days=9), 1)
     text, warning = status_text(info, now)
     assert warning and "none for 9 days" in text
     text, warning = status_text(
-        backup.BackupInfo(Path("x.db"), "x", now - timedelta(days=1), 1), now)
+        backup_list.BackupInfo(Path("x.db"), "x", now - timedelta(days=1), 1), now)
     assert not warning and text == f"Last good backup: {now - timedelta(days=1):%d %b %Y %H:%M}"
 
 
@@ -132,7 +132,7 @@ def test_restore_dialog_lists_backups_and_restoring_reopens(
     controller = controller_of(window)
     finish(qtbot, controller.back_up_now())
     fill(db_path, 5, prefix="LATER")
-    dialog = RestoreDialog(window, backup.paths.default_backup_dir(), "cases", window.dialogs)
+    dialog = RestoreDialog(window, paths.default_backup_dir(), "cases", window.dialogs)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
     cells = [dialog.table.item(0, c).text() for c in range(dialog.table.columnCount())]
@@ -142,13 +142,13 @@ def test_restore_dialog_lists_backups_and_restoring_reopens(
     chosen = dialog.backups[0].path
     finish(qtbot, controller.restore_from(chosen))
     assert window.reopened == [db_path]
-    assert backup.check_database(db_path).counts["compliment"] == 40
+    assert soundness.check_database(db_path).counts["compliment"] == 40
     kind, title, text = window.dialogs.shown[-1]
     assert (kind, title) == ("info", "Restored") and "backed up to" in text
     with window.database.session() as session:  # the reopened database works
         assert session.connection().exec_driver_sql(
             "SELECT count(*) FROM compliment").scalar() == 40
-    assert len(backup.list_backups(backup.paths.default_backup_dir())) == 2  # + before restore
+    assert len(backup_list.list_backups(paths.default_backup_dir())) == 2  # + before restore
 
 
 def test_a_damaged_database_is_offered_its_latest_good_backup(
@@ -165,7 +165,7 @@ def test_a_damaged_database_is_offered_its_latest_good_backup(
     assert window.dialogs.shown[0][1] == "The database is damaged"
     finish(qtbot, controller.running)
     assert window.reopened == [db_path]
-    assert backup.check_database(db_path).counts["compliment"] == 3000
+    assert soundness.check_database(db_path).counts["compliment"] == 3000
     close_and_wait(window, qtbot)
 
 
@@ -178,7 +178,7 @@ def test_backup_on_exit_starts_after_the_window_has_closed(window: StandInWindow
     assert not window.isVisible()
     qtbot.waitUntil(lambda: controller.exit_backup is not None)
     finish(qtbot, controller.exit_backup)
-    made = backup.list_backups(backup.paths.default_backup_dir())
+    made = backup_list.list_backups(paths.default_backup_dir())
     assert [info.reason for info in made] == ["on exit"]
     again = controller.exit_backup
     assert controller.back_up_on_exit() is again  # once per exit
@@ -192,14 +192,14 @@ def test_first_start_of_the_day_backs_up_once_and_only_if_changed(
     assert controller.last_result is not None and controller.last_result.backup is not None
     finish(qtbot, controller.back_up_if_first_start_today())
     assert controller.last_result is None  # one was already made today
-    assert len(backup.list_backups(backup.paths.default_backup_dir())) == 1
+    assert len(backup_list.list_backups(paths.default_backup_dir())) == 1
 
 
 def test_a_damaged_backup_is_refused_and_the_database_stays(window: StandInWindow,
                                                             db_path: Path, qtbot) -> None:
     controller = controller_of(window)
     finish(qtbot, controller.back_up_now())
-    chosen = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    chosen = backup_list.list_backups(paths.default_backup_dir())[0].path
     damage(chosen)
     dialog = RestoreDialog(window, chosen.parent, "cases", window.dialogs)
     qtbot.addWidget(dialog)
@@ -235,7 +235,7 @@ def test_a_database_that_cannot_be_opened_is_offered_its_latest_good_backup(
     assert offer_restore_on_open_failure(db_path, str(caught.value), dialogs)
     assert dialogs.shown[0][1] == "The database cannot be opened"
     open_database(db_path).close()
-    assert backup.check_database(db_path).counts["compliment"] == 30
+    assert soundness.check_database(db_path).counts["compliment"] == 30
     assert not offer_restore_on_open_failure(db_path.with_name("other.db"), "gone", dialogs)
 
 
@@ -245,7 +245,7 @@ def test_a_tampered_backup_is_refused_with_a_sentence(window: StandInWindow, db_
 
     controller = controller_of(window)
     finish(qtbot, controller.back_up_now())
-    chosen = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    chosen = backup_list.list_backups(paths.default_backup_dir())[0].path
     tamper(chosen)  # same size: the list still says "Verified when made"
     before = db_path.read_bytes()
     finish(qtbot, controller.restore_from(chosen))
@@ -264,7 +264,7 @@ def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
 
     controller = controller_of(window)
     finish(qtbot, controller.back_up_now())
-    made = backup.list_backups(backup.paths.default_backup_dir())[0].path
+    made = backup_list.list_backups(paths.default_backup_dir())[0].path
     other = Path(shutil.copy(made, tmp_path / "from-the-old-pc.db"))
     fill(db_path, 5, prefix="LATER")
     window.dialogs.answers.extend([other, answer])
@@ -276,11 +276,11 @@ def test_an_other_file_is_restored_only_after_saying_it_cannot_be_verified(
     _kind, _title, text = [shown for shown in window.dialogs.shown if shown[0] == "confirm"][-1]
     assert "cannot verify" in text and other.name in text
     if not answer:
-        assert task is None and backup.check_database(db_path).counts["compliment"] == 45
+        assert task is None and soundness.check_database(db_path).counts["compliment"] == 45
         return
     finish(qtbot, task)
     assert window.reopened == [db_path]
-    assert backup.check_database(db_path).counts["compliment"] == 40
+    assert soundness.check_database(db_path).counts["compliment"] == 40
 
 
 def test_restoring_a_plain_backup_into_an_encrypted_database_keeps_it_encrypted(
@@ -308,14 +308,14 @@ def test_restoring_a_plain_backup_into_an_encrypted_database_keeps_it_encrypted(
     finish(qtbot, controller.restore_from(plain.path))
     assert window.reopened == [db_path]
     assert cipher.looks_encrypted(db_path)
-    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["compliment"] == 40
+    assert soundness.check_database(db_path, passphrase=PASSPHRASE).counts["compliment"] == 40
     kind, title, text = window.dialogs.shown[-1]
     assert (kind, title) == ("info", "Restored")
     assert "encrypted with the database's current passphrase" in text
     close_and_wait(window, qtbot)
     assert b"Thanks from family" not in db_path.read_bytes()
     assert all(b"Thanks from family" not in p.read_bytes()
-               for p in backup.paths.default_backup_dir().glob("*.db"))
+               for p in paths.default_backup_dir().glob("*.db"))
 
 
 def test_verifying_an_unlisted_file_does_not_call_it_verified(window: StandInWindow,
@@ -324,8 +324,8 @@ def test_verifying_an_unlisted_file_does_not_call_it_verified(window: StandInWin
 
     controller = controller_of(window)
     finish(qtbot, controller.back_up_now())
-    folder = backup.paths.default_backup_dir()
-    made = backup.list_backups(folder)[0].path
+    folder = paths.default_backup_dir()
+    made = backup_list.list_backups(folder)[0].path
     shutil.copy(made, folder / "cases-2020-01-01T120000.db")  # named like one, not listed
     dialog = RestoreDialog(window, folder, "cases", window.dialogs)
     qtbot.addWidget(dialog)

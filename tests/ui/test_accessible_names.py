@@ -324,10 +324,10 @@ def test_the_import_dialog_s_pages(database, qtbot, tmp_path):
 
 
 def test_the_restore_dialog(database, qtbot):
-    from cscdesk.store import backup
+    from cscdesk.store import backup, backup_folder
     from cscdesk.ui.backup_ui import RestoreDialog
 
-    folder = backup.backup_folder_for(database.path)
+    folder = backup_folder.backup_folder_for(database.path)
     backup.backup_database(database.path, reason="manual")
     parent = QWidget()
     qtbot.addWidget(parent)

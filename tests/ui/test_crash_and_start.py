@@ -58,7 +58,7 @@ def test_a_file_that_is_not_a_database_is_a_sentence_and_exit_1(qapp, tmp_path, 
 
 def test_a_damaged_database_at_start_is_restored_from_its_backup_and_opened(
         qapp, db_path, monkeypatch):
-    from cscdesk.store import backup
+    from cscdesk.store import backup, soundness
     from cscdesk.store.engine import open_database
     from cscdesk.ui.app import EXIT_AFTER_FIRST_PAINT
 
@@ -73,7 +73,7 @@ def test_a_damaged_database_at_start_is_restored_from_its_backup_and_opened(
     dialogs = ScriptedDialogs(True)
     assert run_app(db_path, dialogs=dialogs) == 0
     assert [kind for kind, _title, _text in dialogs.shown][:2] == ["confirm", "info"]
-    assert backup.check_database(db_path).revision
+    assert soundness.check_database(db_path).revision
 
 
 def test_objects_alive_at_start_are_left_out_of_later_collections():

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy
 from ui_data import copied_database, fill
 
-from cscdesk.store import backup, cipher
+from cscdesk.store import backup, backup_folder, backup_list, cipher, soundness
 from cscdesk.store.encryption import change_encryption
 from cscdesk.store.engine import open_database
 from cscdesk.ui.app import EXIT_AFTER_FIRST_PAINT, run_app
@@ -101,7 +101,7 @@ def test_a_damaged_encrypted_database_at_start_is_offered_its_backup(
     kinds = [kind for kind, _title, _text in dialogs.shown]
     assert kinds[:3] == ["ask_passphrase", "confirm", "info"]
     assert "probably damaged" in dialogs.shown[1][2]
-    assert backup.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 4
+    assert soundness.check_database(db_path, passphrase=PASSPHRASE).counts["complaint"] == 4
     assert cipher.looks_encrypted(db_path)
 
 
@@ -181,15 +181,15 @@ def test_back_up_now_on_an_encrypted_database_writes_an_encrypted_backup(
     make_database(db_path, PASSPHRASE)
     window = open_window(open_database(db_path, passphrase=PASSPHRASE), qtbot,
                          ScriptedDialogs())
-    before = {info.path for info in backup.list_backups(
-        backup.backup_folder_for(db_path, PASSPHRASE), db_path.stem)}
+    before = {info.path for info in backup_list.list_backups(
+        backup_folder.backup_folder_for(db_path, PASSPHRASE), db_path.stem)}
     task = window.backup_controller.back_up_now()
     qtbot.waitUntil(lambda: not task.running, timeout=30_000)
     made = window.backup_controller.last_result
     assert made is not None and made.backup is not None and made.backup.path not in before
     assert cipher.looks_encrypted(made.backup.path)
     assert PLAIN_TEXT not in made.backup.path.read_bytes()
-    assert backup.check_database(made.backup.path, passphrase=PASSPHRASE).counts
+    assert soundness.check_database(made.backup.path, passphrase=PASSPHRASE).counts
     window.close()
     wait_for_background_work()
     assert files_holding(tmp_path, PLAIN_TEXT) == []

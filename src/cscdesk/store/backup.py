@@ -14,13 +14,11 @@ the settings `backup_folder`, restoring `restoring`, the shared wording `wording
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from cscdesk import __version__, atomic
 from cscdesk.errors import DatabaseError, UserFacingError
@@ -247,32 +245,3 @@ def backup_before_migration(database: Path, passphrase: str | None = None) -> No
             "The database was not upgraded or changed."
         ) from error
 
-
-# ---------------------------------------------------------------------------------------------
-# Names other modules and tests still read from here, as before the store was split by job
-# (issue 13). Each now lives in the module of its job; import it from there. Resolved on first
-# use, so that this module imports none of those that import it (restoring does).
-
-_MOVED = {
-    "soundness": ("DatabaseDamaged", "DatabaseFacts", "check_database", "connect_read_only",
-                  "table_counts", "integrity_problems", "broken_links"),
-    "backup_list": ("MANIFEST_NAME", "BackupChanged", "BackupUnverified", "BackupInfo",
-                    "read_manifest", "write_manifest", "list_backups", "manifest_entry",
-                    "verify_checksum", "verify_backup", "plaintext_backups",
-                    "latest_good_backup", "sha256_of", "restore_hint"),
-    "backup_folder": ("BackupFolderError", "backup_folder_for", "target_folder_for",
-                      "retention_policy_for", "old_data_note", "usable_backup_folder",
-                      "folder_lock"),
-    "restoring": ("PreparedRestore", "prepare_restore", "finish_restore", "restore_database"),
-    "wording": ("describe_counts", "human_size"),
-}
-_HOME = {name: module for module, names in _MOVED.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    if name == "paths":  # tests read the default folder through here
-        return importlib.import_module("cscdesk.paths")
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cscdesk.store.{module}"), name)

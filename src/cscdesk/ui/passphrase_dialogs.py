@@ -77,10 +77,10 @@ def ask_start_passphrase(path: Path, dialogs: UserDialogs, parent: QWidget | Non
 def opens_newest_backup(path: Path, passphrase: str) -> bool:
     """Whether `passphrase` opens the newest encrypted backup of `path` (one key derivation):
     then a file it does not open is damaged, not guarded by another passphrase."""
-    from cscdesk.store import backup
+    from cscdesk.store import backup_folder, backup_list
 
     try:
-        listed = backup.list_backups(backup.backup_folder_for(path), path.stem)
+        listed = backup_list.list_backups(backup_folder.backup_folder_for(path), path.stem)
     except UserFacingError:
         return False
     for info in listed[:1]:
