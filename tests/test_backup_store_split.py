@@ -134,6 +134,26 @@ def test_dead_declarations_are_gone() -> None:
     assert "REASONS" not in (SOURCE / "store" / "backup.py").read_text(encoding="utf-8")
 
 
+def test_moved_names_are_read_where_they_live() -> None:
+    """`store.backup` makes backups; it no longer hands out the names of other jobs."""
+    for name in ("check_database", "list_backups", "backup_folder_for", "restore_database",
+                 "describe_counts", "paths"):
+        assert not hasattr(backup, name), name
+
+
+def _sources() -> list[tuple[str, str]]:
+    return [(str(path.relative_to(SOURCE)), path.read_text(encoding="utf-8"))
+            for path in sorted(SOURCE.rglob("*.py")) if "migrations" not in path.parts]
+
+
+def test_settings_are_read_only_through_settings_and_files_written_only_through_atomic(
+        ) -> None:
+    assert [name for name, text in _sources() if "FROM setting" in text] == ["settings.py"]
+    for call in ("os.replace(", "os.rename(", "mkstemp(", "NamedTemporaryFile(", "os.fsync("):
+        assert [name for name, text in _sources() if call in text
+                and name != "atomic.py"] == [], call
+
+
 # --- no import circles ------------------------------------------------------------------------
 
 def _imports(path: Path) -> set[str]:
