@@ -211,7 +211,7 @@ class _ImportWork:
         # A table of working days answers many due dates fast but takes a moment to list.
         many = parsed.row_count > _FEW_ROWS
         self.rows = RecordRows(session, due=DueDateTable(calendar).due if many
-                               else calendar.response_due)
+                               else calendar.response_due, trimmed=True)
         self.teams = self.rows.teams
         self.root_causes = self.rows.root_causes
         self.now = self.rows.now

@@ -138,7 +138,10 @@ class RecordRows:
     """
 
     def __init__(self, session: Session, *, due: DueDate | None = None,
-                 user: str | None = None) -> None:
+                 user: str | None = None, trimmed: bool = False) -> None:
+        """`trimmed`: the records' text is known to be trimmed already (as the workbook
+        reader gives it), so `values` need not trim it again."""
+        self.trimmed = trimmed
         if due is None:
             from cscdesk.store.lists import working_calendar
 
@@ -154,15 +157,17 @@ class RecordRows:
     def values(self, record: RecordData) -> dict[str, Any]:
         """The stored columns of a validated record (see `stored_columns`)."""
         values: dict[str, Any] = record.__dict__.copy()
-        for name in _TEXT_FIELDS[record.__class__]:
-            value = values[name]
-            if value.__class__ is str:
-                values[name] = value.strip()
+        if not self.trimmed:
+            for name in _TEXT_FIELDS[record.__class__]:
+                value = values[name]
+                if value.__class__ is str:
+                    values[name] = value.strip()
         values["team_id"] = self.teams.id_of(values.pop("team"))
         if "root_cause" in values:  # a complaint
             cause = values.pop("root_cause")
             values["root_cause_id"] = self.root_causes.id_of(cause) if cause else None
-            values["adr_saving_pence"] = pounds_to_pence(values.pop("adr_saving"))
+            amount = values.pop("adr_saving")
+            values["adr_saving_pence"] = None if amount is None else pounds_to_pence(amount)
             values["due"] = self.due(values["received"], values["stage"], values["extended"])
         return values
 
@@ -256,10 +261,10 @@ class RecordRows:
             rows = [self.values(record) for record in batch]
             self.insert_names(session)
             audit.log_many(session, [self.created_event(kind, row) for row in rows])
+            new_row = {"created_at": self.now, "updated_at": self.now, "legal_hold": False}
             for row in rows:
                 self._real_ids(row)
-                row["created_at"] = row["updated_at"] = self.now
-                row["legal_hold"] = False
+                row.update(new_row)
                 if complaints:
                     source = row.pop("escalated_from")
                     if source:
