@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -37,14 +38,138 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "cases.db"
 
 
+# Test modules whose `database` tests run on both engines: a SQLite file, and a PostgreSQL
+# database on the session's own server (tests that also take `db_path`, or are marked
+# `sqlite_only`, are about files and run on SQLite only).
+BOTH_ENGINES = {"test_store", "test_listing", "test_audit", "test_kind_spec"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite files only")
+    config.addinivalue_line("markers", "postgresql: runs against the session's PostgreSQL "
+                            "server (skipped when none is installed)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rsplit(".", 1)[-1]
+    if (module in BOTH_ENGINES and "database" in metafunc.fixturenames
+            and "db_path" not in inspect.signature(metafunc.function).parameters
+            and metafunc.definition.get_closest_marker("sqlite_only") is None):
+        metafunc.parametrize("database", ["sqlite", pytest.param(
+            "postgresql", marks=pytest.mark.postgresql)], indirect=True)
+
+
 @pytest.fixture
-def database(db_path: Path) -> Iterator:
-    """A fresh cscdesk database in a real SQLite file."""
+def database(request: pytest.FixtureRequest, db_path: Path) -> Iterator:
+    """A fresh cscdesk database: a real SQLite file, or (parametrised "postgresql") an empty
+    database at this version's schema on the session's PostgreSQL server."""
     from cscdesk.store.engine import open_database
 
-    db = open_database(db_path)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        db = open_database(request.getfixturevalue("server_url"))
+    else:
+        db = open_database(db_path)
     yield db
     db.close()
+
+
+# --- The PostgreSQL server (tests/postgres_server.py) -----------------------------------------
+
+_SERVER_SKIPPED = {"reason": "", "tests": 0}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _SERVER_SKIPPED["tests"]:
+        terminalreporter.write_line(
+            f"The PostgreSQL half of the tests was skipped ({_SERVER_SKIPPED['tests']} tests): "
+            f"{_SERVER_SKIPPED['reason']}", yellow=True, bold=True)
+
+
+def _server_databases(request: pytest.FixtureRequest) -> ServerDatabases:
+    try:
+        return request.getfixturevalue("postgres")
+    except pytest.skip.Exception:
+        _SERVER_SKIPPED["tests"] += 1
+        raise
+
+
+class ServerDatabases:
+    """The session's server: fresh databases copied from a template set up once."""
+
+    TEMPLATE = "cscdesk_template"
+
+    def __init__(self, server) -> None:  # type: ignore[no-untyped-def]
+        import psycopg
+
+        self.server = server
+        self.admin = psycopg.connect(server.url("postgres"), autocommit=True)
+        self._made = 0
+        self.admin.execute(f"CREATE DATABASE {self.TEMPLATE}")
+        from cscdesk.store import server as store_server
+        from cscdesk.store.location import ServerURL
+
+        store_server.setup(ServerURL(server.url(self.TEMPLATE)))
+
+    def new(self, *, empty: bool = False) -> str:
+        """A new database's name: at this version's schema (copied from the template), or
+        `empty` (no tables at all)."""
+        self._made += 1
+        name = f"test_{self._made}"
+        template = "template0" if empty else self.TEMPLATE
+        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        self.admin.close()
+        self.server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[ServerDatabases]:
+    """The session's own PostgreSQL server (started on first use, removed at the end)."""
+    from postgres_server import HOW_TO_GET_IT, PostgresServer, find_binaries
+
+    reason = None
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        reason = "psycopg is not installed (pip install -e '.[test]')."
+    if reason is None and find_binaries() is None:
+        reason = (f"no PostgreSQL server binaries were found (initdb, pg_ctl, postgres); get "
+                  f"them with `{HOW_TO_GET_IT}`.")
+    if reason is not None:
+        _SERVER_SKIPPED["reason"] = reason
+        pytest.skip(reason)
+    databases = ServerDatabases(PostgresServer.start())
+    try:
+        yield databases
+    finally:
+        databases.close()
+
+
+@pytest.fixture
+def server_url(request: pytest.FixtureRequest) -> Iterator:
+    """A `ServerURL` of a new database at this version's schema, dropped afterwards."""
+    from cscdesk.store.location import ServerURL
+
+    databases = _server_databases(request)
+    name = databases.new()
+    yield ServerURL(databases.server.url(name))
+    databases.drop(name)
+
+
+@pytest.fixture
+def empty_server_url(request: pytest.FixtureRequest) -> Iterator:
+    """A `ServerURL` of a new database with no tables (for setup), dropped afterwards."""
+    from cscdesk.store.location import ServerURL
+
+    databases = _server_databases(request)
+    name = databases.new(empty=True)
+    yield ServerURL(databases.server.url(name))
+    databases.drop(name)
 
 
 def run_cli(*args: str | os.PathLike, check: bool = False, timeout: float = 120,

@@ -203,6 +203,7 @@ def test_a_search_within_earlier_matches_reads_only_those(filled):
         assert listing.search_matches(session, narrower, within=[])[1] == []
 
 
+@pytest.mark.sqlite_only  # SQLite's plans; tests/test_server_store.py asks PostgreSQL's
 def test_pages_are_sorted_once_only_where_sqlite_cannot_walk_an_index(filled):
     with filled.session() as session:
         for kind in Kind:

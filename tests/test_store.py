@@ -19,6 +19,7 @@ def test_head_revision_constant_matches_the_migrations() -> None:
     assert head_revision() == HEAD_REVISION
 
 
+@pytest.mark.sqlite_only
 def test_a_new_file_gets_the_full_schema_and_pragmas(database) -> None:
     with database.engine.connect() as connection:
         pragma = connection.exec_driver_sql

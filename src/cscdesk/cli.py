@@ -24,6 +24,7 @@ from cscdesk.commands import COMMAND_MODULES
 from cscdesk.errors import DatabaseError, UserFacingError
 from cscdesk.logs import log_file, setup_logging
 from cscdesk.passphrase_input import passphrase_for
+from cscdesk.store.location import DatabaseLocation, ServerURL, is_server, parse_location
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cscdesk {__version__}")
     parser.add_argument(
         "--db",
-        type=Path,
-        metavar="PATH",
-        help=f"database file (default: $CSCDESK_DB or {paths.default_database_path()})",
+        type=_location,
+        metavar="PATH|URL",
+        help=f"database file, or a PostgreSQL server's postgresql://HOST/DATABASE (default: "
+        f"$CSCDESK_DB or {paths.default_database_path()})",
     )
     parser.add_argument(
         "--passphrase-file",
@@ -54,9 +56,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def database_path(args: argparse.Namespace) -> Path:
-    """--db, else $CSCDESK_DB, else the user data folder."""
-    return args.db if args.db is not None else paths.default_database_path()
+def _location(text: str) -> DatabaseLocation:
+    try:
+        return parse_location(text)
+    except UserFacingError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def database_path(args: argparse.Namespace) -> DatabaseLocation:
+    """--db, else $CSCDESK_DB, else the user data folder (a file's path or a server's URL)."""
+    if args.db is not None:
+        return args.db
+    named = os.environ.get("CSCDESK_DB")
+    if named and is_server(named):
+        return ServerURL(named)
+    return paths.default_database_path()
+
+
+# Commands that work on a server database (team mode) so far; the others are about a file
+# (backups, encryption, checks) or not yet done for a server (docs/server.md).
+SERVER_COMMANDS = frozenset({"server", "figures", "report", "export"})
+
+
+def refuse_on_server(command: str, location: DatabaseLocation) -> None:
+    if isinstance(location, ServerURL) and command not in SERVER_COMMANDS:
+        what = "the desktop app" if command == "app" else f"cscdesk {command}"
+        raise DatabaseError(
+            f"{what} does not work on a server database yet ({location}); it works on a "
+            f"database file. On a server: {', '.join(sorted(SERVER_COMMANDS))}.")
 
 
 def load_app_modules() -> None:
@@ -83,15 +110,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.db_path = database_path(args)
     command = args.command or "app"
     try:
+        args.db_path = database_path(args)
+        refuse_on_server(command, args.db_path)
         if args.command is None:  # the app asks for a passphrase in a window
             from cscdesk.commands.app import open_app
 
             load_app_modules()
             return open_app(args)
-        args.passphrase = passphrase_for(args.passphrase_file, args.db_path,
+        on_file = args.db_path if isinstance(args.db_path, Path) else None
+        args.passphrase = passphrase_for(args.passphrase_file, on_file,
                                          getattr(args, "file", None))
         status = int(args.handler(args) or 0)
         sys.stdout.flush()  # a reader that went away is found here, not at exit
@@ -156,8 +185,11 @@ def storage_sentence(error: BaseException, args: argparse.Namespace) -> str | No
     Every command's work is one transaction or a file written under a temporary name, so what
     failed left nothing behind; the sentence says so.
     """
-    database = Path(getattr(args, "db_path", "") or "the database")
+    location = getattr(args, "db_path", None)
     cause = getattr(error, "orig", None) or error  # SQLAlchemy wraps the driver's error
+    if type(cause).__module__.startswith("psycopg"):
+        return _server_sentence(cause, location or "the server")
+    database = location if isinstance(location, Path) else Path("the database")
     if isinstance(cause, OSError):
         where = f" {cause.filename}" if cause.filename else ""
         if cause.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
@@ -184,6 +216,22 @@ def storage_sentence(error: BaseException, args: argparse.Namespace) -> str | No
     if any(words in text for words in _READ_ONLY):
         return (f"{database} cannot be written: the file or its folder is read-only "
                 f"({cause}); nothing was changed.")
+    return None
+
+
+def _server_sentence(cause: BaseException, server: object) -> str | None:
+    """A sentence for a server that went away or refused the login's work, else None."""
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0].rstrip(".")
+    if isinstance(cause, psycopg.errors.InsufficientPrivilege):
+        return (f"Your login may not do this on {server} ({first}); nothing was changed. "
+                "IT grants the cscdesk role that may (docs/server.md).")
+    if isinstance(cause, psycopg.OperationalError):
+        return (f"The server database {server} could not be reached or stopped answering "
+                f"({first}); nothing half-done was kept.")
     return None
 
 

@@ -64,7 +64,7 @@ def run_figures(args: argparse.Namespace) -> int:
     from cscdesk.report.query import reading
 
     year = _year(args)
-    with reading(Path(args.db_path), args.passphrase) as query:
+    with reading(args.db_path, args.passphrase) as query:
         figures = compute_figures(query, year, as_of=args.as_of)
     text = json.dumps(as_dict(figures), indent=2, ensure_ascii=False) if args.json \
         else as_text(figures)
@@ -80,7 +80,7 @@ def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
     from cscdesk import paths, settings
     from cscdesk.report.query import reading
 
-    with reading(Path(args.db_path), args.passphrase) as query:
+    with reading(args.db_path, args.passphrase) as query:
         folder_text = settings.get(query, settings.REPORT_FOLDER)
     folder = Path(folder_text) if folder_text else paths.default_report_dir()
     try:
@@ -100,7 +100,7 @@ def run_report(args: argparse.Namespace) -> int:
         output = _default_output(args, year)
     elif output.suffix.lower() != ".pdf":
         raise InputError(f"The output file {output} must end in .pdf.")
-    written = make_appendix_from_file(Path(args.db_path), year, output,
+    written = make_appendix_from_file(args.db_path, year, output,
                                       suppress_small=args.suppress_small,
                                       passphrase=args.passphrase)
     print(f"Wrote the {year.label} appendix to {written}")

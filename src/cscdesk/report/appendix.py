@@ -18,6 +18,7 @@ from cscdesk.report.query import reading
 
 if TYPE_CHECKING:
     from cscdesk.store.engine import Database
+    from cscdesk.store.location import ServerURL
 
 
 def _year(year: ReportingYear | str | int) -> ReportingYear:
@@ -39,13 +40,13 @@ def make_appendix(db: Database, year: ReportingYear | str | int, output_path: Pa
     return write_pdf(content, output_path)
 
 
-def make_appendix_from_file(db_path: Path, year: ReportingYear | str | int,
+def make_appendix_from_file(db_path: Path | ServerURL, year: ReportingYear | str | int,
                             output_path: Path | str, *, suppress_small: bool | None = None,
                             passphrase: str | None = None) -> Path:
     """As `make_appendix`, reading the database file at `db_path` directly."""
     from cscdesk.report.pdf import write_pdf
 
     reporting_year = _year(year)
-    with reading(Path(db_path), passphrase) as query:
+    with reading(db_path, passphrase) as query:
         content = load_content(query, reporting_year, suppress_small=suppress_small)
     return write_pdf(content, output_path)

@@ -331,10 +331,10 @@ def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
         "stage1": f"{received} AND stage = 1",
         "stage2": f"{received} AND stage = 2",
         "stage3": f"{received} AND stage = 3",
-        "adr": f"{received} AND adr = 1",
-        "adr_stage1": f"{received} AND adr = 1 AND stage = 1",
-        "adr_stage2": f"{received} AND adr = 1 AND stage = 2",
-        "adr_stage3": f"{received} AND adr = 1 AND stage = 3",
+        "adr": f"{received} AND adr",
+        "adr_stage1": f"{received} AND adr AND stage = 1",
+        "adr_stage2": f"{received} AND adr AND stage = 2",
+        "adr_stage3": f"{received} AND adr AND stage = 3",
         "closed": f"{closed} AND {_NOT_CANCELLED}",
         "cancelled": f"{closed} AND outcome = '{CANCELLED}'",
         "upheld": f"{closed} AND {_IS_UPHELD}",
@@ -343,7 +343,7 @@ def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
         "lgo": f"lgo_referred {_IN_PERIOD}",
     }
     sums = [f"SUM(CASE WHEN {rule} THEN 1 ELSE 0 END)" for rule in columns.values()]
-    sums.append(f"SUM(CASE WHEN {received} AND adr = 1 THEN COALESCE(adr_saving_pence, 0) "
+    sums.append(f"SUM(CASE WHEN {received} AND adr THEN COALESCE(adr_saving_pence, 0) "
                 "ELSE 0 END)")
     sql = (
         f"SELECT {', '.join(sums)} FROM complaint WHERE {received} OR {closed} "
@@ -493,9 +493,11 @@ def _themes(query: Query, year: ReportingYear, period: dict[str, str],
     top = sorted(counts, key=lambda i: (-counts[i], *_name_order(names[i])))[:TOP_THEMES]
     placeholders = ", ".join(f":r{i}" for i in range(len(top)))
     # A text's place is its first appearance: the earliest Closed date, then the record stored
-    # first on that date (the key "YYYY-MM-DD#000000000042" orders both at once).
+    # first on that date (the key "YYYY-MM-DD#1000000000042" orders both at once; SQL that
+    # SQLite and PostgreSQL both read).
     learning_rows = query.rows(
-        f"SELECT root_cause_id, learning, MIN(closed || '#' || printf('%012d', id)) AS first "
+        "SELECT root_cause_id, learning, "
+        "MIN(CAST(closed AS TEXT) || '#' || CAST(1000000000000 + id AS TEXT)) AS first "
         f"FROM complaint WHERE closed {_IN_PERIOD} AND {_IS_UPHELD} "
         f"AND root_cause_id IN ({placeholders}) AND TRIM(COALESCE(learning, '')) <> '' "
         "GROUP BY root_cause_id, learning ORDER BY first",

@@ -1,8 +1,13 @@
 """Opening a cscdesk database: the one engine factory, the file checks and the migrations.
 
-This is the only module (with `soundness`, `cipher` and the backups) that knows the store is
-SQLite. A file is used only when it is provably a cscdesk database of a schema this version
-knows; anything else is refused with a sentence and left untouched.
+A database is a SQLite file (the single-PC default) or a PostgreSQL database on a server (team
+mode, named by a `location.ServerURL`). This is the only module (with `soundness`, `cipher`
+and the backups) that knows a file is SQLite. A file is used only when it is provably a
+cscdesk database of a schema this version knows; anything else is refused with a sentence and
+left untouched. A server database is used only when its schema is this version's: it is set
+up and upgraded by IT, explicitly (`cscdesk server setup` / `upgrade`, `store.server`), never
+by opening it; the file-only mechanisms (the writer lock file, SQLCipher, the write-ahead log,
+file permissions, the backup before an upgrade) have no part in it.
 
 The engine knows nothing of backups: what to do before an upgrade (a verified backup) and what
 to add when a damaged file is refused (the latest good backup) are handed in by the caller —
@@ -25,12 +30,13 @@ from typing import TYPE_CHECKING, Any
 from cscdesk import atomic
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
+from cscdesk.store.location import DatabaseLocation, ServerURL
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION
 from cscdesk.store.soundness import DatabaseDamaged, quick_check_problems, read_revision
 
-__all__ = ["APPLICATION_ID", "Database", "make_engine", "open_database", "read_revision",
-           "refuse_if_damaged"]
+__all__ = ["APPLICATION_ID", "Database", "make_engine", "make_server_engine", "open_database",
+           "read_revision", "refuse_if_damaged"]
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Database)
     from sqlalchemy import Connection, Engine
@@ -43,14 +49,15 @@ BUSY_TIMEOUT_MS = 5000
 
 @dataclass
 class Database:
-    """An open cscdesk database: its file, its engine and a factory of short sessions.
+    """An open cscdesk database: its file (or server URL), its engine and a factory of short
+    sessions.
 
     The SQLAlchemy engine is made when first used (`engine`, `session()`, `transaction()`):
     opening a database checks the file and takes the writer lock without importing SQLAlchemy
     (a quarter of a second on a 2-core PC), so the app's window need not wait for it.
     """
 
-    path: Path
+    path: DatabaseLocation
     engine_factory: Callable[[], Engine] = field(repr=False)
     writer_lock: WriterLock | None = field(default=None, repr=False)
     # Kept in memory only while the database is open (backups are keyed with it).
@@ -99,6 +106,20 @@ class Database:
     @property
     def encrypted(self) -> bool:
         return self.passphrase is not None
+
+    @property
+    def on_server(self) -> bool:
+        """A PostgreSQL database (team mode) rather than a SQLite file."""
+        return isinstance(self.path, ServerURL)
+
+    @property
+    def file(self) -> Path:
+        """The database's file, for what works on files (backups, encryption, the writer
+        lock); a server database has none, which is said in a sentence."""
+        if isinstance(self.path, ServerURL):
+            raise DatabaseError(f"{self.path} is a server database: it has no file here to "
+                                "back up, encrypt or lock (that is the server's).")
+        return self.path
 
     def close(self) -> None:
         """Close every connection and give up the writer lock; safe to call twice."""
@@ -167,8 +188,95 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     return engine
 
 
+def make_server_engine(server: ServerURL) -> Engine:
+    """The engine of a PostgreSQL database: psycopg 3, the URL handed to libpq whole.
+
+    libpq reads every setting from the URL or the service it names (host, port, sslmode,
+    service, options) and the password from `.pgpass` / `PGPASSFILE`: cscdesk never handles
+    one. Parameters are never shown in errors (`hide_parameters`), as for files.
+    """
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(
+        "postgresql+psycopg://",
+        connect_args={"application_name": "cscdesk",
+                      "connect_timeout": SERVER_CONNECT_TIMEOUT_S},
+        hide_parameters=True, pool_pre_ping=True,
+    )
+
+    @event.listens_for(engine, "do_connect")
+    def _conninfo(_dialect: Any, _record: Any, cargs: list[Any], _cparams: Any) -> None:
+        cargs[:] = [server.url]  # the URL as libpq reads it (the dialect hands in "")
+
+    return engine
+
+
+SERVER_CONNECT_TIMEOUT_S = 10
+
+
+def server_revision(connection: Connection) -> str | None:
+    """The schema revision of a server database, or None when it has no cscdesk schema."""
+    found = connection.exec_driver_sql(
+        "SELECT to_regclass('alembic_version') IS NOT NULL").scalar()
+    if not found:
+        return None
+    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def server_sentence(server: ServerURL, error: BaseException) -> str:
+    """What went wrong reaching a server, in a sentence (the driver's first line)."""
+    cause = getattr(error, "orig", None) or error
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0].rstrip(".")
+    if getattr(cause, "sqlstate", None) == "42501":  # insufficient privilege
+        return (f"Your login may not do this on the server database {server} ({first}): IT "
+                "grants a cscdesk role with “cscdesk server grant LOGIN ROLE”.")
+    return f"Cannot use the server database {server}: {first}."
+
+
+def _open_server(server: ServerURL) -> Database:
+    """A server database whose schema is this version's; anything else is refused untouched."""
+    from sqlalchemy.exc import DBAPIError
+
+    engine = make_server_engine(server)
+    try:
+        with engine.connect() as connection:
+            revision = server_revision(connection)
+            tables = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+            ).scalar()
+            connection.rollback()
+    except DBAPIError as error:
+        engine.dispose()
+        raise DatabaseError(server_sentence(server, error)) from error
+    except BaseException:
+        engine.dispose()
+        raise
+    if revision != HEAD_REVISION:
+        engine.dispose()
+        raise DatabaseError(schema_sentence(server, revision, bool(tables)))
+    return Database(server, lambda: engine)
+
+
+def schema_sentence(server: ServerURL, revision: str | None, has_tables: bool) -> str:
+    """Why a server database at `revision` cannot be used by this version."""
+    from cscdesk.store.migrate import known_revisions
+
+    if revision is None and not has_tables:
+        return (f"The server database {server} has no cscdesk tables yet: IT sets it up once "
+                f"with “cscdesk server setup URL” (docs/server.md); nothing was changed.")
+    if revision is None:
+        return (f"The server database {server} is not a cscdesk database (it has other tables "
+                "and no cscdesk schema); nothing was changed.")
+    if revision in known_revisions():
+        return (f"The server database {server} has an older cscdesk schema ({revision}; this "
+                f"version needs {HEAD_REVISION}): IT upgrades it with “cscdesk server upgrade "
+                "URL” once every PC has this version; nothing was changed.")
+    return (f"The server database {server} was upgraded by a newer version of cscdesk (schema "
+            f"{revision}): install that version on this PC; nothing was changed.")
+
+
 def open_database(
-    path: Path | str,
+    path: DatabaseLocation | str,
     *,
     create: bool = True,
     before_migration: Callable[[Path], None] | None = None,
@@ -193,7 +301,14 @@ def open_database(
     `damage_hint` adds (the latest good backup), before anything is written to it.
     An encrypted file needs its `passphrase` (PassphraseNeeded without one, WrongPassphrase
     when it does not fit); a new file is created encrypted when one is given.
+
+    A `ServerURL` opens a PostgreSQL database whose schema is this version's; one with no
+    schema, an older or a newer one is refused with a sentence and not touched (IT sets up and
+    upgrades a server: `store.server`). Locking, checking, creating and passphrases are the
+    server's business there, so those options are not used.
     """
+    if isinstance(path, ServerURL):
+        return _open_server(path)
     path = Path(path)
     if not path.exists():
         if not create:

@@ -174,32 +174,45 @@ def _expressions(kind: Kind, today: date) -> dict[str, SQLColumnExpression[Any]]
     return found
 
 
+def on_server(session: Session) -> bool:
+    """True for a PostgreSQL database: its LIKE is case-sensitive (ILIKE folds case, as
+    SQLite's LIKE does), and its NULLs sort last unless told otherwise."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _word_conditions(query: ListQuery) -> list[ColumnElement[bool]]:
+def _word_conditions(query: ListQuery, server: bool = False) -> list[ColumnElement[bool]]:
     """Every word must appear in one of: reference, team, complainant/enquirer, summary.
 
     The words are read from the kind's narrow search table (reference, complainant or enquirer
     and summary in one column, kept by triggers), a third of the reading of the record table.
+    On a `server` (PostgreSQL) the match is ILIKE, served by the search table's trigram index.
     """
     searched = SEARCH_TABLE_OF[query.kind]
     conditions = []
     for word in query.search.split():  # str.split splits at char(31): no word spans columns
         pattern = f"%{_escape_like(word)}%"
         # Team names are matched in the small team table once, not joined row by row.
-        teams = select(Team.id).where(Team.name.like(pattern, escape="\\")).scalar_subquery()
-        conditions.append(or_(searched.c.words.like(pattern, escape="\\"),
-                              searched.c.team_id.in_(teams)))
+        if server:
+            team_match = Team.name.ilike(pattern, escape="\\")
+            word_match = searched.c.words.ilike(pattern, escape="\\")
+        else:
+            team_match = Team.name.like(pattern, escape="\\")
+            word_match = searched.c.words.like(pattern, escape="\\")
+        teams = select(Team.id).where(team_match).scalar_subquery()
+        conditions.append(or_(word_match, searched.c.team_id.in_(teams)))
     return conditions
 
 
-def _search_condition(query: ListQuery, *, walking: bool) -> ColumnElement[bool] | None:
+def _search_condition(query: ListQuery, *, walking: bool, server: bool = False
+                      ) -> ColumnElement[bool] | None:
     """The search as a condition on the record table. `walking`: the caller walks an index
     in order and stops at a page, so each record is checked as it comes (a common word finds
     a page at once); otherwise every match is listed first, in one pass of the narrow table."""
-    words = _word_conditions(query)
+    words = _word_conditions(query, server)
     if not words:
         return None
     model = MODEL_OF[query.kind]
@@ -209,8 +222,8 @@ def _search_condition(query: ListQuery, *, walking: bool) -> ColumnElement[bool]
     return model.id.in_(select(searched.c.id).where(*words))
 
 
-def _filters(query: ListQuery, *, walking: bool = False, search: bool = True
-             ) -> list[ColumnElement[bool]]:
+def _filters(query: ListQuery, *, walking: bool = False, search: bool = True,
+             server: bool = False) -> list[ColumnElement[bool]]:
     model = MODEL_OF[query.kind]
     conditions: list[ColumnElement[bool]] = []
     if query.year is not None:
@@ -230,16 +243,17 @@ def _filters(query: ListQuery, *, walking: bool = False, search: bool = True
         conditions.append(model.stage == query.stage)
     if query.source is not None and spec(query.kind).has_field("source"):
         conditions.append(model.source == query.source)
-    found = _search_condition(query, walking=walking) if search else None
+    found = _search_condition(query, walking=walking, server=server) if search else None
     if found is not None:
         conditions.append(found)
     return conditions
 
 
-def _base(query: ListQuery, *selected: Any, walking: bool = False) -> Select[Any]:
+def _base(query: ListQuery, *selected: Any, walking: bool = False, server: bool = False
+          ) -> Select[Any]:
     model = MODEL_OF[query.kind]
     statement = select(*selected).select_from(model).join(Team, Team.id == model.team_id)
-    conditions = _filters(query, walking=walking)
+    conditions = _filters(query, walking=walking, server=server)
     return statement.where(*conditions) if conditions else statement
 
 
@@ -252,7 +266,7 @@ def count(session: Session, query: ListQuery) -> Counts:
     # No join to team: filters and search name teams by id, so SQLite reads one table.
     model = MODEL_OF[query.kind]
     statement = select(func.count(), open_sum, overdue_sum).select_from(model)
-    conditions = _filters(query)
+    conditions = _filters(query, server=on_server(session))
     if conditions:
         statement = statement.where(*conditions)
     total, open_count, overdue_count = session.execute(statement).one()
@@ -265,19 +279,24 @@ def _rare(query: ListQuery, total: int | None) -> bool:
     return total is not None and total < _SMALL_RESULT and bool(query.search.split())
 
 
-def _ordered(query: ListQuery, statement: Select[Any], total: int | None) -> Select[Any]:
+def _ordered(query: ListQuery, statement: Select[Any], total: int | None,
+             server: bool = False) -> Select[Any]:
     """`statement` in the asked order, ties broken by newest record first.
 
     `total`, when the caller knows it, lets a rare search skip walking an index in order.
+    On a `server` empty values come first, as in SQLite (PostgreSQL puts NULLs last).
     """
     model = MODEL_OF[query.kind]
     expressions = _expressions(query.kind, query.today)
     order = expressions.get(query.sort_key, expressions["placed"])
-    if _rare(query, total) and query.sort_key in ("placed", "due", "closed", "team"):
+    if (not server and _rare(query, total)
+            and query.sort_key in ("placed", "due", "closed", "team")):
         order = order.op("||")("")  # an expression, so SQLite sorts the few matches instead
     if query.descending:
-        return statement.order_by(order.desc(), model.id.desc())
-    return statement.order_by(order.asc(), model.id.asc())
+        last = order.desc().nulls_last() if server else order.desc()
+        return statement.order_by(last, model.id.desc())
+    first = order.asc().nulls_first() if server else order.asc()
+    return statement.order_by(first, model.id.asc())
 
 
 def fetch_page(
@@ -287,11 +306,13 @@ def fetch_page(
     model = MODEL_OF[query.kind]
     expressions = _expressions(query.kind, query.today)
     shown = [expressions[column.key] for column in columns(query.kind)]
+    server = on_server(session)
     statement = _base(
         query, model.reference, *shown, _open_condition(query.kind),
         _overdue_condition(query.kind, query.today), walking=not _rare(query, total),
+        server=server,
     )
-    statement = _ordered(query, statement, total).limit(limit).offset(offset)
+    statement = _ordered(query, statement, total, server).limit(limit).offset(offset)
     rows = []
     for row in session.execute(statement):
         values = tuple(row[1:-2])
@@ -303,20 +324,34 @@ def pages_need_sorting(session: Session, query: ListQuery, *, total: int | None 
     """True when SQLite cannot walk an index in the asked order, so every page of
     `fetch_page` would sort all the matches again (a status or stage column, say).
 
-    Then `ordered_ids` once and `fetch_rows` per page do better. SQLite's own query plan
-    says which case this is, for these filters and this order.
+    Then `ordered_ids` once and `fetch_rows` per page do better. The database's own query
+    plan says which case this is, for these filters and this order (on a server: whether the
+    plan sorts).
     """
     model = MODEL_OF[query.kind]
-    statement = _ordered(query, _base(query, model.id, walking=not _rare(query, total)), total)
+    server = on_server(session)
+    statement = _ordered(query, _base(query, model.id, walking=not _rare(query, total),
+                                      server=server), total, server)
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
+    if server:
+        found = session.connection().exec_driver_sql(
+            f"EXPLAIN (FORMAT JSON) {compiled}".replace("%", "%%")).scalar()
+        return _plan_sorts(found[0]["Plan"] if found else {})
     plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
     return any("TEMP B-TREE FOR ORDER BY" in str(step[-1]) for step in plan)
+
+
+def _plan_sorts(node: dict[str, Any]) -> bool:
+    """A PostgreSQL plan (JSON) that sorts the rows, at any level."""
+    return node.get("Node Type") in ("Sort", "Incremental Sort") or any(
+        _plan_sorts(child) for child in node.get("Plans", ()))
 
 
 def ordered_ids(session: Session, query: ListQuery, *, total: int | None = None) -> list[int]:
     """Every matching record's id in the asked order: sorted once, then read page by page."""
     model = MODEL_OF[query.kind]
-    statement = _ordered(query, _base(query, model.id), total)
+    server = on_server(session)
+    statement = _ordered(query, _base(query, model.id, server=server), total, server)
     return list(session.connection().execute(statement).scalars())
 
 
@@ -353,14 +388,16 @@ def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
     key = expressions.get(query.sort_key, expressions["placed"])
     selected = (model.id, key, _open_condition(query.kind),
                 _overdue_condition(query.kind, query.today))
+    server = on_server(session)
     if within is not None:
-        statement = _base(query, *selected, walking=True).where(model.id.in_(list(within)))
+        statement = _base(query, *selected, walking=True, server=server).where(
+            model.id.in_(list(within)))
     else:  # read the narrow search table in order; look up the record of each match only
         searched = SEARCH_TABLE_OF[query.kind]
         statement = (select(*selected).select_from(searched)
                      .join(model, model.id == searched.c.id)
                      .join(Team, Team.id == model.team_id)
-                     .where(*_word_conditions(query), *_filters(query, search=False)))
+                     .where(*_word_conditions(query, server), *_filters(query, search=False)))
     found = list(session.execute(statement.limit(most + 1)).all())
     if len(found) > most:
         return None

@@ -110,7 +110,7 @@ class BackupController(QObject):
 
     @property
     def database_path(self) -> Path:
-        return Path(self.window.database.path)
+        return self.window.database.file
 
     @property
     def passphrase(self) -> str | None:

@@ -167,7 +167,7 @@ class IdleLock(QObject):
             self.restart()
             return
         log.info("locking after %d ms idle", self.timeout_ms)
-        dialog = LockDialog(database.path.name, database.passphrase)
+        dialog = LockDialog(database.file.name, database.passphrase)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.finished.connect(self._unlocked)
         self.dialog = dialog

@@ -193,7 +193,7 @@ class MainWindow(AppWindow):
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
 
     def _show_title(self) -> None:
-        path = Path(self.database.path)
+        path = self.database.file
         self.setWindowTitle(f"{path.name} ({path.parent}) — cscdesk")
         self.setWindowFilePath(str(path))
 
@@ -352,7 +352,7 @@ class MainWindow(AppWindow):
 
         if self.encryption_task is not None:
             return None
-        path = Path(self.database.path)
+        path = self.database.file
         wait_for_background_work()  # nothing may read the file while it is rewritten
         self.database.close()
         operation = Operation("the encryption change",
@@ -449,7 +449,7 @@ class MainWindow(AppWindow):
     def show_about(self) -> None:
         from cscdesk.ui.about import show_about
 
-        show_about(self, self.database.path)
+        show_about(self, self.database.file)
 
     # --- closing ---------------------------------------------------------------------------
 

@@ -5,8 +5,6 @@ Nothing is removed automatically; records under legal hold are listed but cannot
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -98,7 +96,7 @@ class RetentionPane(QWidget):
                 else "delete for good")
         from cscdesk.store.backup_folder import old_data_note
 
-        note = old_data_note(Path(self._database.path),
+        note = old_data_note(self._database.file,
                              getattr(self._database, "passphrase", None))
         if not self._dialogs.confirm(self, "Retention",
                                      f"{what.capitalize()}: {len(chosen)} record(s)? "

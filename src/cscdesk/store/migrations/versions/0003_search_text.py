@@ -12,6 +12,11 @@ the records on every insert, update and delete, whatever writes them.
 
 A later migration that rebuilds one of the record tables (Alembic's batch mode) drops that
 table's triggers with it and must create them again (`create_triggers`).
+
+On PostgreSQL the same tables are kept by one plpgsql trigger function per table, and each
+search table's words get a trigram index (`pg_trgm`, in `postgresql-contrib`; a trusted
+extension, so the database's owner may create it), which serves `ILIKE '%word%'`: a search
+reads the few matching rows rather than every row.
 """
 
 from collections.abc import Sequence
@@ -31,10 +36,15 @@ SEARCHED = {
     "compliment": ("reference", "summary"),
     "dispute_resolution": ("reference", "summary"),
 }
+def _on_server() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
 def words(table: str, row: str, searched: Sequence[str] | None = None) -> str:
     """The searched text of `row` ("NEW", or a table alias), columns joined by char(31)."""
-    return " || char(31) || ".join(f"coalesce({row}.{column}, '')"
-                                   for column in searched or SEARCHED[table])
+    separator = " || chr(31) || " if _on_server() else " || char(31) || "
+    return separator.join(f"coalesce({row}.{column}, '')"
+                          for column in searched or SEARCHED[table])
 
 
 def create_triggers(table: str, searched: Sequence[str] | None = None) -> None:
@@ -42,6 +52,9 @@ def create_triggers(table: str, searched: Sequence[str] | None = None) -> None:
     columns, for a table added after this migration)."""
     columns = tuple(searched or SEARCHED[table])
     watched = ", ".join(columns)
+    if _on_server():
+        _create_server_triggers(table, columns)
+        return
     op.execute(
         f"CREATE TRIGGER {table}_search_insert AFTER INSERT ON {table} BEGIN "
         f"INSERT INTO {table}_search (id, team_id, words) "
@@ -58,6 +71,26 @@ def create_triggers(table: str, searched: Sequence[str] | None = None) -> None:
     )
 
 
+def _create_server_triggers(table: str, columns: tuple[str, ...]) -> None:
+    """PostgreSQL: one trigger function per table, called after each changed row."""
+    text = words(table, "NEW", columns)
+    op.execute(
+        f"CREATE OR REPLACE FUNCTION {table}_search_keep() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_OP = 'INSERT' THEN INSERT INTO {table}_search (id, team_id, words) "
+        f"VALUES (NEW.id, NEW.team_id, {text}); "
+        f"ELSIF TG_OP = 'UPDATE' THEN UPDATE {table}_search SET id = NEW.id, "
+        f"team_id = NEW.team_id, words = {text} WHERE id = OLD.id; "
+        f"ELSE DELETE FROM {table}_search WHERE id = OLD.id; "
+        "END IF; RETURN NULL; END $$"
+    )
+    watched = ", ".join(("id", "team_id", *columns))
+    for event, when in (("insert", "INSERT"), ("update", f"UPDATE OF {watched}"),
+                        ("delete", "DELETE")):
+        op.execute(f"CREATE TRIGGER {table}_search_{event} AFTER {when} ON {table} "
+                   f"FOR EACH ROW EXECUTE FUNCTION {table}_search_keep()")
+
+
 def add_search_table(table: str, searched: Sequence[str] | None = None) -> None:
     """`table`'s search table, filled from its records and kept by triggers from then on; a
     migration adding a record kind calls this with the kind's `list_search_fields`."""
@@ -71,6 +104,10 @@ def add_search_table(table: str, searched: Sequence[str] | None = None) -> None:
         f"SELECT r.id, r.team_id, {words(table, 'r', columns)} FROM {table} AS r"
     )
     create_triggers(table, columns)
+    if _on_server():
+        op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        op.execute(f"CREATE INDEX ix_{table}_search_words ON {table}_search "
+                   "USING gin (words gin_trgm_ops)")
 
 
 def upgrade() -> None:
@@ -80,6 +117,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in SEARCHED:
+        if _on_server():
+            op.execute(f"DROP TABLE IF EXISTS {table}_search")
+            op.execute(f"DROP FUNCTION IF EXISTS {table}_search_keep() CASCADE")
+            continue
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_search_{event}")
         op.execute(f"DROP TABLE IF EXISTS {table}_search")
