@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,27 +76,32 @@ def _value(value: object) -> object:
 
 
 def tables(found: list[FoundRecord]) -> list[Table]:
-    """One sheet per kind that has records, then a History sheet."""
+    """One sheet per kind that has records, then a History sheet. Rows are made as the sheet
+    is written (the workbook is written as rows come), not held: a common name can match
+    hundreds of thousands of records, and the records themselves are in memory already."""
     result: list[Table] = []
     for kind in Kind:
         mine = [f for f in found if f.kind is kind]
         if mine:
             names = spec(kind).field_names
-            rows = []
-            for f in mine:
-                record = f.record
-                rows.append([*(_value(getattr(record, n)) for n in names), f.in_bin,
-                             f.history_only])
             result.append((kind.value, [*(FIELD_LABELS[n] for n in names), "Deleted (in bin)",
-                                        "Deleted (history only)"], rows))
-    history_rows = [
-        [f.kind.value, entry.reference, entry.at, entry.user, entry.action,
-         json.dumps(entry.changes, ensure_ascii=False)]
-        for f in found for entry in f.history
-    ]
+                                        "Deleted (history only)"], _rows(mine, names)))
     result.append(("History", ["Kind", "Reference", "When (UTC)", "Who", "Action", "Changes"],
-                   history_rows))
+                   _history_rows(found)))
     return result
+
+
+def _rows(found: list[FoundRecord], names: Sequence[str]) -> Iterator[list[object]]:
+    for f in found:
+        record = f.record
+        yield [*(_value(getattr(record, n)) for n in names), f.in_bin, f.history_only]
+
+
+def _history_rows(found: list[FoundRecord]) -> Iterator[list[object]]:
+    for f in found:
+        for entry in f.history:
+            yield [f.kind.value, entry.reference, entry.at, entry.user, entry.action,
+                   json.dumps(entry.changes, ensure_ascii=False)]
 
 
 def write_workbook(found: list[FoundRecord], path: Path) -> None:
