@@ -78,6 +78,33 @@ def database(request: pytest.FixtureRequest, db_path: Path) -> Iterator:
 _SERVER_SKIPPED = {"reason": "", "tests": 0}
 
 
+def _server_unavailable() -> str | None:
+    """Why the session cannot have its PostgreSQL server, or None when it can."""
+    from postgres_server import HOW_TO_GET_IT, find_binaries
+
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install -e '.[test]')."
+    if find_binaries() is None:
+        return (f"no PostgreSQL server binaries were found (initdb, pg_ctl, postgres); get "
+                f"them with `{HOW_TO_GET_IT}`.")
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a server, the PostgreSQL half is left out (one line in the summary says so)."""
+    server_tests = [item for item in items if item.get_closest_marker("postgresql")]
+    if not server_tests:
+        return
+    reason = _server_unavailable()
+    if reason is None:
+        return
+    _SERVER_SKIPPED.update(reason=reason, tests=len(server_tests))
+    config.hook.pytest_deselected(items=server_tests)
+    items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
     if _SERVER_SKIPPED["tests"]:
         terminalreporter.write_line(
@@ -130,17 +157,10 @@ class ServerDatabases:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[ServerDatabases]:
     """The session's own PostgreSQL server (started on first use, removed at the end)."""
-    from postgres_server import HOW_TO_GET_IT, PostgresServer, find_binaries
+    from postgres_server import PostgresServer
 
-    reason = None
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        reason = "psycopg is not installed (pip install -e '.[test]')."
-    if reason is None and find_binaries() is None:
-        reason = (f"no PostgreSQL server binaries were found (initdb, pg_ctl, postgres); get "
-                  f"them with `{HOW_TO_GET_IT}`.")
-    if reason is not None:
+    reason = _server_unavailable()
+    if reason is not None:  # a test not marked postgresql that asked for the server
         _SERVER_SKIPPED["reason"] = reason
         pytest.skip(reason)
     databases = ServerDatabases(PostgresServer.start())

@@ -370,7 +370,7 @@ def _enquiries(query: Query, teams: dict[int, str], period: dict[str, str],
     rows = query.rows(
         f"SELECT source, team_id, COUNT(*) FROM {ENQUIRY.table} "
         f"WHERE {ENQUIRY.placed_by} {_IN_PERIOD} "
-        "GROUP BY source, team_id",
+        "GROUP BY source, team_id ORDER BY source, team_id",  # SQLite's order, on a server too
         period,
     )
     by_source: dict[str, list[tuple[str, int]]] = {s.value: [] for s in EnquirySource}
@@ -403,7 +403,7 @@ def _compliments(query: Query, teams: dict[int, str], period: dict[str, str],
                  ) -> tuple[int, tuple[TeamCount, ...]]:
     rows = query.rows(
         f"SELECT team_id, COUNT(*) FROM {COMPLIMENT.table} "
-        f"WHERE {COMPLIMENT.placed_by} {_IN_PERIOD} GROUP BY team_id",
+        f"WHERE {COMPLIMENT.placed_by} {_IN_PERIOD} GROUP BY team_id ORDER BY team_id",
         period,
     )
     pairs = [(teams.get(team_id, "?"), int(count)) for team_id, count in rows]
@@ -430,7 +430,8 @@ def _closed_groups(query: Query, period: dict[str, str]) -> list[ClosedGroup]:
     rows = query.rows(
         f"SELECT team_id, root_cause_id, COUNT(*), "
         f"SUM(CASE WHEN {_IS_UPHELD} THEN 1 ELSE 0 END) FROM complaint "
-        f"WHERE closed {_IN_PERIOD} AND {_NOT_CANCELLED} GROUP BY team_id, root_cause_id",
+        f"WHERE closed {_IN_PERIOD} AND {_NOT_CANCELLED} GROUP BY team_id, root_cause_id "
+        "ORDER BY team_id, root_cause_id",
         period,
     )
     return [(int(t), None if r is None else int(r), int(n), int(u or 0)) for t, r, n, u in rows]
