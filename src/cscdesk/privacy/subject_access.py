@@ -72,7 +72,9 @@ def _histories(session: Session, keys: set[tuple[str, str]]
 
 
 def _value(value: object) -> object:
-    return audit.plain(value) if not isinstance(value, str | int | bool) else value
+    if value is None or isinstance(value, str | int | bool):  # most values: nothing to do
+        return value
+    return audit.plain(value)
 
 
 def tables(found: list[FoundRecord]) -> list[Table]:
