@@ -41,6 +41,7 @@ from cscdesk.exchange.layout import (
     continued_key,
     header_key,
 )
+from cscdesk.exchange.paused_collector import collector_paused
 from cscdesk.exchange.problems import CellProblem, WorkbookRejected, brief, shown
 from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
 from cscdesk.store import lists
@@ -122,7 +123,7 @@ def hidden_note(names: list[str]) -> str:
 
 def plan_import(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
     """Check `parsed` against the database and count what an import would do; writes nothing."""
-    with db.session() as session:
+    with collector_paused(), db.session() as session:
         work = _ImportWork(session, parsed)
         session.rollback()
     return ImportPlan(work.counts, work.teams.added, work.root_causes.added, work.problems,
@@ -170,7 +171,7 @@ def apply_import(
     db: Database, parsed: ParsedWorkbook, progress: Progress | None = None
 ) -> ImportResult:
     """Import `parsed` in one transaction; on any problem raise WorkbookRejected (no writes)."""
-    with db.transaction() as session:
+    with collector_paused(), db.transaction() as session:
         work = _ImportWork(session, parsed)
         if work.problems:
             raise WorkbookRejected(work.problems, f"The workbook {parsed.path.name}")

@@ -39,6 +39,7 @@ from cscdesk.exchange.layout import (
     table_label,
 )
 from cscdesk.exchange.parts import SheetScan, scan_workbook
+from cscdesk.exchange.paused_collector import collector_paused
 from cscdesk.exchange.problems import (
     CellProblem,
     WorkbookRejected,
@@ -129,7 +130,11 @@ class ParsedWorkbook:
 
 def read_workbook(path: Path | str) -> ParsedWorkbook:
     """Read and check a workbook; raise WorkbookUnreadable or WorkbookRejected."""
-    path = Path(path)
+    with collector_paused():
+        return _read_workbook(Path(path))
+
+
+def _read_workbook(path: Path) -> ParsedWorkbook:
     book = _open(path)
     parsed = ParsedWorkbook(path)
     problems: list[CellProblem] = []
