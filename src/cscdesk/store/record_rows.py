@@ -10,9 +10,9 @@ The forms (`store.records.save`, one record at a time) and the workbook import
   the row is written;
 - `created_event` / `updated_event` give the audit event ({label: [old, new]}, names for ids,
   pounds for pence, blanks as None), the same as `audit.differences` of the records;
-- `write(session, kind, created, changed)` inserts and updates with executemany statements of
-  plain dicts (a batch of `BATCH` rows at a time), writes the audit events, and links
-  complaints to the ones they escalate from by id.
+- `write(session, kind, created, changed)` inserts (`store.bulk.insert_many`) and updates
+  with executemany statements of plain dicts, a batch of `BATCH` rows at a time, writes the
+  audit events, and links complaints to the ones they escalate from by id.
 
 Engine-neutral SQLAlchemy Core (no SQL of one database), so the same code can carry a
 database to a PostgreSQL server. Lookups are by the references and names given, in chunks,
