@@ -1,7 +1,8 @@
 """Set up a development environment and run cscdesk or its tests, with nothing but Python.
 
     python3 dev.py app     # create .venv, install cscdesk, build a demo database, open the app
-    python3 dev.py test    # create .venv, install cscdesk with its test tools, lint, run every test
+    python3 dev.py test    # create .venv, install cscdesk with its test tools, lint, type-check,
+                           # run every test
 
 Works the same on Windows (`py dev.py app`). Only the standard library is used here.
 """
@@ -53,6 +54,7 @@ def run_tests(pytest_args: list[str]) -> None:
     python = ensure_environment("[test]")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     run(python, "-m", "ruff", "check", "src", "tests", "bench", "installer", "dev.py", env=env)
+    run(python, "-m", "mypy", env=env)  # src/, as [tool.mypy] in pyproject.toml says
     run(python, "-m", "pytest", *pytest_args, env=env)
 
 
