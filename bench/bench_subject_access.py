@@ -10,8 +10,10 @@ per complaint (as an import writes), then times, as a user runs it (a real proce
     time, CPU time (what the wall time comes to on a machine with a core to spare: on a busy
     one the wall time says as much about the others) with the load average, and peak memory
     (the process's own high-water mark, as bench_backup measures it; target under 400 MB),
-and in this process the search alone (`gather`: records, bin and history). Run it at two
-sizes (e.g. --records 40000 and 160000) to see the time grow in proportion.
+and in this process the search alone (`find_everywhere`: records, bin and history), then the
+records found read with their histories a chunk at a time (`found_records`), as the command
+reads them. Run it at two sizes (e.g. --records 40000 and 160000) to see the time grow in
+proportion.
 """
 
 from __future__ import annotations
@@ -66,17 +68,20 @@ def main() -> None:
         add_history(path)
         print(f"built {path} ({args.records} records) in {time.perf_counter() - began:.1f} s")
 
-    from cscdesk.privacy.subject_access import gather
+    from cscdesk.privacy.subject_access import found_records
     from cscdesk.store.engine import open_database
+    from cscdesk.store.personal_data import find_everywhere
 
     db = open_database(path, create=False, lock=False)
     began = time.perf_counter()
     with db.session() as session:
-        found = gather(session, "Person")
-    searched = time.perf_counter() - began
+        found = find_everywhere(session, "Person")
+        searched = time.perf_counter() - began
+        events = sum(len(f.history) for f in found_records(session, found))
+    read = time.perf_counter() - began - searched
     db.close()
-    print(f"gather: {len(found)} records (with {sum(len(f.history) for f in found)} events) "
-          f"in {searched:.1f} s")
+    print(f"search: {len(found)} records in {searched:.1f} s; read with their {events} events "
+          f"a chunk at a time in {read:.1f} s")
 
     command: list[str | Path] = ["--db", path, "subject-access", "Person"]
     if not args.pdf_only:

@@ -74,3 +74,32 @@ def test_subject_access_needs_an_output(cli, tmp_path: Path) -> None:
     make_database(db)
     result = cli("--db", db, "subject-access", "Smith")
     assert result.returncode == 1 and "--workbook" in result.stderr
+
+
+def test_subject_access_sheets_continue_in_order(cli, tmp_path: Path) -> None:
+    """Records and their history are written together, record by record: a kind's sheet that
+    fills continues on "Complaints (2)" before the next kind's sheet, as Excel lists them
+    (CSCDESK_SHEET_ROWS lowers a sheet to a header and two rows)."""
+    db, output = tmp_path / "c.db", tmp_path / "zoe.xlsx"
+    make_database(db)
+    database = open_database(db)
+    with database.transaction() as session:
+        for number in (2, 3):
+            records.save(session, ComplaintData(f"C-{number}", date(2024, 5, number), 1,
+                                                "Adoption", complainant="Zoë Smith"))
+    database.close()
+
+    result = cli("--db", db, "subject-access", "zoë smith", "--workbook", output,
+                 env={"CSCDESK_SHEET_ROWS": "3"}, check=True)
+
+    assert "Found 4 record(s)" in result.stdout
+    workbook = load_workbook(output)
+    assert workbook.sheetnames == ["Complaints", "Complaints (2)", "Enquiries", "History",
+                                   "History (2)"]
+    references = [[row[0] for row in workbook[name].iter_rows(min_row=2, values_only=True)]
+                  for name in ("Complaints", "Complaints (2)", "Enquiries")]
+    assert references == [["C-1", "C-2"], ["C-3"], ["E-1"]]
+    history = [row[1] for name in ("History", "History (2)")
+               for row in workbook[name].iter_rows(min_row=2, values_only=True)]
+    assert history == ["C-1", "C-2", "C-3", "E-1"]
+    assert workbook.active.title == "Complaints"

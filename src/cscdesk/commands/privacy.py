@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,9 +13,12 @@ from cscdesk.domain.kinds import Kind
 from cscdesk.errors import InputError, UserFacingError
 
 if TYPE_CHECKING:  # the store is imported when a command of this module runs
+    from contextlib import AbstractContextManager
+
     from sqlalchemy.orm import Session
 
     from cscdesk.atomic import WriteFailed
+    from cscdesk.privacy.subject_access import FoundRecord, Writer
     from cscdesk.store.engine import Database
 
 # How `--kind` names each kind ("initial-feedback").
@@ -149,55 +152,65 @@ def run_hold(args: argparse.Namespace) -> int:
 
 
 def run_subject_access(args: argparse.Namespace) -> int:
-    from cscdesk.privacy.subject_access import gather, write_workbook
+    """The records are found (their ids and references), then read a chunk at a time and
+    written to the workbook and the PDF together, as they come: memory does not grow with the
+    number of records found."""
+    from cscdesk.privacy import subject_access
+    from cscdesk.store.personal_data import find_everywhere
 
     if args.workbook is None and args.pdf is None:
         raise InputError("Say where to write the pack: --workbook FILE.xlsx and/or --pdf FILE.pdf.")
     db = open_database(args, create=False, lock=False)
     try:
         with db.session() as session:
-            found = gather(session, args.name)
+            found = find_everywhere(session, args.name)
+            count = len(found)
+
+            def workbook(path: Path) -> AbstractContextManager[subject_access.Writer]:
+                return subject_access.workbook_writer(path, found.kinds())
+
+            def pdf(path: Path) -> AbstractContextManager[subject_access.Writer]:
+                from cscdesk.privacy.subject_access_pdf import pdf_writer
+
+                return pdf_writer(path, args.name, count)
+
+            def folder_problem(failed: WriteFailed) -> Exception:  # as the workbook says it
+                from cscdesk.exchange.files import cannot_start
+
+                return cannot_start(failed.target.parent, failed.error, UserFacingError)
+
+            def pdf_folder_problem(failed: WriteFailed) -> Exception:  # as the PDF says it
+                from cscdesk.atomic import sentence_for
+
+                return sentence_for(failed)
+
+            outputs = [(target, write, say) for target, write, say in (
+                (args.workbook, workbook, folder_problem), (args.pdf, pdf, pdf_folder_problem))
+                if target is not None]
+            write_all_or_nothing(outputs, subject_access.found_records(session, found))
     finally:
         db.close()
-
-    def pdf(path: Path) -> None:
-        from cscdesk.privacy.subject_access_pdf import write_pdf
-
-        write_pdf(found, args.name, path)
-
-    def folder_problem(failed: WriteFailed) -> Exception:  # as write_workbook says it
-        from cscdesk.exchange.files import cannot_start
-
-        return cannot_start(failed.target.parent, failed.error, UserFacingError)
-
-    def pdf_folder_problem(failed: WriteFailed) -> Exception:  # as write_pdf says it
-        from cscdesk.atomic import sentence_for
-
-        return sentence_for(failed)
-
-    outputs = [(target, write, say) for target, write, say in (
-        (args.workbook, lambda path: write_workbook(found, path), folder_problem),
-        (args.pdf, pdf, pdf_folder_problem))
-        if target is not None]
-    write_all_or_nothing(outputs)
     written = " and ".join(str(target) for target, _write, _say in outputs)
-    print(f"Found {len(found)} record(s) mentioning “{args.name}”; wrote {written}.")
+    print(f"Found {count} record(s) mentioning “{args.name}”; wrote {written}.")
     return 0
 
 
-def write_all_or_nothing(outputs: Sequence[tuple[Path, Callable[[Path], None],
-                                                 Callable[[WriteFailed], Exception]]]
-                         ) -> None:
+def write_all_or_nothing(
+        outputs: Sequence[tuple[Path, Callable[[Path], AbstractContextManager[Writer]],
+                                Callable[[WriteFailed], Exception]]],
+        records: Iterable[FoundRecord]) -> None:
     """Write every file under a temporary name beside its target, then rename them all
     (`atomic.replacing_all`): a failure (a full disk while the second is written) leaves none
-    of them. Each output is (target, how to write it, what to say when no temporary file can
-    be made beside it: its writer's own sentence)."""
+    of them. The records are read once and given to each file in turn (`write_pack`). Each
+    output is (target, how to open its writer on a path, what to say when no temporary file
+    can be made beside it: its writer's own sentence)."""
     from cscdesk import atomic
+    from cscdesk.privacy.subject_access import write_pack
 
     try:
         with atomic.replacing_all([target for target, _write, _say in outputs]) as temporaries:
-            for (_target, write, _say), temporary in zip(outputs, temporaries, strict=True):
-                write(temporary)
+            write_pack(records, [open_writer(temporary) for (_target, open_writer, _say),
+                                 temporary in zip(outputs, temporaries, strict=True)])
     except atomic.WriteFailed as failed:
         if failed.step == "temporary":  # a missing or read-only folder
             say = next(say for target, _write, say in outputs if target == failed.target)

@@ -4,15 +4,18 @@ Nothing is cut and nothing is dropped: a table with more rows than a sheet holds
 "Audit (2)", "Audit (3)", … (each with the header row), and a text longer than a cell holds
 (32,767 characters) continues in the cells below it, the row's other cells repeated. Rows are
 written as they come (XlsxWriter's constant_memory, its temporary files in a private folder
-beside the target), so memory does not grow with the table.
+beside the target), so memory does not grow with the table; rows may be added to several
+tables in turn (a subject access pack writes a record's row and its history together), and
+the sheets are put in table order when the file is closed.
 """
 
 from __future__ import annotations
 
-import itertools
+import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -29,6 +32,20 @@ def write_tables(path: Path, tables: Iterable[Table]) -> dict[str, int]:
     """Write each (sheet name, headers, rows) to `path`, via a temporary file and a rename;
     returns the rows given per table (not counting continuation rows)."""
     counts: dict[str, int] = {}
+    with tables_writer(path) as book:
+        for name, headers, rows in tables:
+            table = book.table(name, headers)
+            add = table.add
+            for row in rows:
+                add(row)
+            counts[name] = table.given
+    return counts
+
+
+@contextlib.contextmanager
+def tables_writer(path: Path) -> Iterator[Tables]:
+    """A workbook written to `path` (via a temporary file and a rename) as tables are added
+    and rows given to them: all of it, or nothing when the block fails."""
     with writing(Path(path), UserFacingError) as scratch:
         workbook = xlsxwriter.Workbook(str(scratch.file), {
             "constant_memory": True,
@@ -37,69 +54,146 @@ def write_tables(path: Path, tables: Iterable[Table]) -> dict[str, int]:
             "strings_to_numbers": False,
             "strings_to_urls": False,
         })
-        bold = workbook.add_format({"bold": True})
-        day = workbook.add_format({"num_format": "dd/mm/yyyy"})
-        moment = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+        book = Tables(workbook, scratch.file.parent)
         try:
-            for name, headers, rows in tables:
-                counts[name] = _write_table(workbook, name[:26], headers, rows,
-                                            (bold, day, moment))
-        except OSError as error:
-            workbook.fileclosed = True
-            raise UserFacingError(
-                f"Cannot write the workbook in the folder {scratch.file.parent}: "
-                f"{error.strerror or error}. Nothing was written; free some space or choose "
-                "another folder, and try again.") from None
+            yield book
+        except BaseException:
+            book.abandon()
+            raise
+        book.arrange()
         close_workbook(workbook, scratch.file.parent, UserFacingError)
-    return counts
 
 
-def _write_table(workbook: xlsxwriter.Workbook, name: str, headers: Sequence[str],
-                 rows: Iterable[Sequence[object]], formats: tuple[Format, Format, Format]
-                 ) -> int:
-    bold, day, moment = formats
-    given = 0
-    lines = _lines(rows)
-    for part in itertools.count(1):
-        sheet = workbook.add_worksheet(continued_name(name, part))
-        sheet.write_row(0, 0, headers, bold)
-        sheet.freeze_panes(1, 0)
-        row_number = 0
-        for row_number, (first, row) in enumerate(itertools.islice(lines, SHEET_ROWS - 1),
-                                                  start=1):
-            given += first
-            for column, value in enumerate(row):
-                if isinstance(value, datetime):
-                    sheet.write_datetime(row_number, column, value, moment)
-                elif isinstance(value, date):
-                    sheet.write_datetime(row_number, column, value, day)
-                elif isinstance(value, bool):
-                    sheet.write_string(row_number, column, "Yes" if value else "No")
-                elif isinstance(value, int | float):
-                    sheet.write_number(row_number, column, value)
-                elif value is not None and value != "":
-                    sheet.write_string(row_number, column, str(value))
-        if row_number < SHEET_ROWS - 1:
-            return given
-        following = next(lines, None)
-        if following is None:
-            return given
-        lines = itertools.chain([following], lines)
-    raise AssertionError("unreachable")
+class Tables:
+    """The tables of a workbook being written (see `tables_writer`)."""
+
+    def __init__(self, workbook: Any, folder: Path) -> None:
+        self.workbook = workbook
+        self.folder = folder
+        self.tables: list[TableWriter] = []
+        self.formats = (workbook.add_format({"bold": True}),
+                        workbook.add_format({"num_format": "dd/mm/yyyy"}),
+                        workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
+
+    def table(self, name: str, headers: Sequence[str]) -> TableWriter:
+        """A new table, on a sheet named `name` (cut to 26 characters, to leave room for
+        " (2)" and so on) after the tables before it."""
+        table = TableWriter(self, name[:26], headers)
+        self.tables.append(table)
+        return table
+
+    def failed(self, error: OSError) -> UserFacingError:
+        """What to say when a sheet's rows cannot be written (a full disk)."""
+        self.abandon()
+        return UserFacingError(
+            f"Cannot write the workbook in the folder {self.folder}: "
+            f"{error.strerror or error}. Nothing was written; free some space or choose "
+            "another folder, and try again.")
+
+    def abandon(self) -> None:
+        """The file will not be finished: its sheets' temporary files are closed (so that
+        their folder can be removed) and XlsxWriter is told not to finish it."""
+        self.workbook.fileclosed = True
+        for sheet in self.workbook.worksheets():
+            handle = getattr(sheet, "row_data_fh", None)
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    handle.close()
+
+    def arrange(self) -> None:
+        """Each table's sheets together, in the order the tables were made: a continuation
+        sheet is made when its table fills a sheet, maybe after later tables' sheets."""
+        ordered = [sheet for table in self.tables for sheet in table.sheets]
+        current = self.workbook.worksheets()
+        if ordered != current and sorted(map(id, ordered)) == sorted(map(id, current)):
+            current[:] = ordered
+            for index, sheet in enumerate(ordered):
+                sheet.index = index
 
 
-def _lines(rows: Iterable[Sequence[object]]) -> Iterator[tuple[bool, Sequence[object]]]:
-    """(whether it is a row's first line, the cells) for each line of the sheet: a row with a
-    text longer than a cell holds becomes several lines, that text continued in each."""
-    for row in rows:
-        if not any(isinstance(value, str) and len(value) > MAX_TEXT_LENGTH // 2
-                   and text_length(value) > MAX_TEXT_LENGTH for value in row):
-            yield True, row
+class TableWriter:
+    """One table: its rows written in the order given, on as many sheets as they need."""
+
+    def __init__(self, book: Tables, name: str, headers: Sequence[str]) -> None:
+        self.book = book
+        self.name = name
+        self.headers = list(headers)
+        self.given = 0  # rows given (a row continued over several lines counts once)
+        self.sheets: list[Any] = []
+        self.sheet: Any = None
+        self.row = SHEET_ROWS  # the last line written on the current sheet (none yet)
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        bold = self.book.formats[0]
+        try:
+            sheet = self.book.workbook.add_worksheet(
+                continued_name(self.name, len(self.sheets) + 1))
+            sheet.write_row(0, 0, self.headers, bold)
+            sheet.freeze_panes(1, 0)
+        except OSError as error:
+            raise self.book.failed(error) from None
+        self.sheets.append(sheet)
+        self.sheet = sheet
+        self.row = 0
+
+    def add(self, row: Sequence[object]) -> None:
+        """Write `row`: one line, or several when a text is longer than a cell holds."""
+        self.given += 1
+        for value in row:
+            if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH // 2 \
+                    and text_length(value) > MAX_TEXT_LENGTH:
+                for line in _lines(row):
+                    self._line(line)
+                return
+        self._line(row)
+
+    def _line(self, cells: Sequence[object]) -> None:
+        if self.row >= SHEET_ROWS - 1:
+            self._new_sheet()
+        self.row += 1
+        try:
+            _write_cells(self.sheet, self.row, cells, self.book.formats)
+        except OSError as error:
+            raise self.book.failed(error) from None
+
+
+def _write_cells(sheet: Any, row: int, cells: Sequence[object],
+                 formats: tuple[Format, Format, Format]) -> None:
+    """One line's cells: text as text (never a formula), Yes and No for true and false,
+    numbers, dates and times; nothing for an empty value. The common types are told apart by
+    their exact type, the rest as before by isinstance."""
+    write_string = sheet.write_string
+    for column, value in enumerate(cells):
+        kind = type(value)
+        if kind is str:
+            if value:
+                write_string(row, column, value)
+        elif value is None:
             continue
-        cut = [cell_pieces(value) if isinstance(value, str) else [value] for value in row]
-        for index in range(max(len(pieces) for pieces in cut)):
-            yield index == 0, [pieces[index] if index < len(pieces) else
-                               (pieces[0] if len(pieces) == 1 else "") for pieces in cut]
+        elif kind is bool:
+            write_string(row, column, "Yes" if value else "No")
+        elif kind is int or kind is float:
+            sheet.write_number(row, column, value)
+        elif isinstance(value, datetime):
+            sheet.write_datetime(row, column, value, formats[2])
+        elif isinstance(value, date):
+            sheet.write_datetime(row, column, value, formats[1])
+        elif isinstance(value, bool):
+            write_string(row, column, "Yes" if value else "No")
+        elif isinstance(value, int | float):
+            sheet.write_number(row, column, value)
+        elif value != "":
+            write_string(row, column, str(value))
+
+
+def _lines(row: Sequence[object]) -> Iterator[Sequence[object]]:
+    """A row with a text longer than a cell holds as several lines, that text continued in
+    each, the row's other values repeated."""
+    cut = [cell_pieces(value) if isinstance(value, str) else [value] for value in row]
+    for index in range(max(len(pieces) for pieces in cut)):
+        yield [pieces[index] if index < len(pieces) else
+               (pieces[0] if len(pieces) == 1 else "") for pieces in cut]
 
 
 def cell_pieces(text: str) -> list[str]:

@@ -1,74 +1,48 @@
-"""A subject access pack: every record that mentions a person, with each record's history."""
+"""A subject access pack: every record that mentions a person, with each record's history.
+
+A common name can match hundreds of thousands of records, so nothing holds them all: the search
+(`personal_data.find_everywhere`) keeps where each record is (an id, or a kind and reference),
+the records and their histories are read a chunk at a time in the pack's order
+(`found_records`), and each is written to the workbook and the PDF as it comes, both in one
+pass when both are asked for (`write_pack`)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, spec
-from cscdesk.domain.kinds import Kind, RecordData, kind_of
-from cscdesk.privacy.sheets import Table, write_tables
+from cscdesk.domain.kinds import Kind
+from cscdesk.privacy.sheets import Table, TableWriter, tables_writer
 from cscdesk.store import audit, personal_data
+from cscdesk.store.personal_data import FoundRecord, PersonFound
 
+__all__ = ["FoundRecord", "PersonFound", "Writer", "found_records", "gather", "tables",
+           "workbook_writer", "write_pack", "write_workbook"]
 
-@dataclass(frozen=True)
-class FoundRecord:
-    record: RecordData
-    history: list[audit.AuditEntry]
-    in_bin: bool = False
-    # deleted and the bin emptied: the record as its history last knew it
-    history_only: bool = False
+# What writes a pack's records as they come: opened on a file, called with each record.
+Writer = Callable[[FoundRecord], None]
 
-    @property
-    def kind(self) -> Kind:
-        return kind_of(self.record)
+HISTORY_HEADERS = ("Kind", "Reference", "When (UTC)", "Who", "Action", "Changes")
 
 
 def gather(session: Session, name: str) -> list[FoundRecord]:
     """Every record mentioning `name` (see `personal_data.find_everywhere`: its fields, its copy
     in the bin or its history), with its history, kind by kind; deleted records still in the
-    bin, or known only from their history, are included (they are still held) and marked."""
-    found = personal_data.find_everywhere(session, name)
-    chosen = [(_key(record), record, False, False) for record in found.live]
-    live_keys = {key for key, *_ in chosen}
-    chosen += [(key, record, True, False) for record in found.in_bin
-               if (key := _key(record)) not in live_keys]
-    chosen += [(_key(record), record, False, True) for record in found.history_only]
-    histories = _histories(session, {key for key, *_ in chosen})
-    return [FoundRecord(record, histories.get(key, []), in_bin=in_bin, history_only=history_only)
-            for key, record, in_bin, history_only in chosen]
+    bin, or known only from their history, are included (they are still held) and marked.
+    All of them at once: for a pack written to files, `found_records` reads them as written."""
+    return list(found_records(session, personal_data.find_everywhere(session, name)))
 
 
-_KIND_NAMES = {kind: kind.value for kind in Kind}  # Enum.value is a slow look-up
-
-
-def _key(record: RecordData) -> tuple[str, str]:
-    """(kind, reference): how the history names a record. Made once a record (80,000 records
-    for a common name)."""
-    return _KIND_NAMES[kind_of(record)], record.reference
-
-
-def _histories(session: Session, keys: set[tuple[str, str]]
-               ) -> dict[tuple[str, str], list[audit.AuditEntry]]:
-    """The events of every (kind, reference) in `keys`, oldest first, read in one pass."""
-    from sqlalchemy import select
-
-    from cscdesk.store.models import AuditEvent
-
-    result: dict[tuple[str, str], list[audit.AuditEntry]] = {}
-    if not keys:
-        return result
-    query = select(AuditEvent.at, AuditEvent.user, AuditEvent.action, AuditEvent.kind,
-                   AuditEvent.reference, AuditEvent.changes).order_by(AuditEvent.id)
-    for at, user, action, kind, reference, changes in session.execute(query):
-        if (kind, reference) in keys:
-            result.setdefault((kind, reference), []).append(
-                audit.AuditEntry(at, user, action, kind, reference, json.loads(changes)))
-    return result
+def found_records(session: Session, found: PersonFound) -> Iterator[FoundRecord]:
+    """The records `found`, each with its history, in the pack's order, read a chunk at a
+    time (the session must stay open while they are used)."""
+    return personal_data.found_records(session, found)
 
 
 def _value(value: object) -> object:
@@ -77,19 +51,20 @@ def _value(value: object) -> object:
     return audit.plain(value)
 
 
+def _headers(kind: Kind) -> list[str]:
+    return [*(FIELD_LABELS[n] for n in spec(kind).field_names), "Deleted (in bin)",
+            "Deleted (history only)"]
+
+
 def tables(found: list[FoundRecord]) -> list[Table]:
-    """One sheet per kind that has records, then a History sheet. Rows are made as the sheet
-    is written (the workbook is written as rows come), not held: a common name can match
-    hundreds of thousands of records, and the records themselves are in memory already."""
+    """One sheet per kind that has records, then a History sheet, as (name, headers, rows)."""
     result: list[Table] = []
     for kind in Kind:
         mine = [f for f in found if f.kind is kind]
         if mine:
             names = spec(kind).field_names
-            result.append((kind.value, [*(FIELD_LABELS[n] for n in names), "Deleted (in bin)",
-                                        "Deleted (history only)"], _rows(mine, names)))
-    result.append(("History", ["Kind", "Reference", "When (UTC)", "Who", "Action", "Changes"],
-                   _history_rows(found)))
+            result.append((kind.value, _headers(kind), _rows(mine, names)))
+    result.append(("History", HISTORY_HEADERS, _history_rows(found)))
     return result
 
 
@@ -106,5 +81,63 @@ def _history_rows(found: list[FoundRecord]) -> Iterator[list[object]]:
                    json.dumps(entry.changes, ensure_ascii=False)]
 
 
+@contextlib.contextmanager
+def workbook_writer(path: Path, kinds: Sequence[Kind]) -> Iterator[Writer]:
+    """The workbook at `path` (whole or not at all), written as records are given: one sheet
+    per kind in `kinds` (those with records, in order), then a History sheet; each record's
+    row on its kind's sheet, its events on History, rows in the order given."""
+    with tables_writer(path) as book:
+        sheets: dict[Kind, tuple[TableWriter, tuple[str, ...]]] = {
+            kind: (book.table(kind.value, _headers(kind)), spec(kind).field_names)
+            for kind in kinds}
+        history = book.table("History", HISTORY_HEADERS)
+        dumps = json.JSONEncoder(ensure_ascii=False).encode  # as json.dumps(ensure_ascii=False)
+
+        def add(item: FoundRecord) -> None:
+            record = item.record
+            kind = item.kind
+            sheet, names = sheets[kind]
+            sheet.add([*(_value(getattr(record, n)) for n in names), item.in_bin,
+                       item.history_only])
+            if item.history:
+                name = kind.value
+                for entry in item.history:
+                    history.add([name, entry.reference, entry.at, entry.user, entry.action,
+                                 dumps(entry.changes)])
+
+        yield add
+
+
 def write_workbook(found: list[FoundRecord], path: Path) -> None:
-    write_tables(path, tables(found))
+    kinds = {f.kind for f in found}
+    with workbook_writer(path, [kind for kind in Kind if kind in kinds]) as add:
+        for item in found:
+            add(item)
+
+
+class _Elsewhere(Exception):
+    """Thrown into a writer when another writer of the pack failed: its file is abandoned,
+    and the other's error is what is said (not mistaken for this writer's own)."""
+
+
+def write_pack(records: Iterable[FoundRecord],
+               writers: Sequence[AbstractContextManager[Writer]]) -> None:
+    """Write `records` to every writer in one pass: each record is given to each writer in
+    turn. A writer's own failure is said as it says it; the others abandon their files."""
+    with contextlib.ExitStack() as stack:
+        adds = [stack.enter_context(_abandoned_if_others_fail(writer)) for writer in writers]
+        for record in records:
+            for add in adds:
+                add(record)
+
+
+@contextlib.contextmanager
+def _abandoned_if_others_fail(writer: AbstractContextManager[Writer]) -> Iterator[Writer]:
+    add = writer.__enter__()
+    try:
+        yield add
+    except BaseException:
+        with contextlib.suppress(_Elsewhere):
+            writer.__exit__(_Elsewhere, _Elsewhere(), None)
+        raise
+    writer.__exit__(None, None, None)

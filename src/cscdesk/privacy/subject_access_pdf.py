@@ -18,8 +18,9 @@ repeated, as does a grid that reaches the foot of a page.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from functools import cache
@@ -378,18 +379,24 @@ def _heading(item: FoundRecord) -> str:
     return f"{item.kind.value}: {item.record.reference}{deleted}"
 
 
-def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
-    """The title, then each record: its heading, its fields and any history."""
-    cells = Measure(FONT, SIZE)
-    pages.paragraph(Measure(FONT_BOLD, TITLE.size).lines(
-        f"Subject access: records mentioning “{name}”", WIDTH), TITLE)
-    pages.paragraph(Measure(FONT, BODY.size).lines(
-        f"Prepared {date.today():%d/%m/%Y}. {len(found)} record(s).", WIDTH), BODY)
-    bold = Measure(FONT_BOLD, HEADING.size)
-    fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells, fixed=True)
-    history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"), cells)
-    for item in found:
-        heading = bold.lines(_heading(item), WIDTH)
+class _Pack:
+    """The title, then each record as it is given: its heading, its fields and any history."""
+
+    def __init__(self, pages: Pages, name: str, count: int) -> None:
+        self.pages = pages
+        cells = Measure(FONT, SIZE)
+        pages.paragraph(Measure(FONT_BOLD, TITLE.size).lines(
+            f"Subject access: records mentioning “{name}”", WIDTH), TITLE)
+        pages.paragraph(Measure(FONT, BODY.size).lines(
+            f"Prepared {date.today():%d/%m/%Y}. {count} record(s).", WIDTH), BODY)
+        self.bold = Measure(FONT_BOLD, HEADING.size)
+        self.fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells, fixed=True)
+        self.history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"),
+                            cells)
+
+    def add(self, item: FoundRecord) -> None:
+        pages, fields, history = self.pages, self.fields, self.history
+        heading = self.bold.lines(_heading(item), WIDTH)
         laid = fields.lay_out(_fields(item))
         events = history.lay_out(_history(item)) if item.history else None
         # a record starts on a new page unless its heading and the start of its fields fit,
@@ -405,14 +412,25 @@ def _draw(pages: Pages, found: list[FoundRecord], name: str) -> None:
         if events is not None:
             pages.y -= HISTORY_GAP
             history.draw(events)
-    pages.finish()
 
 
-def write_pdf(found: list[FoundRecord], name: str, path: Path) -> None:
-    """Write the pack for `name` to `path` (whole or not at all)."""
+@contextlib.contextmanager
+def pdf_writer(path: Path, name: str, count: int) -> Iterator[Callable[[FoundRecord], None]]:
+    """The pack for `name` written to `path` (whole or not at all) as records are given to
+    what this yields, page by page; `count` is the number of records it will be given."""
     register_fonts()
     info = {"Title": f"Subject access: {name}", "Author": "cscdesk", "Creator": "cscdesk"}
     with atomic_path(path) as temporary, temporary.open("wb", buffering=1 << 20) as stream, \
             StreamedPdf(stream, A4, [FONT, FONT_BOLD], info) as pdf:
-        _draw(Pages(pdf), found, name)
+        pages = Pages(pdf)
+        pack = _Pack(pages, name, count)
+        yield pack.add
+        pages.finish()
         pdf.close()
+
+
+def write_pdf(found: Sequence[FoundRecord], name: str, path: Path) -> None:
+    """Write the pack for `name` to `path` (whole or not at all)."""
+    with pdf_writer(path, name, len(found)) as add:
+        for item in found:
+            add(item)

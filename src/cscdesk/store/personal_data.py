@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -179,75 +179,214 @@ def _mentions(needle: str, values: Iterable[object]) -> bool:
 
 @dataclass(frozen=True)
 class PersonFound:
-    """Where a name was found: live records, deleted records still in the bin, and records
-    known only from their history (deleted, the bin since emptied): (kind, reference) each,
-    with the bin's records revived. Kinds in order, references sorted."""
+    """Where a name was found, as keys, not records (a common name matches hundreds of
+    thousands: the records are read in chunks as they are written, by `found_records`).
+    Live records by id, each kind's in reference order (kinds in their order); deleted records
+    still in the bin by the bin entry's (kind, id), and records known only from their history
+    (deleted, the bin since emptied) by (kind, reference), kinds in order, references sorted.
+    A bin entry whose record is among the live ones found is left out, as is a record whose
+    history holds too little to show it."""
 
-    live: list[RecordData]
-    in_bin: list[RecordData]
-    history_only: list[RecordData]
+    live: dict[Kind, list[int]]
+    in_bin: list[tuple[str, int]]
+    history_only: list[tuple[str, str]]
+
+    def __len__(self) -> int:
+        return sum(map(len, self.live.values())) + len(self.in_bin) + len(self.history_only)
+
+    def kinds(self) -> list[Kind]:
+        """The kinds of the records found, in order."""
+        present = {kind for kind, ids in self.live.items() if ids}
+        present.update(Kind(kind) for kind, _id in self.in_bin)
+        present.update(Kind(kind) for kind, _reference in self.history_only)
+        return [kind for kind in Kind if kind in present]
+
+
+@dataclass(frozen=True)
+class FoundRecord:
+    """A record found, with its history (oldest first)."""
+
+    record: RecordData
+    history: list[audit.AuditEntry]
+    in_bin: bool = False
+    # deleted and the bin emptied: the record as its history last knew it
+    history_only: bool = False
+
+    @property
+    def kind(self) -> Kind:
+        return kind_of(self.record)
+
+
+CHUNK = 2000  # records read at a time
 
 
 def find_person(session: Session, name: str) -> list[RecordData]:
     """Every live record where `name` appears in a searched field or in the record's history
     (a name since changed or anonymised away is still found), compared with `fold`."""
-    return find_everywhere(session, name).live
+    found = find_everywhere(session, name)
+    return [record for kind, ids in found.live.items() for record in _load(session, kind, ids)]
 
 
 def find_everywhere(session: Session, name: str) -> PersonFound:
     """Every record `name` appears in: in its searched fields, in its copy in the bin, or in any
-    value of its history. One pass over each table, so the time grows with the records."""
+    value of its history. One pass over each table (the audit trail's included), so the time
+    grows with the records; what is kept grows with the matches, a reference and an id each."""
     needle = _needle(name)
-    live_ids: dict[Kind, set[int]] = {kind: set() for kind in MODEL_OF}
-    live_refs: dict[tuple[str, str], tuple[Kind, int]] = {}
+    # each kind's live records found: reference -> id
+    live: dict[Kind, dict[str, int]] = {kind: {} for kind in MODEL_OF}
     for kind, model in MODEL_OF.items():
+        found = live[kind]
         columns = [getattr(model, f) for f in SEARCHED_FIELDS[kind]]
-        for row_id, *values in session.execute(select(model.id, *columns)):
-            live_refs[(kind.value, values[0])] = (kind, row_id)
+        for row_id, reference, *values in _stream(
+                session, select(model.id, model.reference, *columns)):
             if _mentions(needle, values):
-                live_ids[kind].add(row_id)
-    bin_found: dict[tuple[str, str], RecordData] = {}
-    for entry_kind, data_text in session.execute(select(BinEntry.kind, BinEntry.data)):
+                found[reference] = row_id
+    bin_found: dict[tuple[str, str], int] = {}  # (kind, reference) -> the bin entry's id
+    for entry_id, entry_kind, data_text in _stream(
+            session, select(BinEntry.id, BinEntry.kind, BinEntry.data)):
         if needle in fold(data_text):
             data = json.loads(data_text)
             if _mentions(needle, data.values()):
                 record = from_plain(Kind(entry_kind), data)
-                bin_found[(entry_kind, record.reference)] = record
+                bin_found[(entry_kind, record.reference)] = entry_id
+    # the history of a live record found already need not be searched
+    found_by_kind = {kind.value: references for kind, references in live.items()}
     in_history: set[tuple[str, str]] = set()
-    for event_kind, reference, changes in session.execute(
-            select(AuditEvent.kind, AuditEvent.reference, AuditEvent.changes)):
+    for event_kind, reference, changes in _stream(
+            session, select(AuditEvent.kind, AuditEvent.reference, AuditEvent.changes)):
+        references = found_by_kind.get(event_kind)
+        if references is not None and reference in references:
+            continue
         if (event_kind, reference) in in_history or needle not in fold(changes):
             continue
         if _mentions(needle, (v for pair in json.loads(changes).values()
                               for v in (pair if isinstance(pair, list) else [pair]))):
             in_history.add((event_kind, reference))
-    gone: list[tuple[str, str]] = []
-    for key in in_history:
-        if key in live_refs:
-            kind, row_id = live_refs[key]
-            live_ids[kind].add(row_id)
-        elif key not in bin_found and key[0] in {k.value for k in Kind}:
-            gone.append(key)
-    live: list[RecordData] = []
-    for kind in MODEL_OF:
-        live.extend(sorted(_load(session, kind, sorted(live_ids[kind])),
-                           key=lambda r: r.reference))
-    history_only = [record for record in (
-        _from_history(session, Kind(kind), reference) for kind, reference in sorted(gone))
-        if record is not None]
-    in_bin = [bin_found[key] for key in sorted(bin_found,
-                                               key=lambda k: (_KIND_ORDER[k[0]], k[1]))]
-    return PersonFound(live, in_bin, sorted(history_only, key=lambda r: (
-        _KIND_ORDER[kind_of(r).value], r.reference)))
+    gone = _live_from_history(session, in_history, live)
+    gone = [key for key in gone if key not in bin_found]
+    in_bin = [(key[0], bin_found[key]) for key in sorted(
+        bin_found, key=lambda k: (_KIND_ORDER[k[0]], k[1]))
+        if not (key[0] in found_by_kind and key[1] in found_by_kind[key[0]])]
+    history_only = _shown_in_chunks(session, sorted(
+        gone, key=lambda k: (_KIND_ORDER[k[0]], k[1])))
+    return PersonFound({kind: [found[reference] for reference in sorted(found)]
+                        for kind, found in live.items()}, in_bin, history_only)
 
 
 _KIND_ORDER = {kind.value: position for position, kind in enumerate(Kind)}
+_KIND_OF = {kind.value: kind for kind in Kind}
+
+
+def _stream(session: Session, query: Any) -> Iterable[Any]:
+    """The rows of `query`, fetched a few thousand at a time, not all at once."""
+    return session.execute(query, execution_options={"yield_per": CHUNK})
+
+
+def _live_from_history(session: Session, keys: set[tuple[str, str]],
+                       live: dict[Kind, dict[str, int]]) -> list[tuple[str, str]]:
+    """Add to `live` the live records among `keys` (found in their history); returns the
+    other keys of a kind (records deleted)."""
+    gone: list[tuple[str, str]] = []
+    by_kind: dict[str, list[str]] = {}
+    for kind_name, reference in keys:
+        by_kind.setdefault(kind_name, []).append(reference)
+    for kind_name, references in by_kind.items():
+        kind = _KIND_OF.get(kind_name)
+        if kind is None:
+            continue
+        model = MODEL_OF[kind]
+        existing: dict[str, int] = {}
+        for start in range(0, len(references), CHUNK):
+            existing.update(session.execute(
+                select(model.reference, model.id)
+                .where(model.reference.in_(references[start:start + CHUNK])))
+                .all())
+        live[kind].update(existing)
+        gone.extend((kind_name, r) for r in references if r not in existing)
+    return gone
+
+
+def _shown_in_chunks(session: Session, keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start:start + CHUNK]
+        able = _shown_from_history(session, chunk)
+        shown.extend(key for key in chunk if key in able)
+    return shown
+
+
+def _shown_from_history(session: Session, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of `keys` whose history holds enough to show the record."""
+    histories = histories_of(session, keys)
+    return {key for key in keys
+            if _from_history(_KIND_OF[key[0]], key[1], histories.get(key, [])) is not None}
+
+
+def histories_of(session: Session, keys: Iterable[tuple[str, str]]
+                 ) -> dict[tuple[str, str], list[audit.AuditEntry]]:
+    """The events of each (kind, reference) in `keys`, oldest first (read by reference, a
+    chunk's worth of records at a time)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind_name, reference in keys:
+        by_kind.setdefault(kind_name, []).append(reference)
+    result: dict[tuple[str, str], list[audit.AuditEntry]] = {}
+    entry, loads = audit.AuditEntry, json.loads
+    for kind_name, references in by_kind.items():
+        for start in range(0, len(references), CHUNK):
+            query = (select(AuditEvent.at, AuditEvent.user, AuditEvent.action,
+                            AuditEvent.reference, AuditEvent.changes)
+                     .where(AuditEvent.kind == kind_name,
+                            AuditEvent.reference.in_(references[start:start + CHUNK]))
+                     .order_by(AuditEvent.id))
+            for at, user, action, reference, changes in session.execute(query):
+                events = result.get((kind_name, reference))
+                if events is None:
+                    events = result[(kind_name, reference)] = []
+                events.append(entry(at, user, action, kind_name, reference, loads(changes)))
+    return result
+
+
+def found_records(session: Session, found: PersonFound, chunk: int = CHUNK
+                  ) -> Iterator[FoundRecord]:
+    """The records of `found` with their histories, in its order, read `chunk` records at a
+    time: what is held at once does not grow with the matches."""
+    for kind, ids in found.live.items():
+        for start in range(0, len(ids), chunk):
+            records = _load(session, kind, ids[start:start + chunk])
+            yield from _with_history(session, records, in_bin=False, history_only=False)
+    for start in range(0, len(found.in_bin), chunk):
+        entries = found.in_bin[start:start + chunk]
+        data: dict[int, str] = dict(session.execute(select(BinEntry.id, BinEntry.data).where(
+            BinEntry.id.in_([entry_id for _kind, entry_id in entries]))).all())
+        records = [from_plain(Kind(kind), json.loads(data[entry_id]))
+                   for kind, entry_id in entries]
+        yield from _with_history(session, records, in_bin=True, history_only=False)
+    for start in range(0, len(found.history_only), chunk):
+        keys = found.history_only[start:start + chunk]
+        histories = histories_of(session, keys)
+        for kind_name, reference in keys:
+            history = histories.get((kind_name, reference), [])
+            record = _from_history(_KIND_OF[kind_name], reference, history)
+            if record is not None:
+                yield FoundRecord(record, history, history_only=True)
+
+
+def _with_history(session: Session, records: list[RecordData], *, in_bin: bool,
+                  history_only: bool) -> Iterator[FoundRecord]:
+    keys = [(_KIND_NAMES[kind_of(record)], record.reference) for record in records]
+    histories = histories_of(session, keys)
+    for key, record in zip(keys, records, strict=True):
+        yield FoundRecord(record, histories.get(key, []), in_bin, history_only)
+
+
+_KIND_NAMES = {kind: kind.value for kind in Kind}  # Enum.value is a slow look-up
 
 
 def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
-    """The records of `kind` with these ids, as `records.to_data` makes them, read as plain
-    rows (with the team's, root cause's and earlier stage's names joined in): a third of the
-    time of loading mapped objects, for the tens of thousands a common name can match."""
+    """The records of `kind` with these ids, in the order of `ids`, as `records.to_data` makes
+    them, read as plain rows (with the team's, root cause's and earlier stage's names joined
+    in): a third of the time of loading mapped objects, for the tens of thousands a common name
+    can match."""
     from sqlalchemy.orm import aliased
 
     from cscdesk.domain.kinds import DATA_CLASS
@@ -256,8 +395,8 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
 
     model = MODEL_OF[kind]
     make = DATA_CLASS[kind]
-    query = select(*(getattr(model, f) for f in _PLAIN_FIELDS[kind]), Team.name.label("team")
-                   ).join(Team, model.team_id == Team.id)
+    query = select(model.id.label("id_"), *(getattr(model, f) for f in _PLAIN_FIELDS[kind]),
+                   Team.name.label("team")).join(Team, model.team_id == Team.id)
     if kind is Kind.COMPLAINT:
         earlier = aliased(Complaint)
         query = (query.add_columns(RootCause.name.label("root_cause"),
@@ -265,24 +404,26 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
                                    Complaint.adr_saving_pence)
                  .outerjoin(RootCause, Complaint.root_cause_id == RootCause.id)
                  .outerjoin(earlier, Complaint.escalated_from_id == earlier.id))
-    found: list[RecordData] = []
+    found: dict[int, RecordData] = {}
     for start in range(0, len(ids), 5000):
         for row in session.execute(query.where(model.id.in_(ids[start:start + 5000]))):
             values = row._asdict()
+            row_id = values.pop("id_")
             if kind is Kind.COMPLAINT:
                 values["root_cause"] = values["root_cause"] or ""
                 values["escalated_from"] = values["escalated_from"] or ""
                 values["adr_saving"] = pence_to_pounds(values.pop("adr_saving_pence"))
-            found.append(make(**values))
-    return found
+            found[row_id] = make(**values)
+    return [found[row_id] for row_id in ids if row_id in found]
 
 
-def _from_history(session: Session, kind: Kind, reference: str) -> RecordData | None:
+def _from_history(kind: Kind, reference: str, history: list[audit.AuditEntry]
+                  ) -> RecordData | None:
     """A record deleted for good, as its history last knew it (each field's latest value before
     the deletion), or None when the history holds too little to show it."""
     names = {FIELD_LABELS[n]: n for n in spec(kind).field_names}
     values: dict[str, object] = {}
-    for entry in audit.history(session, kind.value, reference):
+    for entry in history:
         for label, pair in entry.changes.items():
             if label in names and isinstance(pair, list) and len(pair) == 2:
                 old, new = pair
