@@ -41,7 +41,7 @@ def db_path(tmp_path: Path) -> Path:
 # Test modules whose `database` tests run on both engines: a SQLite file, and a PostgreSQL
 # database on the session's own server (tests that also take `db_path`, or are marked
 # `sqlite_only`, are about files and run on SQLite only).
-BOTH_ENGINES = {"test_store", "test_listing", "test_audit", "test_kind_spec"}
+BOTH_ENGINES = {"test_store", "test_listing", "test_audit", "test_kind_spec", "test_references"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -27,7 +27,7 @@ fcntl = pytest.importorskip("fcntl", reason="the Windows bundle is checked by it
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "dist" / "cscdesk"
 SOURCES = (ROOT / "src", ROOT / "resources", ROOT / "installer", ROOT / "pyproject.toml")
-SIZE_LIMIT_MB = 150
+SIZE_LIMIT_MB = 160  # 150 until psycopg (team mode) brought its libpq, OpenSSL, Kerberos
 BUILD_TIMEOUT_S = 540
 LOCK = ROOT / "build" / "bundle-test.lock"
 # Only the Windows bundle has a separate windowed cscdesk-gui; here cscdesk opens the window.

@@ -64,11 +64,13 @@ def earlier_stage_complaints(session: Session, stage: int, text: str,
         Complaint.stage == stage)
     exact = session.execute(base.where(Complaint.reference == text.strip())).first()
     conditions = []
+    server = session.get_bind().dialect.name == "postgresql"  # LIKE there minds case
     for word in words:
         pattern = f"%{_escape_like(word)}%"
-        conditions.append(or_(Complaint.reference.like(pattern, escape="\\"),
-                              Complaint.complainant.like(pattern, escape="\\"),
-                              Team.name.like(pattern, escape="\\")))
+        conditions.append(or_(*(column.ilike(pattern, escape="\\") if server
+                                else column.like(pattern, escape="\\")
+                                for column in (Complaint.reference, Complaint.complainant,
+                                               Team.name))))
     statement = base.where(*conditions).order_by(Complaint.id.desc()).limit(most)
     if exact is not None:
         statement = statement.where(Complaint.id != exact.id).limit(most - 1)
