@@ -103,3 +103,41 @@ def test_subject_access_sheets_continue_in_order(cli, tmp_path: Path) -> None:
                for row in workbook[name].iter_rows(min_row=2, values_only=True)]
     assert history == ["C-1", "C-2", "C-3", "E-1"]
     assert workbook.active.title == "Complaints"
+
+
+def test_workbook_lines_are_written_as_xlsxwriter_writes_cells(tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """The privacy workbooks' rows are written a line at a time (one string of XML), not cell
+    by cell through XlsxWriter: the sheets are byte for byte what XlsxWriter writes for the
+    same cells, whatever the text (escapes, spaces at either end, control characters, text
+    longer than a cell), numbers and dates; and text that looks like XlsxWriter's rich text
+    stays text."""
+    import zipfile
+    from datetime import datetime
+    from decimal import Decimal
+
+    from cscdesk.privacy import sheets
+
+    values = ["plain", "", None, "a & b < c > d", " lead", "trail ", "\ttab", "end\n",
+              "two\nlines", "ctl\x01\x1f", "_x0041_ as typed", "=1+2", "+44 7700 900", "😀",
+              "\u00a0nbsp", "nbsp\u00a0", "é" * 40_000, "😀" * 20_000, "x" * 32_767, True,
+              False, 0, -5, 3.5, 1e20, 12345678901234567890, date(2024, 5, 3),
+              datetime(2024, 5, 3, 9, 30, 15), Decimal("12.50"), Outcome.UPHELD]
+    rows = [[value, "same", number] for number, value in enumerate(values)] + [values]
+
+    def write(path: Path) -> zipfile.ZipFile:
+        sheets.write_tables(path, [("Table", ["A", "B", "C"], rows), ("Other", ["X"], [[1]])])
+        return zipfile.ZipFile(path)
+
+    lines = write(tmp_path / "lines.xlsx")
+    monkeypatch.setattr(sheets, "_writes_lines", lambda sheet: False)
+    cells = write(tmp_path / "cells.xlsx")
+    assert lines.namelist() == cells.namelist()
+    for name in lines.namelist():
+        if name != "docProps/core.xml":  # the time it was made
+            assert lines.read(name) == cells.read(name), name
+    monkeypatch.undo()
+
+    sheets.write_tables(tmp_path / "rich.xlsx", [("T", ["A"], [["<r>Ann</r>"], ["<b>x</b>"]])])
+    sheet = load_workbook(tmp_path / "rich.xlsx")["T"]
+    assert [sheet["A2"].value, sheet["A3"].value] == ["<r>Ann</r>", "<b>x</b>"]
