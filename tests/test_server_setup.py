@@ -238,3 +238,27 @@ def test_figures_and_the_appendix_read_a_server_as_they_read_a_file(cli, server_
                  "--output", tmp_path / "server.pdf")
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "server.pdf").stat().st_size > 1000
+
+
+def test_a_workbook_imports_into_a_server_one_import_at_a_time(cli, server_url,
+                                                                tmp_path) -> None:
+    from cscdesk.domain.kinds import ComplaintData
+    from cscdesk.store import records
+    from cscdesk.store.engine import IMPORT_LOCK, open_database
+
+    source = open_database(tmp_path / "source.db")
+    with source.transaction() as session:
+        records.save(session, ComplaintData("C-1", date(2024, 5, 1), 1, "Fostering",
+                                            complainant="Ann Smith"))
+    source.close()
+    exported = cli("--db", tmp_path / "source.db", "export", tmp_path / "cases.xlsx")
+    assert exported.returncode == 0, exported.stderr
+    with connect(server_url) as holder:  # another import is running
+        holder.execute(f"SELECT pg_advisory_lock({IMPORT_LOCK[0]}, {IMPORT_LOCK[1]})")
+        refused = cli("--db", str(server_url), "import", tmp_path / "cases.xlsx")
+        assert refused.returncode == 1, refused.stderr
+        assert "Another import into" in refused.stderr
+    imported = cli("--db", str(server_url), "import", tmp_path / "cases.xlsx")
+    assert imported.returncode == 0, imported.stderr
+    with connect(server_url) as connection:
+        assert connection.execute("SELECT reference FROM complaint").fetchall() == [("C-1",)]

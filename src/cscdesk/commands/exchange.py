@@ -37,13 +37,14 @@ def run_import(args: argparse.Namespace) -> int:
         parsed = read_workbook(args.workbook)
     except WorkbookRejected as error:
         rejected = error
-    if rejected is not None and not args.db_path.exists():
+    if rejected is not None and isinstance(args.db_path, Path) and not args.db_path.exists():
         raise with_database_checks(None, rejected) from None
     db = open_database(args.db_path, passphrase=args.passphrase, quick_check=True)  # not damaged
     try:
         if rejected is not None:
             raise with_database_checks(db, rejected) from None
-        result = apply_import(db, parsed)
+        with db.one_import_at_a_time():  # on a server; a file has its writer lock
+            result = apply_import(db, parsed)
     finally:
         db.close()
     print(printable(f"Imported {args.workbook.name} into {args.db_path}:"))

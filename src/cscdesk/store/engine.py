@@ -31,7 +31,7 @@ from cscdesk import atomic
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
 from cscdesk.store.location import DatabaseLocation, ServerURL
-from cscdesk.store.lock import WriterLock, acquire_writer_lock
+from cscdesk.store.lock import DatabaseInUse, WriterLock, acquire_writer_lock
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION
 from cscdesk.store.soundness import DatabaseDamaged, quick_check_problems, read_revision
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Databas
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
+# The advisory lock a server's import holds ("CSCD", then 1 for imports).
+IMPORT_LOCK = (0x43534344, 1)
 
 
 @dataclass
@@ -111,6 +113,30 @@ class Database:
     def on_server(self) -> bool:
         """A PostgreSQL database (team mode) rather than a SQLite file."""
         return isinstance(self.path, ServerURL)
+
+    @contextlib.contextmanager
+    def one_import_at_a_time(self) -> Iterator[None]:
+        """On a server, one workbook import at a time: an advisory lock held on a connection
+        of its own while the import runs (another raises DatabaseInUse at once). A file's
+        writer lock already makes its one writer the only importer."""
+        if not isinstance(self.path, ServerURL):
+            yield
+            return
+        with self.engine.connect() as connection:
+            got = connection.exec_driver_sql(
+                f"SELECT pg_try_advisory_lock({IMPORT_LOCK[0]}, {IMPORT_LOCK[1]})").scalar()
+            connection.commit()
+            if not got:
+                raise DatabaseInUse(
+                    f"Another import into {self.path} is running (on this or another PC), so "
+                    "this one was not started; nothing was changed. Try again once it has "
+                    "finished.")
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(
+                    f"SELECT pg_advisory_unlock({IMPORT_LOCK[0]}, {IMPORT_LOCK[1]})")
+                connection.commit()
 
     @property
     def file(self) -> Path:
