@@ -17,6 +17,7 @@ searched and copied (and read back by pdfplumber) as written.
 from __future__ import annotations
 
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -130,9 +131,11 @@ class StreamedPdf:
     def __init__(self, stream: BinaryIO, size: tuple[float, float], fonts: list[str],
                  info: dict[str, str]) -> None:
         self._out = stream
-        self._offsets: dict[int, int] = {}
+        # each object's offset in the file, by its number (8 bytes an object: a pack of
+        # 200,000 records has half a million), and the pages' object numbers
+        self._offsets = array("q", bytes(8 * (INFO + 1)))
         self._next = INFO + 1
-        self._pages: list[int] = []
+        self._pages = array("q")
         self._forms: list[int] = []
         self._size = size
         self._info = info
@@ -171,6 +174,7 @@ class StreamedPdf:
 
     def _new_number(self) -> int:
         self._next += 1
+        self._offsets.append(0)
         return self._next - 1
 
     def _object(self, number: int, body: str | bytes) -> None:
@@ -230,16 +234,18 @@ class StreamedPdf:
                          for index, number in enumerate(self._forms, start=1))
         self._object(RESOURCES, f"<< /Font << {' '.join(fonts)} >> /XObject << {forms} >> "
                                 "/ProcSet [/PDF /Text] >>")
-        kids = " ".join(f"{number} 0 R" for number in self._pages)
-        self._object(PAGES, f"<< /Type /Pages /Count {len(self._pages)} /Kids [{kids}] >>")
+        self._object(PAGES, b"<< /Type /Pages /Count %d /Kids [%s] >>" % (
+            len(self._pages), b" ".join(b"%d 0 R" % number for number in self._pages)))
         self._object(CATALOG, f"<< /Type /Catalog /Pages {PAGES} 0 R >>")
         info = " ".join(f"/{key} {text_string(value)}" for key, value in self._info.items())
         self._object(INFO, f"<< {info} >>")
         start = self._written
         count = self._next
-        rows = [b"0000000000 65535 f \n"] + [b"%010d 00000 n \n" % self._offsets[number]
-                                              for number in range(1, count)]
-        self._write(b"xref\n0 %d\n%s" % (count, b"".join(rows)))
+        self._write(b"xref\n0 %d\n0000000000 65535 f \n" % count)
+        offsets = self._offsets
+        for first in range(1, count, 10_000):  # written in parts, not made whole first
+            self._write(b"".join(b"%010d 00000 n \n" % offsets[number]
+                                 for number in range(first, min(first + 10_000, count))))
         self._write(b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
                     % (count, CATALOG, INFO, start))
 
