@@ -153,7 +153,9 @@ def measured(label: str, *args: str) -> None:
     if status != 0:
         raise SystemExit(f"cscdesk {' '.join(args)} failed: {err.decode(errors='replace')}")
     peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    print(f"{label:<58} {seconds:6.1f} s  peak {peak_mb:6.0f} MB", flush=True)
+    cpu = usage.ru_utime + usage.ru_stime  # the cost when the machine is shared and busy
+    print(f"{label:<58} {seconds:6.1f} s  (CPU {cpu:5.1f} s)  peak {peak_mb:6.0f} MB",
+          flush=True)
 
 
 def processes(records: int) -> None:
