@@ -14,9 +14,11 @@ from cscdesk.domain.kind_spec import (
     FIELD_LABELS,
     LINE_LIMIT,
     REFERENCE_LIMIT,
+    SPECS,
     TEXT_LIMIT,
+    FieldSpec,
     FieldType,
-    spec_of,
+    KindSpec,
 )
 from cscdesk.domain.kinds import STAGES, ComplaintData, EnquiryData, RecordData
 
@@ -41,14 +43,41 @@ class FieldError:
         return FIELD_LABELS.get(self.field, self.field)
 
 
+@dataclass(frozen=True)
+class _KindChecks:
+    """What the checks need from a kind's description, worked out once per kind (an import
+    validates tens of thousands of records)."""
+
+    placed: str
+    later_dates: tuple[str, ...]
+    lines: tuple[FieldSpec, ...]
+    texts: tuple[FieldSpec, ...]
+
+    @classmethod
+    def of(cls, kind_spec: KindSpec) -> _KindChecks:
+        return cls(
+            placed=kind_spec.placed_by,
+            later_dates=tuple(f.name for f in kind_spec.fields
+                              if f.type is FieldType.DATE and f.name != kind_spec.placed_by),
+            lines=tuple(f for f in kind_spec.fields if f.type is FieldType.LINE),
+            texts=tuple(f for f in kind_spec.fields if f.type is FieldType.TEXT),
+        )
+
+
+_CHECKS: dict[type, _KindChecks] = {
+    kind_spec.data_class: _KindChecks.of(kind_spec) for kind_spec in SPECS.values()
+}
+
+
 def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[FieldError]:
     """Every rule the record breaks, in field order; an empty list means it may be saved.
 
     `stage_of` resolves "Escalated from"; without it that rule is checked only for shape.
     """
     errors: list[FieldError] = []
+    checks = _CHECKS[type(record)]
     _check_reference(record.reference, errors)
-    placed_field = spec_of(record).placed_by
+    placed_field = checks.placed
     placed: date | None = getattr(record, placed_field)
     if placed is None:
         errors.append(FieldError(placed_field, f"{FIELD_LABELS[placed_field]} date is required."))
@@ -57,9 +86,7 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
     if isinstance(record, EnquiryData) and record.source is None:
         errors.append(FieldError("source", "Source is required: MP, MEP or Member."))
     _check_name("team", record.team, errors, required=True)
-    later_dates = (f.name for f in spec_of(record).fields
-                   if f.type is FieldType.DATE and f.name != placed_field)
-    for later in later_dates:
+    for later in checks.later_dates:
         value = getattr(record, later)
         if value is not None and placed is not None and value < placed:
             errors.append(
@@ -71,7 +98,7 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
             )
     if isinstance(record, ComplaintData):
         _check_complaint(record, stage_of, errors)
-    _check_lengths(record, errors)
+    _check_lengths(record, checks, errors)
     return errors
 
 
@@ -82,18 +109,17 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def _check_lengths(record: RecordData, errors: list[FieldError]) -> None:
+def _check_lengths(record: RecordData, checks: _KindChecks, errors: list[FieldError]) -> None:
     """No text longer than its limit: names and one-line fields as the forms' boxes allow,
     long texts as one Excel cell holds."""
-    for field in spec_of(record).fields:
+    for field in checks.lines:
         value = getattr(record, field.name)
-        if not value:
-            continue
-        if field.type is FieldType.LINE and len(value.strip()) > MAX_NAME_LENGTH:
+        if value and len(value) > MAX_NAME_LENGTH and len(value.strip()) > MAX_NAME_LENGTH:
             errors.append(FieldError(
                 field.name, f"{field.label} is longer than {MAX_NAME_LENGTH} characters."))
-        elif (field.type is FieldType.TEXT and len(value) > MAX_TEXT_LENGTH // 2
-              and text_length(value) > MAX_TEXT_LENGTH):
+    for field in checks.texts:
+        value = getattr(record, field.name)
+        if value and len(value) > MAX_TEXT_LENGTH // 2 and text_length(value) > MAX_TEXT_LENGTH:
             errors.append(FieldError(
                 field.name, f"{field.label} holds {text_length(value):,} characters; at most "
                 f"{MAX_TEXT_LENGTH:,} are kept (what one Excel cell holds)."))
