@@ -26,6 +26,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """The whole command with the cycle collector paused: it would otherwise walk the read
+    workbook's rows again and again while the database opens and the import runs."""
+    from cscdesk.exchange.paused_collector import collector_paused
+
+    with collector_paused():
+        return _run_import(args)
+
+
+def _run_import(args: argparse.Namespace) -> int:
     from cscdesk.exchange import WorkbookRejected, apply_import, read_workbook
     from cscdesk.exchange.importer import hidden_note, with_database_checks
     from cscdesk.exchange.problems import printable
