@@ -61,7 +61,8 @@ class FieldSpec:
     so anonymising clears it. `subject_access`: searched for a person's name (the reference and
     the personal fields, and the complaint's learning, which may name someone). `list_search`:
     one of the words the list's search box reads (kept in the kind's search table by the
-    triggers of migration 0003).
+    triggers of migration 0003). `optional_column`: beyond rules.md's workbook columns (what
+    the app records besides), so a workbook without the column keeps the stored value.
     """
 
     name: str
@@ -71,6 +72,7 @@ class FieldSpec:
     personal: bool = False
     subject_access: bool = False
     list_search: bool = False
+    optional_column: bool = False
     choices: Choices | None = None
 
     @property
@@ -124,6 +126,11 @@ class KindSpec:
 
     def has_field(self, name: str) -> bool:
         return any(spec.name == name for spec in self.fields)
+
+    @property
+    def optional_columns(self) -> tuple[str, ...]:
+        """Fields a workbook may leave out; the import then keeps their stored values."""
+        return tuple(spec.name for spec in self.fields if spec.optional_column)
 
     @property
     def personal_fields(self) -> tuple[str, ...]:
@@ -200,9 +207,11 @@ COMPLAINT = KindSpec(
         _summary(),
         # Beyond rules.md: what the case officer records in the app, so export -> import
         # loses nothing. Optional on import.
-        FieldSpec("complainant_type", "Complainant type", _T.CHOICE, choices=ComplainantType),
-        FieldSpec("acknowledged", "Acknowledged", _T.DATE),
-        FieldSpec("notes", "Notes", _T.TEXT, personal=True, subject_access=True),
+        FieldSpec("complainant_type", "Complainant type", _T.CHOICE, optional_column=True,
+                  choices=ComplainantType),
+        FieldSpec("acknowledged", "Acknowledged", _T.DATE, optional_column=True),
+        FieldSpec("notes", "Notes", _T.TEXT, personal=True, subject_access=True,
+                  optional_column=True),
     ),
     placed_by="received",
     open_until="closed",

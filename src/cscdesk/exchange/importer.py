@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kind_spec import FIELD_LABELS
+from cscdesk.domain.kind_spec import FIELD_LABELS, spec
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.validation import validate
 from cscdesk.exchange.duedates import DueDateTable
@@ -59,9 +59,6 @@ from cscdesk.store.record_rows import (
 
 Progress = Callable[[int, int], None]
 
-# Complaint fields that rules.md does not list: a workbook without their columns keeps the
-# stored values instead of clearing them.
-KEEP_WHEN_ABSENT = ("complainant_type", "acknowledged", "notes")
 # Up to this many rows, due dates are worked out one by one (as the forms do).
 _FEW_ROWS = 200
 
@@ -254,8 +251,7 @@ class _ImportWork:
         stored = self._stored(kind)
         sheet = self.parsed.sheets[kind.value]
         counts, work = self.counts[kind.value], self.work[kind.value]
-        keep = [name for name in KEEP_WHEN_ABSENT
-                if kind is Kind.COMPLAINT and name not in sheet.present]
+        keep = [name for name in spec(kind).optional_columns if name not in sheet.present]
         if kind is Kind.COMPLAINT:
             self.problems.extend(escalation_problems(self.parsed, stored))
         note_names, values_of = self.rows.note_names, self.rows.values
