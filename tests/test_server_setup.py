@@ -40,7 +40,7 @@ def schema_differences(url: ServerURL) -> list:
     from cscdesk.store.models import Base
 
     def include(obj, name, type_, reflected, compare_to) -> bool:
-        return not (type_ == "index" and name is not None and name.endswith("_search_words"))
+        return not (type_ == "index" and name is not None and "_search_" in name)
 
     engine = make_server_engine(url)
     try:

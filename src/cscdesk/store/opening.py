@@ -16,10 +16,11 @@ from cscdesk.store.backup import backup_before_migration
 from cscdesk.store.backup_list import restore_hint
 from cscdesk.store.engine import Database
 from cscdesk.store.engine import open_database as open_engine
+from cscdesk.store.location import DatabaseLocation
 
 
 def open_database(
-    path: Path | str,
+    path: DatabaseLocation | str,
     *,
     create: bool = True,
     before_migration: Callable[[Path], None] | None = None,
@@ -30,6 +31,8 @@ def open_database(
     """`engine.open_database`, with a verified backup before an upgrade (unless the caller
     hands in its own `before_migration`) and the latest good backup named when `quick_check`
     refuses a damaged file. Raises DatabaseError with a sentence when the file cannot be used.
+    A server database (a `location.ServerURL`) is never upgraded or backed up here: the
+    engine opens it only at this version's schema (see `engine.open_database`).
     """
     return open_engine(
         path, create=create, lock=lock, passphrase=passphrase, quick_check=quick_check,

@@ -1,0 +1,130 @@
+"""Team mode's speed: the list search, opening a record and the appendix's figures on a
+PostgreSQL server, next to the same records in a SQLite file.
+
+    .venv/bin/python bench/bench_server.py [--records 200000] [--url postgresql://…]
+
+Without --url a throwaway server is started in a temporary folder (tests/postgres_server.py:
+Debian's /usr/lib/postgresql/*/bin or PATH; as `nobody` when run as root) and removed after.
+The records are bench_ui's (70% complaints over six years, eight-word summaries).
+Targets (issue 14, loopback server): a search keystroke under 100 ms, opening a record under
+100 ms, the appendix's figures under 2 s, at 200,000 records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TYPED = ("sm", "smith", "c-0123", "letter", "fostering late")
+
+
+def keystrokes(database, text: str) -> list[float]:  # type: ignore[no-untyped-def]
+    """Each prefix of `text` as the list asks for it: one pass for a rare search, else the
+    counts and the first page; milliseconds per keystroke."""
+    from cscdesk.domain.kinds import Kind
+    from cscdesk.store import listing
+
+    times = []
+    for end in range(1, len(text) + 1):
+        query = listing.ListQuery(Kind.COMPLAINT, search=text[:end], today=date.today())
+        began = time.perf_counter()
+        with database.session() as session:
+            found = listing.search_matches(session, query)
+            if found is None:
+                total = listing.count(session, query).total
+                listing.fetch_page(session, query, 0, 100, total=total)
+            else:
+                listing.fetch_rows(session, query, found[1][:100])
+        times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def measure(label: str, location) -> None:  # type: ignore[no-untyped-def]
+    from cscdesk.domain.kinds import Kind
+    from cscdesk.domain.years import ReportingYear
+    from cscdesk.report.figures import compute_figures
+    from cscdesk.report.query import reading
+    from cscdesk.store import records
+    from cscdesk.store.engine import open_database
+
+    database = open_database(location)
+    try:
+        keystrokes(database, "warm")
+        for text in TYPED:
+            runs = [keystrokes(database, text) for _ in range(3)]
+            per_key = [statistics.median(run[i] for run in runs) for i in range(len(text))]
+            print(f"{label}: search {text!r}, ms per keystroke (median of 3): "
+                  + " ".join(f"{t:.0f}" for t in per_key))
+        opened = []
+        for number in (5, 50_000, 120_000):
+            began = time.perf_counter()
+            with database.session() as session:
+                records.load(session, Kind.COMPLAINT, f"C-{number:06d}")
+            opened.append((time.perf_counter() - began) * 1000)
+        print(f"{label}: opening a record, ms: " + " ".join(f"{t:.0f}" for t in opened))
+    finally:
+        database.close()
+    year = ReportingYear.containing(date.today()).previous
+    began = time.perf_counter()
+    with reading(location) as query:
+        compute_figures(query, year)
+    print(f"{label}: appendix figures of {year.label}: {time.perf_counter() - began:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--url", help="an empty database on a server (default: a throwaway "
+                        "server)")
+    parser.add_argument("--no-file", action="store_true", help="skip the SQLite comparison")
+    args = parser.parse_args()
+
+    from bench_ui import build_database
+
+    from cscdesk.store import server as store_server
+    from cscdesk.store.location import ServerURL
+
+    started = None
+    if args.url is None:
+        import psycopg
+
+        from postgres_server import PostgresServer
+
+        started = PostgresServer.start()
+        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench")
+        url = ServerURL(started.url("bench"))
+    else:
+        url = ServerURL(args.url)
+    try:
+        store_server.setup(url)
+        began = time.perf_counter()
+        build_database(url, args.records)  # type: ignore[arg-type]
+        print(f"server: {args.records:,} records written in "
+              f"{time.perf_counter() - began:.1f} s")
+        import psycopg
+
+        with psycopg.connect(url.url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+        measure("server", url)
+        if not args.no_file:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "bench.db"
+                build_database(path, args.records)
+                measure("file", path)
+    finally:
+        if started is not None:
+            started.stop()
+
+
+if __name__ == "__main__":
+    main()
