@@ -22,21 +22,27 @@ from pathlib import Path
 
 import pytest
 
+from cscdesk import settings
 from cscdesk.store import backup_list, soundness
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and fork are POSIX")
 
 BATCH = 4000
 KILLS = 16
+# The records saved so far, counted in the same transaction as each record.
+SAVED = settings.Option("crash_test_saved", 0, "Records saved by the crash test")
 
 FORK_SERVER = r"""
 import os, sys
 from datetime import date
 from sqlalchemy import insert
+from cscdesk import settings
 from cscdesk.domain.kinds import ComplaintData
 from cscdesk.store import backup, backup_list, lists, records, soundness
 from cscdesk.store.engine import open_database
-from cscdesk.store.models import Compliment, Setting, Team
+from cscdesk.store.models import Compliment, Team
+
+SAVED = settings.Option("crash_test_saved", 0, "Records saved by the crash test")
 
 db_path, folder, batch = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
@@ -75,11 +81,7 @@ def write_forever(run):
         with db.transaction() as session:  # a record and its counter: both or neither
             records.save(session, ComplaintData(f"R{run}-{step}", date(2024, 5, 3), 1,
                                                 "Adoption"), calendar=calendar)
-            saved = session.get(Setting, "crash_test_saved")
-            if saved is None:
-                session.add(Setting(key="crash_test_saved", value="1"))
-            else:
-                saved.value = str(int(saved.value) + 1)
+            settings.put(session, SAVED, settings.get(session, SAVED) + 1)
         if step % 2 == 0:
             with db.transaction() as session:  # thousands of rows: all or nothing
                 session.execute(insert(Compliment), [
@@ -112,15 +114,14 @@ def assert_all_or_nothing(db_path: Path) -> tuple[int, int]:
     facts = soundness.check_database(db_path)  # what `cscdesk check` runs: exit 0 only if sound
     raw = sqlite3.connect(db_path)
     try:
-        saved = raw.execute(
-            "SELECT value FROM setting WHERE key = 'crash_test_saved'").fetchone()
+        saved = settings.get(raw, SAVED)
         complaints = raw.execute(
             "SELECT count(*) FROM complaint WHERE reference LIKE 'R%'").fetchone()[0]
         batches = raw.execute(
             "SELECT summary, count(*) FROM compliment GROUP BY summary").fetchall()
     finally:
         raw.close()
-    assert complaints == (int(saved[0]) if saved else 0)
+    assert complaints == saved
     assert facts.counts["complaint"] >= complaints
     for batch, rows in batches:
         assert rows == BATCH, f"batch {batch} has {rows} of {BATCH} rows"
