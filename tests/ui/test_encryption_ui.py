@@ -128,6 +128,8 @@ def test_settings_encrypt_a_plain_database_and_remove_the_encryption_again(
     confirm = next(text for kind, _title, text in dialogs.shown if kind == "confirm")
     assert LOST_WARNING in confirm
     assert dialogs.shown[-1][0] == "info", dialogs.shown[-1]
+    assert "other folders" in dialogs.shown[-1][2]  # copies elsewhere stay readable: said
+    assert "stay readable without any passphrase" in dialogs.shown[-1][2]
     assert window.database.encrypted and window.database.passphrase == PASSPHRASE
     assert window.idle_lock.watching  # the lock now applies
     assert cipher.looks_encrypted(db_path)

@@ -41,6 +41,17 @@ from cscdesk.ui.passphrase_dialogs import LOST_WARNING as LOST_PASSPHRASE
 from cscdesk.ui.window_settings import window_settings
 from cscdesk.ui.workers import Operation, work_to_finish
 
+# Backups copied elsewhere (`cscdesk backup --to`, or by hand) are not in the backup folder, so an
+# encryption change cannot reach them: the officer is told what they still need.
+OTHER_FOLDERS_PLAIN = (
+    "Copies of backups kept in other folders (a USB stick, a share) are not rewritten: they stay "
+    "readable without any passphrase. Delete them, or replace them with new backups."
+)
+OTHER_FOLDERS_CHANGED = (
+    "Copies of backups kept in other folders (a USB stick, a share) are not rewritten: they still "
+    "open with the old passphrase."
+)
+
 if TYPE_CHECKING:
     from cscdesk.store.encryption import EncryptionChange
     from cscdesk.ui.backup_ui import BackupController
@@ -387,6 +398,8 @@ class MainWindow(AppWindow):
             names = ", ".join(path.name for path in change.backups_left)
             text += (f" These backups were made with another passphrase and were left as they "
                      f"are: {names}.")
+        if change.encrypted:
+            text += " " + (OTHER_FOLDERS_CHANGED if request.old else OTHER_FOLDERS_PLAIN)
         self.dialogs.info(self, "Encryption", text)
 
     def _encryption_failed(self, error: Exception) -> None:
