@@ -167,7 +167,12 @@ def postgres() -> Iterator[ServerDatabases]:
     if reason is not None:  # a test not marked postgresql that asked for the server
         _SERVER_SKIPPED["reason"] = reason
         pytest.skip(reason)
-    databases = ServerDatabases(PostgresServer.start())
+    server = PostgresServer.start()
+    try:
+        databases = ServerDatabases(server)
+    except BaseException:
+        server.stop()
+        raise
     try:
         yield databases
     finally:
