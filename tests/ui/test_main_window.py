@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -106,3 +107,16 @@ def test_the_first_window_fits_the_screen(database, qtbot):
     available = window.screen().availableGeometry()  # 800 × 600 offscreen: a small screen
     assert window.width() <= available.width() and window.height() <= available.height()
     assert available.contains(window.geometry())
+
+
+def test_a_relative_database_path_shows_its_folder_in_the_title(tmp_path, qtbot, monkeypatch):
+    from cscdesk.store.opening import open_database
+
+    monkeypatch.chdir(tmp_path)
+    database = open_database(Path("cases.db"))
+    try:
+        window = shown_window(database, qtbot)
+        assert window.windowTitle() == f"cases.db ({tmp_path}) — cscdesk"
+        window.close()
+    finally:
+        database.close()

@@ -204,7 +204,7 @@ class MainWindow(AppWindow):
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
 
     def _show_title(self) -> None:
-        path = self.database.file
+        path = self.database.file.absolute()  # "--db cases.db" names its folder, not "."
         self.setWindowTitle(f"{path.name} ({path.parent}) — cscdesk")
         self.setWindowFilePath(str(path))
 
