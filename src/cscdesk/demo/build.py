@@ -19,6 +19,7 @@ from cscdesk.demo.designed import Y2, add_designed_years
 from cscdesk.demo.hand_entered import HAND_ENTERED
 from cscdesk.demo.ordinary import FIRST_YEAR, add_ordinary_years
 from cscdesk.demo.writer import store_records
+from cscdesk.domain.kind_spec import spec
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
@@ -47,7 +48,7 @@ class DemoSummary:
 
     def lines(self) -> list[str]:
         total = sum(self.counts.values())
-        kinds = ", ".join(f"{n} {kind.value.lower()}" for kind, n in self.counts.items())
+        kinds = ", ".join(f"{n} {spec(kind).noun(n)}" for kind, n in self.counts.items())
         return [
             f"Demo database created: {self.path}",
             f"{total} invented records from {self.first_year} to {self.current_year}: {kinds}.",
