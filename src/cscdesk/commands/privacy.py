@@ -116,7 +116,8 @@ def _each(args: argparse.Namespace, action: Callable[[Session, Kind, str], objec
                 action(session, kind, reference)
     finally:
         db.close()
-    print(f"{verb} {len(args.references)} {kind.value.lower()} record(s).")
+    count = len(args.references)
+    print(f"{verb} {count} {SPECS[kind].noun(count)}.")
     return 0
 
 

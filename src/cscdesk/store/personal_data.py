@@ -118,7 +118,7 @@ def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
 def _row(session: Session, kind: Kind, reference: str) -> Any:  # the kind's model
     row = find_row(session, kind, reference)
     if row is None:
-        raise InputError(f"There is no {kind.value.lower()} record “{reference}”.")
+        raise InputError(f"There is no {spec(kind).singular} “{reference}”.")
     return row
 
 
