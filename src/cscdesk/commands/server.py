@@ -3,6 +3,8 @@
     cscdesk server setup URL [--print-sql]     the schema and the roles, once, as the owner
     cscdesk server upgrade URL [--print-sql]   this version's schema, once every PC has it
     cscdesk server grant LOGIN ROLE [URL]      give a login a role: officer, manager, auditor
+    cscdesk server move-in FILE URL            copy a single PC's database file into an empty
+                                               server database, checked (store.move_in)
 
 The URL is a libpq URL without a password (`.pgpass` / `PGPASSFILE` holds it); `grant`
 without one uses --db or $CSCDESK_DB. The work is in `store.server`; see docs/server.md.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cscdesk.errors import InputError
 from cscdesk.store.location import ServerURL, is_server
@@ -66,6 +69,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="print the SQL instead of running it")
     grant.set_defaults(handler=run_grant)
 
+    move_in = actions.add_parser(
+        "move-in", help="copy a single PC's database file into an empty server database",
+        description="Copy every record, list, setting, narrative text, baseline figure, bin "
+        "entry and the whole audit trail of a database file into an empty server database "
+        "(set up with “cscdesk server setup”), in one transaction, then compare every table's "
+        "rows and every year's appendix figures before committing. The file is only read. An "
+        "encrypted file takes --passphrase-file FILE (before “server”).")
+    move_in.add_argument("file", type=Path, metavar="FILE", help="the database file (.db)")
+    move_in.add_argument("url", type=_url, metavar="URL", help="the empty server database")
+    move_in.set_defaults(handler=run_move_in)
+
 
 def run_setup(args: argparse.Namespace) -> int:
     from cscdesk.store import server
@@ -99,4 +113,11 @@ def run_grant(args: argparse.Namespace) -> int:
                          "(or --db URL).")
     role = server.grant(url, args.login, args.role)
     print(f"Granted {role} to {args.login} on {url}.")
+    return 0
+
+
+def run_move_in(args: argparse.Namespace) -> int:
+    from cscdesk.store.move_in import move_in
+
+    print(move_in(args.file, args.url, passphrase=args.passphrase).sentence(args.file, args.url))
     return 0

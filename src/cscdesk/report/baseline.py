@@ -78,7 +78,8 @@ def load_baseline(source: Any, year: ReportingYear | int) -> BaselineFigures | N
     found = query.rows(f"SELECT {columns} FROM baseline_year WHERE year = :y", {"y": number})
     team_rows = query.rows(
         'SELECT b."table", t.name, b.count FROM baseline_team_count b '
-        "JOIN team t ON t.id = b.team_id WHERE b.year = :y",
+        # in the order entered (SQLite's plan gave it; a server's hash join need not)
+        "JOIN team t ON t.id = b.team_id WHERE b.year = :y ORDER BY b.id",
         {"y": number},
     )
     if not found and not team_rows:

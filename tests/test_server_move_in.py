@@ -1,0 +1,181 @@
+"""`cscdesk server move-in FILE URL` as real subprocesses against the session's PostgreSQL
+server: a demo database moved in (every table's rows and every year's figures equal, the file
+unchanged), an encrypted file, a non-empty server refused, a failure mid-copy rolled back."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from cscdesk.store.location import ServerURL
+
+pytestmark = pytest.mark.postgresql
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def server_counts(url: ServerURL) -> dict[str, int]:
+    import psycopg
+
+    from cscdesk.store.move_in import counted_tables
+
+    with psycopg.connect(str(url), autocommit=True) as connection:
+        return {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in counted_tables()}
+
+
+def file_counts(path: Path) -> dict[str, int]:
+    from cscdesk.store.move_in import counted_tables
+
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+                for name in counted_tables()}
+    finally:
+        connection.close()
+
+
+def all_figures(location: Path | ServerURL, passphrase: str | None = None) -> dict:
+    from cscdesk.domain.years import ReportingYear
+    from cscdesk.report.figures import compute_figures
+    from cscdesk.report.figures_text import as_dict
+    from cscdesk.report.query import reading
+
+    with reading(location, passphrase) as query:
+        return {year: as_dict(compute_figures(query, ReportingYear(year)))
+                for year in range(2010, 2031)}
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import run_cli
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    run_cli("--db", path, "demo", check=True, timeout=300)
+    return path
+
+
+def test_a_demo_database_moves_in_whole_and_the_file_is_unchanged(
+        cli, demo_file: Path, server_url: ServerURL) -> None:
+    before = sha256(demo_file)
+    expected = file_counts(demo_file)
+    assert expected["complaint"] > 100 and expected["audit_event"] > 0
+
+    done = cli("server", "move-in", demo_file, str(server_url), timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    assert "Moved" in done.stdout and "not changed" in done.stdout
+    assert sha256(demo_file) == before
+    assert server_counts(server_url) == expected
+    assert all_figures(server_url) == all_figures(demo_file)
+
+
+def test_ids_links_and_sequences_carry_over(demo_file: Path, server_url: ServerURL) -> None:
+    import psycopg
+
+    from cscdesk.store.move_in import move_in
+
+    move_in(demo_file, server_url)
+    query = ("SELECT c.id, c.reference, t.name, r.name, e.reference FROM complaint c "
+             "JOIN team t ON t.id = c.team_id LEFT JOIN root_cause r ON r.id = c.root_cause_id "
+             "LEFT JOIN complaint e ON e.id = c.escalated_from_id ORDER BY c.id")
+    source = sqlite3.connect(f"{demo_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        in_file = source.execute(query).fetchall()
+        highest = source.execute("SELECT max(id) FROM team").fetchone()[0]
+    finally:
+        source.close()
+    with psycopg.connect(str(server_url), autocommit=True) as connection:
+        assert [tuple(row) for row in connection.execute(query).fetchall()] == in_file
+        new_id = connection.execute(
+            "INSERT INTO team (name, retired, created_at, updated_at) "
+            "VALUES ('A new team', false, now(), now()) RETURNING id").fetchone()[0]
+    assert new_id == highest + 1
+
+
+def test_a_server_database_that_is_not_empty_is_refused(
+        cli, demo_file: Path, server_url: ServerURL) -> None:
+    import psycopg
+
+    with psycopg.connect(str(server_url), autocommit=True) as connection:
+        connection.execute("INSERT INTO setting (key, value, created_at, updated_at) "
+                           "VALUES ('report_folder', '/tmp', now(), now())")
+    done = cli("server", "move-in", demo_file, str(server_url))
+
+    assert done.returncode == 1
+    assert "is not empty" in done.stderr and "setting (1)" in done.stderr
+    assert "Traceback" not in done.stderr
+    counts = server_counts(server_url)
+    assert counts["setting"] == 1 and sum(counts.values()) == 1
+
+
+def test_a_server_database_without_the_schema_is_refused(
+        cli, demo_file: Path, empty_server_url: ServerURL) -> None:
+    done = cli("server", "move-in", demo_file, str(empty_server_url))
+
+    assert done.returncode == 1
+    assert "cscdesk server setup" in done.stderr
+
+
+def test_an_encrypted_file_moves_in(cli, tmp_path: Path, server_url: ServerURL) -> None:
+    pytest.importorskip("sqlcipher3")
+    path = tmp_path / "secret.db"
+    key = tmp_path / "key.txt"
+    key.write_text("correct horse battery\n", encoding="utf-8")
+    cli("--db", path, "demo", check=True, timeout=300)
+    cli("--db", path, "encrypt", "--new-passphrase-file", key, check=True, timeout=300)
+    before = sha256(path)
+
+    refused = cli("server", "move-in", path, str(server_url))
+    assert refused.returncode == 1 and sum(server_counts(server_url).values()) == 0
+
+    done = cli("--passphrase-file", key, "server", "move-in", path, str(server_url),
+               timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    assert sha256(path) == before
+    assert all_figures(server_url) == all_figures(path, "correct horse battery")
+    assert server_counts(server_url)["complaint"] > 100
+
+
+def test_a_row_the_server_refuses_mid_copy_leaves_it_empty(
+        cli, demo_file: Path, tmp_path: Path, server_url: ServerURL) -> None:
+    # SQLite keeps a reference longer than its column's 60 characters; PostgreSQL does not
+    path = tmp_path / "long.db"
+    path.write_bytes(demo_file.read_bytes())
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE compliment SET reference = ? WHERE id = (SELECT max(id) FROM "
+                       "compliment)", ("K-" + "9" * 80,))
+    connection.commit()
+    connection.close()
+
+    done = cli("server", "move-in", path, str(server_url))
+
+    assert done.returncode == 1
+    assert "copying the table compliment" in done.stderr
+    assert "nothing was written to the server" in done.stderr
+    assert sum(server_counts(server_url).values()) == 0
+
+
+def test_a_difference_found_by_the_check_rolls_everything_back(
+        demo_file: Path, server_url: ServerURL, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cscdesk.store import move_in as module
+
+    real = module._copy_table
+
+    def losing_one(source, target, table):  # type: ignore[no-untyped-def]
+        copied = real(source, target, table)
+        if table.name == "complaint":
+            target.exec_driver_sql(
+                "DELETE FROM complaint WHERE id = (SELECT max(id) FROM complaint)")
+        return copied
+
+    monkeypatch.setattr(module, "_copy_table", losing_one)
+    with pytest.raises(module.MoveRefused, match=r"complaint had .* rows where the file has"):
+        module.move_in(demo_file, server_url)
+    assert sum(server_counts(server_url).values()) == 0
