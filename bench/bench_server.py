@@ -7,7 +7,11 @@ Without --url a throwaway server is started in a temporary folder (tests/postgre
 Debian's /usr/lib/postgresql/*/bin or PATH; as `nobody` when run as root) and removed after.
 The records are bench_ui's (70% complaints over six years, eight-word summaries).
 Targets (issue 14, loopback server): a search keystroke under 100 ms, opening a record under
-100 ms, the appendix's figures under 2 s, at 200,000 records.
+100 ms, the appendix's figures under 2 s, backup + verify under 10 s, at 200,000 records.
+
+--backup also times `cscdesk backup` on the server (pg_dump, then pg_restore --list and the
+archive's rows counted against the snapshot's) and a restore of the archive into an empty
+database; --backup-only skips the rest.
 """
 
 from __future__ import annotations
@@ -80,12 +84,36 @@ def measure(label: str, location) -> None:  # type: ignore[no-untyped-def]
     print(f"{label}: appendix figures of {year.label}: {time.perf_counter() - began:.2f} s")
 
 
+def measure_backup(url, started) -> None:  # type: ignore[no-untyped-def]
+    from cscdesk.store.location import ServerURL
+    from cscdesk.store.server_backup import backup_server, restore_archive
+
+    with tempfile.TemporaryDirectory() as folder:
+        result = backup_server(url, folder)
+        made = result.backup
+        print(f"server: backup + verify of {made.records:,} records: {result.seconds:.1f} s "
+              f"({made.size / 1e6:.0f} MB archive)")
+        if started is None:
+            return
+        import psycopg
+
+        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench_restored")
+        began = time.perf_counter()
+        restore_archive(made.path, ServerURL(started.url("bench_restored")))
+        print(f"server: restore into an empty database, with its checks: "
+              f"{time.perf_counter() - began:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--url", help="an empty database on a server (default: a throwaway "
                         "server)")
     parser.add_argument("--no-file", action="store_true", help="skip the SQLite comparison")
+    parser.add_argument("--backup", action="store_true", help="time a backup and a restore")
+    parser.add_argument("--backup-only", action="store_true",
+                        help="time only the backup and the restore")
     args = parser.parse_args()
 
     from bench_ui import build_database
@@ -115,6 +143,10 @@ def main() -> None:
 
         with psycopg.connect(url.url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")
+        if args.backup or args.backup_only:
+            measure_backup(url, started)
+        if args.backup_only:
+            return
         measure("server", url)
         if not args.no_file:
             with tempfile.TemporaryDirectory() as folder:

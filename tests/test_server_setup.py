@@ -98,7 +98,7 @@ def test_a_password_in_the_url_is_refused(cli) -> None:
 
 
 def test_commands_not_made_for_a_server_say_so(cli, server_url) -> None:
-    refused = cli("--db", str(server_url), "backup")
+    refused = cli("--db", str(server_url), "check")
     assert refused.returncode == 1
     assert "does not work on a server database yet" in refused.stderr
 

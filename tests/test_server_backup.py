@@ -1,0 +1,136 @@
+"""Backups of a server database (store/server_backup.py): pg_dump archives made, verified,
+listed and restored against the session's real PostgreSQL server, with real pg_dump and
+pg_restore."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cscdesk.cli import main
+from cscdesk.domain.kinds import ComplaintData, Outcome
+from cscdesk.domain.years import ReportingYear
+from cscdesk.errors import DatabaseError
+from cscdesk.store import records, server_backup
+from cscdesk.store.backup_list import MANIFEST_NAME, BackupChanged, BackupUnverified
+from cscdesk.store.engine import open_database
+
+pytestmark = [
+    pytest.mark.postgresql,
+    pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed"),
+]
+
+YEAR = ReportingYear(2023)
+
+
+def _fill(url) -> None:  # type: ignore[no-untyped-def]
+    db = open_database(url)
+    try:
+        with db.transaction() as session:
+            for number in range(40):
+                day = date(2023, 4 + number % 9, 1 + number % 27)
+                records.save(session, ComplaintData(
+                    f"C-{number:04d}", day, 1 + number % 2, "Adoption",
+                    summary=f"late letter {number}\nsecond\tline \\ end",
+                    outcome=(Outcome.UPHELD if number % 3 else Outcome.NOT_UPHELD)
+                    if number % 4 else None,
+                    closed=day if number % 4 else None))
+    finally:
+        db.close()
+
+
+def _figures(url):  # type: ignore[no-untyped-def]
+    from cscdesk.report.figures import compute_figures
+    from cscdesk.report.query import reading
+
+    with reading(url) as query:
+        return compute_figures(query, YEAR)
+
+
+def test_backup_lists_a_verified_archive_that_restores_into_an_empty_database(
+        server_url, empty_server_url, tmp_path: Path, capsys) -> None:
+    _fill(server_url)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    assert main(["--db", str(server_url), "backup", "--to", str(folder)]) == 0
+    said = capsys.readouterr().out
+    assert "40 complaints" in said and "rows match" in said
+    manifest = json.loads((folder / MANIFEST_NAME).read_text())["backups"]
+    [entry] = manifest
+    archive = folder / entry["file"]
+    assert archive.suffix == ".pgdump" and archive.stat().st_mode & 0o777 == 0o600
+    assert len(entry["sha256"]) == 64 and entry["counts"]["complaint"] == 40
+    assert entry["counts"]["audit_event"] > 0 and entry["schema_revision"]
+    assert not [p for p in folder.iterdir() if p.name.startswith(".") and "tmp" in p.name]
+
+    assert main(["check", str(archive)]) == 0
+    assert "checksum matches" in capsys.readouterr().out
+
+    assert main(["--db", str(empty_server_url), "restore", str(archive)]) == 0
+    assert "rows match the backup list" in capsys.readouterr().out
+    with server_backup._connect(empty_server_url) as connection:
+        assert server_backup._counts(connection) == entry["counts"]
+    assert _figures(empty_server_url) == _figures(server_url)
+
+
+def test_a_tampered_or_unlisted_archive_is_refused(server_url, empty_server_url,
+                                                   tmp_path: Path) -> None:
+    made = server_backup.backup_server(server_url, tmp_path).backup
+    data = bytearray(made.path.read_bytes())
+    data[-10] ^= 0xFF
+    made.path.write_bytes(bytes(data))
+    with pytest.raises(BackupChanged, match="has changed since it was made"):
+        server_backup.restore_archive(made.path, empty_server_url)
+    loose = tmp_path / "elsewhere"
+    loose.mkdir()
+    copy = shutil.copy(server_backup.backup_server(server_url, tmp_path).backup.path, loose)
+    with pytest.raises(BackupUnverified, match="not in the backup list"):
+        server_backup.restore_archive(Path(copy), empty_server_url)
+    restored = server_backup.restore_archive(Path(copy), empty_server_url, unverified=True)
+    assert not restored.verified and "complaint" in restored.counts
+
+
+def test_restore_into_a_database_that_is_not_empty_is_refused(server_url,
+                                                             tmp_path: Path) -> None:
+    _fill(server_url)
+    made = server_backup.backup_server(server_url, tmp_path).backup
+    with pytest.raises(DatabaseError, match="is not empty"):
+        server_backup.restore_archive(made.path, server_url)
+    with server_backup._connect(server_url) as connection:  # untouched
+        assert server_backup._counts(connection)["complaint"] == 40
+
+
+def test_neither_the_server_nor_a_secret_is_on_the_command_line(server_url, tmp_path: Path,
+                                                   monkeypatch) -> None:
+    from cscdesk.store.location import ServerURL
+
+    seen: list[list[str]] = []
+    real = server_backup.subprocess.run
+
+    def watch(command, **options):  # type: ignore[no-untyped-def]
+        seen.append(list(command))
+        return real(command, **options)
+
+    monkeypatch.setattr(server_backup.subprocess, "run", watch)
+    server_backup.backup_server(server_url, tmp_path)
+    assert seen and any("pg_dump" in part for part in seen[0])
+    host = ServerURL(str(server_url)).host
+    for command in seen:
+        assert not any(host in part or "postgresql:" in part or part in ("-W", "--password")
+                       for part in command)
+    env = server_backup.libpq_environment(ServerURL(
+        "postgresql://officer@db.council.example:5433/cscdesk?sslmode=verify-full"))
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGDATABASE"], env["PGSSLMODE"]) \
+        == ("db.council.example", "5433", "officer", "cscdesk", "verify-full")
+
+
+def test_pg_bin_names_the_programs_folder(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CSCDESK_PG_BIN", str(tmp_path))
+    with pytest.raises(DatabaseError, match="pg_dump is not in"):
+        server_backup.tool("pg_dump")
+    monkeypatch.setenv("CSCDESK_PG_BIN", str(Path(shutil.which("pg_dump") or "").parent))
+    assert server_backup.tool("pg_dump").name == "pg_dump"
