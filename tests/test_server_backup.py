@@ -134,3 +134,39 @@ def test_pg_bin_names_the_programs_folder(monkeypatch, tmp_path: Path) -> None:
         server_backup.tool("pg_dump")
     monkeypatch.setenv("CSCDESK_PG_BIN", str(Path(shutil.which("pg_dump") or "").parent))
     assert server_backup.tool("pg_dump").name == "pg_dump"
+
+
+def test_an_archive_whose_rows_differ_from_the_snapshot_is_not_kept(server_url, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    _fill(server_url)
+    real = server_backup.archive_counts
+    monkeypatch.setattr(server_backup, "archive_counts",
+                        lambda archive: {**real(archive), "complaint": 39})
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    with pytest.raises(DatabaseError, match="does not hold what the server had"):
+        server_backup.backup_server(server_url, folder)
+    assert list(folder.iterdir()) == []  # no archive, no list, no temporary file
+
+
+def test_archives_are_pruned_by_the_servers_retention_settings(server_url,
+                                                               tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from cscdesk import settings
+
+    db = open_database(server_url)
+    try:
+        with db.transaction() as session:
+            for option, value in ((settings.KEEP_ALL_DAYS, 0), (settings.KEEP_DAILY, 1),
+                                  (settings.KEEP_WEEKLY, 0), (settings.KEEP_MONTHLY, 0)):
+                settings.put(session, option, value)
+    finally:
+        db.close()
+    first = datetime(2026, 1, 5, 18, 0)
+    old = server_backup.backup_server(server_url, tmp_path, now=first).backup
+    new = server_backup.backup_server(server_url, tmp_path,
+                                      now=first + timedelta(days=1))
+    assert new.removed == (old.path,) and not old.path.exists()
+    manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())["backups"]
+    assert [entry["file"] for entry in manifest] == [new.backup.path.name]
