@@ -57,6 +57,22 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     run_cli("--db", path, "demo", check=True, timeout=300)
+    # what the demo has none of: a narrative text, a bin entry, a complaint escalated from
+    # one entered after it (a higher id)
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute(
+            "INSERT INTO narrative_text (year, key, text, created_at, updated_at) VALUES "
+            "(2023, 'intro', 'Our year, in words.', '2024-05-01 10:00:00', "
+            "'2024-05-01 10:00:00')")
+        connection.execute(
+            "INSERT INTO bin_entry (kind, reference, deleted_at, deleted_by, data) VALUES "
+            "('compliment', 'K-GONE', '2024-05-02 09:00:00', 'officer', '{\"summary\": \"x\"}')")
+        first, last = connection.execute(
+            "SELECT min(id), max(id) FROM complaint WHERE escalated_from_id IS NULL").fetchone()
+        connection.execute("UPDATE complaint SET escalated_from_id = ? WHERE id = ?",
+                           (last, first))
+    connection.close()
     return path
 
 
@@ -64,7 +80,8 @@ def test_a_demo_database_moves_in_whole_and_the_file_is_unchanged(
         cli, demo_file: Path, server_url: ServerURL) -> None:
     before = sha256(demo_file)
     expected = file_counts(demo_file)
-    assert expected["complaint"] > 100 and expected["audit_event"] > 0
+    assert all(expected[name] > 0 for name in ("complaint", "audit_event", "bin_entry",
+                                               "narrative_text", "baseline_team_count"))
 
     done = cli("server", "move-in", demo_file, str(server_url), timeout=300)
 
@@ -157,7 +174,7 @@ def test_a_row_the_server_refuses_mid_copy_leaves_it_empty(
     done = cli("server", "move-in", path, str(server_url))
 
     assert done.returncode == 1
-    assert "copying the table compliment" in done.stderr
+    assert "refused a row" in done.stderr and "copying the table compliment" in done.stderr
     assert "nothing was written to the server" in done.stderr
     assert sum(server_counts(server_url).values()) == 0
 
@@ -178,4 +195,18 @@ def test_a_difference_found_by_the_check_rolls_everything_back(
     monkeypatch.setattr(module, "_copy_table", losing_one)
     with pytest.raises(module.MoveRefused, match=r"complaint had .* rows where the file has"):
         module.move_in(demo_file, server_url)
+    assert sum(server_counts(server_url).values()) == 0
+
+
+def test_a_server_database_being_written_to_is_left_alone(
+        demo_file: Path, server_url: ServerURL) -> None:
+    import psycopg
+
+    from cscdesk.store.move_in import MoveRefused, move_in
+
+    with psycopg.connect(str(server_url)) as writer:  # a transaction under way
+        writer.execute("LOCK TABLE complaint IN ROW EXCLUSIVE MODE")
+        with pytest.raises(MoveRefused, match="is being written to"):
+            move_in(demo_file, server_url)
+        writer.rollback()
     assert sum(server_counts(server_url).values()) == 0

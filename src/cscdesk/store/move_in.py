@@ -300,16 +300,21 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
             target.commit()
             source.rollback()
     except DBAPIError as error:
-        first = server_sentence(server, error).removesuffix(".")
-        if getattr(error, "orig", None) is not None and \
-                getattr(error.orig, "sqlstate", None) == "55P03":
+        cause = getattr(error, "orig", None) or error
+        code = getattr(cause, "sqlstate", None)
+        if code == "55P03":  # LOCK … NOWAIT: someone is writing
             raise MoveRefused(
-                f"The server database {server} is in use (an app or a command is working on "
-                "it), so nothing was moved: close cscdesk on the other PCs and try again."
-            ) from error
-        raise MoveRefused(f"The move stopped while {step} ({first.removeprefix('Cannot use ')})"
-                          ", so it was rolled back: nothing was written to the server and the "
-                          "file was not changed.") from error
+                f"The server database {server} is being written to (an import or an app), so "
+                "nothing was moved: let that finish, or close cscdesk on the other PCs, and "
+                "try again.") from error
+        if code == "42501" or not step.startswith("copying"):
+            said = server_sentence(server, error).removesuffix(".")
+        else:
+            first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+            said = f"The server refused a row ({first.rstrip('.')})"
+        raise MoveRefused(f"{said}. The move stopped while {step}, so it was rolled back: "
+                          "nothing was written to the server and the file was not changed."
+                          ) from error
     finally:
         engine.dispose()
         database.close()
