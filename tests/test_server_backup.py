@@ -170,3 +170,29 @@ def test_archives_are_pruned_by_the_servers_retention_settings(server_url,
     assert new.removed == (old.path,) and not old.path.exists()
     manifest = json.loads((tmp_path / MANIFEST_NAME).read_text())["backups"]
     assert [entry["file"] for entry in manifest] == [new.backup.path.name]
+
+
+@pytest.mark.skipif(shutil.which("ps") is None, reason="no ps")
+def test_the_process_list_shows_no_server_while_pg_dump_runs(server_url, tmp_path: Path,
+                                                             monkeypatch) -> None:
+    """pg_dump and pg_restore run through stand-ins (CSCDESK_PG_BIN) that record what `ps`
+    shows for them, and their libpq environment, before running the real programs."""
+    from cscdesk.store.location import ServerURL
+
+    shims, seen = tmp_path / "bin", tmp_path / "seen.txt"
+    shims.mkdir()
+    for name in ("pg_dump", "pg_restore"):
+        shim = shims / name
+        shim.write_text(f"#!/bin/sh\nps -o args= -p $$ >> {seen}\n"
+                        f"echo \"host=$PGHOST db=$PGDATABASE\" >> {seen}\n"
+                        f"exec {shutil.which(name)} \"$@\"\n")
+        shim.chmod(0o755)
+    monkeypatch.setenv("CSCDESK_PG_BIN", str(shims))
+    server_backup.backup_server(server_url, tmp_path / "home")
+    lines = seen.read_text().splitlines()
+    shown, environment = lines[0::2], lines[1::2]
+    assert any("pg_dump" in line for line in shown) and any("pg_restore" in line
+                                                            for line in shown)
+    host = ServerURL(str(server_url)).host
+    assert not any(host in line or "postgresql:" in line for line in shown)
+    assert f"host={host} db={ServerURL(str(server_url)).database}" == environment[0]
