@@ -39,8 +39,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 5000
-# The advisory lock of a setup or upgrade (store.server): a move-in waits for one, and the
-# other way round.
+# The schema's own table: the server's is set up by `cscdesk server setup`.
 _NOT_COPIED = ("alembic_version",)
 
 
@@ -283,6 +282,7 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
             source.exec_driver_sql("PRAGMA query_only = 1")
             source.exec_driver_sql("SELECT 1")  # the read transaction: one state of the file
             step = "checking the server database"
+            # a setup or upgrade (store.server) and a move-in wait for each other
             target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
             _refuse_unless_empty(target, server)
             # nobody else writes while the move runs (readers may still read)
