@@ -196,3 +196,23 @@ def test_the_process_list_shows_no_server_while_pg_dump_runs(server_url, tmp_pat
     host = ServerURL(str(server_url)).host
     assert not any(host in line or "postgresql:" in line for line in shown)
     assert f"host={host} db={ServerURL(str(server_url)).database}" == environment[0]
+
+
+def test_the_databases_owner_login_restores_without_being_a_superuser(
+        server_url, postgres, tmp_path: Path) -> None:
+    from cscdesk.store.location import ServerURL
+
+    _fill(server_url)
+    made = server_backup.backup_server(server_url, tmp_path).backup
+    postgres.admin.execute("DROP ROLE IF EXISTS it_owner")
+    postgres.admin.execute("CREATE ROLE it_owner LOGIN")
+    postgres.admin.execute("CREATE DATABASE restored_by_owner OWNER it_owner TEMPLATE template0")
+    try:
+        target = ServerURL(postgres.server.url("restored_by_owner", user="it_owner"))
+        restored = server_backup.restore_archive(made.path, target)
+        assert restored.verified and restored.counts["complaint"] == 40
+        assert _figures(target) == _figures(server_url)
+    finally:
+        postgres.drop("restored_by_owner")
+        postgres.admin.execute("DROP OWNED BY it_owner")
+        postgres.admin.execute("DROP ROLE it_owner")
