@@ -8,7 +8,9 @@ teams and root causes), plus one audit event per record, then times
 sequences, the row counts and every year's appendix figures compared on both sides, the
 commit). Without --url a throwaway server is started in a temporary folder
 (tests/postgres_server.py; as `nobody` when run as root) and removed after; with --url the
-database must be set up and empty (`cscdesk server setup URL`).
+database must be set up and empty (`cscdesk server setup URL`). `--durable` runs the
+throwaway server with PostgreSQL's default durability settings instead of the tests' fast
+ones (fsync off), as a real server runs.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--url", help="an empty, set-up server database (default: a "
                         "throwaway server)")
+    parser.add_argument("--durable", action="store_true",
+                        help="run the throwaway server with PostgreSQL's default durability "
+                        "(fsync, full_page_writes, synchronous_commit on), as a real server "
+                        "runs, instead of the tests' fast settings")
     args = parser.parse_args()
 
     from bench_ui import build_database
@@ -72,6 +78,12 @@ def main() -> int:
             from postgres_server import PostgresServer
 
             started = PostgresServer.start()
+            if args.durable:
+                socket = f"-c unix_socket_directories={started.socket_folder}"
+                started._run(started.bin / "pg_ctl", "-D", started.data, "-l",
+                             started.folder / "server.log", "-o",
+                             f"-c listen_addresses= {socket}", "-w", "-t", "60", "restart")
+                print("server: PostgreSQL's default durability (fsync on)")
             with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
                 connection.execute("CREATE DATABASE bench")
             url = ServerURL(started.url("bench"))
