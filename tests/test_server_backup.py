@@ -69,6 +69,8 @@ def test_backup_lists_a_verified_archive_that_restores_into_an_empty_database(
 
     assert main(["check", str(archive)]) == 0
     assert "checksum matches" in capsys.readouterr().out
+    assert main(["--db", str(server_url), "check", str(archive)]) == 0
+    assert "pg_restore reads its table of contents" in capsys.readouterr().out
 
     assert main(["--db", str(empty_server_url), "restore", str(archive)]) == 0
     assert "rows match the backup list" in capsys.readouterr().out

@@ -87,6 +87,18 @@ def refuse_on_server(command: str, location: DatabaseLocation) -> None:
             f"database file. On a server: {', '.join(sorted(SERVER_COMMANDS))}.")
 
 
+def _names_an_archive(command: str, args: argparse.Namespace) -> bool:
+    """`check FILE` where FILE is a server backup (a pg_dump archive): no database is used."""
+    file = getattr(args, "file", None)
+    if command != "check" or file is None:
+        return False
+    try:
+        with Path(file).open("rb") as handle:
+            return handle.read(5) == b"PGDMP"
+    except OSError:
+        return False
+
+
 def load_app_modules() -> None:
     """Import the desktop app's modules with the cycle collector paused, then freeze them.
 
@@ -114,7 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "app"
     try:
         args.db_path = database_path(args)
-        refuse_on_server(command, args.db_path)
+        if not _names_an_archive(command, args):  # `check ARCHIVE` reads only the file
+            refuse_on_server(command, args.db_path)
         if args.command is None:  # the app asks for a passphrase in a window
             from cscdesk.commands.app import open_app
 
