@@ -18,8 +18,6 @@ from cscdesk.domain.kind_spec import (
     SPECS,
     FieldType,
     KindSpec,
-    by_command_name,
-    by_table,
     placing_date,
     spec,
 )
@@ -52,8 +50,6 @@ def test_names_are_unique_and_each_finds_its_kind() -> None:
         if attribute != "plural":  # "initial feedback" is its own plural
             assert len(set(values)) == len(values), attribute
     for kind_spec in SPECS.values():
-        assert by_table(kind_spec.table) is kind_spec
-        assert by_command_name(kind_spec.command_name) is kind_spec
         assert kind_spec.noun(1) == kind_spec.singular
         assert kind_spec.noun(2) == kind_spec.plural
 

@@ -326,22 +326,6 @@ def placing_date(record: RecordData) -> date | None:
     return spec_of(record).placing_date(record)
 
 
-def by_table(table: str) -> KindSpec:
-    """The kind stored in database table `table` (backups and checks count by table)."""
-    for found in SPECS.values():
-        if found.table == table:
-            return found
-    raise KeyError(table)
-
-
-def by_command_name(name: str) -> KindSpec:
-    """The kind a command line names (`--kind initial-feedback`)."""
-    for found in SPECS.values():
-        if found.command_name == name:
-            return found
-    raise KeyError(name)
-
-
 def _labels() -> dict[str, str]:
     """Every field's label, across kinds: the same field has the same label everywhere."""
     labels: dict[str, str] = {}

@@ -51,14 +51,6 @@ def items(session: Session) -> list[BinItem]:
     ]
 
 
-def mentioning(session: Session, text: str) -> list[RecordData]:
-    """Deleted records whose stored fields contain `text` (case-insensitive), for subject access."""
-    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace(
-        "_", "\\_") + "%"
-    query = select(BinEntry).where(BinEntry.data.ilike(pattern, escape="\\"))
-    return [from_plain(Kind(e.kind), json.loads(e.data)) for e in session.scalars(query)]
-
-
 def record_of(session: Session, item_id: int) -> RecordData:
     entry = session.get(BinEntry, item_id)
     if entry is None:
