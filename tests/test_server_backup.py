@@ -218,3 +218,18 @@ def test_the_databases_owner_login_restores_without_being_a_superuser(
         postgres.drop("restored_by_owner")
         postgres.admin.execute("DROP OWNED BY it_owner")
         postgres.admin.execute("DROP ROLE it_owner")
+
+
+def test_a_login_that_cannot_read_everything_is_told_to_use_the_owner(server_url, postgres,
+                                                                      tmp_path: Path) -> None:
+    from cscdesk.store.location import ServerURL
+
+    postgres.admin.execute("DROP ROLE IF EXISTS it_auditor")
+    postgres.admin.execute("CREATE ROLE it_auditor LOGIN IN ROLE cscdesk_auditor")
+    try:
+        url = ServerURL(postgres.server.url(server_url.database, user="it_auditor"))
+        with pytest.raises(DatabaseError, match=r"permission denied.*use the database's owner"):
+            server_backup.backup_server(url, tmp_path)
+        assert not list(tmp_path.glob("*.pgdump"))
+    finally:
+        postgres.admin.execute("DROP ROLE it_auditor")

@@ -142,9 +142,12 @@ def _run(command: list[str], server: ServerURL, what: str, **options: Any
             from error
     if done.returncode != 0:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        hint = (" It needs a login that may read (or, restoring, create) everything in the "
+                "database: use the database's owner login."
+                if said and "permission denied" in said[0] else "")
         raise DatabaseError(
             f"{Path(command[0]).name} failed: {said[0] if said else 'no message'}"
-            f"{' (and more)' if len(said) > 1 else ''}; {what}.")
+            f"{' (and more)' if len(said) > 1 else ''}; {what}.{hint}")
     return done
 
 
