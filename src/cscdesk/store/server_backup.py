@@ -247,25 +247,39 @@ def archive_counts(archive: Path) -> dict[str, int]:
     blocks (text format: one line a row, newlines within values escaped)."""
     command = [str(tool("pg_restore")), "--data-only", "--file=-", str(archive)]
     counts: dict[str, int] = {}
-    process = subprocess.Popen(command, env=libpq_environment(_NO_SERVER),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        process = subprocess.Popen(command, env=libpq_environment(_NO_SERVER),
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE)
+    except OSError as error:
+        raise DatabaseError(f"{command[0]} could not be run ({error.strerror}); the archive "
+                            "was not kept.") from error
     assert process.stdout is not None and process.stderr is not None
     table: str | None = None
     rows = 0
-    for line in process.stdout:
-        if table is not None:
-            if line == b"\\.\n":
-                counts[table] = counts.get(table, 0) + rows
-                table = None
-            else:
-                rows += 1
-            continue
-        match = _COPY.match(line)
-        if match and line.rstrip().endswith(b"FROM stdin;"):
-            name = match[1].decode("utf-8")
-            table = name[1:-1].replace('""', '"') if name.startswith('"') else name
-            rows = 0
-    said = process.stderr.read().decode("utf-8", "replace").strip()
+    finished = False
+    try:
+        for line in process.stdout:
+            if table is not None:
+                if line == b"\\.\n":
+                    counts[table] = counts.get(table, 0) + rows
+                    table = None
+                else:
+                    rows += 1
+                continue
+            match = _COPY.match(line)
+            if match and line.rstrip().endswith(b"FROM stdin;"):
+                name = match[1].decode("utf-8")
+                table = name[1:-1].replace('""', '"') if name.startswith('"') else name
+                rows = 0
+        said = process.stderr.read().decode("utf-8", "replace").strip()
+        finished = True
+    finally:
+        if not finished:  # interrupted: do not leave pg_restore running
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
     if process.wait() != 0 or table is not None:
         raise DatabaseError(f"The data in {archive} cannot be read back "
                             f"({said.splitlines()[0] if said else 'cut short'}).")
