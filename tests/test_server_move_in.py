@@ -210,3 +210,35 @@ def test_a_server_database_being_written_to_is_left_alone(
             move_in(demo_file, server_url)
         writer.rollback()
     assert sum(server_counts(server_url).values()) == 0
+
+
+def test_a_write_ahead_log_left_beside_the_file_is_read_and_left_as_it_was(
+        demo_file: Path, tmp_path: Path, server_url: ServerURL) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from cscdesk.store.move_in import move_in
+
+    path = tmp_path / "crashed.db"
+    path.write_bytes(demo_file.read_bytes())
+    # a writer that stopped without closing: its last change is only in cases.db-wal
+    subprocess.run([sys.executable, "-c", (
+        "import os, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute('PRAGMA journal_mode = WAL'); c.execute('PRAGMA wal_autocheckpoint = 0'); "
+        "c.execute(\"INSERT INTO non_working_day (day, description, created_at, updated_at) "
+        "VALUES ('2031-01-02', 'In the log only', '2024-01-01 00:00:00', "
+        "'2024-01-01 00:00:00')\"); c.commit(); os._exit(0)"), str(path)], check=True)
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0
+    before = (sha256(path), sha256(wal))
+
+    move_in(path, server_url)
+
+    assert (sha256(path), sha256(wal)) == before
+    import psycopg
+
+    with psycopg.connect(str(server_url), autocommit=True) as connection:
+        assert connection.execute("SELECT count(*) FROM non_working_day WHERE description = "
+                                  "'In the log only'").fetchone()[0] == 1
+    assert os.path.exists(wal)

@@ -183,6 +183,11 @@ def _alone(path: Path) -> bool:
     return not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal"))
 
 
+def alone(path: Path) -> bool:
+    """Nothing beside the file (no -wal, -shm or -journal) and its folder may be written."""
+    return _alone(path)
+
+
 def _wal_pending(path: Path) -> bool:
     """Does a write-ahead log beside `path` hold pages not yet in the file itself?"""
     try:

@@ -158,7 +158,7 @@ class Database:
 
 
 def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None = None,
-                read_only: bool = False) -> Engine:
+                read_only: bool = False, untouched: bool = False) -> Engine:
     """The engine factory: every connection gets the same pragmas.
 
     pysqlite's own transaction handling is switched off so that BEGIN is emitted by SQLAlchemy
@@ -170,14 +170,17 @@ def make_engine(path: Path, *, foreign_keys: bool = True, passphrase: str | None
     text, and errors end up in the log. A `read_only` engine never changes the journal mode,
     and where the folder cannot be written it opens the file with SQLite's `mode=ro` (and
     `immutable=1` when no write-ahead log is pending, see `cipher.read_only_options`), so
-    reading needs to create nothing beside the file.
+    reading needs to create nothing beside the file. An `untouched` reader (moving a file to a
+    server) opens it that way whenever anything is beside it (a write-ahead log left by a
+    writer): its last connection then never copies that log into the file when it closes.
     """
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
     from sqlalchemy.pool import QueuePool
 
     passphrase = cipher.key_for(path, passphrase)
-    if read_only and not os.access(path.parent, os.W_OK):
+    if read_only and (not os.access(path.parent, os.W_OK)
+                      or (untouched and not cipher.alone(path))):
         # SQLite cannot make its -shm file here: open it read-only, or immutable
         database = path.resolve().as_uri()
         query = {"uri": "true", **cipher.read_only_options(path, passphrase)}

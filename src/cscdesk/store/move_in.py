@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,7 +249,7 @@ def _refuse_unless_empty(target: Connection, server: ServerURL) -> None:
 
 def _open_file(file: Path, passphrase: str | None) -> Any:
     """The file's database, opened for reading only (no lock file, no upgrade)."""
-    from cscdesk.store.engine import open_database
+    from cscdesk.store.engine import make_engine, open_database
     from cscdesk.store.soundness import read_revision
 
     if not file.is_file():
@@ -259,7 +260,11 @@ def _open_file(file: Path, passphrase: str | None) -> Any:
             f"{file} has an older cscdesk schema ({revision}; the server has "
             f"{HEAD_REVISION}): open it once with this version of cscdesk on its PC (which "
             "upgrades it after a backup), then move it in; nothing was moved.")
-    return open_database(file, create=False, lock=False, passphrase=passphrase)
+    database = open_database(file, create=False, lock=False, passphrase=passphrase)
+    # read-only, and never copying a write-ahead log left beside it into the file on closing
+    database.engine_factory = partial(make_engine, file, passphrase=database.passphrase,
+                                      read_only=True, untouched=True)
+    return database
 
 
 def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> MoveOutcome:
@@ -276,29 +281,31 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
     began = time.perf_counter()
     database = _open_file(Path(file), passphrase)
     engine = make_server_engine(server)
-    step = "reaching the server"
+    step = "reading the file"
     try:
-        with database.engine.connect() as source, engine.connect() as target:
+        with database.engine.connect() as source:
             source.exec_driver_sql("PRAGMA query_only = 1")
             source.exec_driver_sql("SELECT 1")  # the read transaction: one state of the file
-            step = "checking the server database"
-            # a setup or upgrade (store.server) and a move-in wait for each other
-            target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
-            _refuse_unless_empty(target, server)
-            # nobody else writes while the move runs (readers may still read)
-            names = ", ".join(f'"{table.name}"' for table in copied_tables())
-            target.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE NOWAIT")
-            for table in copied_tables():
-                step = f"copying the table {table.name}"
-                copied = _copy_table(source, target, table)
-                log.info("move-in: %s rows of %s", copied, table.name)
-            step = "moving the id sequences on"
-            _move_sequences_on(target)
-            step = "checking the copy"
-            counts, years = verify(source, target)
-            step = "committing"
-            target.commit()
-            source.rollback()
+            step = "reaching the server"
+            with engine.connect() as target:
+                step = "checking the server database"
+                # a setup or upgrade (store.server) and a move-in wait for each other
+                target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK})")
+                _refuse_unless_empty(target, server)
+                # nobody else writes while the move runs (readers may still read)
+                names = ", ".join(f'"{table.name}"' for table in copied_tables())
+                target.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE NOWAIT")
+                for table in copied_tables():
+                    step = f"copying the table {table.name}"
+                    copied = _copy_table(source, target, table)
+                    log.info("move-in: %s rows of %s", copied, table.name)
+                step = "moving the id sequences on"
+                _move_sequences_on(target)
+                step = "checking the copy"
+                counts, years = verify(source, target)
+                step = "committing"
+                target.commit()
+                source.rollback()
     except DBAPIError as error:
         cause = getattr(error, "orig", None) or error
         code = getattr(cause, "sqlstate", None)
@@ -307,7 +314,10 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
                 f"The server database {server} is being written to (an import or an app), so "
                 "nothing was moved: let that finish, or close cscdesk on the other PCs, and "
                 "try again.") from error
-        if code == "42501" or not step.startswith("copying"):
+        if step == "reading the file":
+            first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+            said = f"Cannot read {file}: {first.rstrip('.')}"
+        elif code == "42501" or not step.startswith("copying"):
             said = server_sentence(server, error).removesuffix(".")
         else:
             first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
