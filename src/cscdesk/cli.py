@@ -76,7 +76,8 @@ def database_path(args: argparse.Namespace) -> DatabaseLocation:
 # Commands that work on a server database (team mode) so far; the others are about a file
 # (encryption, checks) or not yet done for a server (docs/server.md).
 SERVER_COMMANDS = frozenset({"server", "figures", "report", "export", "import", "backup",
-                             "restore"})
+                             "restore", "subject-access", "retention", "hold", "anonymise",
+                             "purge", "audit-export"})
 
 
 def refuse_on_server(command: str, location: DatabaseLocation) -> None:

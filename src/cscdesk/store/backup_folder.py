@@ -18,6 +18,7 @@ from typing import Any
 from cscdesk import paths, settings
 from cscdesk.errors import DatabaseError, UserFacingError
 from cscdesk.store import cipher
+from cscdesk.store.location import ServerURL
 from cscdesk.store.lock import FileLock
 from cscdesk.store.retention import RetentionPolicy
 from cscdesk.store.soundness import connect_read_only
@@ -32,8 +33,11 @@ class BackupFolderError(UserFacingError):
     """The backup folder cannot be used (missing, a file, not writable, full)."""
 
 
-def _stored(database: Path, passphrase: str | None, *options: settings.Option) -> list[Any]:
+def _stored(database: Path | ServerURL, passphrase: str | None,
+            *options: settings.Option) -> list[Any]:
     """The values of `options` in `database`'s settings; the defaults when it cannot be read."""
+    if isinstance(database, ServerURL):
+        return _stored_on_server(database, *options)
     try:
         connection = connect_read_only(database, passphrase)
         try:
@@ -42,6 +46,19 @@ def _stored(database: Path, passphrase: str | None, *options: settings.Option) -
             connection.close()
     except cipher.db_errors(DatabaseError):
         return [option.default for option in options]
+
+
+def _stored_on_server(database: ServerURL, *options: settings.Option) -> list[Any]:
+    """The values of `options` in a server database's settings (its schema is this version's:
+    the store opens no other)."""
+    from cscdesk.store.opening import open_database
+
+    db = open_database(database)
+    try:
+        with db.session() as session:
+            return [settings.get(session, option) for option in options]
+    finally:
+        db.close()
 
 
 def backup_folder_for(database: Path, passphrase: str | None = None) -> Path:
@@ -60,7 +77,8 @@ def target_folder_for(database: Path, folder: Path | str | None,
     return usable_backup_folder(chosen, create=chosen == paths.default_backup_dir())
 
 
-def retention_policy_for(database: Path, passphrase: str | None = None) -> RetentionPolicy:
+def retention_policy_for(database: Path | ServerURL,
+                         passphrase: str | None = None) -> RetentionPolicy:
     """The database's backup retention settings (negative numbers count as 0)."""
     keep_all_days, daily, weekly, monthly = _stored(
         database, passphrase, settings.KEEP_ALL_DAYS, settings.KEEP_DAILY, settings.KEEP_WEEKLY,
@@ -73,7 +91,7 @@ def retention_policy_for(database: Path, passphrase: str | None = None) -> Reten
     )
 
 
-def old_data_note(database: Path, passphrase: str | None = None) -> str:
+def old_data_note(database: Path | ServerURL, passphrase: str | None = None) -> str:
     """What anonymising or deleting for good does not reach: the backups made before, kept as
     long as the database's retention rules let them (the longest rule, in words)."""
     policy = retention_policy_for(database, passphrase)
