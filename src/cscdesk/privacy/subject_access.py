@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, spec
 from cscdesk.domain.kinds import Kind
+from cscdesk.domain.record_values import plain
 from cscdesk.privacy.sheets import Table, TableWriter, tables_writer
-from cscdesk.store import audit, personal_data
+from cscdesk.store import personal_data
 from cscdesk.store.personal_data import FoundRecord, PersonFound
 
 __all__ = ["FoundRecord", "PersonFound", "Writer", "found_records", "gather", "tables",
@@ -48,7 +49,7 @@ def found_records(session: Session, found: PersonFound) -> Iterator[FoundRecord]
 def _value(value: object) -> object:
     if value is None or isinstance(value, str | int | bool):  # most values: nothing to do
         return value
-    return audit.plain(value)
+    return plain(value)
 
 
 def _headers(kind: Kind) -> list[str]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import getpass
 import json
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import RecordData, kind_of
+from cscdesk.domain.record_values import to_plain
 from cscdesk.store.bulk import insert_many, table_of
 from cscdesk.store.models import AuditEvent, utc_now
 
@@ -50,19 +49,8 @@ class AuditEntry:
     changes: dict[str, list[Any]]
 
 
-def plain(value: object) -> Any:
-    """A JSON-friendly form of a field value (dates ISO, enums by value, money as text)."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _fields(record: RecordData | None) -> dict[str, Any]:
-    return {} if record is None else {k: plain(v) for k, v in asdict(record).items()}
+    return {} if record is None else to_plain(record)
 
 
 def differences(before: RecordData | None, after: RecordData | None) -> dict[str, list[Any]]:

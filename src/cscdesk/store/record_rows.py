@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, aliased
 
 from cscdesk.domain.kind_spec import FieldType, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.record_values import plain
 from cscdesk.store import audit
 from cscdesk.store.bulk import insert_many, table_of
 from cscdesk.store.models import MODEL_OF, Complaint, RootCause, Team, utc_now
@@ -194,7 +195,7 @@ class RecordRows:
         for label, name in shape.as_is:
             fields[label] = values[name]
         for label, name in shape.others:
-            value = audit.plain(values[name])
+            value = plain(values[name])
             fields[label] = None if value == "" else value
         fields[shape.team] = self.teams.names[values["team_id"]]
         if shape.root_cause:
@@ -219,7 +220,7 @@ class RecordRows:
             if (value := values[name]) is not None:
                 new[label] = _json_plain(value)
         for label, name in shape.others:
-            value = audit.plain(values[name])
+            value = plain(values[name])
             if value is not None and value != "":
                 new[label] = _json_plain(value)
         new[shape.team] = _json_text(self.teams.names[values["team_id"]])
@@ -310,7 +311,7 @@ def _ignore(_rows: int) -> None:
 class _Shape:
     """A kind's fields as the audit trail records them, (label, column) grouped by how their
     value is written: text (blank as None), dates (ISO), as they are (Yes/No, stage), in
-    `audit.plain`'s form (choices); and the labels of the fields stored as ids or pence."""
+    `record_values.plain`'s form (choices); and the labels of the fields stored as ids or pence."""
 
     texts: tuple[tuple[str, str], ...]
     dates: tuple[tuple[str, str], ...]
@@ -344,7 +345,7 @@ _SHAPES: dict[Kind, _Shape] = {kind: _shape(kind) for kind in Kind}
 
 
 def _json_plain(value: Any) -> str:
-    """A plain value (`audit.plain`'s) as json.dumps writes it."""
+    """A plain value (`record_values.plain`'s) as json.dumps writes it."""
     kind = value.__class__
     if kind is str:
         return _json_text(value)
@@ -367,7 +368,7 @@ _check_labels()
 
 
 def _pounds_text(pence: int | None) -> str | None:
-    """Pence as the audit trail writes pounds (`audit.plain` of the Decimal)."""
+    """Pence as the audit trail writes pounds (`record_values.plain` of the Decimal)."""
     return None if pence is None else str(pence_to_pounds(pence))
 
 
