@@ -29,8 +29,7 @@ from cscdesk.store.backup_folder import (
     retention_policy_for,
     target_folder_for,
 )
-from cscdesk.store.backup_list import BackupInfo, read_manifest, sha256_of, write_manifest
-from cscdesk.store.retention import RetentionPolicy, backups_to_keep
+from cscdesk.store.backup_list import BackupInfo, pruned, read_manifest, sha256_of, write_manifest
 from cscdesk.store.revision import APPLICATION_ID
 from cscdesk.store.soundness import (
     DatabaseDamaged,
@@ -203,7 +202,7 @@ def backup_database(
                 atomic.put_in_place(temporary, final)
                 entries.append(info)
                 removed = (
-                    _prune(entries, stem, now, retention_policy_for(source, passphrase))
+                    pruned(entries, stem, now, retention_policy_for(source, passphrase))
                     if apply_retention else []
                 )
                 write_manifest(target_folder, [e for e in entries if e.path not in removed])
@@ -221,16 +220,6 @@ def backup_database(
     _remove_old_temporaries(target_folder)
     log.info("backed up %s to %s (%s bytes, %s)", source, final, info.size, reason)
     return BackupResult(source, info, removed=tuple(removed))
-
-
-def _prune(
-    entries: list[BackupInfo], stem: str, now: datetime, policy: RetentionPolicy
-) -> list[Path]:
-    """The files of `stem`'s listed backups the policy no longer keeps (deleted by the caller
-    after the manifest no longer lists them)."""
-    mine = {e.path: e.created for e in entries if e.database == stem}
-    keep = backups_to_keep(mine, now, policy)
-    return sorted(path for path in mine if path not in keep)
 
 
 def backup_before_migration(database: Path, passphrase: str | None = None) -> None:

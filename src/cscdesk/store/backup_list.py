@@ -22,6 +22,7 @@ from cscdesk import __version__, atomic
 from cscdesk.errors import DatabaseError, UserFacingError
 from cscdesk.store import cipher
 from cscdesk.store.backup_folder import backup_folder_for
+from cscdesk.store.retention import RetentionPolicy, backups_to_keep
 from cscdesk.store.soundness import DatabaseDamaged, DatabaseFacts, check_database
 
 log = logging.getLogger(__name__)
@@ -228,3 +229,12 @@ def restore_hint(database: Path, passphrase: str | None = None) -> str:
         f" The latest good backup is {good.path} (made {good.created:%d %b %Y %H:%M}); "
         f'restore it with: cscdesk restore "{good.path}"'
     )
+
+
+def pruned(entries: list[BackupInfo], stem: str, now: datetime,
+           policy: RetentionPolicy) -> list[Path]:
+    """The files of `stem`'s listed backups the policy no longer keeps (deleted by the caller
+    after the manifest no longer lists them); file and server backups alike."""
+    mine = {e.path: e.created for e in entries if e.database == stem}
+    keep = backups_to_keep(mine, now, policy)
+    return sorted(path for path in mine if path not in keep)

@@ -44,13 +44,14 @@ from cscdesk.store.backup_list import (
     BackupInfo,
     BackupUnverified,
     manifest_entry,
+    pruned,
     read_manifest,
     sha256_of,
     verify_checksum,
     write_manifest,
 )
 from cscdesk.store.location import ServerURL
-from cscdesk.store.retention import RetentionPolicy, backups_to_keep
+from cscdesk.store.retention import RetentionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -360,9 +361,7 @@ def backup_server(
                 atomic.put_in_place(temporary, final)
                 entries.append(info)
                 if apply_retention:
-                    mine = {e.path: e.created for e in entries if e.database == stem}
-                    keep = backups_to_keep(mine, now, policy)
-                    removed = sorted(path for path in mine if path not in keep)
+                    removed = pruned(entries, stem, now, policy)
                 write_manifest(target_folder, [e for e in entries if e.path not in removed])
             except (OSError, atomic.WriteFailed) as error:
                 with contextlib.suppress(OSError):
