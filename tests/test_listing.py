@@ -150,6 +150,20 @@ def test_one_pass_search_orders_as_sql_does(filled):
             assert one_pass == expected, (column, descending)
 
 
+@pytest.mark.parametrize("search", ["c-", "adoption", "fostering late", "o", "nobody", "100%"])
+def test_a_search_counts_the_rows_it_lists_in_every_kind(filled, search):
+    with filled.transaction() as session:  # an open complaint past its due date, and a closed
+        records.save(session, ComplaintData("C-9", date(2024, 1, 2), 1, "Adoption",
+                                            summary="Old letter"))
+    for kind in Kind:
+        query = ListQuery(kind, search=search, today=TODAY)
+        with filled.session() as session:
+            rows = listing.fetch_page(session, query, 0, 100)
+            counts = listing.count(session, query)
+        assert counts == listing.Counts(len(rows), sum(row.open for row in rows),
+                                        sum(row.overdue for row in rows)), (kind, search)
+
+
 def test_legal_hold_shows_in_the_list(filled):
     from cscdesk.store import personal_data
 

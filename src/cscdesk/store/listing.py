@@ -19,13 +19,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     Select,
     and_,
-    any_,
     case,
     exists,
     false,
     func,
     literal,
-    literal_column,
     or_,
     select,
 )
@@ -196,39 +194,56 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _word_conditions(query: ListQuery, server: bool = False) -> list[ColumnElement[bool]]:
+def _server_teams(session: Session, query: ListQuery) -> list[list[int]] | None:
+    """On a server (PostgreSQL): for each word of the search, the ids of the teams whose name
+    holds it, asked of the small team table once; None on SQLite (see `_word_conditions`)."""
+    if not on_server(session):
+        return None
+    words = query.search.split()
+    if not words:
+        return []
+    found = session.execute(select(*(
+        func.array_agg(Team.id).filter(Team.name.ilike(f"%{_escape_like(word)}%", escape="\\"))
+        for word in words))).one()
+    return [sorted(ids or ()) for ids in found]
+
+
+def _word_conditions(query: ListQuery, teams: Sequence[Sequence[int]] | None = None
+                     ) -> list[ColumnElement[bool]]:
     """Every word must appear in one of: reference, team, complainant/enquirer, summary.
 
     The words are read from the kind's narrow search table (reference, complainant or enquirer
     and summary in one column, kept by triggers), a third of the reading of the record table.
-    On a `server` (PostgreSQL) the match is ILIKE, served by the search table's trigram index.
+    `teams`, on a server (PostgreSQL), are `_server_teams`: the match is then ILIKE, served by
+    the search table's trigram index, or-ed with the matching teams' ids written in as
+    numbers, so the planner knows how few rows a word matches (a subquery there made it guess
+    a quarter of the table, and walk the whole table in id order for a rare word).
     """
     searched = SEARCH_TABLE_OF[query.kind]
     conditions = []
-    for word in query.search.split():  # str.split splits at char(31): no word spans columns
+    # str.split splits at char(31): no word spans columns
+    for number, word in enumerate(query.search.split()):
         pattern = f"%{_escape_like(word)}%"
-        # Team names are matched in the small team table once, not joined row by row.
-        if server:
-            # team_id = ANY(one array of the matching teams' ids), computed once: unlike
-            # IN (subquery), it can use an index, so PostgreSQL ORs the two indexes' bitmaps
-            teams = select(func.array_agg(Team.id)).where(
-                Team.name.ilike(pattern, escape="\\")).scalar_subquery()
-            no_team: ColumnElement[Any] = literal_column("'{}'::integer[]")
-            conditions.append(or_(searched.c.words.ilike(pattern, escape="\\"),
-                                  searched.c.team_id == any_(func.coalesce(teams, no_team))))
+        if teams is not None:
+            found = searched.c.words.ilike(pattern, escape="\\")
+            team_ids = teams[number]
+            conditions.append(or_(found, searched.c.team_id.in_(team_ids)) if team_ids
+                              else found)
             continue
-        teams = select(Team.id).where(Team.name.like(pattern, escape="\\")).scalar_subquery()
+        # Team names are matched in the small team table once, not joined row by row.
+        named = select(Team.id).where(Team.name.like(pattern, escape="\\")).scalar_subquery()
         conditions.append(or_(searched.c.words.like(pattern, escape="\\"),
-                              searched.c.team_id.in_(teams)))
+                              searched.c.team_id.in_(named)))
     return conditions
 
 
-def _search_condition(query: ListQuery, *, walking: bool, server: bool = False
+def _search_condition(query: ListQuery, *, walking: bool,
+                      teams: Sequence[Sequence[int]] | None = None
                       ) -> ColumnElement[bool] | None:
     """The search as a condition on the record table. `walking`: the caller walks an index
     in order and stops at a page, so each record is checked as it comes (a common word finds
     a page at once); otherwise every match is listed first, in one pass of the narrow table."""
-    words = _word_conditions(query, server)
+    words = _word_conditions(query, teams)
     if not words:
         return None
     model = MODEL_OF[query.kind]
@@ -239,7 +254,7 @@ def _search_condition(query: ListQuery, *, walking: bool, server: bool = False
 
 
 def _filters(query: ListQuery, *, walking: bool = False, search: bool = True,
-             server: bool = False) -> list[ColumnElement[bool]]:
+             teams: Sequence[Sequence[int]] | None = None) -> list[ColumnElement[bool]]:
     model = MODEL_OF[query.kind]
     conditions: list[ColumnElement[bool]] = []
     if query.year is not None:
@@ -259,17 +274,17 @@ def _filters(query: ListQuery, *, walking: bool = False, search: bool = True,
         conditions.append(model.stage == query.stage)
     if query.source is not None and spec(query.kind).has_field("source"):
         conditions.append(model.source == query.source)
-    found = _search_condition(query, walking=walking, server=server) if search else None
+    found = _search_condition(query, walking=walking, teams=teams) if search else None
     if found is not None:
         conditions.append(found)
     return conditions
 
 
-def _base(query: ListQuery, *selected: Any, walking: bool = False, server: bool = False
-          ) -> Select[Any]:
+def _base(query: ListQuery, *selected: Any, walking: bool = False,
+          teams: Sequence[Sequence[int]] | None = None) -> Select[Any]:
     model = MODEL_OF[query.kind]
     statement = select(*selected).select_from(model).join(Team, Team.id == model.team_id)
-    conditions = _filters(query, walking=walking, server=server)
+    conditions = _filters(query, walking=walking, teams=teams)
     return statement.where(*conditions) if conditions else statement
 
 
@@ -279,13 +294,42 @@ def count(session: Session, query: ListQuery) -> Counts:
     overdue_sum = func.coalesce(
         func.sum(case((_overdue_condition(query.kind, query.today), 1), else_=0)), 0
     )
+    teams = _server_teams(session, query)
+    if teams and _only_searched(query):
+        return _count_searched(session, query, teams)
     # No join to team: filters and search name teams by id, so SQLite reads one table.
     model = MODEL_OF[query.kind]
     statement = select(func.count(), open_sum, overdue_sum).select_from(model)
-    conditions = _filters(query, server=on_server(session))
+    conditions = _filters(query, teams=teams)
     if conditions:
         statement = statement.where(*conditions)
     total, open_count, overdue_count = session.execute(statement).one()
+    return Counts(int(total), int(open_count), int(overdue_count))
+
+
+def _only_searched(query: ListQuery) -> bool:
+    """True when the search is the only filter (as while typing in the search box)."""
+    return query == ListQuery(query.kind, search=query.search, sort_key=query.sort_key,
+                              descending=query.descending, today=query.today)
+
+
+def _count_searched(session: Session, query: ListQuery, teams: Sequence[Sequence[int]]
+                    ) -> Counts:
+    """`count` of a search and nothing else, on a server: read from the narrow search table,
+    joined only to the few open records (a common word matches tens of thousands of records,
+    and joining each to its wide record to see whether it is open cost most of the count)."""
+    model = MODEL_OF[query.kind]
+    searched = SEARCH_TABLE_OF[query.kind]
+    statement = select(func.count()).select_from(searched)
+    if has_status(query.kind):
+        open_rows = (select(model.id.label("id"),
+                            _overdue_condition(query.kind, query.today).label("overdue"))
+                     .where(_open_condition(query.kind)).subquery("open_rows"))
+        statement = select(func.count(), func.count(open_rows.c.id),
+                           func.count(open_rows.c.id).filter(open_rows.c.overdue)).select_from(
+            searched.outerjoin(open_rows, open_rows.c.id == searched.c.id))
+    found = session.execute(statement.where(*_word_conditions(query, teams))).one()
+    total, open_count, overdue_count = (*found, 0, 0)[:3]
     return Counts(int(total), int(open_count), int(overdue_count))
 
 
@@ -330,11 +374,12 @@ def fetch_page(
     model = MODEL_OF[query.kind]
     expressions = _expressions(query.kind, query.today)
     shown = [expressions[column.key] for column in columns(query.kind)]
-    server = on_server(session)
+    teams = _server_teams(session, query)
+    server = teams is not None
     statement = _base(
         query, model.reference, *shown, _open_condition(query.kind),
         _overdue_condition(query.kind, query.today), walking=not _rare(query, total),
-        server=server,
+        teams=teams,
     )
     statement = _ordered(query, statement, total, server).limit(limit).offset(offset)
     rows = []
@@ -353,9 +398,10 @@ def pages_need_sorting(session: Session, query: ListQuery, *, total: int | None 
     plan sorts).
     """
     model = MODEL_OF[query.kind]
-    server = on_server(session)
+    teams = _server_teams(session, query)
+    server = teams is not None
     statement = _ordered(query, _base(query, model.id, walking=not _rare(query, total),
-                                      server=server), total, server)
+                                      teams=teams), total, server)
     compiled = statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True})
     if server:
         found = session.connection().exec_driver_sql(
@@ -374,8 +420,8 @@ def _plan_sorts(node: dict[str, Any]) -> bool:
 def ordered_ids(session: Session, query: ListQuery, *, total: int | None = None) -> list[int]:
     """Every matching record's id in the asked order: sorted once, then read page by page."""
     model = MODEL_OF[query.kind]
-    server = on_server(session)
-    statement = _ordered(query, _base(query, model.id, server=server), total, server)
+    teams = _server_teams(session, query)
+    statement = _ordered(query, _base(query, model.id, teams=teams), total, teams is not None)
     return list(session.connection().execute(statement).scalars())
 
 
@@ -412,16 +458,16 @@ def search_matches(session: Session, query: ListQuery, most: int = _SMALL_RESULT
     key = expressions.get(query.sort_key, expressions["placed"])
     selected = (model.id, key, _open_condition(query.kind),
                 _overdue_condition(query.kind, query.today))
-    server = on_server(session)
+    teams = _server_teams(session, query)
     if within is not None:
-        statement = _base(query, *selected, walking=True, server=server).where(
+        statement = _base(query, *selected, walking=True, teams=teams).where(
             model.id.in_(list(within)))
     else:  # read the narrow search table in order; look up the record of each match only
         searched = SEARCH_TABLE_OF[query.kind]
         statement = (select(*selected).select_from(searched)
                      .join(model, model.id == searched.c.id)
                      .join(Team, Team.id == model.team_id)
-                     .where(*_word_conditions(query, server), *_filters(query, search=False)))
+                     .where(*_word_conditions(query, teams), *_filters(query, search=False)))
     found = list(session.execute(statement.limit(most + 1)).all())
     if len(found) > most:
         return None
