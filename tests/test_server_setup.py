@@ -100,7 +100,7 @@ def test_a_password_in_the_url_is_refused(cli) -> None:
 def test_commands_not_made_for_a_server_say_so(cli, server_url) -> None:
     refused = cli("--db", str(server_url), "check")
     assert refused.returncode == 1
-    assert "does not work on a server database yet" in refused.stderr
+    assert "works on a database file, not on a server database" in refused.stderr
 
 
 def test_an_empty_database_older_or_newer_schema_is_named_and_left_alone(

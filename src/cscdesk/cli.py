@@ -73,19 +73,19 @@ def database_path(args: argparse.Namespace) -> DatabaseLocation:
     return paths.default_database_path()
 
 
-# Commands that work on a server database (team mode) so far; the others are about a file
-# (encryption, checks) or not yet done for a server (docs/server.md).
-SERVER_COMMANDS = frozenset({"server", "figures", "report", "export", "import", "backup",
+# Commands that work on a server database (team mode); the others are about a file
+# (encryption, checks, the demo) (docs/server.md). "app" is the desktop app.
+SERVER_COMMANDS = frozenset({"app", "server", "figures", "report", "export", "import", "backup",
                              "restore", "subject-access", "retention", "hold", "anonymise",
                              "purge", "audit-export"})
 
 
 def refuse_on_server(command: str, location: DatabaseLocation) -> None:
     if isinstance(location, ServerURL) and command not in SERVER_COMMANDS:
-        what = "the desktop app" if command == "app" else f"cscdesk {command}"
+        commands = ", ".join(sorted(SERVER_COMMANDS - {"app"}))
         raise DatabaseError(
-            f"{what} does not work on a server database yet ({location}); it works on a "
-            f"database file. On a server: {', '.join(sorted(SERVER_COMMANDS))}.")
+            f"cscdesk {command} works on a database file, not on a server database "
+            f"({location}). On a server: the desktop app and {commands}.")
 
 
 def _names_an_archive(command: str, args: argparse.Namespace) -> bool:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from cscdesk import atomic
 from cscdesk.errors import DatabaseError
-from cscdesk.store import cipher
+from cscdesk.store import cipher, server_password
 from cscdesk.store.location import DatabaseLocation, ServerURL
 from cscdesk.store.lock import DatabaseInUse, WriterLock, acquire_writer_lock
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION
@@ -221,8 +221,9 @@ def make_server_engine(server: ServerURL) -> Engine:
     """The engine of a PostgreSQL database: psycopg 3, the URL handed to libpq whole.
 
     libpq reads every setting from the URL or the service it names (host, port, sslmode,
-    service, options) and the password from `.pgpass` / `PGPASSFILE`: cscdesk never handles
-    one. Parameters are never shown in errors (`hide_parameters`), as for files.
+    service, options) and the password from `.pgpass` / `PGPASSFILE`; only a password the
+    officer typed in the app (`server_password`) is handed to it, as a keyword. Parameters
+    are never shown in errors (`hide_parameters`), as for files.
     """
     from sqlalchemy import create_engine, event
 
@@ -234,8 +235,12 @@ def make_server_engine(server: ServerURL) -> Engine:
     )
 
     @event.listens_for(engine, "do_connect")
-    def _conninfo(_dialect: Any, _record: Any, cargs: list[Any], _cparams: Any) -> None:
+    def _conninfo(_dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+                  ) -> None:
         cargs[:] = [server.url]  # the URL as libpq reads it (the dialect hands in "")
+        password = server_password.password_for(server)  # one the officer typed, if any
+        if password is not None:
+            cparams["password"] = password
 
     return engine
 

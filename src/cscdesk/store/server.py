@@ -36,6 +36,7 @@ from cscdesk.store.revision import HEAD_REVISION
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -265,3 +266,17 @@ def upgrade_sql(server: ServerURL) -> str:
     if before == HEAD_REVISION:
         return f"-- {server} is at schema {before} already: nothing to upgrade.\n"
     return sql_for(upgrading_from=before)
+
+
+def connection_uses_tls(session: Session) -> bool | None:
+    """Whether this session's connection to the server is encrypted (TLS); None when the
+    server does not say (pg_stat_ssl is not readable)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        return session.execute(text(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).scalar()
+    except DBAPIError:
+        session.rollback()
+        return None

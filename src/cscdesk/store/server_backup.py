@@ -19,7 +19,8 @@ compared with the manifest's.
 The programs are `pg_dump` / `pg_restore` in the folder `CSCDESK_PG_BIN` names, else on PATH.
 The server is never named on their command line: its URL is turned into libpq's environment
 variables (PGHOST, PGDATABASE, PGUSER, PGSSLMODE, …) for the child process only, and a
-password comes from libpq's own password file (`.pgpass` / PGPASSFILE), never from cscdesk.
+password comes from libpq's own password file (`.pgpass` / PGPASSFILE), or is the one the
+officer typed in the app (`server_password`), handed over as PGPASSWORD in the environment.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from typing import Any
 
 from cscdesk import __version__, atomic, paths, settings
 from cscdesk.errors import DatabaseError
+from cscdesk.store import server_password
 from cscdesk.store.backup_folder import folder_error, folder_lock, usable_backup_folder
 from cscdesk.store.backup_list import (
     BackupInfo,
@@ -130,6 +132,7 @@ def libpq_environment(server: ServerURL) -> dict[str, str]:
         env[variable] = str(value)
     env.setdefault("PGAPPNAME", "cscdesk backup")
     env["LC_MESSAGES"] = "C"
+    env.update(server_password.child_environment(server))  # a password the officer typed
     return env
 
 
@@ -158,7 +161,8 @@ def _run(command: list[str], server: ServerURL, what: str, **options: Any
 def _connect(server: ServerURL) -> Any:
     import psycopg
 
-    return psycopg.connect(server.url, autocommit=True, application_name="cscdesk backup")
+    return psycopg.connect(server.url, autocommit=True, application_name="cscdesk backup",
+                           **server_password.connection_keywords(server))
 
 
 def _tables(connection: Any) -> list[str]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from cscdesk import __version__, paths
 from cscdesk.logs import log_file
+from cscdesk.store.location import ServerURL
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 FONT_LICENCE_FILE = "fonts/DejaVu-LICENSE.txt"
@@ -54,31 +55,48 @@ def program_folder() -> Path:
 
 @dataclass(frozen=True)
 class Locations:
-    """Every place cscdesk reads or writes on this PC, for the database it has open."""
+    """Every place cscdesk reads or writes for the database it has open: a file on this PC,
+    or a server database (then its server, database and the login used, and no file)."""
 
-    database: Path
+    database: Path | ServerURL
     backups: Path
     logs: Path
     window_settings: Path
     program: Path
 
-    def rows(self) -> list[tuple[str, Path]]:
+    def rows(self) -> list[tuple[str, str]]:
+        if isinstance(self.database, ServerURL):
+            from cscdesk.store.server_password import login_of
+
+            where = [("Server", self.database.host), ("Database", self.database.database),
+                     ("Signed in as", login_of(self.database)),
+                     ("Connection", self.database.url)]
+        else:
+            where = [("Database", str(self.database))]
         return [
-            ("Database", self.database),
-            ("Backups", self.backups),
-            ("Log file", self.logs),
-            ("Window settings", self.window_settings),
-            ("Program", self.program),
+            *where,
+            ("Backups", str(self.backups)),
+            ("Log file", str(self.logs)),
+            ("Window settings", str(self.window_settings)),
+            ("Program", str(self.program)),
         ]
 
 
-def locations_for(database_path: Path) -> Locations:
-    """The backups folder is the one set in the database's settings, else the default."""
+def locations_for(database: Path | ServerURL) -> Locations:
+    """The backups folder is the one set in the database's settings, else the default (a
+    server's archives go to this PC's backup folder unless `cscdesk backup --to` says)."""
     from cscdesk.store.backup_folder import backup_folder_for
 
+    if isinstance(database, ServerURL):
+        from cscdesk.store.server_backup import server_backup_folder
+
+        where: Path | ServerURL = database
+        backups = server_backup_folder()
+    else:
+        where, backups = Path(database).resolve(), backup_folder_for(Path(database))
     return Locations(
-        database=Path(database_path).resolve(),
-        backups=backup_folder_for(Path(database_path)),
+        database=where,
+        backups=backups,
         logs=log_file(),
         window_settings=paths.config_dir(),
         program=program_folder(),
@@ -95,7 +113,7 @@ def font_licence_text() -> str:
 class AboutDialog(QDialog):
     """Version, data locations and licences; nothing here changes any data."""
 
-    def __init__(self, database_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, database_path: Path | ServerURL, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About cscdesk")
         self.setWindowIcon(app_icon())
@@ -152,8 +170,8 @@ class AboutDialog(QDialog):
 
     def _locations_form(self) -> QFormLayout:
         form = QFormLayout()
-        for label, path in self.locations.rows():
-            value = QLabel(str(path))
+        for label, text in self.locations.rows():
+            value = QLabel(text)
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(f"{label}:", value)
@@ -174,6 +192,6 @@ class AboutDialog(QDialog):
         QGuiApplication.clipboard().setText(self.details())
 
 
-def show_about(parent: QWidget | None, database_path: Path) -> None:
+def show_about(parent: QWidget | None, database_path: Path | ServerURL) -> None:
     """Show the About dialog for the open database and wait until it is closed."""
     AboutDialog(database_path, parent).exec()

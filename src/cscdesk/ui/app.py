@@ -2,7 +2,10 @@
 
 The crash hook goes in before the QApplication exists. A database that cannot be opened is a
 sentence in a message box and exit status 1, never a traceback. An encrypted database asks for
-its passphrase first (three tries; Cancel ends the app quietly with status 1).
+its passphrase first (three tries; Cancel ends the app quietly with status 1). A server
+database is signed in to first (`server_signin`: libpq's own ways, the credential store, else
+a password typed, three tries). The database opened is remembered for the next start
+(`last_database`).
 
 For measuring start-up, `CSCDESK_EXIT_AFTER_FIRST_PAINT=1` makes the app print
 "first paint after N.NNN s (cpu N.NNN s)" (seconds since the process started, and
@@ -20,9 +23,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cscdesk.store.location import ServerURL
 from cscdesk.ui.crash import install_excepthook
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from cscdesk.store.engine import Database
     from cscdesk.ui.dialog_service import UserDialogs
 
 log = logging.getLogger(__name__)
@@ -51,11 +58,12 @@ def freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
-            argv: list[str] | None = None) -> int:
-    """Open the main window on `db_path` and run until it closes; returns the exit status."""
+def run_app(db_path: Path | ServerURL, *, dialogs: UserDialogs | None = None,
+            argv: list[str] | None = None, instead: Path | None = None) -> int:
+    """Open the main window on `db_path` (a file, or a server database) and run until it
+    closes; returns the exit status. When `db_path` is the server remembered from last time
+    and it cannot be used now, the officer is offered the file `instead` (this PC's own)."""
     install_excepthook()
-    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from cscdesk.errors import UserFacingError
@@ -63,14 +71,12 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
     from cscdesk.store.lock import DatabaseInUse
     from cscdesk.store.opening import open_database
     from cscdesk.ui.dialog_service import UserDialogs
-    from cscdesk.ui.main_window import MainWindow
     from cscdesk.ui.passphrase_dialogs import (
         PassphraseCancelled,
         ask_start_passphrase,
         damaged_sentence,
         may_be_encrypted,
     )
-    from cscdesk.ui.workers import wait_for_background_work
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     assert isinstance(app, QApplication), "a widget application, not a core one"
@@ -87,6 +93,17 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
 
     FocusReturn.install()
     dialogs = dialogs or UserDialogs()
+    if isinstance(db_path, ServerURL):
+        database = _open_server(db_path, dialogs)
+        if database is not None:
+            return _run_window(app, database, dialogs)
+        if instead is None or not dialogs.confirm(
+                None, "Work on this PC's database instead?",
+                f"The server database {db_path.database} on {db_path.host} was not opened. "
+                f"Open the database file on this PC ({instead}) instead? Records added there "
+                "are not on the server."):
+            return 1
+        db_path = instead
     db_path = Path(db_path)
     passphrase: str | None = None
     try:
@@ -115,6 +132,32 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
             database = open_database(db_path, passphrase=passphrase)
         except UserFacingError as again:
             return _cannot_open(db_path, again, dialogs)
+    return _run_window(app, database, dialogs)
+
+
+def _open_server(server: ServerURL, dialogs: UserDialogs) -> Database | None:
+    """The server database, signed in to; None when it cannot be used (said already)."""
+    from cscdesk.errors import UserFacingError
+    from cscdesk.store.opening import open_database
+    from cscdesk.ui.server_signin import sign_in_to_server
+
+    if not sign_in_to_server(None, server, dialogs):
+        print(f"cscdesk: {server} was not opened.", file=sys.stderr)
+        return None
+    try:
+        return open_database(server)
+    except UserFacingError as error:
+        _cannot_open(server, error, dialogs)
+        return None
+
+
+def _run_window(app: QApplication, database: Database, dialogs: UserDialogs) -> int:
+    """Show the main window on the open `database` until it closes; then close it."""
+    from PySide6.QtCore import QTimer
+
+    from cscdesk.ui.main_window import MainWindow
+    from cscdesk.ui.workers import wait_for_background_work
+
     try:
         window = MainWindow(database, dialogs)
         window.show()
@@ -142,7 +185,7 @@ def run_app(db_path: Path, *, dialogs: UserDialogs | None = None,
         database.close()
 
 
-def _cannot_open(db_path: Path, error: Exception, dialogs: UserDialogs) -> int:
+def _cannot_open(db_path: Path | ServerURL, error: Exception, dialogs: UserDialogs) -> int:
     """The database cannot be used: one sentence on stderr and in a message box; exit 1."""
     log.warning("cannot open %s: %s", db_path, error)
     print(f"cscdesk: {error}", file=sys.stderr)

@@ -1,6 +1,11 @@
 """Backups in the app: "Back up now", "Restore from backup…", the last-backup label, and the
 automatic backups on the first start of each day and on exit.
 
+On a server database (team mode) the server's own backups are IT's (docs/server.md): "Back up
+now" keeps a verified pg_dump archive in this PC's backup folder, nothing is backed up
+automatically (ten officers' PCs would each dump the whole database every day), and restoring is
+IT's, into an empty database (`cscdesk restore ARCHIVE --db URL`), so the menu item says that.
+
 Every backup runs on the thread pool (a `workers.Operation`), never on the GUI thread; the backup on
 exit starts once the window has closed, so it never holds the window open. A database found
 damaged is offered the latest good backup.
@@ -31,7 +36,9 @@ from PySide6.QtWidgets import (
 
 from cscdesk.errors import UserFacingError
 from cscdesk.store import backup, backup_folder, backup_list, restoring, soundness, wording
+from cscdesk.store.location import ServerURL
 from cscdesk.store.lock import WriterLock, acquire_writer_lock
+from cscdesk.store.server_backup import ServerBackupResult
 from cscdesk.ui.contracts import AppWindow
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.workers import Operation, Query, wait_for_background_work
@@ -39,6 +46,9 @@ from cscdesk.ui.workers import Operation, Query, wait_for_background_work
 log = logging.getLogger(__name__)
 
 WARN_AFTER = timedelta(days=7)
+SERVER_RESTORE_NOTE = (
+    "A server database is restored by IT, into an empty database: cscdesk restore ARCHIVE "
+    "--db URL (docs/server.md).")
 DAILY_CHECK_DELAY_MS = 3_000  # after start-up, so the first paint is not slowed
 _WHEN = "%d %b %Y %H:%M"
 
@@ -70,6 +80,24 @@ def newest_backup(database: Path, passphrase: str | None = None) -> backup_list.
     return None
 
 
+def newest_server_backup(server: ServerURL) -> backup_list.BackupInfo | None:
+    """The newest archive of `server` kept in this PC's backup folder, still as it was made."""
+    from cscdesk.store.server_backup import backup_stem, server_backup_folder
+
+    for info in backup_list.list_backups(server_backup_folder(), backup_stem(server)):
+        if info.size_matches():
+            return info
+    return None
+
+
+def server_status_text(latest: backup_list.BackupInfo | None) -> str:
+    """The status bar's words on a server database (never a warning: the server's own
+    backups are IT's)."""
+    if latest is None:
+        return "Server database: backed up by IT (File › Back up now keeps a copy here)"
+    return f"Last copy on this PC: {latest.created:{_WHEN}}"
+
+
 def _no_backup_today(database: Path, passphrase: str | None = None) -> bool:
     latest = newest_backup(database, passphrase)
     return latest is None or latest.created.date() != datetime.now().date()
@@ -97,20 +125,39 @@ class BackupController(QObject):
         window.menu_file.addAction(self.action_restore)
         window.toolbar.addAction(self.action_backup)
         self.running: Operation[backup.BackupResult | None] | Operation[
-            restoring.PreparedRestore] | None = None
+            restoring.PreparedRestore] | Operation[ServerBackupResult] | None = None
         self.daily_pending = True  # until the start-of-day backup has been started
         self.exit_backup: Query[backup.BackupResult] | None = None
-        self.last_result: backup.BackupResult | None = None
+        self.last_result: backup.BackupResult | ServerBackupResult | None = None
         self._exit_folder: Path | None = None
         window.installEventFilter(self)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.back_up_on_exit)
-        self.refresh_status()
+        self.database_changed()
 
     @property
     def database_path(self) -> Path:
         return self.window.database.file
+
+    @property
+    def server(self) -> ServerURL | None:
+        """The open database's server, when it is a server database."""
+        location = self.window.database.path
+        return location if isinstance(location, ServerURL) else None
+
+    def database_changed(self) -> None:
+        """The window opened another database (a file or a server): say what applies to it."""
+        on_server = self.server is not None
+        self.action_restore.setEnabled(not on_server)
+        self.action_restore.setStatusTip(SERVER_RESTORE_NOTE if on_server else
+                                         "Replace the database with one of its backups")
+        self.action_restore.setToolTip(SERVER_RESTORE_NOTE if on_server else
+                                       "Replace the database with one of its backups")
+        self.action_backup.setStatusTip(
+            "Keep a verified copy of the server database (pg_dump) in this PC's backup folder"
+            if on_server else "Make a verified backup of the database now")
+        self.refresh_status()
 
     @property
     def passphrase(self) -> str | None:
@@ -121,6 +168,12 @@ class BackupController(QObject):
 
     def refresh_status(self) -> Query[backup_list.BackupInfo | None]:
         """Update the label from the backup folder (read off the GUI thread: it may be a share)."""
+        server = self.server
+        if server is not None:
+            query = Query(lambda _progress: newest_server_backup(server),
+                          on_done=self._show_server_status, on_failed=self._status_failed)
+            query.start()
+            return query
         path, passphrase = self.database_path, self.passphrase
         query = Query(lambda _progress: newest_backup(path, passphrase),
                       on_done=self._show_status, on_failed=self._status_failed)
@@ -133,7 +186,14 @@ class BackupController(QObject):
     def _status_failed(self, _error: BaseException) -> None:
         self._show_status(None)
 
+    def _show_server_status(self, latest: backup_list.BackupInfo | None) -> None:
+        self.label.setText(server_status_text(latest))
+        self.label.setStyleSheet("")
+
     def _show_status(self, latest: backup_list.BackupInfo | None) -> None:
+        if self.server is not None:
+            self._show_server_status(latest)
+            return
         backing_up = self.daily_pending or (self.running is not None and self.running.running)
         text, warning = status_text(latest, datetime.now(), backing_up=backing_up)
         self.label.setText(text)
@@ -163,15 +223,36 @@ class BackupController(QObject):
         self.action_backup.setEnabled(True)
         self.refresh_status()
 
-    def back_up_now(self) -> Operation[backup.BackupResult | None]:
+    def _start_server_backup(self, server: ServerURL) -> Operation[ServerBackupResult]:
+        from cscdesk.store.server_backup import backup_server
+
+        operation = Operation("the backup",
+                              lambda _progress: backup_server(server, reason="manual"),
+                              on_done=self._backed_up,
+                              on_failed=partial(self._backup_failed, "manual"), context=self)
+        self.running = operation
+        self.action_backup.setEnabled(False)
+        operation.ended.connect(self._backup_ended)
+        operation.start()
+        return operation
+
+    def back_up_now(self) -> Operation[backup.BackupResult | None] | Operation[
+            ServerBackupResult]:
+        server = self.server
+        if server is not None:
+            return self._start_server_backup(server)
         return self._start_backup("manual", only_if_changed=False)
 
-    def back_up_if_first_start_today(self) -> Operation[backup.BackupResult | None]:
-        """On start: a backup when none was made today and anything changed since the last."""
+    def back_up_if_first_start_today(self) -> Operation[backup.BackupResult | None] | None:
+        """On start: a backup when none was made today and anything changed since the last
+        (a file's only: a server's are IT's)."""
         self.daily_pending = False
+        if self.server is not None:
+            self.refresh_status()
+            return None
         return self._start_backup("daily", only_if_changed=True)
 
-    def _backed_up(self, result: backup.BackupResult | None) -> None:
+    def _backed_up(self, result: backup.BackupResult | ServerBackupResult | None) -> None:
         self.last_result = result
         if result is not None and result.backup is not None:
             self.window.statusBar().showMessage(
@@ -195,6 +276,8 @@ class BackupController(QObject):
         the thread pool before the process ends, so the backup is never cut short."""
         if self.exit_backup is not None:
             return self.exit_backup
+        if self.server is not None:  # the server's backups are IT's
+            return None
         path, passphrase = self.database_path, self.passphrase
         query = Query(lambda _progress: backup.backup_database(
             path, folder, reason="on exit", only_if_changed=True, passphrase=passphrase),
@@ -204,7 +287,8 @@ class BackupController(QObject):
         return query
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if (watched is self.window and event.type() == QEvent.Type.Close
+                and self.server is None):
             # The folder is settled now, while the database is surely still the window's.
             self._exit_folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
             QTimer.singleShot(0, self.window, self._after_close)  # dropped once it is deleted
@@ -217,6 +301,9 @@ class BackupController(QObject):
     # --- restoring ---------------------------------------------------------------------------
 
     def choose_and_restore(self) -> Operation[restoring.PreparedRestore] | None:
+        if self.server is not None:
+            self.dialogs.info(self.window, "Restore from backup", SERVER_RESTORE_NOTE)
+            return None
         folder = backup_folder.backup_folder_for(self.database_path, self.passphrase)
         dialog = RestoreDialog(self.window, folder, self.database_path.stem, self.dialogs,
                                self.passphrase)

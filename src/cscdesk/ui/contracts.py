@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 if TYPE_CHECKING:
     from cscdesk.store.engine import Database
     from cscdesk.store.list_terms import Status
+    from cscdesk.store.location import ServerURL
     from cscdesk.ui.dialog_service import UserDialogs
 
 
@@ -52,8 +53,9 @@ class AppWindow(QMainWindow):
     menu_file: QMenu
     toolbar: QToolBar
 
-    def reopen_database(self, path: Path, passphrase: str | None = None) -> None:
-        """Open another database file and show it from scratch (after a restore)."""
+    def reopen_database(self, path: Path | ServerURL, passphrase: str | None = None) -> bool:
+        """Open another database and show it from scratch (after a restore); False when it
+        could not be opened (said in a message)."""
         raise NotImplementedError
 
     def changing_encryption(self) -> bool:

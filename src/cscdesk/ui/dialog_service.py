@@ -12,12 +12,15 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -100,6 +103,56 @@ class UserDialogs:
         finally:
             dialog.deleteLater()
 
+    def ask_server_password(self, parent: QWidget | None, text: str, *, can_remember: bool
+                            ) -> tuple[str, bool] | None:
+        """A server login's password typed out of sight, and whether to remember it on this
+        PC (offered only where there is a credential store); None when cancelled."""
+        dialog = QDialog(parent)
+        dialog.setWindowTitle("Sign in to the server")
+        layout = QVBoxLayout(dialog)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        edit = QLineEdit()
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        label.setBuddy(edit)
+        name_after_label(label, edit)
+        keep = QCheckBox("&Remember the password on this PC")
+        keep.setEnabled(can_remember)
+        keep.setToolTip("Kept in this PC's credential store (on Windows, the Credential "
+                        "Manager), never in a file." if can_remember else
+                        "This PC has no credential store cscdesk can use.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Sign in")
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        for widget in (label, edit, keep, buttons):
+            layout.addWidget(widget)
+        edit.setFocus()
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            return edit.text(), keep.isChecked()
+        finally:
+            dialog.deleteLater()
+
+    def ask_text(self, parent: QWidget | None, title: str, text: str, value: str = ""
+                 ) -> str | None:
+        """One line of text (a server's URL); None when cancelled."""
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(text)
+        dialog.setTextValue(value)
+        label, edit = dialog.findChild(QLabel), dialog.findChild(QLineEdit)
+        if label is not None and edit is not None:
+            name_after_label(label, edit)
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("m" * 48))
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            return dialog.textValue().strip() if accepted else None
+        finally:
+            dialog.deleteLater()
+
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str
                   ) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(_existing(folder)), filter_)
@@ -161,6 +214,16 @@ class ScriptedDialogs(UserDialogs):
 
     def ask_passphrase(self, parent: QWidget | None, title: str, text: str) -> str | None:
         self.shown.append(("ask_passphrase", title, text))
+        return self._next(None)
+
+    def ask_server_password(self, parent: QWidget | None, text: str, *, can_remember: bool
+                            ) -> tuple[str, bool] | None:
+        self.shown.append(("ask_server_password", "Sign in to the server", text))
+        return self._next(None)
+
+    def ask_text(self, parent: QWidget | None, title: str, text: str, value: str = ""
+                 ) -> str | None:
+        self.shown.append(("ask_text", title, text))
         return self._next(None)
 
     def open_file(self, parent: QWidget | None, title: str, folder: Path, filter_: str

@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
-from cscdesk.errors import UserFacingError
+from cscdesk.errors import InputError, UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.store.list_terms import Status
+from cscdesk.store.location import DatabaseLocation, ServerURL
 from cscdesk.store.opening import open_database
 from cscdesk.ui.contracts import AppWindow, Pane, RecordsPane
 from cscdesk.ui.dialog_service import UserDialogs
@@ -179,6 +180,12 @@ class MainWindow(AppWindow):
         self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
         self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find, self.menu_go)
         self.menu_file.addSeparator()
+        self._action("&Open database file…", self.open_database_file,
+                     QKeySequence.StandardKey.Open, self.menu_file)
+        self._action("Open ser&ver database…", self.open_server_database, menu=self.menu_file)
+        self.action_move_in = self._action("&Move to a server…", self.move_to_server,
+                                           menu=self.menu_file)
+        self.menu_file.addSeparator()
         self._action("&Import workbook…", self.import_workbook, menu=self.menu_file)
         self._action("&Export workbook…", self.export_workbook, menu=self.menu_file)
         self.action_appendix = self._action("Annual &appendix…", self.make_appendix,
@@ -204,9 +211,19 @@ class MainWindow(AppWindow):
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
 
     def _show_title(self) -> None:
-        path = self.database.file.absolute()  # "--db cases.db" names its folder, not "."
+        location = self.database.path
+        if isinstance(location, ServerURL):
+            self.setWindowTitle(f"{location.database} on {location.host} — cscdesk")
+            self.setWindowFilePath("")
+            self.action_move_in.setEnabled(False)
+            self.action_move_in.setStatusTip("The open database is already on a server.")
+            return
+        path = location.absolute()  # "--db cases.db" names its folder, not "."
         self.setWindowTitle(f"{path.name} ({path.parent}) — cscdesk")
         self.setWindowFilePath(str(path))
+        self.action_move_in.setEnabled(True)
+        self.action_move_in.setStatusTip(
+            "Copy this database file into an empty server database, for a team")
 
     # --- panes -----------------------------------------------------------------------------
 
@@ -312,17 +329,18 @@ class MainWindow(AppWindow):
             self._stale.discard(self.current_key())
             current.pane.refresh()
 
-    def reopen_database(self, path: Path, passphrase: str | None = None) -> None:
-        """Open another database file (after a restore or an encryption change) and show it
-        from scratch; an encrypted file is opened with `passphrase`, by default the current
-        one (a plain file ignores it)."""
+    def reopen_database(self, path: DatabaseLocation, passphrase: str | None = None) -> bool:
+        """Open another database (after a restore or an encryption change, or one the officer
+        chose) and show it from scratch; an encrypted file is opened with `passphrase`, by
+        default the current one (a plain file ignores it). False when it could not be opened
+        (said in a message; the window keeps the database it had, if it is still open)."""
         try:
             database = self._open_asking(path, passphrase or self.database.passphrase)
         except UserFacingError as error:
             self.dialogs.error(self, "Cannot open the database", str(error))
             if self.database.closed:  # a restore swapped the file: nothing is left to show
                 self.close()
-            return
+            return False
         old = self.database
         self.database = database
         key = self.current_key()
@@ -333,14 +351,18 @@ class MainWindow(AppWindow):
         self._stale.clear()
         old.close()
         self._show_title()
+        self.backup_controller.database_changed()
         self.show_pane(key)
         self.data_changed.emit()
+        return True
 
-    def _open_asking(self, path: Path, passphrase: str | None) -> Database:
+    def _open_asking(self, path: DatabaseLocation, passphrase: str | None) -> Database:
         """Open `path`; when it needs another passphrase (a backup made before the passphrase
         was changed), ask for it, three tries at most."""
         from cscdesk.store.cipher import PassphraseNeeded, WrongPassphrase
 
+        if isinstance(path, ServerURL):
+            return open_database(path)
         for _attempt in range(3):
             try:
                 return open_database(path, passphrase=passphrase)
@@ -348,7 +370,7 @@ class MainWindow(AppWindow):
                 last = error
                 passphrase = self.dialogs.ask_passphrase(
                     self, "Passphrase of the restored database",
-                    f"{path.name} needs the passphrase it had when its backup was made.")
+                    f"{Path(path).name} needs the passphrase it had when its backup was made.")
                 if passphrase is None:
                     break
         raise last
@@ -421,6 +443,95 @@ class MainWindow(AppWindow):
         """What the officer uses: off while the encryption changes or a close waits."""
         return (self._central, self.menuBar(), self.toolbar)
 
+    # --- opening another database ----------------------------------------------------------
+
+    def open_database_file(self) -> bool:
+        """File › Open database file…: a cscdesk file on this PC or a share."""
+        from cscdesk import paths
+
+        here = self.database.path
+        folder = here.parent if isinstance(here, Path) else paths.default_database_path().parent
+        chosen = self.dialogs.open_file(self, "Open a database file", folder,
+                                        "cscdesk databases (*.db);;All files (*)")
+        return chosen is not None and self.switch_to(chosen)
+
+    def open_server_database(self) -> bool:
+        """File › Open server database…: the address IT gave (no password in it)."""
+        from cscdesk.store.location import is_server
+        from cscdesk.ui.last_database import last_server
+
+        here = self.database.path
+        text = self.dialogs.ask_text(
+            self, "Open a server database",
+            "The server database's address, as IT gave it (for example "
+            "postgresql://server.council.local/cscdesk?sslmode=verify-full):",
+            str(here) if isinstance(here, ServerURL) else last_server())
+        if not text:
+            return False
+        try:
+            if not is_server(text):
+                raise InputError(f"“{text}” is not a server database's address: it starts "
+                                 "with postgresql:// (IT has it).")
+            server = ServerURL(text)
+        except InputError as error:
+            self.dialogs.error(self, "Open a server database", str(error))
+            return False
+        return self.switch_to(server)
+
+    def move_to_server(self) -> bool:
+        """File › Move to a server…: copy this file into an empty server database, then
+        offer to work on the server."""
+        from cscdesk.ui.move_in_dialog import move_in_from_window
+
+        moved_to = move_in_from_window(self, self.dialogs)
+        return moved_to is not None and self.switch_to(moved_to)
+
+    def switch_to(self, location: DatabaseLocation) -> bool:
+        """Close the open database and open `location` (signing in to a server, asking an
+        encrypted file's passphrase); the window keeps the one it had if that fails."""
+        from cscdesk.ui.last_database import remember_location
+        from cscdesk.ui.workers import wait_for_background_work
+
+        if _same_place(location, self.database.path):
+            self.dialogs.info(self, "Open a database", f"{location} is the database open now.")
+            return False
+        busy = work_to_finish()
+        if busy:
+            self.dialogs.info(self, "Open a database",
+                              f"Wait for {' and '.join(dict.fromkeys(busy))} to finish first.")
+            return False
+        passphrase: str | None = None
+        if isinstance(location, ServerURL):
+            from cscdesk.ui.server_signin import sign_in_to_server
+
+            if not sign_in_to_server(self, location, self.dialogs):
+                return False
+        else:
+            from cscdesk.ui.passphrase_dialogs import (
+                PassphraseCancelled,
+                ask_start_passphrase,
+                may_be_encrypted,
+            )
+
+            if not location.is_file():
+                self.dialogs.error(self, "Open a database",
+                                   f"There is no database file at {location}.")
+                return False
+            if may_be_encrypted(location):
+                try:
+                    passphrase = ask_start_passphrase(location, self.dialogs, self)
+                except PassphraseCancelled:
+                    return False
+                except UserFacingError as error:
+                    self.dialogs.error(self, "Cannot open the database", str(error))
+                    return False
+        wait_for_background_work()  # nothing may still read the database being closed
+        if not self.reopen_database(location, passphrase):
+            return False
+        remember_location(location)
+        self.statusBar().showMessage(f"Opened {location}.", 10_000)
+        return True
+
     # --- records ---------------------------------------------------------------------------
 
     def new_record(self) -> None:
@@ -462,7 +573,7 @@ class MainWindow(AppWindow):
     def show_about(self) -> None:
         from cscdesk.ui.about import show_about
 
-        show_about(self, self.database.file)
+        show_about(self, self.database.path)
 
     # --- closing ---------------------------------------------------------------------------
 
@@ -498,3 +609,12 @@ class MainWindow(AppWindow):
             assert self._closing_timer is not None
             self._closing_timer.stop()
             self.close()
+
+
+def _same_place(one: DatabaseLocation, other: DatabaseLocation) -> bool:
+    if isinstance(one, ServerURL) or isinstance(other, ServerURL):
+        return one == other
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False

@@ -153,14 +153,27 @@ class SettingsPane(QWidget):
         self.idle_minutes.setSpecialValueText("never")
         idle_note = "encrypted databases only; saved with the settings above"
         self.idle_minutes.setAccessibleDescription(f"For {idle_note}.")
-        idle_row.addWidget(labelled(f"{settings.IDLE_LOCK_MINUTES.label}:", self.idle_minutes))
+        self.idle_label = labelled(f"{settings.IDLE_LOCK_MINUTES.label}:", self.idle_minutes)
+        idle_row.addWidget(self.idle_label)
         idle_row.addWidget(self.idle_minutes)
-        idle_row.addWidget(QLabel(f"({idle_note})"))
+        self.idle_note = QLabel(f"({idle_note})")
+        idle_row.addWidget(self.idle_note)
         idle_row.addStretch(1)
         layout.addLayout(idle_row)
         return group
 
+    def _file_encryption_controls(self) -> tuple[QWidget, ...]:
+        """What only a database file has: its passphrase, and the idle lock that guards it."""
+        return (self.encrypt_button, self.change_button, self.decrypt_button,
+                self.idle_minutes, self.idle_note, self.idle_label)
+
     def _show_encryption(self) -> None:
+        on_server = self.database.on_server
+        for control in self._file_encryption_controls():
+            control.setVisible(not on_server)
+        if on_server:
+            self.encryption_label.setText(self._server_encryption_text())
+            return
         encrypted = self.database.encrypted
         if encrypted:
             self.encryption_label.setText(
@@ -172,6 +185,21 @@ class SettingsPane(QWidget):
         self.encrypt_button.setEnabled(can_change and not encrypted)
         self.change_button.setEnabled(can_change and encrypted)
         self.decrypt_button.setEnabled(can_change and encrypted)
+
+    def _server_encryption_text(self) -> str:
+        """On a server there is no passphrase: encryption at rest and in transit are the
+        server's and the network's (docs/server.md); say whether this connection uses TLS."""
+        from cscdesk.store.server import connection_uses_tls
+
+        with self.database.session() as session:
+            tls = connection_uses_tls(session)
+        now = {True: "This PC's connection to the server is encrypted (TLS).",
+               False: "This PC's connection to the server is NOT encrypted: ask IT to "
+                      "require TLS (sslmode=verify-full in the address).",
+               None: "Whether this PC's connection is encrypted could not be read."}[tls]
+        return ("The database is on a server, so it has no passphrase here: encryption of the "
+                "stored data (at rest) is the server's, set up by IT, and encryption on the "
+                f"network (in transit) is TLS. {now}")
 
     def encrypt(self) -> None:
         title = "Encrypt the database"
