@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -199,6 +201,36 @@ def empty_server_url(request: pytest.FixtureRequest) -> Iterator:
     name = databases.new(empty=True)
     yield ServerURL(databases.server.url(name))
     databases.drop(name)
+
+
+@dataclass(frozen=True)
+class PasswordLogin:
+    """A login that must give its password (and holds cscdesk_officer), on a fresh database."""
+
+    url: Any  # ServerURL naming the login, without the password
+    login: str
+    password: str
+
+
+@pytest.fixture
+def password_login(request: pytest.FixtureRequest, server_url: Any) -> PasswordLogin:
+    """`server_url`'s database reached as a new login that the server asks for a password."""
+    import secrets
+    from urllib.parse import quote
+
+    from cscdesk.store.location import ServerURL
+
+    databases = _server_databases(request)
+    login = f"officer_{secrets.token_hex(4)}"
+    password = "Correct horse & <battery> ’£"
+    from psycopg import sql
+
+    databases.admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+        sql.Identifier(login), sql.Literal(password)))
+    databases.admin.execute(f"GRANT cscdesk_officer TO {login}")
+    databases.server.require_password(login)
+    url = str(server_url).replace("user=postgres", f"user={quote(login)}")
+    return PasswordLogin(ServerURL(url), login, password)
 
 
 def run_cli(*args: str | os.PathLike, check: bool = False, timeout: float = 120,

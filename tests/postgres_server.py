@@ -134,6 +134,26 @@ class PostgresServer:
                 from error
         return server
 
+    def require_password(self, login: str) -> None:
+        """Make `login` sign in with its password (SCRAM) rather than be trusted, as a real
+        server asks; the other logins stay trusted. Waits until the server has reloaded."""
+        import time
+
+        hba = self.data / "pg_hba.conf"
+        line = f"local all {login} scram-sha-256\n"
+        hba.write_text(line + hba.read_text())
+        self._run(self.bin / "pg_ctl", "-D", self.data, "reload")
+        import psycopg
+
+        for _ in range(100):
+            try:
+                psycopg.connect(self.url("postgres", login), connect_timeout=2).close()
+            except psycopg.OperationalError as error:
+                if "password" in str(error):
+                    return
+            time.sleep(0.05)
+        raise RuntimeError(f"the server did not start asking {login} for a password")
+
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its folder."""
         if (self.data / "postmaster.pid").exists():
