@@ -320,7 +320,7 @@ def _count_searched(session: Session, query: ListQuery, teams: Sequence[Sequence
     and joining each to its wide record to see whether it is open cost most of the count)."""
     model = MODEL_OF[query.kind]
     searched = SEARCH_TABLE_OF[query.kind]
-    statement = select(func.count()).select_from(searched)
+    statement: Select[Any] = select(func.count()).select_from(searched)
     if has_status(query.kind):
         open_rows = (select(model.id.label("id"),
                             _overdue_condition(query.kind, query.today).label("overdue"))
