@@ -320,16 +320,17 @@ def _count_searched(session: Session, query: ListQuery, teams: Sequence[Sequence
     and joining each to its wide record to see whether it is open cost most of the count)."""
     model = MODEL_OF[query.kind]
     searched = SEARCH_TABLE_OF[query.kind]
-    statement: Select[Any] = select(func.count()).select_from(searched)
-    if has_status(query.kind):
+    if not has_status(query.kind):
+        statement = select(func.count(), literal(0), literal(0)).select_from(searched)
+    else:
         open_rows = (select(model.id.label("id"),
                             _overdue_condition(query.kind, query.today).label("overdue"))
                      .where(_open_condition(query.kind)).subquery("open_rows"))
         statement = select(func.count(), func.count(open_rows.c.id),
                            func.count(open_rows.c.id).filter(open_rows.c.overdue)).select_from(
             searched.outerjoin(open_rows, open_rows.c.id == searched.c.id))
-    found = session.execute(statement.where(*_word_conditions(query, teams))).one()
-    total, open_count, overdue_count = (*found, 0, 0)[:3]
+    total, open_count, overdue_count = session.execute(
+        statement.where(*_word_conditions(query, teams))).one()
     return Counts(int(total), int(open_count), int(overdue_count))
 
 
