@@ -227,3 +227,14 @@ def test_the_app_starts_on_the_server_opened_last(cli, server_url, cscdesk_home:
     assert shown.returncode == 0, shown.stderr
     assert not (cscdesk_home / "data" / "cscdesk.db").exists()  # not this PC's own file
     assert os.environ.get("CSCDESK_DB") is None
+
+
+def test_the_backup_folder_setting_is_not_offered_on_a_server(server_url, qtbot):
+    from cscdesk import settings as options
+
+    database = open_database(server_url)
+    window = shown_window(database, qtbot)
+    pane = window.show_pane("settings")
+    folder = pane.inputs[options.BACKUP_FOLDER.key]  # type: ignore[attr-defined]
+    assert not folder.isEnabled() and "this PC" in folder.toolTip()
+    assert pane.inputs[options.REPORT_FOLDER.key].isEnabled()  # type: ignore[attr-defined]

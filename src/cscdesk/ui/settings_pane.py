@@ -41,6 +41,11 @@ TEXT_OPTIONS = (settings.COUNCIL_NAME, settings.SERVICE_NAME, settings.APPENDIX_
 FOLDER_OPTIONS = (settings.REPORT_FOLDER, settings.BACKUP_FOLDER)
 
 
+SERVER_BACKUP_FOLDER = (
+    "On a server database, Back up now keeps its archives in this PC's own backup folder (or "
+    "the folder given to cscdesk backup --to): the server's own backups are IT's.")
+
+
 def default_folder(option: settings.Option) -> Path:
     return (paths.default_report_dir() if option is settings.REPORT_FOLDER
             else paths.default_backup_dir())
@@ -85,6 +90,12 @@ class SettingsPane(QWidget):
                 row.addWidget(edit, 1)
                 row.addWidget(choose)
                 form.addRow(label, row)
+                if option is settings.BACKUP_FOLDER and database.on_server:
+                    # stored in the shared database, while a folder is one PC's
+                    for part in (edit, choose):
+                        part.setEnabled(False)
+                        part.setToolTip(SERVER_BACKUP_FOLDER)
+                    edit.setPlaceholderText(f"{default_folder(option)} (this PC's)")
             else:
                 form.addRow(label, edit)
         self.save_button = QPushButton("&Save settings")
