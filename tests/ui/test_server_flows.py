@@ -1,0 +1,410 @@
+"""The officer's flows in the real widgets on a server database (team mode), against the
+session's PostgreSQL server: a complaint typed in, found, changed and its history; the
+dashboard; the appendix (the same PDF text as from a file with the same records); a workbook
+imported and exported; the data protection panes (bin, legal hold, retention, subject access).
+Where a flow can go wrong only on one engine, the same flow runs on a SQLite file too and the
+two are compared."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from ui_data import copied_database, fill, shown_window
+
+from cscdesk.domain.kinds import ComplaintData, Kind
+from cscdesk.store import records
+from cscdesk.store.engine import Database, open_database
+from cscdesk.ui.dialog_service import ScriptedDialogs
+from cscdesk.ui.forms import RecordFormDialog
+from cscdesk.ui.history_dialog import HistoryDialog
+from cscdesk.ui.workers import wait_for_background_work
+from test_figures_dataset import load_dataset
+
+pytestmark = pytest.mark.postgresql
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+# Typed as an officer would paste them: markup characters, curly quotes, a dash, accents.
+COMPLAINANT = "Zoë O’Brien & Sons <Ltd>"
+SUMMARY = "“Late” visit – café & <b>façade</b> £5"
+NOTES = "Rang Zoë: “sorry” & <promised> a call"
+
+
+@pytest.fixture
+def server(server_url) -> Iterator[Database]:
+    """An open database on the session's PostgreSQL server, at this version's schema."""
+    database = open_database(server_url)
+    try:
+        yield database
+    finally:
+        wait_for_background_work()  # no work left running on a closed database
+        database.close()
+
+
+@pytest.fixture
+def file(db_path) -> Iterator[Database]:
+    """A SQLite file, to compare the server's results with."""
+    with copied_database(db_path) as database:
+        yield database
+
+
+# --- the keyboard and modal dialogs --------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def focus_return(qapp):
+    """As in the app (run_app): the window under a closed dialog takes the keyboard back."""
+    from cscdesk.ui.focus_return import FocusReturn
+
+    FocusReturn.install()
+    yield
+    for helper in qapp.findChildren(FocusReturn):
+        helper.setParent(None)
+        helper.deleteLater()
+
+
+
+def focused() -> QWidget:
+    widget = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert widget is not None, "no widget has the keyboard"  # QTest would abort the process
+    return widget
+
+
+def back_in(window: QWidget, qtbot) -> None:
+    """Wait until `window` has the keyboard again (a dialog over it closed)."""
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window
+                    and QApplication.focusWidget() is not None, timeout=5000)
+
+
+def type_text(qtbot, text: str) -> None:
+    """Type `text` into the focused widget, a key at a time; QTest types Latin-1 only (and
+    aborts the process on anything else), so a curly quote or a dash is sent as a key event
+    that carries the character, as a keyboard layout or the input method would send it."""
+    for character in text:
+        if ord(character) < 0x80:
+            qtbot.keyClicks(focused(), character)
+            continue
+        for event_type in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(focused(), QKeyEvent(
+                event_type, 0, Qt.KeyboardModifier.NoModifier, character))
+
+
+def key(qtbot, pressed: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    qtbot.keyClick(focused(), pressed, modifier)
+
+
+def tab(qtbot, times: int = 1) -> None:
+    for _ in range(times):
+        key(qtbot, Qt.Key.Key_Tab)
+
+
+def at() -> str:
+    return focused().accessibleName()
+
+
+@contextmanager
+def acting_in(kind: type[QDialog], act: Callable[[QDialog], None], seconds: float = 20
+              ) -> Iterator[None]:
+    """Run `act` on the next `kind` of modal dialog, inside its exec() (as a person at the
+    desk would, while the app waits for the dialog), then re-raise whatever went wrong. A
+    dialog left open by a failing `act` is closed, so that the test fails instead of hanging."""
+    problems: list[BaseException] = []
+    deadline = time.monotonic() + seconds
+
+    def step() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible():
+            if time.monotonic() > deadline:
+                problems.append(AssertionError(f"no {kind.__name__} was shown"))
+                return
+            QTimer.singleShot(10, step)
+            return
+        if QApplication.activeWindow() is not dialog or QApplication.focusWidget() is None:
+            dialog.activateWindow()
+            QTimer.singleShot(10, step)
+            return
+        try:
+            act(dialog)
+        except BaseException as error:  # re-raised after exec() returns
+            problems.append(error)
+        if dialog.isVisible():
+            if not problems:
+                problems.append(AssertionError(f"the {kind.__name__} stayed open"))
+            dialog.done(0)
+
+    QTimer.singleShot(0, step)
+    yield
+    if problems:
+        raise problems[0]
+
+
+def active_window(database: Database, qtbot, dialogs: ScriptedDialogs):
+    """The main window on `database`, shown and active (its shortcuts work)."""
+    window = shown_window(database, qtbot)
+    window.dialogs = dialogs
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    return window
+
+
+def close(window: QWidget, qtbot) -> None:
+    """Close the window (File › Quit), as the officer does before opening another database."""
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+
+
+def list_refs(pane) -> list[str]:
+    return [pane.model.reference_at(row) for row in range(pane.model.rowCount())]
+
+
+# --- 1. a complaint typed in, found, changed; its history ----------------------------------
+
+
+def test_a_complaint_typed_in_is_found_changed_and_its_history_shows_both(server, qtbot):
+    fill(server)
+    dialogs = ScriptedDialogs()
+    window = active_window(server, qtbot, dialogs)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)  # Complaints
+    pane = window.panes[Kind.COMPLAINT.name]
+
+    def enter_new(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog) and at() == "Reference"
+        type_text(qtbot, "C-2025-117")  # replaces the suggested next reference
+        tab(qtbot, 2)  # Stage 1 stays; "Escalated from" is skipped at Stage 1
+        assert at() == "Received"
+        type_text(qtbot, "2/9/2025")
+        tab(qtbot)
+        type_text(qtbot, "fost")  # type-ahead: Fostering
+        tab(qtbot)
+        assert at() == "Complainant"
+        type_text(qtbot, COMPLAINANT)
+        tab(qtbot, 2)
+        assert at() == "Summary"
+        type_text(qtbot, SUMMARY)
+        assert form.errors() == {}
+        key(qtbot, Qt.Key.Key_S, CTRL)
+
+    with acting_in(RecordFormDialog, enter_new):
+        qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    with server.session() as session:
+        saved = records.load(session, Kind.COMPLAINT, "C-2025-117")
+    assert saved is not None
+    assert (saved.complainant, saved.summary, saved.team, saved.received) == (
+        COMPLAINANT, SUMMARY, "Fostering", date(2025, 9, 2))
+    assert dialogs.shown == []  # no new team to confirm, no error
+
+    # Found again by the list's search box (Ctrl+F), by a word of the name with its curly
+    # apostrophe, then opened with Enter.
+    back_in(window, qtbot)
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    qtbot.waitUntil(pane.search.hasFocus, timeout=2000)
+    type_text(qtbot, "o’brien")
+    key(qtbot, Qt.Key.Key_Return)  # searches now and moves into the list
+    assert list_refs(pane) == ["C-2025-117"]
+    assert pane.counts_label.text() == "1 complaint, 1 open, 1 overdue"
+    assert pane.table.hasFocus()
+
+    def change(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        editors = form.view.editors
+        assert editors["complainant"].snapshot() == COMPLAINANT
+        assert editors["summary"].snapshot() == SUMMARY
+        editors["responded"].input.setFocus()
+        assert at() == "Responded"
+        type_text(qtbot, "16/09/2025")
+        tab(qtbot)
+        assert at() == "Notes"
+        type_text(qtbot, NOTES)
+        assert form.isWindowModified()
+        key(qtbot, Qt.Key.Key_S, CTRL)
+
+    with acting_in(RecordFormDialog, change):
+        key(qtbot, Qt.Key.Key_Return)
+    with server.session() as session:
+        changed = records.load(session, Kind.COMPLAINT, "C-2025-117")
+    assert changed == ComplaintData(
+        reference="C-2025-117", received=date(2025, 9, 2), stage=1, team="Fostering",
+        responded=date(2025, 9, 16), complainant=COMPLAINANT, summary=SUMMARY, notes=NOTES)
+    qtbot.waitUntil(lambda: list_refs(pane) == ["C-2025-117"], timeout=5000)
+    assert pane.counts_label.text() == "1 complaint, 1 open, 0 overdue"  # responded in time
+
+    # Its history, from the form's History… button: the creation and the change.
+    shown: list[list[object]] = []
+
+    def read_history(history: QDialog) -> None:
+        assert isinstance(history, HistoryDialog)
+        model = history.history.model
+        shown.extend([model.index(row, column).data() for column in range(model.columnCount())]
+                     for row in range(model.rowCount()))  # as shown
+        history.reject()
+
+    def look(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        with acting_in(HistoryDialog, read_history):
+            form.history_button.click()
+        back_in(form, qtbot)
+        key(qtbot, Qt.Key.Key_Escape)  # nothing changed: closes without a question
+
+    back_in(window, qtbot)
+    pane.table.setFocus()
+    with acting_in(RecordFormDialog, look):
+        key(qtbot, Qt.Key.Key_Return)
+    by_action: dict[str, dict[object, tuple[object, object]]] = {}
+    for _when, _who, action, field, was, now in shown:
+        by_action.setdefault(str(action), {})[field] = (was, now)
+    assert list(by_action) == ["create", "update"]
+    assert by_action["create"]["Complainant"] == ("", COMPLAINANT)
+    assert by_action["create"]["Summary"] == ("", SUMMARY)
+    assert by_action["update"] == {"Responded": ("", "2025-09-16"), "Notes": ("", NOTES)}
+    when = shown[-1][0]  # as a file's history shows it: day first, to the minute, UTC
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", str(when)), when
+    assert dialogs.shown == []
+
+
+# --- 2. the dashboard --------------------------------------------------------------------
+
+
+def dashboard_data(database: Database) -> None:
+    """`fill`'s records, one complaint due soon and two more overdue (Stage 2, and Stage 1
+    extended), so the lists have an order to keep."""
+    fill(database)
+    today = date.today()
+    with database.transaction() as session:
+        from cscdesk.store import lists
+
+        calendar = lists.working_calendar(session)
+        received = today  # its 10th working day falls 2 working days from today: due soon
+        while calendar.add_working_days(received, 10) > calendar.add_working_days(today, 2):
+            received -= timedelta(days=1)
+        records.save(session, ComplaintData("C-SOON", received, 1, "Adoption",
+                                            complainant="Cy Soon"))
+        records.save(session, ComplaintData("C-TWO", today - timedelta(days=100), 2, "Fostering",
+                                            complainant="Di Late"))
+        records.save(session, ComplaintData("C-EXT", today - timedelta(days=70), 1, "Adoption",
+                                            extended=True, complainant="Ed Ext"))
+
+
+def dashboard_shown(database: Database, qtbot) -> tuple[QWidget, dict[str, object]]:
+    """The window opened on its dashboard, and everything the dashboard says, once worked out."""
+    window = active_window(database, qtbot, ScriptedDialogs())
+    pane = window.show_pane("dashboard")
+    qtbot.waitUntil(lambda: pane.lists_ready, timeout=10000)
+    qtbot.waitUntil(lambda: pane.year_grid.rowCount() > 3 and "Working out" not in
+                    pane.year_grid.itemAtPosition(1, 0).widget().text(), timeout=10000)
+
+    def cells(model) -> list[list[str]]:
+        return [[model.index(row, column).data() for column in range(model.columnCount())]
+                for row in range(model.rowCount())]
+
+    grid = pane.year_grid
+    return window, {
+        "open": {kind: button.text() for kind, button in pane.open_buttons.items()},
+        "overdue": (pane.overdue_label.text(), cells(pane.overdue_model)),
+        "due": (pane.due_label.text(), cells(pane.due_model)),
+        "year": [[grid.itemAtPosition(row, column).widget().text() for column in range(3)]
+                 for row in range(grid.rowCount())],
+    }
+
+
+def test_the_dashboard_counts_the_server_as_a_file_with_the_same_records(server, file, qtbot):
+    dashboard_data(file)
+    on_file_window, on_file = dashboard_shown(file, qtbot)
+    close(on_file_window, qtbot)
+    dashboard_data(server)
+    window, on_server = dashboard_shown(server, qtbot)
+    assert on_server["open"] == {Kind.COMPLAINT: "6 complaints",
+                                 Kind.INITIAL_FEEDBACK: "1 initial feedback",
+                                 Kind.ENQUIRY: "1 enquiry",
+                                 Kind.DISPUTE: "1 dispute resolution case"}
+    overdue_label, overdue = on_server["overdue"]
+    assert overdue_label == "&Overdue: 3"
+    assert [row[0] for row in overdue] == ["C-TWO", "C-OLD", "C-EXT"]  # due longest ago first
+    assert all(row[5].endswith(" late") for row in overdue)
+    due_label, due = on_server["due"]
+    assert due_label == "&Due in the next 5 working days: 1"
+    assert [(row[0], row[5]) for row in due] == [("C-SOON", "2 left")]
+    year = on_server["year"]
+    assert year[1][0] == "Representations" and year[1][1] != "0"
+    assert on_server == on_file
+
+    # An overdue complaint opens with Enter, from the server.
+    pane = window.show_pane("dashboard")
+    pane.overdue_table.setFocus()
+    pane.overdue_table.setCurrentIndex(pane.overdue_model.index(0, 0))
+
+    def title(form: QDialog) -> None:
+        assert form.windowTitle().startswith("Complaint C-TWO")
+        key(qtbot, Qt.Key.Key_Escape)
+
+    with acting_in(RecordFormDialog, title):
+        key(qtbot, Qt.Key.Key_Return)
+
+
+# --- 3. the appendix: the same PDF as from a file ------------------------------------------
+
+OWN_WORDS = "Our own words about ADR & <mediation>: “agreed” by the café’s owner."
+
+
+def appendix_from_window(database: Database, qtbot, folder: Path) -> tuple[Path, list[str]]:
+    """File › Annual appendix… in the window: the folder chosen, 2018/19 picked, the ADR
+    paragraph's wording edited, Make PDF (Enter); the PDF written and its pages' text."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from cscdesk.ui.appendix_dialog import AppendixDialog
+
+    load_dataset(database)
+    window = active_window(database, qtbot, ScriptedDialogs(folder))
+    written: list[Path] = []
+
+    def make(dialog: QDialog) -> None:
+        assert isinstance(dialog, AppendixDialog)
+        dialog.open_file = lambda path: written.append(path) or True
+        dialog.folder_button.click()  # the folder chooser answers `folder`
+        assert dialog.folder_label.toolTip() == str(folder)
+        year = dialog.year.findData(2018)
+        assert year >= 0, [dialog.year.itemText(i) for i in range(dialog.year.count())]
+        dialog.year.setCurrentIndex(year)
+        dialog.edit_toggle.setChecked(True)
+        dialog.text_edits["adr"].setPlainText(OWN_WORDS)
+        dialog.year.setFocus()
+        key(qtbot, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+        assert dialog.status.text() == ("Written: Complaints appendix 2018-2019.pdf, in the "
+                                        "folder above.")
+        dialog.reject()
+
+    with acting_in(AppendixDialog, make, seconds=40):
+        window.make_appendix()
+    assert written == [folder / "Complaints appendix 2018-2019.pdf"]
+    assert window.dialogs.shown == [("choose_folder", "Report folder",
+                                     str(window.dialogs.shown[0][2]))]
+    close(window, qtbot)
+    with pdfplumber.open(written[0]) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    return written[0], pages
+
+
+def test_the_appendix_made_on_the_server_reads_as_the_one_made_from_a_file(
+        server, file, qtbot, tmp_path):
+    from test_figures_dataset import AWKWARD_LEARNING, SECRET, SECRET_SUMMARY
+
+    file_pdf, from_file = appendix_from_window(file, qtbot, tmp_path / "file reports")
+    server_pdf, from_server = appendix_from_window(server, qtbot, tmp_path / "server reports")
+    text = " ".join(" ".join(from_server).split())
+    assert "2018/19" in text and " ".join(OWN_WORDS.split()) in text
+    assert AWKWARD_LEARNING in text  # a learning text with <p>, &, curly quotes, £ and é
+    assert SECRET not in text and SECRET_SUMMARY not in text
+    assert from_server == from_file  # page by page, every figure and word the same
+    with server.session() as session:  # the edited wording is kept on the server
+        from cscdesk.domain.years import ReportingYear
+        from cscdesk.report import narrative
+
+        assert narrative.texts_for(session, ReportingYear(2018))["adr"].current == OWN_WORDS
+    assert server_pdf.stat().st_size > 0 and file_pdf.read_bytes().startswith(b"%PDF")
