@@ -61,6 +61,9 @@ def test_sort_by_team_then_reverse(filled):
     ("adoption", ["C-2", "C-4"]),        # team name
     ("letter", ["C-2"]),                 # summary
     ("C-3", ["C-3"]),                    # reference
+    ("c-3", ["C-3"]),                    # one letter, either case (LIKE on a server)
+    ("V", ["C-1"]),
+    ("4", ["C-4"]),                      # no letter at all
     ("fostering late", ["C-1"]),         # every word must match somewhere
     ("100%", ["C-3"]),                   # % is literal
     ("_", ["C-3"]),                      # _ is literal
