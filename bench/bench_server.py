@@ -9,6 +9,10 @@ The records are bench_ui's (70% complaints over six years, eight-word summaries)
 Targets (issue 14, loopback server): a search keystroke under 100 ms, opening a record under
 100 ms, the appendix's figures under 2 s, backup + verify under 10 s, at 200,000 records.
 
+--existing measures the database at --url as an earlier run left it (set up and filled, e.g.
+by --keep, which leaves the throwaway server running and prints its URL), without building it
+again.
+
 --backup also times `cscdesk backup` on the server (pg_dump, then pg_restore --list and the
 archive's rows counted against the snapshot's) and a restore of the archive into an empty
 database; --backup-only skips the rest.
@@ -67,7 +71,8 @@ def measure(label: str, location) -> None:  # type: ignore[no-untyped-def]
             runs = [keystrokes(database, text) for _ in range(3)]
             per_key = [statistics.median(run[i] for run in runs) for i in range(len(text))]
             print(f"{label}: search {text!r}, ms per keystroke (median of 3): "
-                  + " ".join(f"{t:.0f}" for t in per_key))
+                  + " ".join(f"{t:.0f}" for t in per_key)
+                  + f"  (median {statistics.median(per_key):.0f}, max {max(per_key):.0f})")
         opened = []
         for number in (5, 50_000, 120_000):
             began = time.perf_counter()
@@ -110,11 +115,17 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--url", help="an empty database on a server (default: a throwaway "
                         "server)")
+    parser.add_argument("--existing", action="store_true", help="the database at --url is "
+                        "already set up and filled: measure it as it is")
+    parser.add_argument("--keep", action="store_true", help="leave the throwaway server "
+                        "running (its URL is printed; stop it with pg_ctl)")
     parser.add_argument("--no-file", action="store_true", help="skip the SQLite comparison")
     parser.add_argument("--backup", action="store_true", help="time a backup and a restore")
     parser.add_argument("--backup-only", action="store_true",
                         help="time only the backup and the restore")
     args = parser.parse_args()
+    if args.existing and args.url is None:
+        parser.error("--existing measures the database at --url")
 
     from bench_ui import build_database
 
@@ -134,15 +145,16 @@ def main() -> None:
     else:
         url = ServerURL(args.url)
     try:
-        store_server.setup(url)
-        began = time.perf_counter()
-        build_database(url, args.records)  # type: ignore[arg-type]
-        print(f"server: {args.records:,} records written in "
-              f"{time.perf_counter() - began:.1f} s")
-        import psycopg
+        if not args.existing:
+            store_server.setup(url)
+            began = time.perf_counter()
+            build_database(url, args.records)  # type: ignore[arg-type]
+            print(f"server: {args.records:,} records written in "
+                  f"{time.perf_counter() - began:.1f} s")
+            import psycopg
 
-        with psycopg.connect(url.url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
+            with psycopg.connect(url.url, autocommit=True) as connection:
+                connection.execute("VACUUM ANALYZE")
         if args.backup or args.backup_only:
             measure_backup(url, started)
         if args.backup_only:
@@ -154,7 +166,9 @@ def main() -> None:
                 build_database(path, args.records)
                 measure("file", path)
     finally:
-        if started is not None:
+        if started is not None and args.keep:
+            print(f"server left running: {url.url} (stop: pg_ctl -D {started.data} stop)")
+        elif started is not None:
             started.stop()
 
 
