@@ -12,15 +12,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
-from ui_data import copied_database, fill, shown_window
+from ui_data import copied_database, fill
 
-from cscdesk.domain.kinds import ComplaintData, Kind
+from cscdesk.domain.kinds import ComplaintData, Kind, Outcome
 from cscdesk.store import records
 from cscdesk.store.engine import Database, open_database
 from cscdesk.ui.dialog_service import ScriptedDialogs
@@ -147,9 +148,14 @@ def acting_in(kind: type[QDialog], act: Callable[[QDialog], None], seconds: floa
 
 
 def active_window(database: Database, qtbot, dialogs: ScriptedDialogs):
-    """The main window on `database`, shown and active (its shortcuts work)."""
-    window = shown_window(database, qtbot)
-    window.dialogs = dialogs
+    """The main window on `database`, shown and active (its shortcuts work); its dialogs
+    (those of the pane it opens on too) are `dialogs`."""
+    from cscdesk.ui.main_window import MainWindow
+
+    window = MainWindow(database, dialogs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     return window
@@ -408,3 +414,255 @@ def test_the_appendix_made_on_the_server_reads_as_the_one_made_from_a_file(
 
         assert narrative.texts_for(session, ReportingYear(2018))["adr"].current == OWN_WORDS
     assert server_pdf.stat().st_size > 0 and file_pdf.read_bytes().startswith(b"%PDF")
+
+
+# --- 4. a workbook imported, and every record exported ------------------------------------
+
+NEW_TEAM = "Équipe Café & <Co>"
+
+
+def workbook_rows() -> dict[str, list[list[object]]]:
+    from workbooks import COMPLAINT_HEADER
+
+    def complaint(reference: str, received: date, stage: int, team: str, **cells: object
+                  ) -> list[object]:
+        row: list[object] = [None] * len(COMPLAINT_HEADER)
+        row[:4] = [reference, received, stage, team]
+        for header, value in cells.items():
+            row[COMPLAINT_HEADER.index(header)] = value
+        return row
+
+    return {
+        "Complaints": [
+            COMPLAINT_HEADER,
+            complaint("C-1", date(2024, 5, 1), 1, "Adoption", Complainant=COMPLAINANT,
+                      Summary=SUMMARY, Responded=date(2024, 5, 9), Closed=date(2024, 5, 10),
+                      Outcome="Upheld", **{"Root cause": "Communication",
+                                           "Learning": "Ring back – “same day”"}),
+            complaint("C-1-S2", date(2024, 6, 3), 2, NEW_TEAM, ADR="Yes",
+                      **{"ADR saving": 1250.5, "Escalated from": "C-1"}),
+            complaint("C-2", date(2024, 7, 1), 1, "fostering"),
+        ],
+        "Compliments": [["Reference", "Received", "Team", "Summary"],
+                        ["P-1", date(2024, 5, 3), NEW_TEAM, "Merci – très bien"]],
+    }
+
+
+def import_and_export(database: Database, qtbot, folder: Path) -> tuple[list[str], dict]:
+    """File › Import workbook… (a rejected workbook first, then the good one), then File ›
+    Export workbook…; what the import dialog said, and the exported workbook's cells."""
+    from cscdesk.ui.import_dialog import ImportDialog
+    from workbooks import read_sheets, write_workbook
+
+    folder.mkdir()
+    good = write_workbook(folder / "cases.xlsx", workbook_rows())
+    bad_rows = workbook_rows()
+    bad_rows["Complaints"][3][1] = "31/02/2024"
+    bad = write_workbook(folder / "bad.xlsx", bad_rows)
+    exported = folder / "export.xlsx"
+    dialogs = ScriptedDialogs(bad, good, exported)
+    window = active_window(database, qtbot, dialogs)
+    said: list[str] = []
+
+    def rejected(dialog: QDialog) -> None:
+        assert isinstance(dialog, ImportDialog)
+        qtbot.waitUntil(lambda: not dialog.task.running, timeout=15000)
+        assert dialog.pages.currentWidget() is dialog.problems
+        said.append(dialog.problems.summary.text())
+        problems = dialog.problems.proxy.sourceModel().problems
+        said.extend(f"{p.sheet} {p.row} {p.column}" for p in problems)
+        key(qtbot, Qt.Key.Key_Escape)
+
+    def imported(dialog: QDialog) -> None:
+        assert isinstance(dialog, ImportDialog)
+        qtbot.waitUntil(lambda: not dialog.task.running, timeout=15000)
+        assert dialog.import_button.isVisible(), dialog.problems.summary.text()
+        said.extend([dialog.plan_label.text(), dialog.lists_label.text()])
+        with database.session() as session:  # nothing written yet
+            assert records.load(session, Kind.COMPLAINT, "C-1") is None
+        key(qtbot, Qt.Key.Key_Return)  # Import is the default button
+        qtbot.waitUntil(lambda: dialog.imported, timeout=15000)
+        said.append(dialog.done_label.text())
+        key(qtbot, Qt.Key.Key_Escape)
+
+    with acting_in(ImportDialog, rejected):
+        window.import_workbook()
+    back_in(window, qtbot)
+    with acting_in(ImportDialog, imported):
+        window.import_workbook()
+    back_in(window, qtbot)
+    window.export_workbook()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "info", timeout=15000)
+    said.append(dialogs.shown[-1][2].replace(str(exported), "EXPORTED"))
+    assert [kind for kind, _title, _text in dialogs.shown] == [
+        "open_file", "open_file", "save_file", "info"]
+    close(window, qtbot)
+    return said, read_sheets(exported)
+
+
+def test_a_workbook_imported_onto_the_server_exports_as_from_a_file(server, file, qtbot,
+                                                                    tmp_path):
+    said_file, sheets_file = import_and_export(file, qtbot, tmp_path / "file")
+    said, sheets = import_and_export(server, qtbot, tmp_path / "server")
+    assert said == [
+        "bad.xlsx was not imported: 1 problem found, and nothing was changed. Correct the "
+        "workbook and import it again.",
+        "Complaints 4 Received",
+        "cases.xlsx is ready to import: 4 new and 0 updated rows. Nothing has been changed yet.",
+        f"New teams: Adoption, {NEW_TEAM}, fostering. New root causes: Communication.",
+        "cases.xlsx was imported.\n\nComplaints: 3 new, 0 updated\nCompliments: 1 new, 0 updated",
+        "4 records were written to EXPORTED.",
+    ]
+    assert said[-1] == "4 records were written to EXPORTED."
+    with server.session() as session:
+        escalated = records.load(session, Kind.COMPLAINT, "C-1-S2")
+        first = records.load(session, Kind.COMPLAINT, "C-1")
+    assert escalated is not None and escalated.team == NEW_TEAM
+    assert escalated.escalated_from == "C-1" and escalated.adr_saving == Decimal("1250.50")
+    assert first is not None and (first.complainant, first.summary) == (COMPLAINANT, SUMMARY)
+    complaints = sheets["Complaints"]
+    assert [row[0] for row in complaints[1:]] == ["C-1", "C-1-S2", "C-2"]
+    assert said == said_file
+    assert sheets == sheets_file  # every sheet, row and cell the same
+
+
+# --- 5. data protection: bin, legal hold, retention review, subject access ----------------
+
+
+def privacy_data(database: Database) -> None:
+    from cscdesk.domain.kinds import EnquiryData, EnquirySource
+
+    with database.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-OLD", date(2015, 5, 1), 1, "Adoption", closed=date(2015, 6, 1),
+            outcome=Outcome.UPHELD, complainant=COMPLAINANT, summary=SUMMARY))
+        records.save(session, ComplaintData(
+            "C-KEEP", date(2015, 7, 1), 1, "Adoption", closed=date(2015, 8, 3),
+            outcome=Outcome.NOT_UPHELD, complainant="Bea Held"))
+        records.save(session, EnquiryData("E-1", date(2024, 1, 1), EnquirySource.MP, "MASH",
+                                          enquirer=COMPLAINANT))
+        records.save(session, EnquiryData("E-2", date(2024, 1, 2), EnquirySource.MP, "MASH",
+                                          summary="To be deleted"))
+
+
+def table_text(model) -> list[list[str]]:
+    return [[str(model.index(row, column).data()) for column in range(model.columnCount())]
+            for row in range(model.rowCount())]
+
+
+def protect(database: Database, qtbot, folder: Path) -> list[object]:
+    """Delete E-2 from its form and restore it from the bin; place a legal hold on C-KEEP from
+    its History; subject access for the complainant (workbook and PDF); the retention review
+    refusing the held record and anonymising C-OLD. What the panes showed, in order."""
+    from openpyxl import load_workbook
+
+    privacy_data(database)
+    folder.mkdir()
+    pack, pack_pdf = folder / "pack.xlsx", folder / "pack.pdf"
+    dialogs = ScriptedDialogs(True, pack, pack_pdf, True)  # delete; where; where; anonymise
+    window = active_window(database, qtbot, dialogs)
+    seen: list[object] = []
+
+    def open_from_list(kind: Kind, reference: str, act: Callable[[QDialog], None]) -> None:
+        pane = window.show_pane(kind.name)
+        pane.focus_search()
+        type_text(qtbot, reference)
+        key(qtbot, Qt.Key.Key_Return)
+        assert list_refs(pane) == [reference]
+        with acting_in(RecordFormDialog, act):
+            key(qtbot, Qt.Key.Key_Return)
+        back_in(window, qtbot)
+
+    def delete(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        form.delete_button.click()  # asked first; answered Yes
+
+    open_from_list(Kind.ENQUIRY, "E-2", delete)
+    enquiries = window.panes[Kind.ENQUIRY.name]
+    enquiries.search.clear()
+    enquiries.apply_filters()
+    seen.append(list_refs(enquiries))
+
+    privacy = window.show_pane("privacy")
+    privacy.tabs.setCurrentWidget(privacy.bin)
+    seen.append([row[:2] for row in table_text(privacy.bin.model)])
+    privacy.bin.table.selectRow(0)
+    privacy.bin.restore_button.click()
+    seen.append(dialogs.shown[-1][2])
+    seen.append(privacy.bin.summary.text())
+    window.show_pane(Kind.ENQUIRY.name)
+    seen.append(list_refs(enquiries))
+
+    def hold(form: QDialog) -> None:
+        def place(history: QDialog) -> None:
+            assert isinstance(history, HistoryDialog)
+            history.hold_button.click()
+            seen.append(history.hold_label.text())
+            seen.append(sorted({row[2] for row in table_text(history.history.model)}))
+            history.reject()
+
+        assert isinstance(form, RecordFormDialog)
+        with acting_in(HistoryDialog, place):
+            form.history_button.click()
+        back_in(form, qtbot)
+        key(qtbot, Qt.Key.Key_Escape)
+
+    open_from_list(Kind.COMPLAINT, "C-KEEP", hold)
+
+    privacy = window.show_pane("privacy")
+    access = privacy.subject_access
+    privacy.tabs.setCurrentWidget(access)
+    access.name.setFocus()
+    type_text(qtbot, "zoë o’brien")
+    key(qtbot, Qt.Key.Key_Return)
+    seen.extend([access.summary.text(), [row[:3] for row in table_text(access.model)]])
+    access.export_button.click()
+    seen.append(dialogs.shown[-1][2].replace(str(pack), "PACK"))
+    seen.append(load_workbook(pack).sheetnames)
+    access.pdf_button.click()
+    seen.append(pack_pdf.read_bytes()[:5])
+
+    retention = privacy.retention
+    privacy.tabs.setCurrentWidget(retention)
+    seen.extend([retention.summary.text(), table_text(retention.model)])
+    held = [row[1] for row in table_text(retention.model)].index("C-KEEP")
+    retention.table.selectRow(held)
+    retention.anonymise_button.click()  # held: refused, with a sentence
+    seen.append(dialogs.shown[-1][2])
+    retention.table.selectRow(1 - held)
+    retention.anonymise_button.click()  # asked first; answered Yes
+    asked, _title, question = dialogs.shown[-1]
+    seen.append((asked, question.split("\n")[0], "Backups made before still hold" in question))
+    seen.extend([retention.summary.text(), table_text(retention.model)])
+    with database.session() as session:
+        old = records.load(session, Kind.COMPLAINT, "C-OLD")
+    assert old is not None
+    seen.append((old.complainant, old.summary, old.outcome))
+    close(window, qtbot)
+    return seen
+
+
+def test_the_data_protection_panes_work_on_the_server_as_on_a_file(server, file, qtbot,
+                                                                  tmp_path):
+    on_file = protect(file, qtbot, tmp_path / "file")
+    on_server = protect(server, qtbot, tmp_path / "server")
+    assert on_server == [
+        ["E-1"],  # E-2 deleted from its form
+        [["Enquiries", "E-2"]],  # in the bin
+        "“E-2” is back.", "0 deleted records", ["E-2", "E-1"],  # restored, listed again
+        "LEGAL HOLD: this record is kept whatever the retention period.",
+        ["create", "legal hold"],  # the hold is in C-KEEP's history
+        "2 record(s) mention “zoë o’brien”.",
+        [["Complaints", "C-OLD", "01/05/2015"], ["Enquiries", "E-1", "01/01/2024"]],
+        "Wrote PACK.", ["Complaints", "Enquiries", "History"], b"%PDF-",
+        "2 records past the period (1 on hold)",
+        [["Complaints", "C-OLD", "01/06/2015", ""],
+         ["Complaints", "C-KEEP", "03/08/2015", "LEGAL HOLD"]],
+        "Select records that are not on legal hold.",
+        ("confirm", "Anonymise (names and summaries cleared; counts kept): 1 record(s)? This "
+         "cannot be undone.", True),
+        "1 records past the period (1 on hold)",
+        [["Complaints", "C-KEEP", "03/08/2015", "LEGAL HOLD"]],
+        ("", "", Outcome.UPHELD),  # anonymised: the counts' fields kept
+    ]
+    assert on_server == on_file

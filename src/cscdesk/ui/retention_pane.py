@@ -96,7 +96,8 @@ class RetentionPane(QWidget):
                 else "delete for good")
         from cscdesk.store.backup_folder import old_data_note
 
-        note = old_data_note(self._database.file,
+        # The database's own location: a file, or a server URL (a server has no `file`).
+        note = old_data_note(self._database.path,
                              getattr(self._database, "passphrase", None))
         if not self._dialogs.confirm(self, "Retention",
                                      f"{what.capitalize()}: {len(chosen)} record(s)? "
