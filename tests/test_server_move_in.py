@@ -242,3 +242,28 @@ def test_a_write_ahead_log_left_beside_the_file_is_read_and_left_as_it_was(
         assert connection.execute("SELECT count(*) FROM non_working_day WHERE description = "
                                   "'In the log only'").fetchone()[0] == 1
     assert os.path.exists(wal)
+
+
+def test_the_history_keeps_its_names_and_new_events_get_the_login(
+        demo_file: Path, server_url: ServerURL) -> None:
+    """The file's audit trail keeps who did what; the server's login triggers are back on
+    once the move has committed."""
+    import psycopg
+
+    from cscdesk.store.move_in import move_in
+
+    move_in(demo_file, server_url)
+    query = 'SELECT id, "user", at FROM audit_event ORDER BY id'
+    source = sqlite3.connect(f"{demo_file.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        in_file = [(row[0], row[1]) for row in source.execute(query).fetchall()]
+    finally:
+        source.close()
+    with psycopg.connect(str(server_url), autocommit=True) as connection:
+        assert [(row[0], row[1]) for row in connection.execute(query)] == in_file
+        connection.execute(
+            "INSERT INTO audit_event (at, \"user\", action, kind, reference, changes) "
+            "VALUES (now(), 'someone else', 'update', 'complaint', 'C-1', '{}')")
+        newest = connection.execute(
+            'SELECT "user" FROM audit_event ORDER BY id DESC LIMIT 1').fetchone()[0]
+    assert newest == "postgres"

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -71,6 +72,9 @@ class CaseRecord(Timestamped):
     # A legal hold (e.g. an inquiry's instruction to keep child-care records) exempts the record
     # from retention review: it is never offered for anonymising or deletion.
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # One more at every change of the record's values: a save or delete that finds another
+    # version than the form showed is refused (store.records.RecordChangedElsewhere).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
 class Team(Timestamped, Base):

@@ -6,6 +6,8 @@
   is copied is one consistent state of it; it is never changed;
 - the server database must be at this version's schema (`cscdesk server setup`) and hold no
   rows at all, else it is refused with a sentence before anything is written;
+- the audit trail and the bin keep their names (the server's triggers that write the login
+  into each new event and bin entry are switched off for the move's own transaction);
 - every table is copied with its ids (teams, root causes and escalations stay linked), in
   batches, in ONE transaction on the server; the search tables are filled by the server's own
   triggers; the audit trail's append-only triggers allow inserts;
@@ -40,6 +42,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH = 5000
+# The server's triggers writing the login into new audit events and bin entries (migration 0004)
+LOGIN_TRIGGERS = (("audit_event", "audit_event_login"), ("bin_entry", "bin_entry_login"))
 # The schema's own table: the server's is set up by `cscdesk server setup`.
 _NOT_COPIED = ("alembic_version",)
 
@@ -295,10 +299,17 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
                 # nobody else writes while the move runs (readers may still read)
                 names = ", ".join(f'"{table.name}"' for table in copied_tables())
                 target.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE NOWAIT")
+                # the file's history keeps its names: the server's own trigger, which writes
+                # the login into each new audit event, is off for this transaction only (the
+                # owner's right alone: no officer can switch it off)
+                for table, trigger in LOGIN_TRIGGERS:
+                    target.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
                 for table in copied_tables():
                     step = f"copying the table {table.name}"
                     copied = _copy_table(source, target, table)
                     log.info("move-in: %s rows of %s", copied, table.name)
+                for table, trigger in LOGIN_TRIGGERS:
+                    target.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
                 step = "moving the id sequences on"
                 _move_sequences_on(target)
                 step = "checking the copy"

@@ -93,6 +93,7 @@ def anonymise(session: Session, kind: Kind, reference: str) -> None:
     _refuse_held(row, kind)
     for field in PERSONAL_FIELDS[kind]:
         setattr(row, field, "")
+    row.version += 1  # a form open on it since may not write the names back
     session.flush()
     _redact_history(session, kind, row.reference)
     audit.log_many(session, [audit.event_values(

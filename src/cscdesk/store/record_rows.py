@@ -287,7 +287,7 @@ class RecordRows:
                 updates.append(row)
         if complaints:
             _link_complaints(session, links, updates)
-        update_by_id(session, table, updates, advance)
+        update_by_id(session, table, updates, advance, new_version=True)
 
     def insert_names(self, session: Session) -> None:
         """Add the team and root cause names noted so far that the lists lack."""
@@ -373,11 +373,14 @@ def _pounds_text(pence: int | None) -> str | None:
 
 
 def update_by_id(session: Session, table: Any, rows: list[dict[str, Any]],
-                 advance: Advance | None = None) -> None:
+                 advance: Advance | None = None, *, new_version: bool = False) -> None:
     """Core executemany UPDATE by primary key; the SET list is the rows' other keys (every
-    row of one call has the same keys)."""
+    row of one call has the same keys). With `new_version` (a change of a record's values)
+    each row's version goes one up, in the statement, so concurrent writers never reuse one."""
     key = next(iter(table.primary_key.columns)).name
     statement = table.update().where(table.c[key] == bindparam("_key"))
+    if new_version:
+        statement = statement.values(version=table.c.version + 1)
     for chunk in chunks(rows, BATCH):
         renamed = [{("_key" if name == key else name): value for name, value in row.items()}
                    for row in chunk]

@@ -25,7 +25,7 @@ from cscdesk.domain.kinds import (
 from cscdesk.domain.validation import FieldError, StageLookup, validate
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import audit, lists, record_rows, recycle_bin
+from cscdesk.store import audit, lists, record_rows, record_versions, recycle_bin
 from cscdesk.store.models import (
     MODEL_OF,
     Complaint,
@@ -74,14 +74,21 @@ def save(
     *,
     calendar: WorkingCalendar | None = None,
     original_reference: str | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Any, bool]:
     """Insert or update a record, matched by reference (or by `original_reference` when the
-    form renamed it). Returns the row and whether it was created. Raises RecordInvalid."""
+    form renamed it). Returns the row and whether it was created. Raises RecordInvalid.
+
+    With `expected_version` (a form's save), the record must still be at that version:
+    otherwise RecordChangedElsewhere is raised and nothing is written (`record_versions`)."""
     kind = kind_of(record)
     errors = validate(record, stage_lookup(session))
     if errors:
         raise RecordInvalid(record.reference, errors)
     row = find_row(session, kind, original_reference or record.reference)
+    if expected_version is not None:
+        record_versions.refuse_if_changed(session, kind, original_reference or record.reference,
+                                          row, expected_version)
     if original_reference and original_reference.strip() != record.reference.strip():
         clash = find_row(session, kind, record.reference)
         if clash is not None:
@@ -149,10 +156,15 @@ def later_stage(session: Session, reference: str) -> str | None:
     )
 
 
-def delete(session: Session, kind: Kind, reference: str) -> bool:
+def delete(session: Session, kind: Kind, reference: str,
+           expected_version: int | None = None) -> bool:
     """Move a record to the bin (see `store.recycle_bin`); a complaint that a later stage escalates
-    from cannot be deleted."""
+    from cannot be deleted. With `expected_version` (a form's delete), a record changed or
+    deleted by someone else since is not deleted: RecordChangedElsewhere."""
     row = find_row(session, kind, reference)
+    if expected_version is not None:
+        record_versions.refuse_if_changed(session, kind, reference, row, expected_version,
+                                          deleting=True)
     if row is None:
         return False
     if kind is Kind.COMPLAINT:
