@@ -302,14 +302,14 @@ def move_in(file: Path, server: ServerURL, *, passphrase: str | None = None) -> 
                 # the file's history keeps its names: the server's own trigger, which writes
                 # the login into each new audit event, is off for this transaction only (the
                 # owner's right alone: no officer can switch it off)
-                for table, trigger in LOGIN_TRIGGERS:
-                    target.exec_driver_sql(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+                for written, trigger in LOGIN_TRIGGERS:
+                    target.exec_driver_sql(f"ALTER TABLE {written} DISABLE TRIGGER {trigger}")
                 for table in copied_tables():
                     step = f"copying the table {table.name}"
                     copied = _copy_table(source, target, table)
                     log.info("move-in: %s rows of %s", copied, table.name)
-                for table, trigger in LOGIN_TRIGGERS:
-                    target.exec_driver_sql(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+                for written, trigger in LOGIN_TRIGGERS:
+                    target.exec_driver_sql(f"ALTER TABLE {written} ENABLE TRIGGER {trigger}")
                 step = "moving the id sequences on"
                 _move_sequences_on(target)
                 step = "checking the copy"
