@@ -203,8 +203,7 @@ def _server_teams(session: Session, query: ListQuery) -> list[list[int]] | None:
     if not words:
         return []
     found = session.execute(select(*(
-        func.array_agg(Team.id).filter(Team.name.ilike(f"%{_escape_like(word)}%", escape="\\"))
-        for word in words))).one()
+        func.array_agg(Team.id).filter(_server_match(Team.name, word)) for word in words))).one()
     return [sorted(ids or ()) for ids in found]
 
 
@@ -212,7 +211,7 @@ _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
 
 
 def _server_match(words: Any, word: str) -> ColumnElement[bool]:
-    """On a server: `words` holds `word`, A-Z in any case (as SQLite's LIKE matches).
+    """On a server: `words` (a column) holds `word`, A-Z in any case (as SQLite's LIKE).
 
     A word of ASCII with at most one letter in it (a first keystroke, "c-0123") is matched as
     the one or two spellings LIKE (case-sensitive) can find ("%c-0123%" or "%C-0123%"): LIKE
@@ -234,10 +233,11 @@ def _word_conditions(query: ListQuery, teams: Sequence[Sequence[int]] | None = N
 
     The words are read from the kind's narrow search table (reference, complainant or enquirer
     and summary in one column, kept by triggers), a third of the reading of the record table.
-    `teams`, on a server (PostgreSQL), are `_server_teams`: the match is then ILIKE, served by
-    the search table's trigram index, or-ed with the matching teams' ids written in as
-    numbers, so the planner knows how few rows a word matches (a subquery there made it guess
-    a quarter of the table, and walk the whole table in id order for a rare word).
+    `teams`, on a server (PostgreSQL), are `_server_teams`: the match is then `_server_match`
+    (ILIKE or LIKE, served by the search table's trigram index), or-ed with the matching
+    teams' ids written in as numbers, so the planner knows how few rows a word matches (a
+    subquery there made it guess a quarter of the table, and walk the whole table in id order
+    for a rare word).
     """
     searched = SEARCH_TABLE_OF[query.kind]
     conditions = []
@@ -310,13 +310,13 @@ def _base(query: ListQuery, *selected: Any, walking: bool = False,
 
 def count(session: Session, query: ListQuery) -> Counts:
     """How many records match, and how many of those are open and overdue (one pass)."""
+    teams = _server_teams(session, query)
+    if teams and _only_searched(query):
+        return _count_searched(session, query, teams)
     open_sum = func.coalesce(func.sum(case((_open_condition(query.kind), 1), else_=0)), 0)
     overdue_sum = func.coalesce(
         func.sum(case((_overdue_condition(query.kind, query.today), 1), else_=0)), 0
     )
-    teams = _server_teams(session, query)
-    if teams and _only_searched(query):
-        return _count_searched(session, query, teams)
     # No join to team: filters and search name teams by id, so SQLite reads one table.
     model = MODEL_OF[query.kind]
     statement = select(func.count(), open_sum, overdue_sum).select_from(model)
