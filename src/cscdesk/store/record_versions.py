@@ -39,8 +39,10 @@ class RecordChangedElsewhere(UserFacingError):
     it was deleted), `last` who did that and when."""
 
     def __init__(self, kind: Kind, reference: str, theirs: RecordData | None,
-                 last: LastChange | None, *, deleting: bool = False) -> None:
+                 last: LastChange | None, *, version: int | None = None,
+                 deleting: bool = False) -> None:
         self.kind, self.reference, self.theirs, self.last = kind, reference, theirs, last
+        self.version = version  # theirs: what a save over it, knowingly, must find
         noun = spec(kind).singular
         who = (f"by {last.user} at {last.when()}" if last is not None else "by someone else")
         happened = f"was {'deleted' if theirs is None else 'changed'} {who}"
@@ -92,4 +94,5 @@ def refuse_if_changed(session: Session, kind: Kind, reference: str, row: Any | N
         session.refresh(row)
         theirs = to_data(row)
     raise RecordChangedElsewhere(kind, reference.strip(), theirs,
-                                 last_change(session, kind, reference), deleting=deleting)
+                                 last_change(session, kind, reference), version=current,
+                                 deleting=deleting)

@@ -136,6 +136,19 @@ class UserDialogs:
         finally:
             dialog.deleteLater()
 
+    def resolve_conflict(self, parent: QWidget | None, text: str, rows: list[Any], *,
+                         deleted: bool, deleting: bool = False) -> str:
+        """After a save or delete refused because someone else changed the record: "keep
+        mine", "take theirs" or "back" (see `forms.conflict`)."""
+        from cscdesk.ui.forms.conflict import ConflictDialog
+
+        dialog = ConflictDialog(parent, text, rows, deleted=deleted, deleting=deleting)
+        try:
+            dialog.exec()
+            return dialog.choice
+        finally:
+            dialog.deleteLater()
+
     def ask_text(self, parent: QWidget | None, title: str, text: str, value: str = ""
                  ) -> str | None:
         """One line of text (a server's URL); None when cancelled."""
@@ -184,6 +197,7 @@ class ScriptedDialogs(UserDialogs):
         self.answers: deque[Any] = deque(answers)  # whatever each question should get
         self.shown: list[tuple[str, str, str]] = []
         self.confirm_defaults: list[bool] = []  # each confirm's default_yes, in turn
+        self.conflict_rows: list[Any] = []  # the last conflict's rows (forms.conflict)
 
     def _next(self, default: Any) -> Any:
         return self.answers.popleft() if self.answers else default
@@ -220,6 +234,12 @@ class ScriptedDialogs(UserDialogs):
                             ) -> tuple[str, bool] | None:
         self.shown.append(("ask_server_password", "Sign in to the server", text))
         return self._next(None)
+
+    def resolve_conflict(self, parent: QWidget | None, text: str, rows: list[Any], *,
+                         deleted: bool, deleting: bool = False) -> str:
+        self.shown.append(("resolve_conflict", "Changed by someone else", text))
+        self.conflict_rows = rows
+        return str(self._next("back"))
 
     def ask_text(self, parent: QWidget | None, title: str, text: str, value: str = ""
                  ) -> str | None:

@@ -34,9 +34,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
+from cscdesk.store.record_versions import LastChange, RecordChangedElsewhere
 from cscdesk.store.records import RecordInvalid
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.forms.checks import RecordChecks
+from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, conflict_rows
 from cscdesk.ui.forms.due_text import describe_due
 from cscdesk.ui.forms.earlier_stage import EarlierStagePicker
 from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
@@ -93,9 +95,11 @@ class RecordFormDialog(QDialog):
 
         start = open_form_data(database, kind, reference)
         record = start.record
+        self.version = start.version  # what a save must still find (no silent overwrite)
         self.calendar = start.calendar
         self.view = FormView(kind, PickLists(start.teams, start.root_causes), BUTTON_MNEMONICS)
         self._build_window()
+        self._show_provenance(start.made, start.changed)
         self._baseline = self._snapshot()  # a new form, prefilled or not, starts from blank
         if record is not None:
             self._fill(record)
@@ -140,6 +144,9 @@ class RecordFormDialog(QDialog):
         scroll.setWidget(self.view)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.provenance = QLabel()
+        self.provenance.setAccessibleName("Made and last changed")
+        self.provenance.setTextFormat(Qt.TextFormat.PlainText)
         self.save_button = QPushButton("&Save")
         # Save is the primary button, but Enter in a field moves to the next field (as in the
         # spreadsheet this replaces; see eventFilter), so a stray Enter never saves and closes.
@@ -164,6 +171,7 @@ class RecordFormDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
+        layout.addWidget(self.provenance)
         layout.addLayout(buttons)
         self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         chain = [*self.view.inputs(), self.escalate_button, self.history_button,
@@ -190,6 +198,16 @@ class RecordFormDialog(QDialog):
             # Nearly all of a 1366 × 768 laptop's height: the form fits with messages showing.
             height = min(height, int(screen.height() * 0.95))
         self.resize(max(width, 520), height)
+
+    def _show_provenance(self, made: LastChange | None, changed: LastChange | None) -> None:
+        """"Made by … at …; last changed by … at …" (from the audit trail)."""
+        parts = []
+        if made is not None:
+            parts.append(f"Made by {made.user} at {made.when()}")
+        if changed is not None and changed != made:
+            parts.append(f"last changed by {changed.user} at {changed.when()}")
+        self.provenance.setText("; ".join(parts) + ("." if parts else ""))
+        self.provenance.setVisible(bool(parts))
 
     def _fill(self, record: RecordData) -> None:
         for item in dataclass_fields(record):
@@ -376,7 +394,10 @@ class RecordFormDialog(QDialog):
             return False
         record = self.record()
         try:
-            save_record(self.database, record, self.original_reference)
+            self.version = save_record(self.database, record, self.original_reference,
+                                       self.version)
+        except RecordChangedElsewhere as changed:
+            return self._resolve_conflict(record, changed)
         except RecordInvalid as invalid:
             self._store_errors = {error.field: error.message for error in invalid.errors}
             self.checks.forget()
@@ -390,6 +411,32 @@ class RecordFormDialog(QDialog):
             return False
         self._after_save(record)
         return True
+
+    def _resolve_conflict(self, mine: RecordData, changed: RecordChangedElsewhere) -> bool:
+        """Someone else changed (or deleted) the record since this form opened it: show theirs
+        beside mine. Keep mine saves over theirs, knowingly (or makes the record again); take
+        theirs fills the form with their record; back leaves the form as it is. Nothing typed
+        is lost unless the officer takes theirs (and "Copy my text" keeps it even then)."""
+        deleted = changed.theirs is None
+        choice = self.dialogs.resolve_conflict(self, str(changed),
+                                               conflict_rows(mine, changed.theirs),
+                                               deleted=deleted)
+        if choice == KEEP_MINE:
+            if deleted:  # made again from the form, as a new record
+                self.original_reference = None
+                self.checks.original_reference = None
+            self.version = changed.version
+            return self.save()
+        if choice == TAKE_THEIRS and changed.theirs is not None:
+            self._fill(changed.theirs)
+            self.version = changed.version
+            self._baseline = self._snapshot()
+            self.checks.forget()
+            self.refresh()
+            self.status.setText("The form now shows the record as it was saved by "
+                                + (changed.last.user if changed.last else "someone else")
+                                + "; nothing of yours was saved.")
+        return False
 
     def _after_save(self, record: RecordData) -> None:
         self.original_reference = self.saved_reference = record.reference.strip()
@@ -458,7 +505,23 @@ class RecordFormDialog(QDialog):
         ):
             return False
         try:
-            delete_record(self.database, self.kind, reference)
+            delete_record(self.database, self.kind, reference, self.version)
+        except RecordChangedElsewhere as changed:
+            if changed.theirs is None:  # deleted meanwhile: nothing left to delete
+                self.dialogs.info(self, "Already deleted", str(changed))
+                self.deleted = True
+                self.saved_reference = None
+                self._baseline = self._snapshot()
+                super().reject()
+                return True
+            if self.dialogs.resolve_conflict(
+                    self, str(changed), conflict_rows(self.record(), changed.theirs),
+                    deleted=False, deleting=True) == TAKE_THEIRS:
+                self._fill(changed.theirs)
+                self.version = changed.version
+                self._baseline = self._snapshot()
+                self.refresh()
+            return False
         except UserFacingError as problem:
             self.status.setText(str(problem))
             self.dialogs.warn(self, "Not deleted", str(problem))

@@ -12,9 +12,10 @@ from cscdesk.domain.references import next_reference
 from cscdesk.domain.validation import FieldError, StageLookup
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import lists, records, suggestions
+from cscdesk.store import lists, record_versions, records, suggestions
 from cscdesk.store.engine import Database
 from cscdesk.store.models import RootCause, Team
+from cscdesk.store.record_versions import LastChange
 from cscdesk.ui.forms.layout import SINGULAR
 
 
@@ -27,6 +28,9 @@ class FormStart:
     root_causes: list[str]
     calendar: WorkingCalendar
     proposed_reference: str = ""  # a new record's: the next in the last one's pattern
+    version: int | None = None  # the record's, for a save that must not overwrite a colleague
+    made: LastChange | None = None  # who made the record and when (its first audit event)
+    changed: LastChange | None = None  # who changed it last and when
 
 
 def duplicate_message(kind: Kind, reference: str) -> str:
@@ -39,32 +43,45 @@ def open_form_data(database: Database, kind: Kind, reference: str | None) -> For
     with database.session() as session:
         record = None
         proposed = ""
+        version = made = changed = None
         if not reference:
             proposed = next_reference(
                 suggestions.last_reference(session, kind),
                 lambda candidate: records.find_row(session, kind, candidate) is not None,
             )
         else:
+            # the version before the values: a change committed in between then makes a save
+            # refused (and shown), never a change overwritten unseen
+            version = record_versions.version_of(session, kind, reference)
             record = records.load(session, kind, reference)
             if record is None:
                 raise InputError(
                     f"There is no {SINGULAR[kind]} with reference “{reference.strip()}”; "
                     "it may have been deleted."
                 )
+            made = record_versions.first_change(session, kind, reference)
+            changed = record_versions.last_change(session, kind, reference)
         return FormStart(
             record,
             lists.active_names(session, Team),
             lists.active_names(session, RootCause),
             lists.working_calendar(session),
             proposed,
+            version,
+            made,
+            changed,
         )
 
 
-def save_record(database: Database, record: RecordData, original_reference: str | None) -> None:
-    """Insert (when `original_reference` is None) or update, all or nothing.
+def save_record(database: Database, record: RecordData, original_reference: str | None,
+                expected_version: int | None = None) -> int:
+    """Insert (when `original_reference` is None) or update, all or nothing; returns the
+    record's version now.
 
-    A new record never overwrites an existing one with the same reference. Raises
-    records.RecordInvalid naming the fields, or another UserFacingError / SQLAlchemyError.
+    A new record never overwrites an existing one with the same reference, and an update
+    with the `expected_version` the form opened never overwrites someone else's change
+    (RecordChangedElsewhere). Raises records.RecordInvalid naming the fields, or another
+    UserFacingError / SQLAlchemyError.
     """
     kind = kind_of(record)
     with database.transaction() as session:
@@ -73,13 +90,17 @@ def save_record(database: Database, record: RecordData, original_reference: str 
                 record.reference,
                 [FieldError("reference", duplicate_message(kind, record.reference))],
             )
-        records.save(session, record, original_reference=original_reference)
+        row, _created = records.save(session, record, original_reference=original_reference,
+                                     expected_version=expected_version)
+        return int(row.version)
 
 
-def delete_record(database: Database, kind: Kind, reference: str) -> None:
-    """Delete one record; raises InputError when a later stage escalates from it."""
+def delete_record(database: Database, kind: Kind, reference: str,
+                  expected_version: int | None = None) -> None:
+    """Delete one record; raises InputError when a later stage escalates from it, and
+    RecordChangedElsewhere when it is no longer at `expected_version`."""
     with database.transaction() as session:
-        records.delete(session, kind, reference)
+        records.delete(session, kind, reference, expected_version=expected_version)
 
 
 def reference_exists(database: Database, kind: Kind, reference: str) -> bool:
