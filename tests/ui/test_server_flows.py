@@ -668,6 +668,76 @@ def test_the_data_protection_panes_work_on_the_server_as_on_a_file(server, file,
     assert on_server == on_file
 
 
+# --- 6. the Teams pane --------------------------------------------------------------------
+
+
+def teams_pane_flow(database: Database, qtbot) -> list[object]:
+    """Ctrl+7 (Teams): a team added, the same name in other letters' case refused (an accented
+    capital too), a rename onto another team's name refused, a rename, retire and restore."""
+    fill(database)
+    with database.transaction() as session:
+        records.save(session, ComplaintData("C-É", date(2024, 5, 2), 1, "Équipe Café"))
+    dialogs = ScriptedDialogs()
+    window = active_window(database, qtbot, dialogs)
+    qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+    pane = window.panes["teams"]
+    said: list[object] = []
+
+    def names() -> list[tuple[str, bool]]:
+        return [(entry.name, entry.retired) for entry in pane.model.entries]
+
+    def add(name: str) -> None:
+        pane.new_name.setFocus()
+        type_text(qtbot, name)
+        key(qtbot, Qt.Key.Key_Return)
+        said.append(dialogs.shown[-1][2] if dialogs.shown else pane.message.text())
+        pane.new_name.clear()
+        dialogs.shown.clear()
+
+    add("Leaving Care")
+    add("leaving care")
+    add("équipe café")  # “Équipe Café” in lower case: the same team
+    said.append(sorted(names()))
+
+    def row_of(name: str) -> int:
+        return [entry.name for entry in pane.model.entries].index(name)
+
+    pane.model.setData(pane.model.index(row_of("Leaving Care"), 0), "ÉQUIPE CAFÉ")
+    qtbot.waitUntil(lambda: bool(dialogs.shown), timeout=5000)
+    said.append(dialogs.shown[-1][2])
+    pane.model.setData(pane.model.index(row_of("Fostering"), 0), "Fostering Service")
+    qtbot.waitUntil(lambda: "Renamed" in pane.message.text(), timeout=5000)
+    said.append(pane.message.text())
+    pane.table.setCurrentIndex(pane.model.index(row_of("Adoption"), 0))
+    pane.toggle_retired()
+    said.append(sorted(names()))
+    pane.toggle_retired()
+    with database.session() as session:
+        said.append(sorted(c.team for c in (records.load(session, Kind.COMPLAINT, reference)
+                                             for reference in ("C-OLD", "C-NEW", "C-É"))))
+    close(window, qtbot)
+    return said
+
+
+def test_the_teams_pane_keeps_one_of_each_name_on_the_server_as_on_a_file(server, file,
+                                                                           qtbot):
+    on_file = teams_pane_flow(file, qtbot)
+    on_server = teams_pane_flow(server, qtbot)
+    assert on_server == [
+        "Added “Leaving Care”.",
+        "“Leaving Care” is already in the list.",
+        "“Équipe Café” is already in the list.",
+        [("Adoption", False), ("Fostering", False), ("Leaving Care", False),
+         ("Équipe Café", False)],
+        "“Équipe Café” is already in the list.",
+        "Renamed to “Fostering Service” on every record.",
+        [("Adoption", True), ("Fostering Service", False), ("Leaving Care", False),
+         ("Équipe Café", False)],
+        ["Adoption", "Fostering Service", "Équipe Café"],
+    ]
+    assert on_server == on_file
+
+
 # --- a server database in a locale of its own ----------------------------------------------
 # The session's server is made with `initdb --locale=C`; a council's server is made in its
 # system's locale (en_GB.UTF-8 on most), and its databases compare and fold text as that says.

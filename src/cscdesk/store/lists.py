@@ -22,10 +22,18 @@ ListModel = type[Team] | type[RootCause]
 
 
 def find_by_name(session: Session, model: ListModel, name: str) -> Team | RootCause | None:
-    """The entry whose name matches, ignoring case and surrounding spaces."""
+    """The entry whose name matches, ignoring case and surrounding spaces.
+
+    Compared here, as saving a record compares them (`record_rows.NameIds`), and not with
+    SQL's lower(), which folds A-Z only in SQLite (and on a server in the C locale): there
+    “équipe” did not find “Équipe”, and the Teams pane added it as a second team. The lists
+    are short (tens of names).
+    """
     wanted = name.strip().lower()
-    found = session.scalars(select(model).where(func.lower(model.name) == wanted)).first()
-    return _one_of_the_lists(found)
+    entries = session.execute(select(model.id, model.name).order_by(model.id))
+    found = next((entry_id for entry_id, known in entries
+                  if known.strip().lower() == wanted), None)
+    return None if found is None else _entry(session, model, found)
 
 
 def _entry(session: Session, model: ListModel, entry_id: int) -> Team | RootCause | None:
