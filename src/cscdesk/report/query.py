@@ -138,7 +138,8 @@ def dialect_of(query: Query) -> str:
 
 @contextlib.contextmanager
 def _reading_server(server: ServerURL) -> Iterator[Query]:
-    """A read-only transaction on one connection of the server database's engine."""
+    """A read-only REPEATABLE READ transaction on one connection of the server database's
+    engine: every figure of one report is read from one snapshot, even while officers save."""
     from sqlalchemy.exc import DBAPIError
 
     from cscdesk.store.engine import open_database, server_sentence
@@ -146,7 +147,8 @@ def _reading_server(server: ServerURL) -> Iterator[Query]:
     database = open_database(server)  # refuses, with a sentence, a schema not this version's
     try:
         with database.engine.connect() as connection:
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+            connection.exec_driver_sql(
+                "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield ServerQuery(connection)
             connection.rollback()
     except DBAPIError as error:
