@@ -127,8 +127,16 @@ class Database:
                 f"SELECT pg_try_advisory_lock({IMPORT_LOCK[0]}, {IMPORT_LOCK[1]})").scalar()
             connection.commit()
             if not got:
+                holder = connection.exec_driver_sql(
+                    "SELECT a.usename, a.backend_start FROM pg_catalog.pg_locks l "
+                    "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 "
+                    f"AND l.classid = {IMPORT_LOCK[0]} AND l.objid = {IMPORT_LOCK[1]}").first()
+                connection.rollback()
+                who = (f"{holder[0]}'s import (connected since {holder[1]:%H:%M})"
+                       if holder is not None and holder[0] else "Another import")
                 raise DatabaseInUse(
-                    f"Another import into {self.path} is running (on this or another PC), so "
+                    f"{who} into {self.path} is running (on this or another PC), so "
                     "this one was not started; nothing was changed. Try again once it has "
                     "finished.")
             try:
