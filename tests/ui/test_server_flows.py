@@ -359,13 +359,16 @@ def test_the_dashboard_counts_the_server_as_a_file_with_the_same_records(server,
 OWN_WORDS = "Our own words about ADR & <mediation>: “agreed” by the café’s owner."
 
 
-def appendix_from_window(database: Database, qtbot, folder: Path) -> tuple[Path, list[str]]:
+def appendix_from_window(database: Database, qtbot, folder: Path, *, fresh: bool = True
+                         ) -> tuple[Path, list[str]]:
     """File › Annual appendix… in the window: the folder chosen, 2018/19 picked, the ADR
-    paragraph's wording edited, Make PDF (Enter); the PDF written and its pages' text."""
+    paragraph's wording edited (`fresh`: the dataset saved first, and the wording typed in),
+    Make PDF (Enter); the PDF written and its pages' text."""
     pdfplumber = pytest.importorskip("pdfplumber")
     from cscdesk.ui.appendix_dialog import AppendixDialog
 
-    load_dataset(database)
+    if fresh:
+        load_dataset(database)
     window = active_window(database, qtbot, ScriptedDialogs(folder))
     written: list[Path] = []
 
@@ -378,7 +381,9 @@ def appendix_from_window(database: Database, qtbot, folder: Path) -> tuple[Path,
         assert year >= 0, [dialog.year.itemText(i) for i in range(dialog.year.count())]
         dialog.year.setCurrentIndex(year)
         dialog.edit_toggle.setChecked(True)
-        dialog.text_edits["adr"].setPlainText(OWN_WORDS)
+        if fresh:
+            dialog.text_edits["adr"].setPlainText(OWN_WORDS)
+        assert dialog.text_edits["adr"].toPlainText() == OWN_WORDS
         dialog.year.setFocus()
         key(qtbot, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
@@ -414,6 +419,30 @@ def test_the_appendix_made_on_the_server_reads_as_the_one_made_from_a_file(
 
         assert narrative.texts_for(session, ReportingYear(2018))["adr"].current == OWN_WORDS
     assert server_pdf.stat().st_size > 0 and file_pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_file_moved_onto_the_server_makes_the_same_appendix_there(file, postgres, qtbot,
+                                                                    tmp_path):
+    """The officer's file, its wording edited, moved in (`cscdesk server move-in`'s code):
+    the server's appendix, with the wording that came with it, reads as the file's."""
+    from cscdesk.store.location import ServerURL
+    from cscdesk.store.move_in import move_in
+
+    _pdf, from_file = appendix_from_window(file, qtbot, tmp_path / "file reports")
+    name = postgres.new()
+    try:
+        url = ServerURL(postgres.server.url(name))
+        move_in(file.path, url)
+        moved = open_database(url)
+        try:
+            _pdf, from_server = appendix_from_window(moved, qtbot, tmp_path / "server reports",
+                                                     fresh=False)
+        finally:
+            wait_for_background_work()
+            moved.close()
+    finally:
+        postgres.drop(name)
+    assert from_server == from_file
 
 
 # --- 4. a workbook imported, and every record exported ------------------------------------
@@ -559,7 +588,8 @@ def protect(database: Database, qtbot, folder: Path) -> list[object]:
     privacy_data(database)
     folder.mkdir()
     pack, pack_pdf = folder / "pack.xlsx", folder / "pack.pdf"
-    dialogs = ScriptedDialogs(True, pack, pack_pdf, True)  # delete; where; where; anonymise
+    # Delete E-2? Where to (workbook, PDF)? Anonymise? (then Yes to every other question)
+    dialogs = ScriptedDialogs(True, pack, pack_pdf, True)
     window = active_window(database, qtbot, dialogs)
     seen: list[object] = []
 
@@ -638,6 +668,26 @@ def protect(database: Database, qtbot, folder: Path) -> list[object]:
         old = records.load(session, Kind.COMPLAINT, "C-OLD")
     assert old is not None
     seen.append((old.complainant, old.summary, old.outcome))
+
+    retention.table.selectRow(0)  # C-KEEP: its hold lifted here, then deleted for good
+    retention.hold_button.click()
+    seen.append(retention.summary.text())
+    retention.table.selectRow(0)
+    retention.delete_button.click()  # asked first; answered Yes
+    seen.append(retention.summary.text())
+
+    open_from_list(Kind.ENQUIRY, "E-2", delete)  # to the bin again, and the bin emptied
+    privacy = window.show_pane("privacy")
+    privacy.tabs.setCurrentWidget(privacy.bin)
+    seen.append(privacy.bin.summary.text())
+    privacy.bin.empty_button.click()  # asked first; answered Yes
+    seen.append(privacy.bin.summary.text())
+    with database.session() as session:
+        seen.append([records.load(session, kind, reference) is None for kind, reference in (
+            (Kind.COMPLAINT, "C-KEEP"), (Kind.ENQUIRY, "E-2"), (Kind.ENQUIRY, "E-1"))])
+        from cscdesk.store import audit
+
+        seen.append([entry.action for entry in audit.history(session, "Complaints", "C-KEEP")])
     close(window, qtbot)
     return seen
 
@@ -664,6 +714,11 @@ def test_the_data_protection_panes_work_on_the_server_as_on_a_file(server, file,
         "1 records past the period (1 on hold)",
         [["Complaints", "C-KEEP", "03/08/2015", "LEGAL HOLD"]],
         ("", "", Outcome.UPHELD),  # anonymised: the counts' fields kept
+        "1 records past the period (0 on hold)",
+        "0 records past the period (0 on hold)",
+        "1 deleted record", "0 deleted records",
+        [True, True, False],
+        ["create", "legal hold", "legal hold", "delete"],
     ]
     assert on_server == on_file
 
