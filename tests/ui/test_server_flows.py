@@ -111,18 +111,19 @@ def at() -> str:
     return focused().accessibleName()
 
 
-@contextmanager
-def acting_in(kind: type[QDialog], act: Callable[[QDialog], None], seconds: float = 20
-              ) -> Iterator[None]:
-    """Run `act` on the next `kind` of modal dialog, inside its exec() (as a person at the
-    desk would, while the app waits for the dialog), then re-raise whatever went wrong. A
-    dialog left open by a failing `act` is closed, so that the test fails instead of hanging."""
+def when_shown(kind: type[QDialog], act: Callable[[QDialog], None], seconds: float = 20,
+               ready: Callable[[QDialog], bool] = lambda _dialog: True
+               ) -> list[BaseException]:
+    """Run `act` on the next `kind` of modal dialog (that is `ready`), inside its exec() (as a
+    person at the desk would, while the app waits for the dialog). What went wrong is added
+    to the list returned, and a dialog left open by a failing `act` is closed, so that the
+    test fails instead of hanging."""
     problems: list[BaseException] = []
     deadline = time.monotonic() + seconds
 
     def step() -> None:
         dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, kind) or not dialog.isVisible():
+        if not isinstance(dialog, kind) or not dialog.isVisible() or not ready(dialog):
             if time.monotonic() > deadline:
                 problems.append(AssertionError(f"no {kind.__name__} was shown"))
                 return
@@ -142,6 +143,14 @@ def acting_in(kind: type[QDialog], act: Callable[[QDialog], None], seconds: floa
             dialog.done(0)
 
     QTimer.singleShot(0, step)
+    return problems
+
+
+@contextmanager
+def acting_in(kind: type[QDialog], act: Callable[[QDialog], None], seconds: float = 20
+              ) -> Iterator[None]:
+    """`when_shown` for a dialog the block opens; what went wrong is raised after it."""
+    problems = when_shown(kind, act, seconds)
     yield
     if problems:
         raise problems[0]
@@ -272,6 +281,79 @@ def test_a_complaint_typed_in_is_found_changed_and_its_history_shows_both(server
     assert by_action["update"] == {"Responded": ("", "2025-09-16"), "Notes": ("", NOTES)}
     when = shown[-1][0]  # as a file's history shows it: day first, to the minute, UTC
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", str(when)), when
+    assert dialogs.shown == []
+
+
+def test_a_complaint_is_escalated_twice_on_the_server(server, qtbot):
+    """Stage 1 → Stage 2 with the form's Escalate button (the new form filled in from the
+    old), then a Stage 3 complaint whose "Escalated from" is picked from the complaints
+    listed as the officer types a curly-quoted name."""
+    fill(server)
+    with server.transaction() as session:
+        records.save(session, ComplaintData("C-ZO", date(2025, 9, 2), 1, "Fostering",
+                                            complainant=COMPLAINANT, summary=SUMMARY))
+    dialogs = ScriptedDialogs()
+    window = active_window(server, qtbot, dialogs)
+    qtbot.keyClick(window, Qt.Key.Key_2, CTRL)
+    pane = window.panes[Kind.COMPLAINT.name]
+    key(qtbot, Qt.Key.Key_F, CTRL)
+    type_text(qtbot, "zoë")
+    key(qtbot, Qt.Key.Key_Return)
+    assert list_refs(pane) == ["C-ZO"]
+    later: list[list[BaseException]] = []  # what went wrong in the form that follows
+
+    def second_stage(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        editors = form.view.editors
+        assert [editors[name].snapshot() for name in (
+            "reference", "escalated_from", "team", "complainant")] == [
+            "C-ZO-S2", "C-ZO", "Fostering", COMPLAINANT]
+        editors["received"].input.setFocus()
+        type_text(qtbot, "1/10/2025")
+        key(qtbot, Qt.Key.Key_S, CTRL)
+
+    def escalate(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        later.append(when_shown(RecordFormDialog, second_stage,
+                                ready=lambda dialog: dialog is not form))
+        form.escalate_button.click()
+
+    with acting_in(RecordFormDialog, escalate):
+        key(qtbot, Qt.Key.Key_Return)
+    assert later, "the form was not escalated"
+    if later[0]:
+        raise later[0][0]
+
+    def third_stage(form: QDialog) -> None:
+        assert isinstance(form, RecordFormDialog)
+        type_text(qtbot, "C-ZO-S3")
+        tab(qtbot)
+        type_text(qtbot, "3")
+        tab(qtbot)
+        assert at() == "Escalated from"
+        type_text(qtbot, "o’brien")
+        rows = form.earlier_stage.list
+        assert [rows.topLevelItem(row).text(0) for row in range(rows.topLevelItemCount())] == [
+            "C-ZO-S2"]  # Stage 2 only
+        key(qtbot, Qt.Key.Key_Down)
+        key(qtbot, Qt.Key.Key_Return)  # takes it, and moves on
+        assert at() == "Received"
+        type_text(qtbot, "3/11/2025")
+        tab(qtbot)
+        type_text(qtbot, "fost")
+        tab(qtbot)
+        key(qtbot, Qt.Key.Key_S, CTRL)
+
+    back_in(window, qtbot)
+    with acting_in(RecordFormDialog, third_stage):
+        qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    with server.session() as session:
+        second = records.load(session, Kind.COMPLAINT, "C-ZO-S2")
+        third = records.load(session, Kind.COMPLAINT, "C-ZO-S3")
+    assert second is not None and (second.stage, second.escalated_from, second.received) == (
+        2, "C-ZO", date(2025, 10, 1))
+    assert third is not None and (third.stage, third.escalated_from, third.team) == (
+        3, "C-ZO-S2", "Fostering")
     assert dialogs.shown == []
 
 
@@ -615,7 +697,8 @@ def protect(database: Database, qtbot, folder: Path) -> list[object]:
 
     privacy = window.show_pane("privacy")
     privacy.tabs.setCurrentWidget(privacy.bin)
-    seen.append([row[:2] for row in table_text(privacy.bin.model)])
+    # Kind, reference, and when deleted as a file shows it (UTC, day first, to the minute)
+    seen.append([[*row[:2], re.sub(r"\d", "9", row[2])] for row in table_text(privacy.bin.model)])
     privacy.bin.table.selectRow(0)
     privacy.bin.restore_button.click()
     seen.append(dialogs.shown[-1][2])
@@ -698,7 +781,7 @@ def test_the_data_protection_panes_work_on_the_server_as_on_a_file(server, file,
     on_server = protect(server, qtbot, tmp_path / "server")
     assert on_server == [
         ["E-1"],  # E-2 deleted from its form
-        [["Enquiries", "E-2"]],  # in the bin
+        [["Enquiries", "E-2", "99/99/9999 99:99"]],  # in the bin
         "“E-2” is back.", "0 deleted records", ["E-2", "E-1"],  # restored, listed again
         "LEGAL HOLD: this record is kept whatever the retention period.",
         ["create", "legal hold"],  # the hold is in C-KEEP's history
