@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when the engine is made (see Databas
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from cscdesk.store.capabilities import Capabilities
+
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
@@ -68,6 +70,8 @@ class Database:
     _engine: Engine | None = field(default=None, init=False, repr=False, compare=False)
     _sessions: sessionmaker[Session] | None = field(default=None, init=False, repr=False,
                                                      compare=False)
+    _capabilities: Capabilities | None = field(default=None, init=False, repr=False,
+                                               compare=False)
     # The first use may come from the GUI thread and a worker at once: one engine is made.
     _making: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
                                     compare=False)
@@ -113,6 +117,18 @@ class Database:
     def on_server(self) -> bool:
         """A PostgreSQL database (team mode) rather than a SQLite file."""
         return isinstance(self.path, ServerURL)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this login may do (everything, on a file); asked of a server once."""
+        from cscdesk.store.capabilities import FILE, read_capabilities
+
+        if not isinstance(self.path, ServerURL):
+            return FILE
+        if self._capabilities is None:
+            with self.session() as session:
+                self._capabilities = read_capabilities(session)
+        return self._capabilities
 
     @contextlib.contextmanager
     def one_import_at_a_time(self) -> Iterator[None]:
@@ -273,6 +289,27 @@ def server_sentence(server: ServerURL, error: BaseException) -> str:
         return (f"Your login may not do this on the server database {server} ({first}): IT "
                 "grants a cscdesk role with “cscdesk server grant LOGIN ROLE”.")
     return f"Cannot use the server database {server}: {first}."
+
+
+def server_problem_sentence(error: BaseException) -> str | None:
+    """What to tell the officer when a server refused an action the app did not foresee, or
+    the connection went away mid-action (the transaction was rolled back either way); None
+    for anything else (a bug)."""
+    cause = getattr(error, "orig", None) or error
+    module = type(cause).__module__
+    if not module.startswith("psycopg"):
+        return None
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0].rstrip(".")
+    if getattr(cause, "sqlstate", None) == "42501":
+        return (f"Your login may not do this on the server database ({first}), so nothing "
+                "was changed. IT gives another role with “cscdesk server grant LOGIN ROLE”.")
+    import psycopg
+
+    if isinstance(cause, psycopg.OperationalError) or getattr(
+            error, "connection_invalidated", False):
+        return (f"The connection to the server database was lost ({first}), so nothing was "
+                "changed. cscdesk connects again by itself: try again in a moment.")
+    return None
 
 
 def _open_server(server: ServerURL) -> Database:

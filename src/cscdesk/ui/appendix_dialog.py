@@ -43,6 +43,7 @@ from cscdesk.store.engine import Database
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.elided_label import ElidedLabel
+from cscdesk.ui.permissions import CHANGE_SETTINGS, gate
 from cscdesk.ui.workers import Operation, progress_dialog
 
 log = logging.getLogger(__name__)
@@ -163,6 +164,8 @@ class AppendixDialog(QDialog):
         layout.addWidget(self.buttons)
         self.make_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         self._show_folder()
+        # the wording and the report folder are the database's settings; the PDF is anyone's
+        gate(database.capabilities, CHANGE_SETTINGS, (self.edit_toggle, self.folder_button))
 
     def reject(self) -> None:
         """Esc or Close: not while the PDF is being made (the dialog shows where it went)."""

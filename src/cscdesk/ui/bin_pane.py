@@ -17,6 +17,7 @@ from cscdesk.errors import UserFacingError
 from cscdesk.store import recycle_bin, undelete
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.permissions import WRITE_RECORDS, gate
 from cscdesk.ui.simple_table import SimpleTableModel
 
 
@@ -61,6 +62,8 @@ class BinPane(QWidget):
         self.summary.setText(f"{len(items)} deleted record{'s' if len(items) != 1 else ''}")
         self.empty_button.setEnabled(bool(items))
         self.restore_button.setEnabled(bool(items))
+        gate(self._database.capabilities, WRITE_RECORDS,
+             (self.empty_button, self.restore_button))
 
     def restore_selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()

@@ -70,6 +70,8 @@ def handle_exception(kind: type[BaseException], error: BaseException,
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, error, trace)
         return
+    if _said_as_a_server_problem(error):
+        return
     log.critical("unexpected error", exc_info=(kind, error, trace))
     text = crash_text(kind, error, trace)
     crash_file = write_crash_file(text)
@@ -82,6 +84,23 @@ def handle_exception(kind: type[BaseException], error: BaseException,
         CrashDialog(text, crash_file).exec()
     finally:
         _showing.release()
+
+
+def _said_as_a_server_problem(error: BaseException) -> bool:
+    """A server's refusal (the login's role) or a lost connection that no part of the app
+    expected is not a crash: the transaction was rolled back; say so in a sentence."""
+    from cscdesk.store.engine import server_problem_sentence
+
+    sentence = server_problem_sentence(error)
+    if sentence is None:
+        return False
+    log.warning("server problem: %s", sentence)
+    if (threading.current_thread() is threading.main_thread()
+            and QApplication.instance() is not None):
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(QApplication.activeWindow(), "Not done", sentence)
+    return True
 
 
 def _thread_hook(args: threading.ExceptHookArgs) -> None:

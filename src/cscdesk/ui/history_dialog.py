@@ -19,6 +19,7 @@ from cscdesk.store.engine import Database
 from cscdesk.store.records import find_row
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.history_view import HistoryView
+from cscdesk.ui.permissions import WRITE_RECORDS, gate
 
 
 class HistoryDialog(QDialog):
@@ -44,6 +45,7 @@ class HistoryDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(close)
         self.resize(820, 420)
+        gate(database.capabilities, WRITE_RECORDS, (self.hold_button,))
         self.refresh()
 
     def is_held(self) -> bool:

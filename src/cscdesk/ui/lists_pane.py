@@ -31,6 +31,7 @@ from cscdesk.store.listing import ListEntry
 from cscdesk.store.models import RootCause, Team
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.permissions import CHANGE_LISTS, gate
 from cscdesk.ui.simple_table import HeadedTableModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -148,6 +149,10 @@ class ListsPane(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
+        if not gate(database.capabilities, CHANGE_LISTS,
+                    (self.new_name, self.add_button, self.rename_button, self.retire_button,
+                     self.delete_button)):
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
 
     def refresh(self) -> None:
         chosen = self.current_id()

@@ -24,6 +24,7 @@ from cscdesk.store import personal_data
 from cscdesk.store.engine import Database
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.permissions import CHANGE_SETTINGS, WRITE_RECORDS, gate
 from cscdesk.ui.simple_table import SimpleTableModel
 
 
@@ -59,6 +60,9 @@ class RetentionPane(QWidget):
         self.anonymise_button.clicked.connect(lambda: self._act("anonymise"))
         self.delete_button.clicked.connect(lambda: self._act("delete"))
         self.hold_button.clicked.connect(self._toggle_hold)
+        gate(database.capabilities, WRITE_RECORDS,
+             (self.anonymise_button, self.delete_button, self.hold_button))
+        gate(database.capabilities, CHANGE_SETTINGS, (self.years,))
         form = QFormLayout()
         form.addRow(labelled("&Keep case records", self.years), self.years)
         buttons = QHBoxLayout()

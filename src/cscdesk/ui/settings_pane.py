@@ -33,6 +33,7 @@ from cscdesk.ui.passphrase_dialogs import (
     ask_current_passphrase,
     ask_new_passphrase,
 )
+from cscdesk.ui.permissions import CHANGE_LISTS, CHANGE_SETTINGS, gate
 
 # Called with (old passphrase, new passphrase); None for "not encrypted".
 ChangeEncryption = Callable[[str | None, str | None], object]
@@ -138,6 +139,10 @@ class SettingsPane(QWidget):
         layout.addWidget(names)
         layout.addWidget(self._build_encryption())
         layout.addWidget(days, 1)
+        gate(database.capabilities, CHANGE_SETTINGS, (self.save_button, *self.inputs.values()))
+        gate(database.capabilities, CHANGE_LISTS,
+             (self.add_day_button, self.remove_day_button, self.new_day,
+              self.new_description))
         self.setTabOrder(self.new_day, self.new_description)
 
     def _build_encryption(self) -> QGroupBox:

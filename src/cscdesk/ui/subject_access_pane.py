@@ -23,6 +23,7 @@ from cscdesk.privacy import subject_access
 from cscdesk.store.engine import Database
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.permissions import READ_AUDIT, gate
 from cscdesk.ui.simple_table import SimpleTableModel
 
 
@@ -43,6 +44,8 @@ class SubjectAccessPane(QWidget):
         self.pdf_button = QPushButton("Export &PDF…")
         self.pdf_button.clicked.connect(self.export_pdf)
         self.pdf_button.setEnabled(False)
+        # the pack holds each record's history, and names found only in the audit trail
+        gate(database.capabilities, READ_AUDIT, (self.name, self.search_button))
         self.model = SimpleTableModel(("Kind", "Reference", "Received / raised", "Changes"))
         self.table = QTableView()
         self.table.setModel(self.model)
