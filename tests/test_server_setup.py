@@ -183,6 +183,8 @@ def test_each_role_may_do_its_work_and_nothing_more(cli, server_url) -> None:
                             "VALUES ('x', 'y', now(), now())")
         with pytest.raises(forbidden):
             officer.execute("UPDATE team SET name = 'Renamed'")
+        with pytest.raises(forbidden):
+            officer.execute("DELETE FROM audit_event")
         assert officer.execute("SELECT count(*) FROM audit_event").fetchone()[0] == 1
     with connect(server_url, "mandy") as manager:
         manager.execute("INSERT INTO setting (key, value, created_at, updated_at) "
