@@ -1,0 +1,215 @@
+"""Several officers at once on one server database: saves, conflicts, lost updates, searches.
+
+    .venv/bin/python bench/bench_team_load.py [--officers 10] [--seconds 60] [--records 200000]
+                                              [--url URL]
+
+Without --url a throwaway PostgreSQL server is started in a temporary folder
+(tests/postgres_server.py), filled with bench_ui's records, and removed after.
+
+Each officer is a separate process with its own connection, doing what the app's form and
+list do (store.records through ui.forms.record_store, store.listing), in a loop:
+
+- open a complaint (its version, then its values, as the form reads them), think 0-50 ms,
+  append "[officer-N-i]" to its summary and save with the version it opened; a third of the
+  opens pick one of 20 "hot" complaints, so officers collide on purpose. A refused save
+  (RecordChangedElsewhere) counts as a conflict detected; the officer then takes theirs and
+  tries once more, as the conflict dialog offers;
+- every few saves, type a search of 1-6 letters and ask for the list's counts and first page,
+  as the list does for each keystroke.
+
+Afterwards the audit trail is checked: every save an officer saw succeed is there (its mark in
+the summary's new value), and every save's old summary in the audit trail is the value that
+officer had opened — so no save overwrote a value its officer had not seen (a lost update).
+Deadlocks or other errors an officer would have seen are counted too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+HOT = 20
+WORDS = ("smith", "letter", "visit", "plan", "fost", "c-01", "late", "north", "jo", "s")
+
+
+def officer(number: int, url: str, seconds: float, records: int, out: str) -> None:
+    """One officer's loop; writes what it did to `out` as JSON."""
+    from psycopg.errors import DeadlockDetected
+    from sqlalchemy.exc import DBAPIError
+
+    from cscdesk.domain.kinds import Kind
+    from cscdesk.store import listing
+    from cscdesk.store import records as stored
+    from cscdesk.store.engine import open_database
+    from cscdesk.store.location import ServerURL
+    from cscdesk.store.record_versions import RecordChangedElsewhere, version_of
+    from cscdesk.ui.forms.record_store import save_record
+
+    random.seed(number)
+    database = open_database(ServerURL(url))
+    complaints = int(records * 0.7)
+    saves: list[dict[str, object]] = []
+    save_ms: list[float] = []
+    search_ms: list[float] = []
+    conflicts = deadlocks = errors = 0
+    ends = time.monotonic() + seconds
+    step = 0
+    while time.monotonic() < ends:
+        step += 1
+        hot = random.random() < 1 / 3
+        reference = f"C-{random.randrange(HOT if hot else complaints):06d}"
+        for _attempt in range(2):  # once more after taking theirs
+            with database.session() as session:
+                version = version_of(session, Kind.COMPLAINT, reference)
+                record = stored.load(session, Kind.COMPLAINT, reference)
+            if record is None or version is None:
+                break
+            opened = record.summary
+            time.sleep(random.random() * 0.05)
+            mark = f"[officer-{number}-{step}]"
+            record.summary = f"{opened} {mark}"[-400:]
+            began = time.perf_counter()
+            try:
+                save_record(database, record, reference, version)
+            except RecordChangedElsewhere:
+                conflicts += 1
+                continue
+            except DBAPIError as error:
+                if isinstance(getattr(error, "orig", None), DeadlockDetected):
+                    deadlocks += 1
+                else:
+                    errors += 1
+                break
+            save_ms.append((time.perf_counter() - began) * 1000)
+            saves.append({"reference": reference, "opened": opened, "saved": record.summary,
+                          "mark": mark})
+            break
+        if step % 3 == 0:
+            typed = random.choice(WORDS)
+            for end in range(1, len(typed) + 1):
+                query = listing.ListQuery(Kind.COMPLAINT, search=typed[:end],
+                                          today=date.today())
+                began = time.perf_counter()
+                with database.session() as session:
+                    found = listing.search_matches(session, query)
+                    if found is None:
+                        total = listing.count(session, query).total
+                        listing.fetch_page(session, query, 0, 100, total=total)
+                    else:
+                        listing.fetch_rows(session, query, found[1][:100])
+                search_ms.append((time.perf_counter() - began) * 1000)
+    database.close()
+    Path(out).write_text(json.dumps({
+        "saves": saves, "save_ms": save_ms, "search_ms": search_ms, "conflicts": conflicts,
+        "deadlocks": deadlocks, "errors": errors}))
+
+
+def verify(url: str, saves: list[dict[str, object]]) -> tuple[int, int]:
+    """(saves missing from the audit trail, saves that overwrote a value not seen)."""
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        rows = connection.execute(
+            "SELECT reference, changes FROM audit_event WHERE action = 'update' "
+            "AND kind = 'Complaints' AND changes LIKE '%officer-%'").fetchall()
+    changed: dict[str, tuple[str, str]] = {}
+    for _reference, changes in rows:
+        old, new = json.loads(changes)["Summary"]
+        mark = new.rsplit(" ", 1)[-1]
+        changed[mark] = (old, new)
+    missing = unseen = 0
+    for save in saves:
+        found = changed.get(str(save["mark"]))
+        if found is None:
+            missing += 1
+        elif found[0] != save["opened"]:
+            unseen += 1
+    return missing, unseen
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--officers", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--records", type=int, default=200_000)
+    parser.add_argument("--url", help="an empty database on a server (default: a throwaway "
+                        "server)")
+    args = parser.parse_args()
+
+    import psycopg
+    from bench_ui import build_database
+
+    from cscdesk.store import server as store_server
+    from cscdesk.store.location import ServerURL
+
+    started = None
+    if args.url is None:
+        from postgres_server import PostgresServer
+
+        started = PostgresServer.start()
+        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE bench")
+        url = started.url("bench")
+    else:
+        url = args.url
+    try:
+        store_server.setup(ServerURL(url))
+        build_database(ServerURL(url), args.records)  # type: ignore[arg-type]
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute("VACUUM ANALYZE")
+        print(f"{args.records:,} records; {args.officers} officers for {args.seconds:.0f} s; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+        folder = Path(started.folder if started else ".") / "officers"
+        folder.mkdir(exist_ok=True)
+        context = multiprocessing.get_context("spawn")
+        processes = [context.Process(target=officer, args=(
+            number, url, args.seconds, args.records, str(folder / f"{number}.json")))
+            for number in range(args.officers)]
+        for process in processes:
+            process.start()
+        for process in processes:
+            process.join()
+        results = [json.loads((folder / f"{n}.json").read_text())
+                   for n in range(args.officers) if (folder / f"{n}.json").exists()]
+        saves = [save for result in results for save in result["saves"]]
+        save_ms = [t for result in results for t in result["save_ms"]]
+        search_ms = [t for result in results for t in result["search_ms"]]
+        missing, unseen = verify(url, saves)
+        print(f"officers finished: {len(results)} of {args.officers}")
+        print(f"saves: {len(saves):,}; conflicts detected: "
+              f"{sum(r['conflicts'] for r in results):,}; deadlocks seen: "
+              f"{sum(r['deadlocks'] for r in results)}; other errors seen: "
+              f"{sum(r['errors'] for r in results)}")
+        print(f"lost updates: {unseen} (saves over a value not seen); saves missing from the "
+              f"audit trail: {missing}")
+        print(f"save: p50 {statistics.median(save_ms):.0f} ms, p95 "
+              f"{percentile(save_ms, 0.95):.0f} ms; search keystroke: p50 "
+              f"{statistics.median(search_ms):.0f} ms, p95 {percentile(search_ms, 0.95):.0f} ms "
+              f"({len(search_ms):,} keystrokes)")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    finally:
+        if started is not None:
+            started.stop()
+
+
+if __name__ == "__main__":
+    main()
