@@ -43,8 +43,9 @@ def db_path(tmp_path: Path) -> Path:
 # Test modules whose `database` tests run on both engines: a SQLite file, and a PostgreSQL
 # database on the session's own server (tests that also take `db_path`, or are marked
 # `sqlite_only`, are about files and run on SQLite only).
-BOTH_ENGINES = {"test_store", "test_record_versions", "test_listing", "test_audit", "test_kind_spec", "test_references",
-                "test_personal_data", "test_exchange_roundtrip", "test_exchange_export",
+BOTH_ENGINES = {"test_store", "test_record_versions", "test_listing", "test_audit",
+                "test_kind_spec", "test_references", "test_personal_data",
+                "test_exchange_roundtrip", "test_exchange_export",
                 "test_figures", "test_figures_baseline", "test_report_narrative",
                 "test_exchange_limits", "test_exchange_rejects", "test_report_pdf",
                 "test_figures_dataset"}
