@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from cscdesk.store.encryption import EncryptionChange
     from cscdesk.ui.backup_ui import BackupController
     from cscdesk.ui.idle_lock import IdleLock
+    from cscdesk.ui.live_updates import LiveUpdates
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,9 @@ class MainWindow(AppWindow):
         from cscdesk.ui.idle_lock import install_idle_lock
 
         self.idle_lock: IdleLock = install_idle_lock(self)
+        from cscdesk.ui.live_updates import install_live_updates
+
+        self.live_updates: LiveUpdates = install_live_updates(self)  # a server's changes
         self.menu_file.addSeparator()
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
 
@@ -352,6 +356,7 @@ class MainWindow(AppWindow):
         old.close()
         self._show_title()
         self.backup_controller.database_changed()
+        self.live_updates.database_changed()
         self.show_pane(key)
         self.data_changed.emit()
         return True
@@ -587,6 +592,7 @@ class MainWindow(AppWindow):
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("pane", self.current_key())
         self.settings.sync()
+        self.live_updates.stop()
         super().closeEvent(event)
         for dialog in self.findChildren(QDialog):  # a question left open goes with the window
             if dialog.isVisible():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import fields as dataclass_fields
-from datetime import date
+from datetime import UTC, date
 from functools import partial
 from typing import Any
 
@@ -64,6 +64,9 @@ class RecordFormDialog(QDialog):
     prefilled). After it closes, `saved_reference` is what was saved (None if nothing),
     `deleted` says the record was deleted and `escalation` holds the next stage's prefill when
     the officer chose "Escalate"."""
+
+    _version: int | None = None
+    _elsewhere_shown = False  # the bar says the record changed elsewhere (set before __init__)
 
     def __init__(
         self,
@@ -134,6 +137,43 @@ class RecordFormDialog(QDialog):
         if self.original_reference is None and isinstance(start_input, QLineEdit):
             start_input.selectAll()
 
+    # ----- the record changed elsewhere ------------------------------------------------------
+
+    @property
+    def version(self) -> int | None:
+        """The record's version this form shows; a save must still find it on the server."""
+        return self._version
+
+    @version.setter
+    def version(self, value: int | None) -> None:
+        self._version = value
+        if self._elsewhere_shown:  # the officer has now seen (or saved over) their change
+            self._elsewhere_shown = False
+            self.changed_bar.hide()
+
+    def show_changed_elsewhere(self, current: int | None, last: LastChange | None) -> None:
+        """The server holds the record at version `current` (None: deleted), last changed by
+        `last` (`ui.live_updates` asks when a notice comes): a bar says so while that is not
+        the version this form shows, so the officer knows before saving."""
+        reference = self.original_reference
+        if reference is None or current == self.version:
+            return
+        who = "by someone else"
+        if last is not None:
+            local = last.at.replace(tzinfo=UTC).astimezone()
+            who = f"by {last.user} at {local:%H:%M}"
+            if local.date() != date.today():
+                who += f" on {local:%d/%m/%Y}"
+        if current is None:
+            text = (f"“{reference}” was deleted {who} since you opened it. Saving will ask "
+                    "whether to make it again from this form.")
+        else:
+            text = (f"“{reference}” was changed {who} since you opened it. Saving will show "
+                    "their values beside yours.")
+        self.changed_bar.setText(text)
+        self.changed_bar.show()
+        self._elsewhere_shown = True
+
     # ----- loading and building -------------------------------------------------------------
 
     def _build_window(self) -> None:
@@ -142,6 +182,13 @@ class RecordFormDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(self.view)
+        self.changed_bar = QLabel()
+        self.changed_bar.setAccessibleName("Changed elsewhere")
+        self.changed_bar.setTextFormat(Qt.TextFormat.PlainText)
+        self.changed_bar.setWordWrap(True)
+        self.changed_bar.setStyleSheet("QLabel { background: #fff4ce; color: #3b2f00; "
+                                       "border: 1px solid #e0c060; padding: 6px; }")
+        self.changed_bar.hide()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.provenance = QLabel()
@@ -169,6 +216,7 @@ class RecordFormDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.changed_bar)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.provenance)

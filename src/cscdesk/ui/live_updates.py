@@ -1,0 +1,151 @@
+"""Another officer's save shown on this PC within a second or so (a server database only).
+
+The server tells every open app which tables a committed transaction changed
+(`store.change_feed`, migration 0005). A timer here, in the GUI thread, takes those names every
+POLL_MS and, only when some arrived:
+
+- reloads the list or dashboard on screen, keeping the officer's place (the list keeps its
+  search text, filters, selected record and scroll position: `RecordListPane.refresh`);
+- marks the other panes the change touches stale, so they are read again when next shown
+  (panes that hold what the officer may be editing, settings and the teams, are never
+  reloaded under them);
+- asks, for each open record form whose table changed, the record's version on the server: a
+  form showing an older one gets a bar saying who changed or deleted it and when
+  (`RecordFormDialog.show_changed_elsewhere`).
+
+Record forms are modal, but a modal dialog runs an event loop of its own, in which this timer
+still fires. A SQLite file has one writer, this app, which reloads after its own changes
+(`data_changed`): nothing runs for a file.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from cscdesk.domain.kind_spec import SPECS
+from cscdesk.domain.kinds import Kind
+from cscdesk.store.change_feed import EVERYTHING, ChangeFeed
+from cscdesk.store.location import ServerURL
+from cscdesk.ui.workers import Query, thread_pool
+
+if TYPE_CHECKING:
+    from cscdesk.store.record_versions import LastChange
+    from cscdesk.ui.forms.dialog import RecordFormDialog
+    from cscdesk.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 500  # how often the GUI looks at what the feed heard (taking nothing costs nothing)
+
+KIND_OF_TABLE = {kind_spec.table: kind for kind, kind_spec in SPECS.items()}
+# Panes reloaded while on screen: they hold nothing the officer is typing.
+LIVE_PANES = frozenset({"dashboard", *(kind.name for kind in Kind)})
+RECORD_TABLE_PANES = ("dashboard", "privacy")  # beside the kind's own list: counts, retention
+BIN_PANES = frozenset({"privacy"})
+
+
+def panes_touched(tables: set[str]) -> set[str] | None:
+    """The keys of the panes showing what changed in `tables`; None: every pane (the lists,
+    settings and anything unknown are shown everywhere: names of teams, due dates)."""
+    touched: set[str] = set()
+    for table in tables:
+        if table in KIND_OF_TABLE:
+            touched.update((KIND_OF_TABLE[table].name, *RECORD_TABLE_PANES))
+        elif table == "bin_entry":
+            touched.update(BIN_PANES)
+        else:
+            return None
+    return touched
+
+
+class LiveUpdates(QObject):
+    """Keeps a window on a server database up to date with other officers' changes."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.feed: ChangeFeed | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.poll)
+        self.database_changed()
+
+    def database_changed(self) -> None:
+        """The window opened another database: listen to it (a server) or to nothing."""
+        self.stop()
+        location = self.window.database.path
+        if isinstance(location, ServerURL):
+            self.feed = ChangeFeed(location)
+            self.timer.start()
+
+    def stop(self) -> None:
+        """Stop listening (the window closes, or its database is being replaced)."""
+        self.timer.stop()
+        feed, self.feed = self.feed, None
+        if feed is not None:
+            feed.close()
+
+    def poll(self) -> None:
+        """Take what the feed heard; reload only when something changed."""
+        if self.feed is None or self.window.database.closed:
+            return
+        tables = self.feed.take()
+        if tables:
+            self.apply(tables)
+
+    def apply(self, tables: set[str]) -> None:
+        """Show the changes to `tables`: what is on screen now, the rest when next shown."""
+        window = self.window
+        touched = None if EVERYTHING in tables else panes_touched(tables)
+        current = window.current_key()
+        for key, placed in window._placed.items():
+            if touched is not None and key not in touched:
+                continue
+            if key == current and key in LIVE_PANES:
+                window._stale.discard(key)
+                placed.pane.refresh()
+            else:
+                window._stale.add(key)
+        self._check_forms(tables)
+
+    # --- open forms --------------------------------------------------------------------------
+
+    def _check_forms(self, tables: set[str]) -> None:
+        from cscdesk.ui.forms.dialog import RecordFormDialog
+
+        for form in self.window.findChildren(RecordFormDialog):
+            if (form.isVisible() and form.original_reference is not None
+                    and (EVERYTHING in tables or SPECS[form.kind].table in tables)):
+                self.check_form(form)
+
+    def check_form(self, form: RecordFormDialog) -> None:
+        """Ask the server, off the GUI thread, for the version of the form's record."""
+        from cscdesk.store.record_versions import last_change, version_of
+
+        database, kind, reference = form.database, form.kind, form.original_reference
+        assert reference is not None
+        asked = form.version
+
+        def work(_progress: object) -> tuple[int | None, LastChange | None]:
+            with database.session() as session:
+                return version_of(session, kind, reference), last_change(session, kind,
+                                                                         reference)
+
+        Query(work, on_done=partial(_answer, form, asked), context=form).start(
+            thread_pool("record-versions"))
+
+
+def _answer(form: RecordFormDialog, asked: int | None,
+            found: tuple[int | None, LastChange | None]) -> None:
+    """Shown only if the form still holds the version asked about: a save of its own made
+    meanwhile is answered by the check its own notice brings."""
+    if form.version == asked and form.isVisible():
+        form.show_changed_elsewhere(*found)
+
+
+def install_live_updates(window: MainWindow) -> LiveUpdates:
+    return LiveUpdates(window)
