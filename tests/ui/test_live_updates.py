@@ -119,3 +119,109 @@ def test_the_forms_own_save_brings_no_bar(two_pcs, qtbot):
     save(pc_b, ComplimentData("CO-1", date.today(), "Adoption", "Thanks"))  # another table
     save(pc_b, complaint("C-9", "Changed by B"), changing=True)
     qtbot.waitUntil(lambda: opened.changed_bar.isVisible(), timeout=SHOWN_WITHIN_MS)
+
+
+def references(pane) -> list[str]:  # type: ignore[no-untyped-def]
+    return [pane.model.reference_at(row) for row in range(pane.model.rowCount())]
+
+
+def current_reference(pane) -> str | None:  # type: ignore[no-untyped-def]
+    index = pane.table.currentIndex()
+    return pane.model.reference_at(index.row()) if index.isValid() else None
+
+
+def test_a_list_shows_another_pcs_save_keeping_the_search_and_the_selected_record(
+        two_pcs, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    pc_a, pc_b = two_pcs
+    save(pc_b, complaint("C-1", complainant="Ann Smith", days_ago=30),
+         complaint("C-2", complainant="Bob Jones", days_ago=20),
+         complaint("C-3", complainant="Cy Smithson", days_ago=10))
+    window = shown_window(pc_a, qtbot)
+    live = listening(window)
+    window.show_pane(Kind.COMPLAINT.name)
+    pane = window.panes[Kind.COMPLAINT.name]
+    pane.search.setFocus()
+    qtbot.keyClicks(pane.search, "smith")
+    qtbot.waitUntil(lambda: references(pane) == ["C-3", "C-1"], timeout=5000)
+    pane.table.setCurrentIndex(pane.model.index(1, 2))  # C-1 selected; typing goes on in search
+    pane.search.setFocus()
+    focused = QApplication.focusWidget()
+    save(pc_b, complaint("C-4", complainant="Di Smith", days_ago=1))
+    qtbot.waitUntil(lambda: references(pane) == ["C-4", "C-3", "C-1"], timeout=SHOWN_WITHIN_MS)
+    assert pane.search.text() == "smith"
+    assert current_reference(pane) == "C-1" and pane.table.currentIndex().column() == 2
+    assert [index.row() for index in pane.table.selectionModel().selectedRows()] == [2]
+    assert QApplication.focusWidget() is focused
+    assert pane.counts_label.text().startswith("3 complaints")
+    # nothing more heard: nothing read again
+    generation = pane.model._generation
+    live.poll()
+    assert pane.model._generation == generation
+
+
+def test_a_long_list_keeps_its_scroll_position_and_loaded_rows(two_pcs, qtbot):
+    pc_a, pc_b = two_pcs
+    save(pc_b, *(complaint(f"C-{number:03d}", days_ago=400 - number)
+                 for number in range(260)))
+    window = shown_window(pc_a, qtbot)
+    listening(window)
+    window.show_pane(Kind.COMPLAINT.name)
+    pane = window.panes[Kind.COMPLAINT.name]
+    table = pane.table
+    while pane.model.rowCount() < 260 and pane.model.canFetchMore():
+        pane.model.fetchMore()
+    table.scrollTo(pane.model.index(230, 0), table.ScrollHint.PositionAtTop)
+    table.setCurrentIndex(pane.model.index(235, 0))
+    top_before = pane.model.reference_at(table.rowAt(0))
+    selected = current_reference(pane)
+    assert top_before is not None and selected is not None
+    save(pc_b, complaint("C-NEW", days_ago=0))  # the newest: listed first, above the view
+    qtbot.waitUntil(lambda: pane.model.reference_at(0) == "C-NEW", timeout=SHOWN_WITHIN_MS)
+    assert pane.model.rowCount() >= 260  # the rows scrolled through are read again
+    assert pane.model.reference_at(table.rowAt(0)) == top_before  # the same records in view
+    assert current_reference(pane) == selected
+
+
+def test_the_dashboard_counts_another_pcs_save(two_pcs, qtbot):
+    pc_a, pc_b = two_pcs
+    save(pc_b, complaint("C-1", days_ago=60))  # overdue
+    window = shown_window(pc_a, qtbot)
+    listening(window)
+    window.show_pane("dashboard")
+    dashboard = window.panes["dashboard"]
+    button = dashboard.open_buttons[Kind.COMPLAINT]
+    qtbot.waitUntil(lambda: button.text() == "1 complaint", timeout=10_000)
+    qtbot.waitUntil(lambda: dashboard._figures_shown, timeout=10_000)
+    assert dashboard.overdue_label.text() == "&Overdue: 1"
+    dashboard.overdue_table.setCurrentIndex(dashboard.overdue_model.index(0, 0))
+    save(pc_b, complaint("C-2", days_ago=50), complaint("C-3", days_ago=1))
+    qtbot.waitUntil(lambda: button.text() == "3 complaints", timeout=SHOWN_WITHIN_MS)
+    assert dashboard.overdue_label.text() == "&Overdue: 2"
+    current = dashboard.overdue_table.currentIndex()
+    assert dashboard.overdue_model.items[current.row()].reference == "C-1"  # still chosen
+
+
+def test_panes_not_shown_are_read_again_when_next_shown(two_pcs, qtbot):
+    pc_a, pc_b = two_pcs
+    window = shown_window(pc_a, qtbot)
+    listening(window)
+    window.show_pane(Kind.COMPLIMENT.name)
+    window.show_pane("dashboard")
+    save(pc_b, ComplimentData("CO-1", date.today(), "Adoption", "Thanks"))
+    qtbot.waitUntil(lambda: Kind.COMPLIMENT.name in window._stale, timeout=SHOWN_WITHIN_MS)
+    pane = window.panes[Kind.COMPLIMENT.name]
+    assert references(pane) == []  # not read while out of sight
+    window.show_pane(Kind.COMPLIMENT.name)
+    assert references(pane) == ["CO-1"]
+
+
+def test_a_window_on_a_file_listens_to_nothing(db_path, qtbot):
+    database = open_database(db_path)
+    try:
+        window = shown_window(database, qtbot)
+        assert window.live_updates.feed is None and not window.live_updates.timer.isActive()
+        window.close()
+    finally:
+        database.close()

@@ -12,9 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -167,6 +175,23 @@ def dashboard_lists(database: Database, today: date) -> DashboardLists:
         )
 
 
+def _keeping_place(table: QTableView, model: DueTableModel, change: Callable[[], None]) -> None:
+    """Run `change` (new items for `model`), keeping the selected complaint and the scroll."""
+    current = table.currentIndex()
+    reference = model.items[current.row()].reference if current.isValid() else None
+    scrolled = table.verticalScrollBar().value()
+    change()
+    table.doItemsLayout()  # the scroll bar's range for the new rows
+    row = next((number for number, item in enumerate(model.items)
+                if item.reference == reference), None) if reference is not None else None
+    if row is not None:
+        table.selectionModel().setCurrentIndex(
+            model.index(row, max(current.column(), 0)),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+    table.verticalScrollBar().setValue(scrolled)
+
+
 class DashboardPane(QWidget):
     """Signals:
         open_requested(kind, reference): a due or overdue complaint was chosen.
@@ -182,6 +207,8 @@ class DashboardPane(QWidget):
         self._task: Query[list[tuple[str, str, str]]] | None = None
         self._lists_task: Query[DashboardLists] | None = None
         self.lists_ready = False
+        self._figures_shown = False  # this year's figures are on screen (not a placeholder)
+        self._again = False  # a refresh asked for while one was running: run it after
         self._painted = False
         self._pending: Callable[[], None] | None = None  # the lists' work, until it may start
         self._waiting_for_paint = False
@@ -241,7 +268,14 @@ class DashboardPane(QWidget):
     def refresh(self) -> None:
         """Reload in the background: the first use of the holiday calendar alone can take a
         noticeable moment, and the window must stay responsive meanwhile. The first time, the
-        work waits until the pane has been painted (see `_start_when_painted`)."""
+        work waits until the pane has been painted (see `_start_when_painted`).
+
+        Another PC's saves can ask for refreshes in quick succession (`ui.live_updates`): one
+        asked for while one runs waits for it to end, then runs once; what is shown stays
+        until the new figures replace it (no placeholder, the tables' selection kept)."""
+        if self._working():
+            self._again = True
+            return
         today = date.today()
         self.lists_ready = False
         self._today = today
@@ -257,6 +291,14 @@ class DashboardPane(QWidget):
             self._start_pending()
         elif not self._start_timer.isActive():
             self._start_timer.start(0)  # once the event loop runs: is a paint coming?
+
+    def _working(self) -> bool:
+        return any(task is not None and task.running for task in (self._lists_task, self._task))
+
+    def _task_ended(self) -> None:
+        if self._again and not self._working():
+            self._again = False
+            self.refresh()
 
     def _start_when_painted(self) -> None:
         """A pane on screen but not painted yet waits for its first paint (paintEvent comes
@@ -287,8 +329,10 @@ class DashboardPane(QWidget):
             number = found.opened.get(kind, 0)
             button.setText(f"{number:,} {singular if number == 1 else plural}")
             button.setAccessibleName(f"Open {plural}: {number}")
-        self.due_model.set_items(found.soon, found.today, found.calendar)
-        self.overdue_model.set_items(found.late, found.today, found.calendar)
+        for table, model, items in ((self.due_table, self.due_model, found.soon),
+                                    (self.overdue_table, self.overdue_model, found.late)):
+            _keeping_place(table, model,
+                           partial(model.set_items, items, found.today, found.calendar))
         self.due_label.setText(
             f"&Due in the next {DUE_SOON_DAYS} working days: {len(found.soon)}")
         more = (f" (the {len(found.late)} due longest ago shown)"
@@ -299,19 +343,26 @@ class DashboardPane(QWidget):
 
     def _start_comparison(self, today: date) -> None:
         self._today = today
-        self._show_comparison([("Working out this year's figures…", "", "")])
+        if not self._figures_shown:  # else the figures shown stay until the new ones come
+            self._show_comparison([("Working out this year's figures…", "", "")])
         database = self.database
         self._task = self._in_background(lambda: comparison_rows(database, today),
-                                         self._show_comparison)
+                                         self._show_figures)
+
+    def _show_figures(self, rows: list[tuple[str, str, str]]) -> None:
+        self._figures_shown = True
+        self._show_comparison(rows)
 
     def _in_background(self, work: Callable[[], R], done: Callable[[R], None]) -> Query[R]:
         """Run `work` off the GUI thread; `done` gets its result, a failure is said in the
         figures box."""
         query = Query(lambda _progress: work(), on_done=done, on_failed=self._comparison_failed)
+        query.ended.connect(self._task_ended)
         query.start()
         return query
 
     def _comparison_failed(self, error: Exception) -> None:
+        self._figures_shown = False
         self._show_comparison([(f"The figures could not be worked out: {error}", "", "")])
 
     def _show_comparison(self, rows: list[tuple[str, str, str]]) -> None:

@@ -6,12 +6,14 @@ searching and counting are done by `cscdesk.store.listing` in SQL.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -64,6 +66,18 @@ _BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _FONT = int(Qt.ItemDataRole.FontRole.value)
 _CENTRE = int(Qt.AlignmentFlag.AlignCenter.value)
+
+
+@dataclass(frozen=True)
+class ListPlace:
+    """Where the officer is in a list: kept when it is read again."""
+
+    current: str | None  # the reference of the current (selected) record
+    column: int  # the current cell's column
+    top: str | None  # the reference of the record at the top of the view
+    scrolled: int  # the vertical scroll bar's value (0: at the top, where new records show)
+    sideways: int
+    rows: int  # the rows loaded (scrolled through)
 
 
 def format_value(value: Any) -> str:
@@ -119,12 +133,15 @@ class RecordTableModel(QAbstractTableModel):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def set_query(self, query: ListQuery, *, new_order_only: bool = False) -> None:
+    def set_query(self, query: ListQuery, *, new_order_only: bool = False,
+                  rows_wanted: int = 0) -> None:
         self.query = query
-        self.reload(new_order_only=new_order_only)
+        self.reload(new_order_only=new_order_only, rows_wanted=rows_wanted)
 
-    def reload(self, *, new_order_only: bool = False) -> None:
-        """Fetch the first page of the current query and its counts (today as of now).
+    def reload(self, *, new_order_only: bool = False, rows_wanted: int = 0) -> None:
+        """Fetch the first page of the current query and its counts (today as of now); at
+        least `rows_wanted` rows when there are that many (a list read again keeps the rows
+        the officer had scrolled through, so the place they were at is still there).
 
         A search that matches a thousand records or fewer is found in one pass, which
         also gives the counts and the order of every match; later pages are then read by id.
@@ -146,7 +163,7 @@ class RecordTableModel(QAbstractTableModel):
                   and listing.narrows(self._ids_query, self.query) else None)
         self._ids = self._ids_query = None
         self._order_checked = False
-        first_page = self.page_size
+        first_page = max(self.page_size, rows_wanted)
         with self.database.session() as session:
             matches = (listing.search_matches(session, self.query, self.one_pass_limit,
                                               within=within)
@@ -154,26 +171,25 @@ class RecordTableModel(QAbstractTableModel):
             if only_order_changed:  # a new order of the same records: the counts stand
                 counts = self.counts
                 assert counts is not None  # as `only_order_changed` asks
-                rows = listing.fetch_page(session, self.query, 0, self.page_size,
+                rows = listing.fetch_page(session, self.query, 0, first_page,
                                           total=counts.total)
             elif matches is not None:
                 counts, self._ids = matches
                 self._ids_query = self.query
-                rows = listing.fetch_rows(session, self.query, self._ids[:self.page_size])
+                rows = listing.fetch_rows(session, self.query, self._ids[:first_page])
             elif self.query.search.split():
                 counts = None
-                first_page = min(self.page_size, FIRST_SEARCH_PAGE)
+                first_page = max(min(self.page_size, FIRST_SEARCH_PAGE), rows_wanted)
                 rows = listing.fetch_page(session, self.query, 0, first_page)
             else:
                 counts = listing.count(session, self.query)
-                rows = (listing.fetch_page(session, self.query, 0, self.page_size,
+                rows = (listing.fetch_page(session, self.query, 0, first_page,
                                            total=counts.total) if counts.total else [])
         self.beginResetModel()
         self.counts = counts
         self._rows = rows
         self._texts = [None] * len(rows)
-        asked = first_page if matches is None and counts is None else self.page_size
-        self._exhausted = len(rows) < asked or (
+        self._exhausted = len(rows) < first_page or (
             counts is not None and len(rows) >= counts.total)
         self._counted_query = self.query if counts is not None else None
         self.endResetModel()
@@ -303,6 +319,11 @@ class RecordTableModel(QAbstractTableModel):
     def reference_at(self, row: int) -> str | None:
         return self._rows[row].reference if 0 <= row < len(self._rows) else None
 
+    def row_of(self, reference: str) -> int | None:
+        """The row showing the record `reference`, if it is loaded."""
+        return next((number for number, row in enumerate(self._rows)
+                     if row.reference == reference), None)
+
 
 class SearchBox(QLineEdit):
     """Esc clears the search; Esc on an empty box or Down moves to the list."""
@@ -317,6 +338,21 @@ class SearchBox(QLineEdit):
             self.leave.emit()
             return
         super().keyPressEvent(event)
+
+
+def _set_choices(combo: QComboBox, choices: list[tuple[str, Any]]) -> None:
+    """Offer `choices` (text, value), keeping the value chosen; a combo box already offering
+    them is left alone (a list read again after another PC's save leaves an open one open)."""
+    if [(combo.itemText(number), combo.itemData(number))
+            for number in range(combo.count())] == choices:
+        return
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for text, value in choices:
+        combo.addItem(text, value)
+    combo.setCurrentIndex(max(combo.findData(chosen), 0))
+    combo.blockSignals(False)
 
 
 def _labelled(label_text: str, widget: QWidget, layout: QHBoxLayout) -> QLabel:
@@ -470,24 +506,14 @@ class RecordListPane(QWidget):
 
     def _fill_choices(self) -> None:
         """Years and teams offered by the filters, keeping what is chosen."""
-        chosen_year = self.year.currentData()
-        chosen_team = self.team.currentData()
         with self.database.session() as session:
             years = listing.year_choices(session, self.kind)
             teams = listing.team_choices(session)
-        for combo in (self.year, self.team):
-            combo.blockSignals(True)
-            combo.clear()
-        self.year.addItem("All years", None)
-        for year in years:
-            self.year.addItem(year.label, year.start_year)
-        self.team.addItem("All teams", None)
-        for team_id, name, retired in teams:
-            self.team.addItem(f"{name} (retired)" if retired else name, team_id)
-        for combo, chosen in ((self.year, chosen_year), (self.team, chosen_team)):
-            found = combo.findData(chosen)
-            combo.setCurrentIndex(max(found, 0))
-            combo.blockSignals(False)
+        _set_choices(self.year, [("All years", None),
+                                 *((year.label, year.start_year) for year in years)])
+        _set_choices(self.team, [("All teams", None), *(
+            (f"{name} (retired)" if retired else name, team_id)
+            for team_id, name, retired in teams)])
 
     def current_query(self) -> ListQuery:
         """The filters as chosen (combo boxes hold plain values: Qt compares those reliably)."""
@@ -512,10 +538,46 @@ class RecordListPane(QWidget):
         self._focus_table()
 
     def refresh(self) -> None:
-        """Reload after the data changed (filters' choices too)."""
+        """Reload after the data changed (filters' choices too), here or on another PC (a
+        server's change notices, `ui.live_updates`): the officer keeps their place, the search
+        text and filters, the selected record (by reference, wherever it moved to; none when
+        it is no longer listed) and the records they had scrolled to."""
+        place = self._place()
         self.model.forget_matches()
         self._fill_choices()
-        self.apply_filters()
+        self._search_timer.stop()
+        self.model.set_query(self.current_query(), rows_wanted=place.rows)
+        self._return_to(place)
+
+    def _place(self) -> ListPlace:
+        table = self.table
+        current = table.currentIndex()
+        top_row = table.rowAt(0)
+        return ListPlace(
+            current=self.model.reference_at(current.row()) if current.isValid() else None,
+            column=max(current.column(), 0),
+            top=self.model.reference_at(top_row) if top_row >= 0 else None,
+            scrolled=table.verticalScrollBar().value(),
+            sideways=table.horizontalScrollBar().value(),
+            rows=self.model.rowCount(),
+        )
+
+    def _return_to(self, place: ListPlace) -> None:
+        table = self.table
+        table.doItemsLayout()  # the scroll bars' ranges for the rows read, before moving them
+        if place.current is not None:
+            row = self.model.row_of(place.current)
+            if row is not None:
+                table.selectionModel().setCurrentIndex(
+                    self.model.index(row, place.column),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        top = self.model.row_of(place.top) if place.top is not None and place.scrolled else None
+        if top is not None:  # the same record at the top: new ones above it stay out of view
+            table.scrollTo(self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        else:
+            table.verticalScrollBar().setValue(place.scrolled)
+        table.horizontalScrollBar().setValue(place.sideways)
 
     def show_status(self, status: Status) -> None:
         """Show only open, overdue or closed records (the dashboard's links)."""
