@@ -233,3 +233,22 @@ def test_a_pack_is_read_in_chunks_not_held_whole(database) -> None:
     few, many = peak("Person 1"), peak("Person")  # C-00001, C-00010-19, C-00100-199, ...: 1111
     assert (few[0], many[0]) == (1111, 4000)
     assert many[1] - few[1] < (4000 - 1111) * 500, (few, many)  # held: some 2,000 bytes a record
+
+
+def test_the_retention_review_says_who_changed_each_record_last(database) -> None:
+    from datetime import date as day
+
+    from cscdesk.domain.kinds import ComplaintData, Outcome
+    from cscdesk.store import audit, personal_data, records
+
+    with database.transaction() as session:
+        records.save(session, ComplaintData("C-OLD", day(2010, 1, 4), 1, "Fostering",
+                                            closed=day(2010, 2, 1), outcome=Outcome.UPHELD,
+                                            complainant="Ann Smith"))
+    with database.session() as session:
+        (found,) = personal_data.retention_candidates(session, 6, day(2026, 11, 29), who=True)
+        (plain,) = personal_data.retention_candidates(session, 6, day(2026, 11, 29))
+    writer = "postgres" if database.on_server else audit.current_user()
+    assert found.reference == "C-OLD" and found.last_changed_by == writer
+    assert found.last_changed_at is not None
+    assert plain.last_changed_by == "" and plain.last_changed_at is None

@@ -737,7 +737,9 @@ def protect(database: Database, qtbot, folder: Path) -> list[object]:
 
     retention = privacy.retention
     privacy.tabs.setCurrentWidget(retention)
-    seen.extend([retention.summary.text(), table_text(retention.model)])
+    # who changed each last, and when, differ between a file and a server (the PC's user
+    # name, the server's login): the first four columns are compared
+    seen.extend([retention.summary.text(), [row[:4] for row in table_text(retention.model)]])
     held = [row[1] for row in table_text(retention.model)].index("C-KEEP")
     retention.table.selectRow(held)
     retention.anonymise_button.click()  # held: refused, with a sentence
@@ -746,7 +748,7 @@ def protect(database: Database, qtbot, folder: Path) -> list[object]:
     retention.anonymise_button.click()  # asked first; answered Yes
     asked, _title, question = dialogs.shown[-1]
     seen.append((asked, question.split("\n")[0], "Backups made before still hold" in question))
-    seen.extend([retention.summary.text(), table_text(retention.model)])
+    seen.extend([retention.summary.text(), [row[:4] for row in table_text(retention.model)]])
     with database.session() as session:
         old = records.load(session, Kind.COMPLAINT, "C-OLD")
     assert old is not None

@@ -10,11 +10,11 @@ import json
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, SPECS, spec
@@ -49,6 +49,8 @@ class RetentionCandidate:
     reference: str
     closed: date
     legal_hold: bool
+    last_changed_by: str = ""  # from the audit trail, when it was read (see below)
+    last_changed_at: datetime | None = None
 
 
 def years_before(day: date, years: int) -> date:
@@ -58,19 +60,28 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def retention_candidates(session: Session, years: int, today: date | None = None
-                         ) -> list[RetentionCandidate]:
-    """Records closed more than `years` years ago, legal holds included but marked."""
+def retention_candidates(session: Session, years: int, today: date | None = None, *,
+                         who: bool = False) -> list[RetentionCandidate]:
+    """Records closed more than `years` years ago, legal holds included but marked; with
+    `who` (a login that may read the audit trail), who changed each last and when."""
     cutoff = years_before(today or date.today(), years)
     found: list[RetentionCandidate] = []
     for kind, model in MODEL_OF.items():
         closure = getattr(model, CLOSURE_FIELD[kind])
-        query = (
-            select(model.reference, closure, model.legal_hold)
-            .where(closure.is_not(None), closure < cutoff, _not_anonymised(kind, model))
-            .order_by(closure, model.reference)
-        )
-        found.extend(RetentionCandidate(kind, r, c, bool(h)) for r, c, h in session.execute(query))
+        newest = (select(func.max(AuditEvent.id)).where(
+            AuditEvent.kind == kind.value, AuditEvent.reference == model.reference)
+            .correlate(model).scalar_subquery())
+        last = aliased(AuditEvent)
+        columns: list[Any] = [model.reference, closure, model.legal_hold]
+        query = select(*columns)
+        if who:
+            query = select(*columns, last.user, last.at).outerjoin(last, last.id == newest)
+        query = (query.where(closure.is_not(None), closure < cutoff,
+                             _not_anonymised(kind, model))
+                 .order_by(closure, model.reference))
+        for row in session.execute(query):
+            found.append(RetentionCandidate(kind, row[0], row[1], bool(row[2]),
+                                            *((row[3] or "", row[4]) if who else ())))
     return found
 
 

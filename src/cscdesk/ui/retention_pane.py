@@ -46,7 +46,10 @@ class RetentionPane(QWidget):
         with database.session() as session:
             self.years.setValue(settings.get(session, settings.RETENTION_YEARS))
         self.years.valueChanged.connect(self._years_changed)
-        self.model = SimpleTableModel(("Kind", "Reference", "Closed", "Legal hold"))
+        self._who = database.capabilities.read_audit  # who changed each last: the audit trail's
+        self.model = SimpleTableModel(("Kind", "Reference", "Closed", "Legal hold",
+                                       *(("Last changed by", "Last changed") if self._who
+                                         else ())))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Records past the retention period")
@@ -77,9 +80,12 @@ class RetentionPane(QWidget):
 
     def refresh(self) -> None:
         with self._database.session() as session:
-            self._found = personal_data.retention_candidates(session, self.years.value())
+            self._found = personal_data.retention_candidates(session, self.years.value(),
+                                                             who=self._who)
         self.model.set_rows([(c.kind.value, c.reference, c.closed,
-                              "LEGAL HOLD" if c.legal_hold else "") for c in self._found])
+                              "LEGAL HOLD" if c.legal_hold else "",
+                              *((c.last_changed_by, c.last_changed_at) if self._who else ()))
+                             for c in self._found])
         held = sum(c.legal_hold for c in self._found)
         self.summary.setText(f"{len(self._found)} records past the period ({held} on hold)")
 
