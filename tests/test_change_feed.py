@@ -108,3 +108,36 @@ def test_closing_the_feed_ends_its_connection(server_url, postgres) -> None:
             break
         time.sleep(0.05)
     assert left == (0,)
+
+
+def test_a_feed_that_cannot_connect_says_so_once_and_keeps_trying(postgres, caplog) -> None:
+    from cscdesk.store.location import ServerURL
+
+    missing = ServerURL(postgres.server.url("no_such_database"))
+    with caplog.at_level("INFO", logger="cscdesk.store.change_feed"):
+        feed = ChangeFeed(missing)
+        try:
+            deadline = time.monotonic() + 10
+            while feed.failures < 3 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert feed.failures >= 3 and not feed.listening.is_set()
+        finally:
+            started = time.monotonic()
+            feed.close()
+            assert time.monotonic() - started < 1  # a pause between tries ends at once
+    warnings = [record for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1 and "no_such_database" in warnings[0].getMessage()
+
+
+def test_a_password_the_officer_typed_is_used(password_login) -> None:
+    from cscdesk.store import server_password
+
+    server_password.use(password_login.url, password_login.password)
+    try:
+        feed = ChangeFeed(password_login.url)
+        try:
+            assert feed.listening.wait(10) and feed.failures == 0
+        finally:
+            feed.close()
+    finally:
+        server_password.drop(password_login.url)

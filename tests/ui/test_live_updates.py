@@ -225,3 +225,42 @@ def test_a_window_on_a_file_listens_to_nothing(db_path, qtbot):
         window.close()
     finally:
         database.close()
+
+
+def test_switching_database_listens_to_the_new_one_only(server_url, db_path, qtbot):
+    from cscdesk.ui.workers import wait_for_background_work
+
+    window = shown_window(open_database(server_url), qtbot)
+    first = listening(window).feed
+    assert window.reopen_database(db_path)  # a file: nothing to listen to
+    assert first is not None and first.closed and not first.listening.is_set()
+    assert window.live_updates.feed is None and not window.live_updates.timer.isActive()
+    assert window.reopen_database(server_url)
+    assert listening(window).feed is not first
+    window.close()
+    assert window.live_updates.feed is None
+    wait_for_background_work()
+    window.database.close()
+
+
+def test_the_teams_pane_shows_a_team_added_elsewhere_unless_a_name_is_being_edited(
+        two_pcs, qtbot):
+    pc_a, pc_b = two_pcs
+    save(pc_b, complaint("C-1"))  # team Fostering
+    window = shown_window(pc_a, qtbot)
+    listening(window)
+    teams = window.show_pane("teams")
+
+    def names() -> list[str]:
+        return [entry.name for entry in teams.model.entries]
+
+    assert names() == ["Fostering"]
+    save(pc_b, ComplimentData("CO-1", date.today(), "Adoption", "Thanks"))
+    qtbot.waitUntil(lambda: names() == ["Adoption", "Fostering"], timeout=SHOWN_WITHIN_MS)
+    teams.table.setCurrentIndex(teams.model.index(1, 0))
+    teams.table.edit(teams.model.index(1, 0))  # renaming Fostering, in place
+    assert teams.table.state() == teams.table.State.EditingState
+    save(pc_b, ComplimentData("CO-2", date.today(), "Youth Justice", "Thanks"))
+    qtbot.waitUntil(lambda: "teams" in window._stale, timeout=SHOWN_WITHIN_MS)
+    assert names() == ["Adoption", "Fostering"]  # the editor left alone
+    assert teams.table.state() == teams.table.State.EditingState

@@ -58,7 +58,8 @@ class ChangeFeed:
     """The names of the tables changed on `server` since they were last taken.
 
     `listening` is set while LISTEN is in force (a change committed before it is not heard);
-    `reconnections` counts the connections opened again after one dropped.
+    `failures` counts the connections that failed or dropped, `reconnections` those opened
+    again after one did.
     """
 
     def __init__(self, server: ServerURL) -> None:
@@ -67,6 +68,7 @@ class ChangeFeed:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self.listening = threading.Event()
+        self.failures = 0
         self.reconnections = 0
         self._thread = threading.Thread(target=self._run, name="cscdesk change feed",
                                         daemon=True)
@@ -112,6 +114,7 @@ class ChangeFeed:
                 self._listen(connection)
             except Exception as error:  # the server or the network: try again later
                 self.listening.clear()
+                self.failures += 1
                 if not failed:
                     from cscdesk.logs import safe_message
 

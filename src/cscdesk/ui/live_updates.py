@@ -25,15 +25,18 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
+from cscdesk.errors import UserFacingError
 from cscdesk.store.change_feed import EVERYTHING, ChangeFeed
 from cscdesk.store.location import ServerURL
 from cscdesk.ui.workers import Query, thread_pool
 
 if TYPE_CHECKING:
     from cscdesk.store.record_versions import LastChange
+    from cscdesk.ui.contracts import Pane
     from cscdesk.ui.forms.dialog import RecordFormDialog
     from cscdesk.ui.main_window import MainWindow
 
@@ -42,8 +45,9 @@ log = logging.getLogger(__name__)
 POLL_MS = 500  # how often the GUI looks at what the feed heard (taking nothing costs nothing)
 
 KIND_OF_TABLE = {kind_spec.table: kind for kind, kind_spec in SPECS.items()}
-# Panes reloaded while on screen: they hold nothing the officer is typing.
-LIVE_PANES = frozenset({"dashboard", *(kind.name for kind in Kind)})
+# Panes reloaded while on screen: they hold nothing the officer is typing (the teams and root
+# causes only while no name is being edited in place).
+LIVE_PANES = frozenset({"dashboard", *(kind.name for kind in Kind), "teams", "root_causes"})
 RECORD_TABLE_PANES = ("dashboard", "privacy")  # beside the kind's own list: counts, retention
 BIN_PANES = frozenset({"privacy"})
 
@@ -105,12 +109,30 @@ class LiveUpdates(QObject):
         for key, placed in window._placed.items():
             if touched is not None and key not in touched:
                 continue
-            if key == current and key in LIVE_PANES:
+            if key == current and key in LIVE_PANES and not _editing(placed.widget):
                 window._stale.discard(key)
-                placed.pane.refresh()
+                self._refresh(key, placed.pane)
             else:
                 window._stale.add(key)
         self._check_forms(tables)
+
+    def _refresh(self, key: str, pane: Pane) -> None:
+        """Read the pane again; a server that does not answer just now is said in the status
+        bar, not in a message the officer did not ask for (it is read again when next shown,
+        and everything is once the feed hears the server again)."""
+        try:
+            pane.refresh()
+        except Exception as error:
+            from sqlalchemy.exc import SQLAlchemyError  # not before the window: it is slow
+
+            if not isinstance(error, SQLAlchemyError | UserFacingError):
+                raise  # a bug: the crash handler reports it
+            self.window._stale.add(key)
+            log.warning("a pane was not read again after a change notice: %s",
+                        type(error).__name__)
+            self.window.statusBar().showMessage(
+                "Other officers' changes could not be read from the server just now; they "
+                "will be shown when it answers.", 15_000)
 
     # --- open forms --------------------------------------------------------------------------
 
@@ -137,6 +159,13 @@ class LiveUpdates(QObject):
 
         Query(work, on_done=partial(_answer, form, asked), context=form).start(
             thread_pool("record-versions"))
+
+
+def _editing(pane: QWidget) -> bool:
+    """A name being edited in place in the pane's table (the Teams pane's F2)."""
+    table = getattr(pane, "table", None)
+    return (isinstance(table, QAbstractItemView)
+            and table.state() == QAbstractItemView.State.EditingState)
 
 
 def _answer(form: RecordFormDialog, asked: int | None,
