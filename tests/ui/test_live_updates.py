@@ -264,3 +264,34 @@ def test_the_teams_pane_shows_a_team_added_elsewhere_unless_a_name_is_being_edit
     qtbot.waitUntil(lambda: "teams" in window._stale, timeout=SHOWN_WITHIN_MS)
     assert names() == ["Adoption", "Fostering"]  # the editor left alone
     assert teams.table.state() == teams.table.State.EditingState
+
+
+def test_notices_reach_a_form_the_window_opened_modally(two_pcs, qtbot):
+    """The real path: File › open a record runs the form's own event loop (exec); the window's
+    timer still takes the notices, and the list beneath is read again too."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    pc_a, pc_b = two_pcs
+    save(pc_b, complaint("C-7"))
+    window = shown_window(pc_a, qtbot)
+    listening(window)
+    window.show_pane(Kind.COMPLAINT.name)
+    pane = window.panes[Kind.COMPLAINT.name]
+    seen: dict[str, object] = {}
+
+    def while_the_form_is_open() -> None:
+        opened = QApplication.activeModalWidget()
+        assert isinstance(opened, RecordFormDialog)
+        try:
+            save(pc_b, complaint("C-7", "Changed on PC B"), changing=True)
+            save(pc_b, complaint("C-8", days_ago=1))
+            qtbot.waitUntil(lambda: opened.changed_bar.isVisible()
+                            and "C-8" in references(pane), timeout=SHOWN_WITHIN_MS)
+            seen["bar"] = opened.changed_bar.text()
+        finally:
+            QDialog.reject(opened)  # closed whatever happened, so the test goes on
+
+    QTimer.singleShot(0, while_the_form_is_open)
+    window.open_record(Kind.COMPLAINT, "C-7")  # returns when the form closes
+    assert str(seen.get("bar")).startswith("“C-7” was changed by postgres at ")
