@@ -120,10 +120,7 @@ class PostgresServer:
                     os.chown(path, account.pw_uid, account.pw_gid)
             server._run(binaries / "initdb", "-D", server.data, "-U", SUPERUSER,
                         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
-            options = " ".join(f"-c {setting}" for setting in _FAST_SETTINGS)
-            options += f" -c unix_socket_directories={server.socket_folder}"
-            server._run(binaries / "pg_ctl", "-D", server.data, "-l", folder / "server.log",
-                        "-o", options, "-w", "-t", "60", "start")
+            server.resume()
         except BaseException as error:
             log = folder / "server.log"
             detail = getattr(error, "stderr", "") or ""
@@ -133,6 +130,19 @@ class PostgresServer:
             raise RuntimeError(f"the test PostgreSQL server did not start: {error}\n{detail}") \
                 from error
         return server
+
+    def resume(self) -> None:
+        """Start the server (again, after `pause`): the same settings and socket."""
+        options = " ".join(f"-c {setting}" for setting in _FAST_SETTINGS)
+        options += f" -c unix_socket_directories={self.socket_folder}"
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.folder / "server.log",
+                  "-o", options, "-w", "-t", "60", "start")
+
+    def pause(self) -> None:
+        """Stop the server as a restart does: every connection is cut (a fast shutdown; an
+        immediate one would lose the last commits, which this server's settings do not
+        flush to disk, as a real server's do)."""
+        self._run(self.bin / "pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
 
     def require_password(self, login: str) -> None:
         """Make `login` sign in with its password (SCRAM) rather than be trusted, as a real

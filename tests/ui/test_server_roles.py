@@ -104,3 +104,35 @@ def test_a_refusal_nobody_foresaw_is_a_sentence(as_role) -> None:
     sentence = server_problem_sentence(refused.value)
     assert sentence is not None and sentence.startswith("Your login may not do this")
     assert server_problem_sentence(ValueError("a bug")) is None
+
+
+def test_new_records_and_saves_are_the_officers(as_role, server_url, qtbot) -> None:
+    from datetime import date
+
+    from ui_data import shown_window
+
+    from cscdesk.domain.kinds import ComplaintData, Kind
+    from cscdesk.store import records
+    from cscdesk.ui.forms import RecordFormDialog
+
+    owner = open_database(server_url)
+    with owner.transaction() as session:
+        records.save(session, ComplaintData("C-1", date(2026, 10, 1), 1, "Fostering"))
+    owner.close()
+    for role, writes, history in (("officer", True, True), ("manager", False, False),
+                                  ("auditor", False, True)):
+        database = as_role(role)
+        window = shown_window(database, qtbot)
+        window.show_pane(Kind.COMPLAINT.name)
+        assert window.action_new.isEnabled() is writes
+        assert window.action_import.isEnabled() is writes
+        form = RecordFormDialog(window, database, Kind.COMPLAINT, "C-1", ScriptedDialogs())
+        qtbot.addWidget(form)
+        assert form.save_button.isEnabled() is writes
+        assert form.delete_button.isEnabled() is writes
+        assert form.history_button.isEnabled() is history
+        assert form.view.editors["summary"].input.isEnabled() is writes
+        if not writes:
+            assert "Read only" in form.provenance.text()
+            assert not form.save() and not form.delete()
+        window.close()

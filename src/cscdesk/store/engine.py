@@ -291,6 +291,17 @@ def server_sentence(server: ServerURL, error: BaseException) -> str:
     return f"Cannot use the server database {server}: {first}."
 
 
+def connection_lost(error: BaseException) -> bool:
+    """True when a server's connection went away under an action (it was rolled back)."""
+    cause = getattr(error, "orig", None) or error
+    if not type(cause).__module__.startswith("psycopg"):
+        return False
+    import psycopg
+
+    return isinstance(cause, psycopg.OperationalError) or bool(
+        getattr(error, "connection_invalidated", False))
+
+
 def server_problem_sentence(error: BaseException) -> str | None:
     """What to tell the officer when a server refused an action the app did not foresee, or
     the connection went away mid-action (the transaction was rolled back either way); None
@@ -303,10 +314,7 @@ def server_problem_sentence(error: BaseException) -> str | None:
     if getattr(cause, "sqlstate", None) == "42501":
         return (f"Your login may not do this on the server database ({first}), so nothing "
                 "was changed. IT gives another role with “cscdesk server grant LOGIN ROLE”.")
-    import psycopg
-
-    if isinstance(cause, psycopg.OperationalError) or getattr(
-            error, "connection_invalidated", False):
+    if connection_lost(error):
         return (f"The connection to the server database was lost ({first}), so nothing was "
                 "changed. cscdesk connects again by itself: try again in a moment.")
     return None

@@ -25,7 +25,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QToolBar, QWidget
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
@@ -76,6 +76,7 @@ class LiveUpdates(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
+        self.banner = _banner(window)
         self.database_changed()
 
     def database_changed(self) -> None:
@@ -96,7 +97,13 @@ class LiveUpdates(QObject):
     def poll(self) -> None:
         """Take what the feed heard; reload only when something changed."""
         if self.feed is None or self.window.database.closed:
+            self.banner.hide()
             return
+        lost = self.feed.failures > 0 and not self.feed.listening.is_set()
+        if lost != self.banner.isVisible():
+            self.banner.setVisible(lost)
+            if not lost:
+                self.window.statusBar().showMessage("Connected to the server again.", 10_000)
         tables = self.feed.take()
         if tables:
             self.apply(tables)
@@ -152,10 +159,12 @@ class LiveUpdates(QObject):
         assert reference is not None
         asked = form.version
 
+        who = database.capabilities.read_audit  # "by whom" is the audit trail's
+
         def work(_progress: object) -> tuple[int | None, LastChange | None]:
             with database.session() as session:
-                return version_of(session, kind, reference), last_change(session, kind,
-                                                                         reference)
+                return version_of(session, kind, reference), (
+                    last_change(session, kind, reference) if who else None)
 
         Query(work, on_done=partial(_answer, form, asked), context=form).start(
             thread_pool("record-versions"))
@@ -174,6 +183,27 @@ def _answer(form: RecordFormDialog, asked: int | None,
     meanwhile is answered by the check its own notice brings."""
     if form.version == asked and form.isVisible():
         form.show_changed_elsewhere(*found)
+
+
+LOST_TEXT = ("Connection to the server lost — reconnecting… Open forms keep what is typed, and "
+             "a save waits until the server is back.")
+
+
+def _banner(window: MainWindow) -> QToolBar:
+    """A calm bar across the top of the window, shown while the server cannot be reached."""
+    bar = QToolBar("Connection", window)
+    bar.setObjectName("connection_banner")
+    bar.setMovable(False)
+    bar.setFloatable(False)
+    label = QLabel(LOST_TEXT)
+    label.setAccessibleName("Connection")
+    label.setStyleSheet("QLabel { background: #fff4ce; color: #3b2f00; padding: 6px; }")
+    bar.addWidget(label)
+    window.addToolBarBreak()
+    window.addToolBar(bar)
+    bar.toggleViewAction().setVisible(False)
+    bar.hide()
+    return bar
 
 
 def install_live_updates(window: MainWindow) -> LiveUpdates:

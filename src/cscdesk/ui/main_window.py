@@ -187,7 +187,8 @@ class MainWindow(AppWindow):
         self.action_move_in = self._action("&Move to a server…", self.move_to_server,
                                            menu=self.menu_file)
         self.menu_file.addSeparator()
-        self._action("&Import workbook…", self.import_workbook, menu=self.menu_file)
+        self.action_import = self._action("&Import workbook…", self.import_workbook,
+                                          menu=self.menu_file)
         self._action("&Export workbook…", self.export_workbook, menu=self.menu_file)
         self.action_appendix = self._action("Annual &appendix…", self.make_appendix,
                                             menu=self.menu_file)
@@ -213,6 +214,17 @@ class MainWindow(AppWindow):
         self.live_updates: LiveUpdates = install_live_updates(self)  # a server's changes
         self.menu_file.addSeparator()
         self._action("&Quit", self.close, QKeySequence.StandardKey.Quit, self.menu_file)
+
+    def _allow_record_writing(self) -> None:
+        """New record and Import only for a login that may write records (on a server)."""
+        from cscdesk.ui.permissions import WRITE_RECORDS, gate
+
+        actions = (self.action_new, self.action_import)
+        for action in actions:
+            action.setEnabled(True)
+        self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
+        self.action_import.setToolTip("")
+        gate(self.database.capabilities, WRITE_RECORDS, actions)
 
     def _show_title(self) -> None:
         location = self.database.path
@@ -301,7 +313,7 @@ class MainWindow(AppWindow):
             self._stale.discard(key)
             placed.pane.refresh()
         self.stack.setCurrentWidget(placed.widget)
-        self.action_new.setEnabled(True)
+        self._allow_record_writing()
         self.settings.setValue("pane", key)
 
     def _records(self, kind: Kind) -> RecordsPane:

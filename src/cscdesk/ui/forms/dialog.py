@@ -15,7 +15,7 @@ from datetime import UTC, date
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
 from cscdesk.errors import UserFacingError
-from cscdesk.store.engine import Database
+from cscdesk.store.engine import Database, connection_lost
 from cscdesk.store.record_versions import LastChange, RecordChangedElsewhere
 from cscdesk.store.records import RecordInvalid
 from cscdesk.ui.dialog_service import UserDialogs
@@ -52,11 +52,16 @@ from cscdesk.ui.forms.record_store import (
     reference_exists,
     save_record,
 )
+from cscdesk.ui.permissions import READ_AUDIT, WRITE_RECORDS, gate
 
 # Alt+letter of Save and Escalate; field labels take other letters. Delete has none, so that
 # no slip of the fingers starts it.
 BUTTON_MNEMONICS = ("s", "e")
 _UNSET = object()
+
+
+# Pauses between tries of a save that met a lost connection (the last repeats).
+RETRY_DELAYS_S = (1, 2, 4, 8, 15, 30)
 
 
 class RecordFormDialog(QDialog):
@@ -66,6 +71,10 @@ class RecordFormDialog(QDialog):
     the officer chose "Escalate"."""
 
     _version: int | None = None
+    _retry_timer: QTimer | None = None  # a save waiting for the server to be back
+    _retry_delays: list[int] = []  # noqa: RUF012 - replaced per form, never changed in place
+    _close_after_save = False
+    _read_only = False  # the login may not write records
     _elsewhere_shown = False  # the bar says the record changed elsewhere (set before __init__)
 
     def __init__(
@@ -127,6 +136,7 @@ class RecordFormDialog(QDialog):
                 lambda stage, text: earlier_stage_matches(self.database, stage, text),
             )
         self.refresh()
+        self._allow_by_role()
         # A new record starts at its first missing field (Received, for an escalation); a
         # blank one at its Reference, with the proposed reference selected.
         first = next((name for name in self.view.order if name in self._errors), None)
@@ -247,6 +257,22 @@ class RecordFormDialog(QDialog):
             height = min(height, int(screen.height() * 0.95))
         self.resize(max(width, 520), height)
 
+    def _allow_by_role(self) -> None:
+        """A login that may not write records sees the record, read only; one that may not
+        read the audit trail has no History (on a server: `store.capabilities`)."""
+        capabilities = self.database.capabilities
+        gate(capabilities, READ_AUDIT, (self.history_button,))
+        self._read_only = not gate(capabilities, WRITE_RECORDS,
+                                   (self.save_button, self.delete_button, self.escalate_button))
+        if self._read_only:
+            for editor in self.view.editors.values():
+                editor.input.setEnabled(False)
+            self.provenance.setText(" ".join(
+                part for part in (self.provenance.text(), "Read only: "
+                                  + capabilities.refusal(WRITE_RECORDS)) if part))
+            self.provenance.setWordWrap(True)
+            self.provenance.show()
+
     def _show_provenance(self, made: LastChange | None, changed: LastChange | None) -> None:
         """"Made by … at …; last changed by … at …" (from the audit trail)."""
         parts = []
@@ -345,7 +371,7 @@ class RecordFormDialog(QDialog):
                 self.view.show_message(name, "" if quiet else hint, is_error=False)
                 self._set(editor.input.setAccessibleDescription, hint)
         valid = not self._errors
-        self._set(self.save_button.setEnabled, valid)
+        self._set(self.save_button.setEnabled, valid and not self._read_only)
         self._set(self.save_button.setAccessibleDescription,
                   "" if valid or first_error is None
                   else f"Cannot save yet: {self._errors[first_error]}")
@@ -413,7 +439,7 @@ class RecordFormDialog(QDialog):
         self._set(self.escalate_button.setVisible, stage is not None)
         if stage is not None:
             self._set(self.escalate_button.setText, f"&Escalate to Stage {stage}")
-            self._set(self.escalate_button.setEnabled, valid)
+            self._set(self.escalate_button.setEnabled, valid and not self._read_only)
 
     def _title(self) -> str:
         noun = SINGULAR[self.kind]
@@ -434,6 +460,8 @@ class RecordFormDialog(QDialog):
 
     def save(self) -> bool:
         """Save the record in one transaction; False (with messages beside the fields) if not."""
+        if self._read_only:
+            return False  # this login may not write records (Ctrl+S too)
         self.refresh()
         if self._errors:
             self._focus_first_error()
@@ -455,10 +483,39 @@ class RecordFormDialog(QDialog):
             self.dialogs.warn(self, "Not saved", str(problem))
             return False
         except SQLAlchemyError as problem:
+            if connection_lost(problem):
+                self._save_when_back()
+                return False
             self.dialogs.error(self, "Not saved", self._database_sentence("saved", problem))
             return False
         self._after_save(record)
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+        self._retry_delays = []
         return True
+
+    def _save_when_back(self) -> None:
+        """The server went away mid-save (the transaction was rolled back): keep the form as
+        it is, say so calmly, and try again with growing pauses until it is back; the form
+        closes by itself after a Save-and-close that then works."""
+        if not self._retry_delays:
+            self._retry_delays = list(RETRY_DELAYS_S)
+        delay = self._retry_delays.pop(0) if len(self._retry_delays) > 1 else \
+            self._retry_delays[0]
+        self.status.setText(f"The connection to the server was lost — saving as soon as it "
+                            f"is back (next try in {delay} s). Everything typed is kept; you "
+                            "may go on typing.")
+        if self._retry_timer is None:
+            self._retry_timer = QTimer(self)
+            self._retry_timer.setSingleShot(True)
+            self._retry_timer.timeout.connect(self._retry_save)
+        self._retry_timer.start(delay * 1000)
+
+    def _retry_save(self) -> None:
+        if self.save():
+            self.status.setText("Saved once the server was back.")
+            if self._close_after_save:
+                self.accept()
 
     def _resolve_conflict(self, mine: RecordData, changed: RecordChangedElsewhere) -> bool:
         """Someone else changed (or deleted) the record since this form opened it: show theirs
@@ -538,14 +595,18 @@ class RecordFormDialog(QDialog):
                           self.dialogs).exec()
 
     def save_and_close(self) -> None:
-        """Save (Ctrl+S or the Save button) and close the form when it worked."""
+        """Save (Ctrl+S or the Save button) and close the form when it worked (or once the
+        server is back, when the connection was lost)."""
+        self._close_after_save = True
         if self.save():
             self.accept()
+        elif not self._retry_delays:
+            self._close_after_save = False
 
     def delete(self) -> bool:
         """Delete the record after the officer confirms; the form closes."""
         reference = self.original_reference
-        if reference is None:
+        if reference is None or self._read_only:
             return False
         noun = SINGULAR[self.kind]
         if not self.dialogs.confirm(
@@ -627,4 +688,6 @@ class RecordFormDialog(QDialog):
             )
             if answer == "cancel" or (answer == "save" and not self.save()):
                 return
+        if self._retry_timer is not None:  # discarded: no save waits any more
+            self._retry_timer.stop()
         super().reject()

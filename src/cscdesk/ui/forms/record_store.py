@@ -59,8 +59,9 @@ def open_form_data(database: Database, kind: Kind, reference: str | None) -> For
                     f"There is no {SINGULAR[kind]} with reference “{reference.strip()}”; "
                     "it may have been deleted."
                 )
-            made = record_versions.first_change(session, kind, reference)
-            changed = record_versions.last_change(session, kind, reference)
+            if database.capabilities.read_audit:  # who and when: the audit trail's
+                made = record_versions.first_change(session, kind, reference)
+                changed = record_versions.last_change(session, kind, reference)
         return FormStart(
             record,
             lists.active_names(session, Team),
