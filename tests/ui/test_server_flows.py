@@ -932,13 +932,6 @@ def searched(database: Database, qtbot, words: list[str]) -> dict[str, list[str]
     return found
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "store/listing.py (_word_conditions / _server_match): on a file the search box matches "
-    "with SQLite's LIKE, which folds A-Z only (“équipe” does not find team “Équipe Café”, "
-    "“ZOË” does not find “Zoë”); on a server the same words go to ILIKE, which folds every "
-    "letter the database's locale knows, so on a server made in a UTF-8 locale (C.UTF-8, "
-    "en_GB.UTF-8) they do find them. The session's test server (initdb --locale=C) folds "
-    "A-Z only, as SQLite, which hides it."))
 def test_the_search_box_finds_the_same_records_on_a_utf8_server_as_on_a_file(
         postgres, file, qtbot):
     words = ["équipe", "ÉQUIPE", "ZOË", "öhman", "zoë"]
@@ -949,16 +942,6 @@ def test_the_search_box_finds_the_same_records_on_a_utf8_server_as_on_a_file(
     assert on_server == on_file
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "store/listing.py (_ordered; team_choices' ORDER BY lower(name), as list_entries' for "
-    "the Teams and Root causes panes): the order of a list sorted by a column of text, and "
-    "of the Team filter's names, is the database's: "
-    "SQLite compares bytes (list: AT&T, Béta Services, Zeta, alpha team, beta, Équipe Café, "
-    "Öhman House, éclair; filter, lower() folding A-Z only: alpha team, AT&T, beta, Béta "
-    "Services, Zeta, Équipe Café, Öhman House, éclair), a server its collation, which in "
-    "en-GB sorts as a dictionary does (both: alpha team, AT&T, beta, Béta Services, éclair, "
-    "Équipe Café, Öhman House, Zeta). The session's test server (locale C) compares bytes, "
-    "as SQLite, which hides it."))
 def test_a_list_sorted_by_team_is_in_the_same_order_on_an_en_gb_server_as_on_a_file(
         postgres, file, qtbot):
     from cscdesk.ui.record_table import RecordListPane

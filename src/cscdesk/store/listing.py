@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Select,
+    String,
     and_,
     case,
     exists,
@@ -39,6 +40,7 @@ from cscdesk.store.list_terms import (  # also read as listing.Status etc.
     has_overdue,
     has_status,
 )
+from cscdesk.store.lists import name_order
 from cscdesk.store.models import (
     MODEL_OF,
     SEARCH_TABLE_OF,
@@ -219,12 +221,31 @@ def _server_match(words: Any, word: str) -> ColumnElement[bool]:
     ILIKE, which matters when every row is read (a word of one or two characters has no
     trigram for the index). Other words are matched with ILIKE.
     """
+    if not word.isascii():
+        # ILIKE would fold accented letters too where the server's locale knows them (a
+        # UTF-8 server: "zoë" would find "ZOË"), which a file does not: A-Z in any case, every
+        # other character as typed, in a regular expression (served by the trigram index)
+        return words.regexp_match(_ascii_folding_pattern(word))
     letters = [char for char in word if char in _ASCII_LETTERS]
-    if len(letters) > 1 or not word.isascii():
+    if len(letters) > 1:
         return words.ilike(f"%{_escape_like(word)}%", escape="\\")
     spellings = dict.fromkeys((word.lower(), word.upper()))  # the same when no letter
     return or_(*(words.like(f"%{_escape_like(spelling)}%", escape="\\")
                  for spelling in spellings))
+
+
+def _ascii_folding_pattern(word: str) -> str:
+    """A POSIX regular expression finding `word` with A-Z in either case and any other
+    character only as it is (SQLite's LIKE)."""
+    parts = []
+    for char in word:
+        if char in _ASCII_LETTERS:
+            parts.append(f"[{char.lower()}{char.upper()}]")
+        elif char.isalnum() or not char.isascii():
+            parts.append(char)
+        else:
+            parts.append("\\" + char)  # a regular expression's own characters, as typed
+    return "".join(parts)
 
 
 def _word_conditions(query: ListQuery, teams: Sequence[Sequence[int]] | None = None
@@ -374,6 +395,10 @@ def _ordered(query: ListQuery, statement: Select[Any], total: int | None,
             and query.sort_key in ("placed", "due", "closed", "team")):
         order = order.op("||")("")  # an expression, so SQLite sorts the few matches instead
     empty_first = server and _may_be_empty(order)  # else the plain order walks an index
+    if server and isinstance(getattr(order, "type", None), String):
+        # text by code point, as SQLite compares it, whatever the server's locale (an en-GB
+        # server's own collation sorts as a dictionary does: "alpha" before "AT&T")
+        order = order.collate("C")
     if query.descending:
         last = order.desc().nulls_last() if empty_first else order.desc()
         return statement.order_by(last, model.id.desc())
@@ -520,8 +545,9 @@ def fetch_rows(session: Session, query: ListQuery, ids: Sequence[int]) -> list[L
 
 def team_choices(session: Session) -> list[tuple[int, str, bool]]:
     """(id, name, retired) of every team, for the filter (retired teams still have records)."""
-    statement = select(Team.id, Team.name, Team.retired).order_by(func.lower(Team.name))
-    return [(row.id, row.name, bool(row.retired)) for row in session.execute(statement)]
+    statement = select(Team.id, Team.name, Team.retired)
+    rows = sorted(session.execute(statement), key=lambda row: (name_order(row.name), row.id))
+    return [(row.id, row.name, bool(row.retired)) for row in rows]
 
 
 def year_choices(session: Session, kind: Kind, today: date | None = None) -> list[ReportingYear]:
@@ -563,9 +589,10 @@ def list_entries(session: Session, model: type[Team] | type[RootCause]) -> list[
         for entry_id, number in session.execute(statement):
             if entry_id is not None:
                 used[entry_id] = used.get(entry_id, 0) + int(number)
-    statement = select(model.id, model.name, model.retired).order_by(func.lower(model.name))
+    statement = select(model.id, model.name, model.retired)
+    rows = sorted(session.execute(statement), key=lambda row: (name_order(row.name), row.id))
     return [ListEntry(row.id, row.name, bool(row.retired), used.get(row.id, 0))
-            for row in session.execute(statement)]
+            for row in rows]
 
 
 # --- Dashboard -----------------------------------------------------------------------------

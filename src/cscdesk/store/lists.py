@@ -57,10 +57,22 @@ def get_or_add(session: Session, model: ListModel, name: str) -> Team | RootCaus
     return entry
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def name_order(name: str) -> str:
+    """The sort key of a team's or root cause's name: A-Z in any case, every other character
+    by its code point — SQLite's ORDER BY lower(name), made here so that a server in any
+    locale (whose lower() and collation know accents and dictionary order) lists names in the
+    same order as a file."""
+    return name.translate(_ASCII_LOWER)
+
+
 def active_names(session: Session, model: ListModel) -> list[str]:
     """Names offered in pick lists: not retired, sorted case-insensitively."""
-    query = select(model.name).where(model.retired.is_(False)).order_by(func.lower(model.name))
-    return list(session.scalars(query))
+    query = select(model.name, model.id).where(model.retired.is_(False))
+    return [name for name, _id in sorted(session.execute(query).all(),
+                                         key=lambda row: (name_order(row[0]), row[1]))]
 
 
 def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> None:
