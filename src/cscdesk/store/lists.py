@@ -17,6 +17,7 @@ from cscdesk.store.models import (
     RootCause,
     Team,
 )
+from cscdesk.store.shared_values import SharedValueChanged, ValueConflict, hold_shared_values
 
 ListModel = type[Team] | type[RootCause]
 
@@ -75,8 +76,24 @@ def active_names(session: Session, model: ListModel) -> list[str]:
                                          key=lambda row: (name_order(row[0]), row[1]))]
 
 
-def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> None:
-    """Rename an entry; every record refers to it by id, so the new name shows everywhere."""
+def _noun(model: ListModel) -> str:
+    return "team" if model is Team else "root cause"
+
+
+def _refuse_if_renamed(session: Session, model: ListModel, entry: Team | RootCause,
+                       shown: str | None, mine: str) -> None:
+    """The entry is no longer called what the pane showed: another PC renamed it."""
+    hold_shared_values(session)
+    session.refresh(entry)
+    if shown is not None and entry.name != shown:
+        raise SharedValueChanged(f"The {_noun(model)} “{shown}”",
+                                 [ValueConflict("Name", shown, entry.name, mine)])
+
+
+def rename(session: Session, model: ListModel, entry_id: int, new_name: str,
+           shown: str | None = None) -> None:
+    """Rename an entry; every record refers to it by id, so the new name shows everywhere.
+    With `shown` (the name the pane showed), one renamed elsewhere meanwhile is refused."""
     new_name = new_name.strip()
     if not new_name:
         raise InputError("A name cannot be empty.")
@@ -86,11 +103,23 @@ def rename(session: Session, model: ListModel, entry_id: int, new_name: str) -> 
     entry = _entry(session, model, entry_id)
     if entry is None:
         raise InputError("That entry no longer exists.")
+    _refuse_if_renamed(session, model, entry, shown, new_name)
     entry.name = new_name
 
 
-def set_retired(session: Session, model: ListModel, entry_id: int, retired: bool) -> None:
-    """Retire (hide from pick lists) or restore an entry; records keep it."""
+def set_retired(session: Session, model: ListModel, entry_id: int, retired: bool,
+                shown: bool | None = None) -> None:
+    """Retire (hide from pick lists) or restore an entry; records keep it. With `shown` (as
+    the pane showed it), one retired or restored elsewhere meanwhile is left as it is."""
+    entry = _entry(session, model, entry_id)
+    if entry is None:
+        raise InputError("That entry no longer exists.")
+    hold_shared_values(session)
+    session.refresh(entry)
+    if shown is not None and bool(entry.retired) != shown:
+        raise SharedValueChanged(f"The {_noun(model)} “{entry.name}”", [ValueConflict(
+            "Retired", "yes" if shown else "no", "yes" if entry.retired else "no",
+            "yes" if retired else "no")])
     session.execute(update(model).where(model.id == entry_id).values(retired=retired))
 
 
@@ -106,11 +135,14 @@ def usage_count(session: Session, model: ListModel, entry_id: int) -> int:
     return total
 
 
-def delete(session: Session, model: ListModel, entry_id: int) -> None:
-    """Delete an unused entry; one in use must be retired instead."""
+def delete(session: Session, model: ListModel, entry_id: int, shown: str | None = None
+           ) -> None:
+    """Delete an unused entry; one in use must be retired instead. With `shown` (the name
+    the pane showed), one renamed elsewhere meanwhile is not deleted."""
     entry = _entry(session, model, entry_id)
     if entry is None:
         return
+    _refuse_if_renamed(session, model, entry, shown, "(deleted)")
     used = usage_count(session, model, entry_id)
     if used:
         raise InputError(

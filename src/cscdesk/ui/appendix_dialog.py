@@ -40,9 +40,16 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import UserFacingError
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
+from cscdesk.store.shared_values import (
+    SharedValueChanged,
+    changed_by_me,
+    conflicts_of,
+    hold_shared_values,
+)
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.elided_label import ElidedLabel
+from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, ConflictRow
 from cscdesk.ui.permissions import CHANGE_SETTINGS, gate
 from cscdesk.ui.workers import Operation, progress_dialog
 
@@ -97,6 +104,15 @@ class ThemeEditor(QWidget):
     def themes(self) -> list[tuple[str, tuple[str, ...]]]:
         return [(name.text(), tuple(learning.toPlainText().splitlines()))
                 for name, learning in zip(self.names, self.learning, strict=True)]
+
+
+THEMES = "\x00themes"  # the root causes' themes, beside the paragraphs' keys
+
+
+def _themes_text(themes: list[tuple[str, tuple[str, ...]]]) -> str:
+    """Themes as one text, to compare and to show beside another PC's."""
+    return "\n".join(f"{name.strip()}: {'; '.join(line.strip() for line in learning)}"
+                     for name, learning in themes if name.strip() or any(learning))
 
 
 class AppendixDialog(QDialog):
@@ -238,6 +254,10 @@ class AppendixDialog(QDialog):
             self.pages.addWidget(edit)
         self.theme_editor.set_themes(themes.current.themes)
         self._proposed_themes = themes.proposed.themes
+        # what a save compares with (store.shared_values): another PC may edit them too
+        self._opened_texts = {key: edit.toPlainText() for key, edit in self.text_edits.items()}
+        self._opened_texts[THEMES] = _themes_text([(t.name, tuple(t.learning))
+                                                   for t in themes.current.themes])
         self.paragraphs.addItem(f"Root causes and learning {year.label}")
         self.pages.addWidget(self.theme_editor)
         self.paragraphs.setCurrentRow(0)
@@ -251,26 +271,69 @@ class AppendixDialog(QDialog):
         elif row == len(keys):
             self.theme_editor.set_themes(self._proposed_themes)
 
-    def save_texts(self) -> None:
-        """Store the edited wording for the year it was loaded for."""
+    def save_texts(self, *, over_theirs: bool = False) -> bool:
+        """Store the wording the officer changed, for the year it was loaded for. Wording
+        another PC changed meanwhile is not saved over unseen: theirs is shown beside the
+        officer's first (Keep mine, Take theirs, Back). False when nothing was saved then."""
         if self._loaded_year is None:
-            return
+            return True
         from cscdesk.report.figures import Theme
 
         year = self._loaded_year
-        with self.database.transaction() as session:
-            self.narrative.save_texts(session, year, {
-                key: edit.toPlainText() for key, edit in self.text_edits.items()})
-            themes = [Theme(name, None, learning)
-                      for name, learning in self.theme_editor.themes()]
-            proposed = [(t.name, tuple(t.learning)) for t in self._proposed_themes]
-            edited = [(n.strip(), tuple(x.strip() for x in lines if x.strip()))
-                      for n, lines in self.theme_editor.themes() if n.strip() or any(lines)]
-            if edited == proposed:
-                self.narrative.reset(session, year, self.narrative.THEMES_KEY)
-            else:
-                self.narrative.save_themes(session, year, themes)
+        mine = {key: edit.toPlainText() for key, edit in self.text_edits.items()}
+        mine[THEMES] = _themes_text(self.theme_editor.themes())
+        changed = changed_by_me(self._opened_texts, mine)
+        labels = {key: self.paragraphs.item(row).text()
+                  for row, key in enumerate([*self.text_edits, THEMES])}
+        try:
+            with self.database.transaction() as session:
+                hold_shared_values(session)
+                now = {key: item.current
+                       for key, item in self.narrative.texts_for(session, year).items()}
+                now[THEMES] = _themes_text(
+                    [(t.name, tuple(t.learning))
+                     for t in self.narrative.themes_for(session, year).current.themes])
+                conflicts = conflicts_of(labels, self._opened_texts, now, changed)
+                if conflicts and not over_theirs:
+                    raise SharedValueChanged(f"The appendix's wording for {year.label}",
+                                             conflicts)
+                self.narrative.save_texts(session, year, {
+                    key: text for key, text in changed.items() if key != THEMES})
+                if THEMES in changed:
+                    self._save_themes(session, year, Theme)
+        except SharedValueChanged as elsewhere:
+            return self._resolve(elsewhere, labels)
+        self._opened_texts.update(changed)
         self.texts_saved = True
+        return True
+
+    def _save_themes(self, session: Any, year: ReportingYear, theme: Any) -> None:
+        themes = [theme(name, None, learning) for name, learning in self.theme_editor.themes()]
+        proposed = [(t.name, tuple(t.learning)) for t in self._proposed_themes]
+        edited = [(n.strip(), tuple(x.strip() for x in lines if x.strip()))
+                  for n, lines in self.theme_editor.themes() if n.strip() or any(lines)]
+        if edited == proposed:
+            self.narrative.reset(session, year, self.narrative.THEMES_KEY)
+        else:
+            self.narrative.save_themes(session, year, themes)
+
+    def _resolve(self, elsewhere: SharedValueChanged, labels: dict[str, str]) -> bool:
+        choice = self.dialogs.resolve_conflict(
+            self, str(elsewhere), [ConflictRow(c.label, c.mine, c.theirs)
+                                   for c in elsewhere.conflicts], deleted=False)
+        if choice == KEEP_MINE:
+            return self.save_texts(over_theirs=True)
+        if choice == TAKE_THEIRS:
+            keys = {label: key for key, label in labels.items()}
+            for conflict in elsewhere.conflicts:
+                key = keys[conflict.label]
+                if key in self.text_edits:
+                    self.text_edits[key].setPlainText(conflict.theirs)
+                    self._opened_texts[key] = conflict.theirs
+            if any(keys[c.label] == THEMES for c in elsewhere.conflicts):
+                self._loaded_year = None  # the themes as they are now: read the year again
+                self._load_texts()
+        return False
 
     # --- folder and PDF --------------------------------------------------------------------
 
@@ -288,7 +351,8 @@ class AppendixDialog(QDialog):
     def make(self) -> None:
         try:
             year = self.chosen_year()
-            self.save_texts()
+            if not self.save_texts():
+                return  # wording changed elsewhere, and the officer went back to it
         except UserFacingError as error:
             self.dialogs.warn(self, "Annual appendix", str(error))
             return

@@ -29,8 +29,10 @@ from cscdesk.store import listing, lists
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import ListEntry
 from cscdesk.store.models import RootCause, Team
+from cscdesk.store.shared_values import SharedValueChanged
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.forms.conflict import KEEP_MINE, ConflictRow
 from cscdesk.ui.permissions import CHANGE_LISTS, gate
 from cscdesk.ui.simple_table import HeadedTableModel
 
@@ -171,10 +173,21 @@ class ListsPane(QWidget):
                 self.table.setCurrentIndex(self.model.index(row, 0))
                 return
 
-    def _change(self, work: Callable[[Session], object], message: str) -> bool:
+    def _change(self, work: Callable[[Session], object], message: str,
+                again: Callable[[], object] | None = None) -> bool:
+        """Do `work` in one transaction. Changed on another PC since it was shown: theirs
+        beside mine; keep mine does `again` (without the check), take theirs shows theirs."""
         try:
             with self.database.transaction() as session:
                 work(session)
+        except SharedValueChanged as changed:
+            choice = self.dialogs.resolve_conflict(
+                self, str(changed), [ConflictRow(c.label, c.mine, c.theirs)
+                                     for c in changed.conflicts], deleted=False)
+            self.refresh()  # theirs, shown
+            if choice == KEEP_MINE and again is not None:
+                again()
+            return False
         except UserFacingError as error:
             self.dialogs.warn(self, "Cannot change the list", str(error))
             return False
@@ -200,9 +213,15 @@ class ListsPane(QWidget):
                 added = lists.find_by_name(session, self.list_model, name)
             self.select(added.id if added else None)
 
-    def rename(self, entry_id: int, new_name: str) -> None:
-        self._change(lambda s: lists.rename(s, self.list_model, entry_id, new_name),
-                     f"Renamed to “{new_name.strip()}” on every record.")
+    def _shown(self, entry_id: int) -> ListEntry | None:
+        return next((entry for entry in self.model.entries if entry.id == entry_id), None)
+
+    def rename(self, entry_id: int, new_name: str, *, checked: bool = True) -> None:
+        shown = self._shown(entry_id)
+        name = shown.name if shown is not None and checked else None
+        self._change(lambda s: lists.rename(s, self.list_model, entry_id, new_name, name),
+                     f"Renamed to “{new_name.strip()}” on every record.",
+                     lambda: self.rename(entry_id, new_name, checked=False))
 
     def _edit_current(self) -> None:
         index = self.table.currentIndex()
@@ -215,7 +234,8 @@ class ListsPane(QWidget):
             return
         entry = self.model.entries[index.row()]
         verb = "Restored" if entry.retired else "Retired"
-        self._change(lambda s: lists.set_retired(s, self.list_model, entry.id, not entry.retired),
+        self._change(lambda s: lists.set_retired(s, self.list_model, entry.id, not entry.retired,
+                                                 entry.retired),
                      f"{verb} “{entry.name}”.")
 
     def delete(self) -> None:
@@ -231,5 +251,5 @@ class ListsPane(QWidget):
             return
         if not self.dialogs.confirm(self, "Delete", f"Delete “{entry.name}”?"):
             return
-        self._change(lambda s: lists.delete(s, self.list_model, entry.id),
+        self._change(lambda s: lists.delete(s, self.list_model, entry.id, entry.name),
                      f"Deleted “{entry.name}”.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,8 +27,15 @@ from PySide6.QtWidgets import (
 from cscdesk import paths, settings
 from cscdesk.store import lists
 from cscdesk.store.engine import Database
+from cscdesk.store.shared_values import (
+    SharedValueChanged,
+    changed_by_me,
+    conflicts_of,
+    hold_shared_values,
+)
 from cscdesk.ui.accessible_names import labelled, name_calendar
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, ConflictRow
 from cscdesk.ui.passphrase_dialogs import (
     LOST_WARNING,
     ask_current_passphrase,
@@ -267,6 +275,7 @@ class SettingsPane(QWidget):
             self.idle_minutes.setValue(settings.get(session, settings.IDLE_LOCK_MINUTES))
             days = [(entry.day, entry.description)
                     for entry in lists.non_working_days(session)]
+        self._opened = self._shown_values()  # what a save compares with (shared_values)
         self.days_list.clear()
         for day, description in days:
             text = f"{day:%a %d/%m/%Y}" + (f"  {description}" if description else "")
@@ -274,18 +283,63 @@ class SettingsPane(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, day)
             self.days_list.addItem(item)
 
-    def save(self) -> None:
+    def _shown_values(self) -> dict[str, str]:
+        values = {option.key: self.inputs[option.key].text().strip()
+                  for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS)}
+        values[settings.IDLE_LOCK_MINUTES.key] = str(self.idle_minutes.value())
+        return values
+
+    def save(self, *, over_theirs: bool = False) -> None:
+        """Save what the officer changed; a setting another PC changed meanwhile is not saved
+        over unseen (`store.shared_values`): theirs is shown beside the officer's first."""
         for option in TEXT_OPTIONS:
             if not self.inputs[option.key].text().strip():
                 self.dialogs.warn(self, "Settings", f"{option.label} cannot be empty.")
                 self.inputs[option.key].setFocus()
                 return
-        with self.database.transaction() as session:
-            for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
-                settings.put(session, option, self.inputs[option.key].text().strip())
-            settings.put(session, settings.IDLE_LOCK_MINUTES, self.idle_minutes.value())
+        texts: dict[str, settings.Option[str]] = {
+            option.key: option for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS)}
+        idle = settings.IDLE_LOCK_MINUTES
+        options: dict[str, settings.Option[Any]] = {**texts, idle.key: idle}
+        mine = changed_by_me(self._opened, self._shown_values())
+        try:
+            with self.database.transaction() as session:
+                hold_shared_values(session)
+                now = {key: str(settings.get(session, options[key])) for key in mine}
+                conflicts = conflicts_of({key: option.label for key, option in options.items()},
+                                         self._opened, now, mine)
+                if conflicts and not over_theirs:
+                    raise SharedValueChanged("The settings", conflicts)
+                for key, value in mine.items():
+                    if key == idle.key:
+                        settings.put(session, idle, int(value))
+                    else:
+                        settings.put(session, texts[key], value)
+        except SharedValueChanged as changed:
+            self._resolve(changed, options)
+            return
+        self._opened.update(mine)
         self.saved_label.setText("Settings saved.")
         self.changed.emit()
+
+    def _resolve(self, changed: SharedValueChanged,
+                 options: dict[str, settings.Option[Any]]) -> None:
+        """Theirs beside mine: keep mine (saved over theirs), take theirs (shown here, the
+        officer's other changes kept), or back (nothing decided)."""
+        choice = self.dialogs.resolve_conflict(
+            self, str(changed), [ConflictRow(c.label, c.mine, c.theirs)
+                                 for c in changed.conflicts], deleted=False)
+        if choice == KEEP_MINE:
+            self.save(over_theirs=True)
+        elif choice == TAKE_THEIRS:
+            by_label = {option.label: key for key, option in options.items()}
+            for conflict in changed.conflicts:
+                key = by_label[conflict.label]
+                if key == settings.IDLE_LOCK_MINUTES.key:
+                    self.idle_minutes.setValue(int(conflict.theirs))
+                else:
+                    self.inputs[key].setText(conflict.theirs)
+                self._opened[key] = conflict.theirs
 
     def _choose_folder(self, option: settings.Option) -> None:
         current = self.inputs[option.key].text().strip()
