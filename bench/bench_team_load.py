@@ -1,7 +1,7 @@
 """Several officers at once on one server database: saves, conflicts, lost updates, searches.
 
     .venv/bin/python bench/bench_team_load.py [--officers 10] [--seconds 60] [--records 200000]
-                                              [--url URL]
+                                              [--think SECONDS] [--url URL]
 
 Without --url a throwaway PostgreSQL server is started in a temporary folder
 (tests/postgres_server.py), filled with bench_ui's records, and removed after.
@@ -44,7 +44,8 @@ HOT = 20
 WORDS = ("smith", "letter", "visit", "plan", "fost", "c-01", "late", "north", "jo", "s")
 
 
-def officer(number: int, url: str, seconds: float, records: int, out: str) -> None:
+def officer(number: int, url: str, seconds: float, records: int, out: str,
+            think: float = 0.0) -> None:
     """One officer's loop; writes what it did to `out` as JSON."""
     from psycopg.errors import DeadlockDetected
     from sqlalchemy.exc import DBAPIError
@@ -68,6 +69,8 @@ def officer(number: int, url: str, seconds: float, records: int, out: str) -> No
     step = 0
     while time.monotonic() < ends:
         step += 1
+        if think:
+            time.sleep(random.expovariate(1 / think))  # reading, typing: not the database
         hot = random.random() < 1 / 3
         reference = f"C-{random.randrange(HOT if hot else complaints):06d}"
         for _attempt in range(2):  # once more after taking theirs
@@ -153,6 +156,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=200_000)
     parser.add_argument("--url", help="an empty database on a server (default: a throwaway "
                         "server)")
+    parser.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                        help="mean pause before each open (an officer reading and typing); "
+                        "0, the default, is every officer at full speed")
     args = parser.parse_args()
 
     import psycopg
@@ -176,13 +182,15 @@ def main() -> None:
         build_database(ServerURL(url), args.records)  # type: ignore[arg-type]
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")
-        print(f"{args.records:,} records; {args.officers} officers for {args.seconds:.0f} s; "
+        print(f"{args.records:,} records; {args.officers} officers for {args.seconds:.0f} s, "
+              f"mean pause {args.think:.1f} s; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         folder = Path(started.folder if started else ".") / "officers"
         folder.mkdir(exist_ok=True)
         context = multiprocessing.get_context("spawn")
         processes = [context.Process(target=officer, args=(
-            number, url, args.seconds, args.records, str(folder / f"{number}.json")))
+            number, url, args.seconds, args.records, str(folder / f"{number}.json"),
+            args.think))
             for number in range(args.officers)]
         for process in processes:
             process.start()
@@ -190,6 +198,10 @@ def main() -> None:
             process.join()
         results = [json.loads((folder / f"{n}.json").read_text())
                    for n in range(args.officers) if (folder / f"{n}.json").exists()]
+        if not results or not any(result["save_ms"] for result in results):
+            print(f"officers finished: {len(results)} of {args.officers}, with no save: "
+                  "see their errors above")
+            raise SystemExit(1)
         saves = [save for result in results for save in result["saves"]]
         save_ms = [t for result in results for t in result["save_ms"]]
         search_ms = [t for result in results for t in result["search_ms"]]

@@ -166,3 +166,22 @@ def test_the_bin_names_the_login_that_deleted(server_url) -> None:
             assert [item.deleted_by for item in items(session)] == ["postgres"]
     finally:
         database.close()
+
+
+def test_who_last_changed_a_shared_value_is_kept(database) -> None:
+    """On a server the login, written by the server whatever the PC sends; on a file the
+    PC's user name (the conflict sentence for settings and teams names them)."""
+    from sqlalchemy import update
+
+    from cscdesk import settings
+    from cscdesk.store.models import Setting, Team
+
+    _save(database, _complaint())
+    with database.transaction() as session:
+        settings.put(session, settings.COUNCIL_NAME, "Eastmere")
+        session.execute(update(Team).values(changed_by="mallory", retired=False))
+    writer = "postgres" if database.on_server else getpass.getuser()
+    with database.session() as session:
+        assert session.get(Setting, settings.COUNCIL_NAME.key).changed_by == writer
+        team = session.scalars(select(Team)).one()
+    assert team.changed_by == ("postgres" if database.on_server else "mallory")

@@ -58,7 +58,7 @@ def test_a_setting_changed_on_both_pcs_is_not_saved_over_unseen(two_pcs, qtbot):
     bob_pane.inputs[settings.COUNCIL_NAME.key].setText("Westmere Council")
     bob_pane.save()
     (text,) = conflicts_shown(bob_dialogs)
-    assert "changed on another PC" in text and "Council name" in text
+    assert "changed on another PC by postgres at " in text and "Council name" in text
     row = bob_dialogs.conflict_rows[0]
     assert (row.mine, row.theirs) == ("Westmere Council", "Eastmere Council")
     assert stored(ann, settings.COUNCIL_NAME) == "Eastmere Council"
@@ -109,7 +109,7 @@ def test_a_team_renamed_on_another_pc_is_not_renamed_over(two_pcs, qtbot):
     team_id = ann_pane.model.entries[0].id
     ann_pane.rename(team_id, "Fostering team")
     bob_pane.rename(team_id, "Fostering and adoption")
-    assert "changed on another PC" in conflicts_shown(bob_pane.dialogs)[0]
+    assert "changed on another PC by postgres at " in conflicts_shown(bob_pane.dialogs)[0]
     assert [entry.name for entry in bob_pane.model.entries] == ["Fostering team"]  # theirs
     for pane in (bob_pane, ann_pane):
         pane.table.setCurrentIndex(pane.model.index(0, 0))
@@ -137,6 +137,7 @@ def test_the_appendix_wording_is_not_saved_over_unseen(two_pcs, qtbot):
     bob_dialog.text_edits[first].setPlainText("Bob’s opening paragraph.")
     assert not bob_dialog.save_texts()
     assert "wording" in conflicts_shown(bob_dialog.dialogs)[0]
+    assert "by postgres at " in conflicts_shown(bob_dialog.dialogs)[0]
     bob_dialog.text_edits[first].setPlainText("Ann’s opening paragraph.")  # took theirs
     bob_dialog._opened_texts[first] = "Ann’s opening paragraph."
     bob_dialog.text_edits[second].setPlainText("Bob’s second paragraph.")

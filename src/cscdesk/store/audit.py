@@ -7,7 +7,6 @@ transaction, so a rolled-back change leaves no audit row.
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,7 @@ from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import RecordData, kind_of
 from cscdesk.domain.record_values import to_plain
 from cscdesk.store.bulk import insert_many, table_of
-from cscdesk.store.models import AuditEvent, utc_now
+from cscdesk.store.models import AuditEvent, pc_user, utc_now
 
 # How `changes` are written: json.dumps(changes, ensure_ascii=False, sort_keys=True), without
 # making a new encoder for each event (a workbook import writes tens of thousands).
@@ -33,10 +32,7 @@ CREATE, UPDATE, DELETE, RESTORE, EMPTY_BIN, ANONYMISE, LEGAL_HOLD = (
 
 def current_user() -> str:
     """The operating-system user: who is at the PC."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
+    return pc_user()
 
 
 @dataclass(frozen=True)

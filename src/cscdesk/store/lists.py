@@ -86,8 +86,8 @@ def _refuse_if_renamed(session: Session, model: ListModel, entry: Team | RootCau
     hold_shared_values(session)
     session.refresh(entry)
     if shown is not None and entry.name != shown:
-        raise SharedValueChanged(f"The {_noun(model)} “{shown}”",
-                                 [ValueConflict("Name", shown, entry.name, mine)])
+        raise SharedValueChanged(f"The {_noun(model)} “{shown}”", [ValueConflict(
+            "Name", shown, entry.name, mine, entry.changed_by, entry.updated_at)])
 
 
 def rename(session: Session, model: ListModel, entry_id: int, new_name: str,
@@ -119,7 +119,7 @@ def set_retired(session: Session, model: ListModel, entry_id: int, retired: bool
     if shown is not None and bool(entry.retired) != shown:
         raise SharedValueChanged(f"The {_noun(model)} “{entry.name}”", [ValueConflict(
             "Retired", "yes" if shown else "no", "yes" if entry.retired else "no",
-            "yes" if retired else "no")])
+            "yes" if retired else "no", entry.changed_by, entry.updated_at)])
     session.execute(update(model).where(model.id == entry_id).values(retired=retired))
 
 

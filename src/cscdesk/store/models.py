@@ -6,6 +6,7 @@ Schema changes go through an Alembic migration in `migrations/versions/`, never 
 
 from __future__ import annotations
 
+import getpass
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -57,6 +58,14 @@ def _enum(enum_class: type[StrEnum], name: str) -> Enum:
     )
 
 
+def pc_user() -> str:
+    """The operating-system user: who is at the PC (a server writes its login instead)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -77,7 +86,15 @@ class CaseRecord(Timestamped):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
 
-class Team(Timestamped, Base):
+class ChangedBy:
+    """Who last wrote a shared value (a team, root cause, setting or wording): shown when a
+    save would go over it (`store.shared_values`). On a server its trigger writes the login."""
+
+    changed_by: Mapped[str] = mapped_column(String(200), default=pc_user, onupdate=pc_user,
+                                            server_default="")
+
+
+class Team(ChangedBy, Timestamped, Base):
     """A service area. Renaming renames it everywhere; a team in use is retired, not deleted."""
 
     __tablename__ = "team"
@@ -86,7 +103,7 @@ class Team(Timestamped, Base):
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class RootCause(Timestamped, Base):
+class RootCause(ChangedBy, Timestamped, Base):
     __tablename__ = "root_cause"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -187,7 +204,7 @@ class DisputeResolution(CaseRecord, Base):
     team: Mapped[Team] = relationship(lazy="joined")
 
 
-class Setting(Timestamped, Base):
+class Setting(ChangedBy, Timestamped, Base):
     """One stored setting; the keys, types and defaults are declared in `cscdesk.settings`."""
 
     __tablename__ = "setting"
@@ -195,7 +212,7 @@ class Setting(Timestamped, Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class NarrativeText(Timestamped, Base):
+class NarrativeText(ChangedBy, Timestamped, Base):
     """The officer's edit of one explanatory paragraph (or root-cause text) for one year."""
 
     __tablename__ = "narrative_text"

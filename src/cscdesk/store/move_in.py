@@ -43,7 +43,10 @@ log = logging.getLogger(__name__)
 
 BATCH = 5000
 # The server's triggers writing the login into new audit events and bin entries (migration 0004)
-LOGIN_TRIGGERS = (("audit_event", "audit_event_login"), ("bin_entry", "bin_entry_login"))
+LOGIN_TRIGGERS = (("audit_event", "audit_event_login"), ("bin_entry", "bin_entry_login"),
+                  # and into who last changed a shared value (migration 0006)
+                  *((table, f"{table}_changed_by_login")
+                    for table in ("team", "root_cause", "setting", "narrative_text")))
 # The schema's own table: the server's is set up by `cscdesk server setup`.
 _NOT_COPIED = ("alembic_version",)
 

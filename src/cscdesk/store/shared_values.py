@@ -12,6 +12,8 @@ did not touch are never written, so a colleague's change to another setting stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -30,6 +32,8 @@ class ValueConflict:
     opened: str  # what the pane showed when it read it
     theirs: str  # stored now
     mine: str  # what this officer typed
+    who: str = ""  # who wrote theirs (the row's changed_by), and when (UTC)
+    at: datetime | None = None
 
 
 class SharedValueChanged(UserFacingError):
@@ -38,8 +42,14 @@ class SharedValueChanged(UserFacingError):
     def __init__(self, what: str, conflicts: list[ValueConflict]) -> None:
         self.what, self.conflicts = what, conflicts
         labels = ", ".join(f"“{conflict.label}”" for conflict in conflicts)
-        super().__init__(f"{what} changed on another PC since you opened it ({labels}), so "
-                         "your changes were not saved over theirs.")
+        dated = [conflict for conflict in conflicts if conflict.at is not None]
+        latest = max(dated, key=lambda conflict: conflict.at or datetime.min, default=None)
+        by = ""
+        if latest is not None and latest.at is not None:
+            local = latest.at.replace(tzinfo=UTC).astimezone()
+            by = (f" by {latest.who or 'someone'} at {local:%H:%M} on {local:%d/%m/%Y}")
+        super().__init__(f"{what} changed on another PC{by} since you opened it ({labels}), "
+                         "so your changes were not saved over theirs.")
 
 
 def hold_shared_values(session: Session) -> None:
@@ -50,10 +60,15 @@ def hold_shared_values(session: Session) -> None:
 
 
 def conflicts_of(labels: dict[str, str], opened: dict[str, str], now: dict[str, str],
-                 mine: dict[str, str]) -> list[ValueConflict]:
+                 mine: dict[str, str], written: dict[str, Any] | None = None
+                 ) -> list[ValueConflict]:
     """The values of `mine` (only those the officer changed from `opened`) that are stored
-    now as something else than was opened and than the officer typed."""
-    return [ValueConflict(labels.get(key, key), opened[key], now.get(key, ""), value)
+    now as something else than was opened and than the officer typed; `written` gives the
+    stored row of a key (its changed_by and updated_at), when there is one."""
+    rows = written or {}
+    return [ValueConflict(labels.get(key, key), opened[key], now.get(key, ""), value,
+                          getattr(rows.get(key), "changed_by", "") or "",
+                          getattr(rows.get(key), "updated_at", None))
             for key, value in mine.items()
             if key in opened and value != opened[key]
             and now.get(key, "") not in (opened[key], value)]

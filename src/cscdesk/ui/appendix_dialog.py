@@ -293,7 +293,8 @@ class AppendixDialog(QDialog):
                 now[THEMES] = _themes_text(
                     [(t.name, tuple(t.learning))
                      for t in self.narrative.themes_for(session, year).current.themes])
-                conflicts = conflicts_of(labels, self._opened_texts, now, changed)
+                conflicts = conflicts_of(labels, self._opened_texts, now, changed,
+                                         self._written(session, year))
                 if conflicts and not over_theirs:
                     raise SharedValueChanged(f"The appendix's wording for {year.label}",
                                              conflicts)
@@ -306,6 +307,19 @@ class AppendixDialog(QDialog):
         self._opened_texts.update(changed)
         self.texts_saved = True
         return True
+
+    def _written(self, session: Any, year: ReportingYear) -> dict[str, Any]:
+        """The stored rows of the year's wording (who wrote each, and when), by key."""
+        from sqlalchemy import select
+
+        from cscdesk.store.models import NarrativeText
+
+        rows = session.scalars(select(NarrativeText).where(
+            NarrativeText.year == year.start_year)).all()
+        by_key: dict[str, Any] = {row.key: row for row in rows}
+        if self.narrative.THEMES_KEY in by_key:
+            by_key[THEMES] = by_key[self.narrative.THEMES_KEY]
+        return by_key
 
     def _save_themes(self, session: Any, year: ReportingYear, theme: Any) -> None:
         themes = [theme(name, None, learning) for name, learning in self.theme_editor.themes()]
