@@ -1,6 +1,7 @@
 """Timing the whole `cscdesk report` process, as the officer runs it.
 
-Run: /work/venv/bin/python bench/bench_report.py [--runs N] [--keep FOLDER] [--unique-learning]
+Run: .venv/bin/python bench/bench_report.py [--runs N] [--keep FOLDER] [--unique-learning]
+                                            [--server]
 
 Builds two databases with bulk inserts (sqlite3 executemany, not the ORM per row), then runs
 `python -m cscdesk --db DB report --year 2018 -o OUT.pdf` as a child process N times each and
@@ -11,7 +12,8 @@ prints the best and median wall time and the child's peak memory (ru_maxrss from
 
 `--unique-learning` gives every upheld complaint its own learning text (the worst case for the
 root-cause table: thousands of lines); by default 5% are unique and the rest come from a pool
-of 150 phrases, as real learning repeats. Also prints `figures --json` timings.
+of 150 phrases, as real learning repeats. Also prints `figures --json` timings. `--server`
+moves each database into a throwaway PostgreSQL server and times the same commands there.
 """
 
 from __future__ import annotations
@@ -183,7 +185,8 @@ def count_records(path: Path) -> int:
 
 
 DIRECT = ("import sys; from cscdesk.report.appendix import make_appendix_from_file; "
-          "make_appendix_from_file(sys.argv[1], '2018', sys.argv[2])")
+          "from cscdesk.store.location import parse_location; "
+          "make_appendix_from_file(parse_location(sys.argv[1]), '2018', sys.argv[2])")
 
 
 CPU_SECONDS: list[float] = []  # user + system time of the last child (less noisy under load)
@@ -207,7 +210,7 @@ def run_child(arguments: list[str], env: dict[str, str], *, module: bool = True
     return elapsed, usage.ru_maxrss / 1024, child.returncode
 
 
-def measure(label: str, database: Path, folder: Path, runs: int, env: dict[str, str],
+def measure(label: str, database: Path | str, folder: Path, runs: int, env: dict[str, str],
             target_seconds: float) -> None:
     output = folder / f"{label}.pdf"
     for command, extra in (("report", ["-o", str(output)]), ("figures", ["--json"])):
@@ -235,11 +238,41 @@ def measure(label: str, database: Path, folder: Path, runs: int, env: dict[str, 
     print(f"{label:6} PDF {output.stat().st_size / 1024:.0f} KB ({pages} pages)")
 
 
+SERVER: list = []  # the throwaway server, started once for --server
+
+
+def measure_on_server(label: str, database: Path, folder: Path, runs: int,
+                      env: dict[str, str], target_seconds: float) -> None:
+    """The same commands on a server database holding the file's records (moved in)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import psycopg
+
+    from cscdesk.store import server as store_server
+    from cscdesk.store.location import ServerURL
+    from cscdesk.store.move_in import move_in
+    from postgres_server import PostgresServer
+
+    if not SERVER:
+        SERVER.append(PostgresServer.start())
+    server = SERVER[0]
+    with psycopg.connect(server.url("postgres"), autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE bench_{label}")
+    url = ServerURL(server.url(f"bench_{label}"))
+    store_server.setup(url)
+    move_in(database, url)
+    with psycopg.connect(url.url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    measure(f"{label}@server", url.url, folder, runs, env, target_seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="build the databases in this folder")
     parser.add_argument("--unique-learning", action="store_true")
+    parser.add_argument("--server", action="store_true",
+                        help="also move each database into a throwaway PostgreSQL server "
+                        "(tests/postgres_server.py) and time the same commands there")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -253,6 +286,10 @@ def main() -> None:
             print(f"built {database.name}: {count_records(database):,} records in "
                   f"{time.perf_counter() - started:.1f} s")
         measure(label, database, folder, args.runs, env, target)
+        if args.server:
+            measure_on_server(label, database, folder, args.runs, env, target)
+    if SERVER:
+        SERVER[0].stop()
     CPU_SECONDS.clear()
     base = min(run_child(["--version"], env)[0] for _ in range(args.runs))
     print(f"for scale: `cscdesk --version` (start-up alone) best {base:.3f} s  "
