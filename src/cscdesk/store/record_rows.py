@@ -42,6 +42,9 @@ from cscdesk.store.models import MODEL_OF, Complaint, RootCause, Team, utc_now
 # Rows in one executemany statement, and values in one IN (…) list.
 BATCH = 5000
 CHUNK = 900
+# The complaint a complaint escalates from: one alias for every read (a new one per read made
+# SQLAlchemy build and compile the statement afresh each time, a millisecond of every save).
+_ESCALATED_FROM = aliased(Complaint, name="escalated_from_complaint")
 
 # Fields whose column has another name and value: names become list ids, pounds become pence.
 _RENAMED = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
@@ -431,7 +434,7 @@ def stored_rows(session: Session, kind: Kind, references: Iterable[str], *,
     query: Select[Any] = select(model.id, *(getattr(model, name) for name in names))
     complaints = kind is Kind.COMPLAINT
     if complaints:
-        parent = aliased(Complaint)
+        parent = _ESCALATED_FROM
         query = query.add_columns(parent.reference.label("escalated_from")).outerjoin(
             parent, Complaint.escalated_from_id == parent.id
         )

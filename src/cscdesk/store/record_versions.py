@@ -76,22 +76,26 @@ def version_of(session: Session, kind: Kind, reference: str) -> int | None:
 
 
 def refuse_if_changed(session: Session, kind: Kind, reference: str, row: Any | None,
-                      expected: int, *, deleting: bool = False) -> None:
+                      expected: int, *, deleting: bool = False, locked: bool = False) -> None:
     """Lock `row` (the record found by `reference`, or None) and raise RecordChangedElsewhere
     unless it is still at version `expected`. The lock is held to the end of the caller's
-    transaction, so nobody changes the record between this check and the write."""
+    transaction, so nobody changes the record between this check and the write. `locked`:
+    the caller read the row afresh with its lock already (`records.find_row(lock=True)`)."""
     from cscdesk.store.records import to_data
 
     model = MODEL_OF[kind]
     current = None
-    if row is not None:
+    if row is not None and locked:
+        current = row.version
+    elif row is not None:
         current = session.execute(
             select(model.version).where(model.id == row.id).with_for_update()).scalar()
     if current == expected:
         return
     theirs = None
     if current is not None:
-        session.refresh(row)
+        if not locked:
+            session.refresh(row)
         theirs = to_data(row)
     raise RecordChangedElsewhere(kind, reference.strip(), theirs,
                                  last_change(session, kind, reference), version=current,

@@ -63,9 +63,16 @@ def stage_lookup(session: Session) -> StageLookup:
     return stage_of
 
 
-def find_row(session: Session, kind: Kind, reference: str) -> Any | None:
+def find_row(session: Session, kind: Kind, reference: str, *, lock: bool = False
+             ) -> Any | None:
+    """The record's row; with `lock`, read afresh and locked to the end of the transaction
+    (on a server: a save checking its version; a file has one writer anyway)."""
     model = MODEL_OF[kind]
-    return session.scalars(select(model).where(model.reference == reference.strip())).first()
+    statement = select(model).where(model.reference == reference.strip())
+    if lock:
+        statement = statement.with_for_update(of=model).execution_options(
+            populate_existing=True)
+    return session.scalars(statement).first()
 
 
 def save(
@@ -85,10 +92,11 @@ def save(
     errors = validate(record, stage_lookup(session))
     if errors:
         raise RecordInvalid(record.reference, errors)
-    row = find_row(session, kind, original_reference or record.reference)
+    row = find_row(session, kind, original_reference or record.reference,
+                   lock=expected_version is not None)
     if expected_version is not None:
         record_versions.refuse_if_changed(session, kind, original_reference or record.reference,
-                                          row, expected_version)
+                                          row, expected_version, locked=True)
     if original_reference and original_reference.strip() != record.reference.strip():
         clash = find_row(session, kind, record.reference)
         if clash is not None:
