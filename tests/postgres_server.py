@@ -22,6 +22,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -79,6 +80,7 @@ class PostgresServer:
     folder: Path
     bin: Path
     account: pwd.struct_passwd | None = field(default=None, repr=False)
+    settings: tuple[str, ...] = ()  # more `-c` settings (TLS, a TCP port) for this server
 
     @property
     def socket_folder(self) -> Path:
@@ -104,7 +106,9 @@ class PostgresServer:
                               check=check, env=env, cwd=self.folder, timeout=120, **options)
 
     @classmethod
-    def start(cls, binaries: Path | None = None) -> PostgresServer:
+    def start(cls, binaries: Path | None = None, settings: tuple[str, ...] = (),
+              before_start: Callable[[PostgresServer], None] | None = None
+              ) -> PostgresServer:
         binaries = binaries or find_binaries()
         if binaries is None:
             raise RuntimeError(f"no PostgreSQL server found ({HOW_TO_GET_IT})")
@@ -112,7 +116,7 @@ class PostgresServer:
         # Not under pytest's own temporary folder: as root that is private to root, and the
         # server's account must reach its folder. A short path, too: a socket's is limited.
         folder = Path(tempfile.mkdtemp(prefix="cscdesk-pg-"))
-        server = cls(folder, binaries, account)
+        server = cls(folder, binaries, account, settings)
         try:
             server.socket_folder.mkdir()
             if account is not None:
@@ -120,6 +124,8 @@ class PostgresServer:
                     os.chown(path, account.pw_uid, account.pw_gid)
             server._run(binaries / "initdb", "-D", server.data, "-U", SUPERUSER,
                         "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync")
+            if before_start is not None:
+                before_start(server)  # files the settings name (a certificate, say)
             server.resume()
         except BaseException as error:
             log = folder / "server.log"
@@ -133,7 +139,7 @@ class PostgresServer:
 
     def resume(self) -> None:
         """Start the server (again, after `pause`): the same settings and socket."""
-        options = " ".join(f"-c {setting}" for setting in _FAST_SETTINGS)
+        options = " ".join(f"-c {setting}" for setting in (*_FAST_SETTINGS, *self.settings))
         options += f" -c unix_socket_directories={self.socket_folder}"
         self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.folder / "server.log",
                   "-o", options, "-w", "-t", "60", "start")
