@@ -295,3 +295,29 @@ def test_notices_reach_a_form_the_window_opened_modally(two_pcs, qtbot):
     QTimer.singleShot(0, while_the_form_is_open)
     window.open_record(Kind.COMPLAINT, "C-7")  # returns when the form closes
     assert str(seen.get("bar")).startswith("“C-7” was changed by postgres at ")
+
+
+def test_a_save_made_before_the_window_listens_is_shown_once_it_does(two_pcs, qtbot,
+                                                                    monkeypatch):
+    """A change committed after the window's first read but before its LISTEN took effect
+    sends a notice nobody hears: the window reads what it shows once more when it starts
+    listening."""
+    import time
+
+    from cscdesk.store import change_feed
+
+    pc_a, pc_b = two_pcs
+    real_connect = change_feed._connect
+
+    def late_connect(server):  # type: ignore[no-untyped-def]
+        time.sleep(0.5)  # the window has read its list by now
+        save(pc_b, complaint("C-9", complainant="Late Save", days_ago=1))
+        return real_connect(server)
+
+    monkeypatch.setattr(change_feed, "_connect", late_connect)
+    window = shown_window(pc_a, qtbot)
+    window.show_pane(Kind.COMPLAINT.name)
+    pane = window.panes[Kind.COMPLAINT.name]
+    assert "C-9" not in references(pane)
+    listening(window)
+    qtbot.waitUntil(lambda: "C-9" in references(pane), timeout=SHOWN_WITHIN_MS)

@@ -73,6 +73,7 @@ class LiveUpdates(QObject):
         super().__init__(window)
         self.window = window
         self.feed: ChangeFeed | None = None
+        self._caught_up = True  # read again once the feed listens (set False for a server)
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -84,6 +85,7 @@ class LiveUpdates(QObject):
         self.stop()
         location = self.window.database.path
         if isinstance(location, ServerURL):
+            self._caught_up = False
             self.feed = ChangeFeed(location)
             self.timer.start()
 
@@ -99,6 +101,11 @@ class LiveUpdates(QObject):
         if self.feed is None or self.window.database.closed:
             self.banner.hide()
             return
+        if not self._caught_up and self.feed.listening.is_set():
+            # a change committed between the window's first read and LISTEN was not heard:
+            # read what is shown once more, now that nothing can slip by
+            self._caught_up = True
+            self.apply({EVERYTHING})
         lost = self.feed.failures > 0 and not self.feed.listening.is_set()
         if lost != self.banner.isVisible():
             self.banner.setVisible(lost)
