@@ -128,33 +128,10 @@ def main() -> None:
         parser.error("--existing measures the database at --url")
 
     from bench_ui import build_database
+    from filled_server import filled_server
 
-    from cscdesk.store import server as store_server
-    from cscdesk.store.location import ServerURL
-
-    started = None
-    if args.url is None:
-        import psycopg
-
-        from postgres_server import PostgresServer
-
-        started = PostgresServer.start()
-        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE bench")
-        url = ServerURL(started.url("bench"))
-    else:
-        url = ServerURL(args.url)
-    try:
-        if not args.existing:
-            store_server.setup(url)
-            began = time.perf_counter()
-            build_database(url, args.records)  # type: ignore[arg-type]
-            print(f"server: {args.records:,} records written in "
-                  f"{time.perf_counter() - began:.1f} s")
-            import psycopg
-
-            with psycopg.connect(url.url, autocommit=True) as connection:
-                connection.execute("VACUUM ANALYZE")
+    with filled_server(args.url, args.records, fill=not args.existing,
+                       keep=args.keep) as (url, started):
         if args.backup or args.backup_only:
             measure_backup(url, started)
         if args.backup_only:
@@ -165,11 +142,6 @@ def main() -> None:
                 path = Path(folder) / "bench.db"
                 build_database(path, args.records)
                 measure("file", path)
-    finally:
-        if started is not None and args.keep:
-            print(f"server left running: {url.url} (stop: pg_ctl -D {started.data} stop)")
-        elif started is not None:
-            started.stop()
 
 
 if __name__ == "__main__":

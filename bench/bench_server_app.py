@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,36 +34,14 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    import psycopg
-    from bench_ui import build_database, measure_in_process, measure_start
+    from bench_ui import measure_in_process, measure_start
+    from filled_server import filled_server
 
-    from cscdesk.store import server as store_server
-    from cscdesk.store.location import ServerURL
-
-    started = None
-    if args.url is None:
-        from postgres_server import PostgresServer
-
-        started = PostgresServer.start()
-        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE bench")
-        url = ServerURL(started.url("bench"))
-    else:
-        url = ServerURL(args.url)
-    try:
-        store_server.setup(url)
-        began = time.perf_counter()
-        build_database(url, args.records)  # type: ignore[arg-type]
-        with psycopg.connect(url.url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
-        print(f"server: {args.records:,} records written in {time.perf_counter() - began:.1f} s;"
-              f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        measure_start(url, args.runs)  # type: ignore[arg-type]
-        measure_in_process(url)  # type: ignore[arg-type]
+    with filled_server(args.url, args.records) as (url, _started):
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        measure_start(url, args.runs)
+        measure_in_process(url)
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    finally:
-        if started is not None:
-            started.stop()
 
 
 if __name__ == "__main__":

@@ -172,27 +172,10 @@ def main() -> None:
                         "0, the default, is every officer at full speed")
     args = parser.parse_args()
 
-    import psycopg
-    from bench_ui import build_database
+    from filled_server import filled_server
 
-    from cscdesk.store import server as store_server
-    from cscdesk.store.location import ServerURL
-
-    started = None
-    if args.url is None:
-        from postgres_server import PostgresServer
-
-        started = PostgresServer.start()
-        with psycopg.connect(started.url("postgres"), autocommit=True) as connection:
-            connection.execute("CREATE DATABASE bench")
-        url = started.url("bench")
-    else:
-        url = args.url
-    try:
-        store_server.setup(ServerURL(url))
-        build_database(ServerURL(url), args.records)  # type: ignore[arg-type]
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
+    with filled_server(args.url, args.records) as (server, started):
+        url = server.url
         print(f"{args.records:,} records; {args.officers} officers for {args.seconds:.0f} s, "
               f"mean pause {args.think:.1f} s; "
               f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
@@ -240,9 +223,6 @@ def main() -> None:
         print("slowest typed texts, p95: " + ", ".join(
             f"{text!r} {percentile(times, 0.95):.0f} ms" for text, times in slowest))
         print(f"load average at the end {os.getloadavg()[0]:.1f}")
-    finally:
-        if started is not None:
-            started.stop()
 
 
 if __name__ == "__main__":
