@@ -5,8 +5,6 @@ passphrase of an encrypted file, and the dialog for the app's open database."""
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,34 +17,13 @@ from ui_data import copied_database, fill
 from cscdesk.store.location import ServerURL
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.move_in_dialog import MoveInDialog, move_in_from_window
+from move_in_checks import file_counts, server_counts, sha256
 
 PASSPHRASE = "correct horse battery"
 MOVE_TIMEOUT = 120_000  # ms: two shared cores, the figures of every year compared
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
-
-def file_counts(path: Path) -> dict[str, int]:
-    from cscdesk.store.move_in import counted_tables
-
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                for name in counted_tables()}
-    finally:
-        connection.close()
-
-
-def server_counts(url: ServerURL) -> dict[str, int]:
-    import psycopg
-
-    from cscdesk.store.move_in import counted_tables
-
-    with psycopg.connect(str(url), autocommit=True) as connection:
-        return {name: connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                for name in counted_tables()}
 
 
 @pytest.fixture
