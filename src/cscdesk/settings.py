@@ -90,9 +90,14 @@ def _stored_text(source: Any, key: str) -> str | None:
 
 def is_stored(session: Session, option: Option) -> bool:
     """Whether a value was ever stored for `option` (else `get` gives its default)."""
+    return stored_row(session, option) is not None
+
+
+def stored_row(session: Session, option: Option) -> Any:
+    """The setting's stored row (its value, who wrote it and when), or None."""
     from cscdesk.store.models import Setting
 
-    return session.get(Setting, option.key) is not None
+    return session.get(Setting, option.key)
 
 
 def put(session: Session, option: Option[T], value: T) -> None:

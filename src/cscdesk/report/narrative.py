@@ -113,6 +113,17 @@ def _put(session: Session, year: int, key: str, text: str | None) -> None:
     session.flush()
 
 
+def written(session: Session, year: ReportingYear | int) -> dict[str, Any]:
+    """The year's stored wording rows by key (who wrote each, and when: `shared_values`)."""
+    from sqlalchemy import select
+
+    from cscdesk.store.models import NarrativeText
+
+    rows = session.scalars(select(NarrativeText).where(
+        NarrativeText.year == _year_number(year))).all()
+    return {row.key: row for row in rows}
+
+
 def save_texts(session: Session, year: ReportingYear | int, texts: Mapping[str, str]) -> None:
     """Store the officer's wording; a text equal to the default removes the edit."""
     unknown = [key for key in texts if key not in TEXT_LABELS]

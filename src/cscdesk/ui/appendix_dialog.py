@@ -310,13 +310,7 @@ class AppendixDialog(QDialog):
 
     def _written(self, session: Any, year: ReportingYear) -> dict[str, Any]:
         """The stored rows of the year's wording (who wrote each, and when), by key."""
-        from sqlalchemy import select
-
-        from cscdesk.store.models import NarrativeText
-
-        rows = session.scalars(select(NarrativeText).where(
-            NarrativeText.year == year.start_year)).all()
-        by_key: dict[str, Any] = {row.key: row for row in rows}
+        by_key = self.narrative.written(session, year)
         if self.narrative.THEMES_KEY in by_key:
             by_key[THEMES] = by_key[self.narrative.THEMES_KEY]
         return by_key

@@ -306,11 +306,9 @@ class SettingsPane(QWidget):
             with self.database.transaction() as session:
                 hold_shared_values(session)
                 now = {key: str(settings.get(session, options[key])) for key in mine}
-                from cscdesk.store.models import Setting
-
-                conflicts = conflicts_of({key: option.label for key, option in options.items()},
-                                         self._opened, now, mine,
-                                         {key: session.get(Setting, key) for key in mine})
+                conflicts = conflicts_of(
+                    {key: option.label for key, option in options.items()}, self._opened, now,
+                    mine, {key: settings.stored_row(session, options[key]) for key in mine})
                 if conflicts and not over_theirs:
                     raise SharedValueChanged("The settings", conflicts)
                 for key, value in mine.items():
