@@ -62,6 +62,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
+NEW_RECORD_TIP = "New record of the kind shown (Ctrl+N)"
 
 # Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
 PANES: tuple[tuple[str, str], ...] = (
@@ -178,7 +179,7 @@ class MainWindow(AppWindow):
 
         self.action_new = self._action("&New record", self.new_record,
                                        QKeySequence.StandardKey.New, self.menu_file)
-        self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
+        self.action_new.setToolTip(NEW_RECORD_TIP)
         self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find, self.menu_go)
         self.menu_file.addSeparator()
         self._action("&Open database file…", self.open_database_file,
@@ -222,7 +223,7 @@ class MainWindow(AppWindow):
         actions = (self.action_new, self.action_import)
         for action in actions:
             action.setEnabled(True)
-        self.action_new.setToolTip("New record of the kind shown (Ctrl+N)")
+        self.action_new.setToolTip(NEW_RECORD_TIP)
         self.action_import.setToolTip("")
         gate(self.database.capabilities, WRITE_RECORDS, actions)
 
