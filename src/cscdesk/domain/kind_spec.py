@@ -15,9 +15,11 @@ from enum import StrEnum
 
 from cscdesk.domain.kinds import (
     DATA_CLASS,
+    ActionKind,
     ComplainantType,
     EnquirySource,
     Kind,
+    LgoOutcome,
     Outcome,
     RecordData,
     kind_of,
@@ -179,6 +181,11 @@ def _summary() -> FieldSpec:
                      list_search=True)
 
 
+def _step(name: str, label: str) -> FieldSpec:
+    """A date of a casework step, beyond rules.md's columns."""
+    return FieldSpec(name, label, _T.DATE, optional_column=True)
+
+
 COMPLAINT = KindSpec(
     kind=Kind.COMPLAINT,
     singular="complaint",
@@ -212,6 +219,25 @@ COMPLAINT = KindSpec(
         FieldSpec("acknowledged", "Acknowledged", _T.DATE, optional_column=True),
         FieldSpec("notes", "Notes", _T.TEXT, personal=True, subject_access=True,
                   optional_column=True),
+        # The steps of Stages 2 and 3 and the Ombudsman's decision (docs/decisions.md,
+        # "Casework"): optional columns too.
+        _step("statement_agreed", "Statement agreed"),
+        FieldSpec("investigating_officer", "Investigating officer", _T.LINE, personal=True,
+                  subject_access=True, optional_column=True),
+        _step("officer_appointed", "Investigating officer appointed"),
+        FieldSpec("independent_person", "Independent person", _T.LINE, personal=True,
+                  subject_access=True, optional_column=True),
+        _step("person_appointed", "Independent person appointed"),
+        _step("report_received", "Investigation report received"),
+        _step("panel_held", "Panel held"),
+        _step("panel_report", "Panel report received"),
+        FieldSpec("lgo_outcome", "LGO outcome", _T.CHOICE, optional_column=True,
+                  choices=LgoOutcome),
+        _step("lgo_decided", "LGO decided"),
+        FieldSpec("lgo_remedy", "LGO remedy recommended", _T.TEXT, personal=True,
+                  subject_access=True, optional_column=True),
+        _step("lgo_compliance_due", "LGO compliance due"),
+        _step("lgo_complied", "LGO complied"),
     ),
     placed_by="received",
     open_until="closed",
@@ -308,8 +334,38 @@ DISPUTE = KindSpec(
     list_columns=("reference", "raised", "status", "team", "resolved", "summary"),
 )
 
+ACTION = KindSpec(
+    kind=Kind.ACTION,
+    singular="action",
+    plural="actions",
+    pane="Actions",
+    command_name="action",
+    table="action",
+    fields=(
+        _reference(),
+        _date("agreed", "Agreed", required=True),
+        FieldSpec("case_reference", "Case", _T.REFERENCE, required=True, list_search=True),
+        FieldSpec("action_kind", "Kind", _T.CHOICE, required=True, choices=ActionKind),
+        _team(),
+        FieldSpec("what", "What", _T.TEXT, required=True, personal=True, subject_access=True,
+                  list_search=True),
+        _date("due", "Due", required=True),
+        _date("done", "Done"),
+        FieldSpec("evidence", "Evidence", _T.TEXT, personal=True, subject_access=True),
+        FieldSpec("amount", "Amount", _T.MONEY),
+        _date("paid", "Paid"),
+    ),
+    placed_by="agreed",
+    open_until="done",
+    overdue_after_due=True,
+    retained_from="done",
+    list_columns=("reference", "agreed", "status", "action_kind", "team", "case_reference",
+                  "due", "done", "what"),
+)
+
 SPECS: dict[Kind, KindSpec] = {
-    spec.kind: spec for spec in (COMPLAINT, INITIAL_FEEDBACK, ENQUIRY, COMPLIMENT, DISPUTE)
+    spec.kind: spec
+    for spec in (COMPLAINT, INITIAL_FEEDBACK, ENQUIRY, COMPLIMENT, DISPUTE, ACTION)
 }
 
 

@@ -1,4 +1,4 @@
-"""The five record kinds and their fixed vocabularies, as plain dataclasses (their names,
+"""The six record kinds and their fixed vocabularies, as plain dataclasses (their names,
 labels and rules are described in `cscdesk.domain.kind_spec`).
 
 These are what forms and the workbook produce and what validation checks; the store turns them
@@ -21,6 +21,7 @@ class Kind(StrEnum):
     ENQUIRY = "Enquiries"
     COMPLIMENT = "Compliments"
     DISPUTE = "Dispute resolution"
+    ACTION = "Actions"
 
 
 class Outcome(StrEnum):
@@ -56,6 +57,29 @@ class ComplainantType(StrEnum):
     OTHER = "Other"
 
 
+class LgoOutcome(StrEnum):
+    """The Ombudsman's decision on a complaint, in its own categories."""
+
+    UPHELD_INJUSTICE = "Upheld: maladministration and injustice"
+    UPHELD_NO_INJUSTICE = "Upheld: maladministration, no injustice"
+    NOT_UPHELD = "Not upheld"
+    CLOSED_EARLY = "Closed after initial enquiries"
+    PREMATURE = "Premature"
+
+    @property
+    def counts_as_upheld(self) -> bool:
+        return self in (LgoOutcome.UPHELD_INJUSTICE, LgoOutcome.UPHELD_NO_INJUSTICE)
+
+
+class ActionKind(StrEnum):
+    """What an action is: a lesson the service takes on, an Ombudsman's recommendation, or a
+    remedy for the complainant (which may be a payment)."""
+
+    LEARNING = "Learning / service improvement"
+    OMBUDSMAN = "Ombudsman recommendation"
+    REMEDY = "Remedy for the complainant"
+
+
 STAGES = (1, 2, 3)
 
 
@@ -81,6 +105,22 @@ class ComplaintData:
     complainant_type: ComplainantType | None = None
     acknowledged: date | None = None
     notes: str = ""
+    # Stage 2 steps (the adjudication is the response)
+    statement_agreed: date | None = None
+    investigating_officer: str = ""
+    officer_appointed: date | None = None
+    independent_person: str = ""
+    person_appointed: date | None = None
+    report_received: date | None = None
+    # Stage 3 steps (the panel request is the Stage 3 record's Received date)
+    panel_held: date | None = None
+    panel_report: date | None = None
+    # The Ombudsman's decision
+    lgo_outcome: LgoOutcome | None = None
+    lgo_decided: date | None = None
+    lgo_remedy: str = ""
+    lgo_compliance_due: date | None = None
+    lgo_complied: date | None = None
 
 
 @dataclass
@@ -120,7 +160,26 @@ class DisputeData:
     summary: str = ""
 
 
-RecordData = ComplaintData | InitialFeedbackData | EnquiryData | ComplimentData | DisputeData
+@dataclass
+class ActionData:
+    """A promise made at the end of a case: learning, an Ombudsman recommendation or a remedy.
+    `case_reference` names the complaint or dispute resolution case it comes from."""
+
+    reference: str = ""
+    agreed: date | None = None
+    case_reference: str = ""
+    action_kind: ActionKind | None = None
+    team: str = ""
+    what: str = ""
+    due: date | None = None
+    done: date | None = None
+    evidence: str = ""
+    amount: Decimal | None = None
+    paid: date | None = None
+
+
+RecordData = (ComplaintData | InitialFeedbackData | EnquiryData | ComplimentData | DisputeData
+              | ActionData)
 
 DATA_CLASS: dict[Kind, type] = {
     Kind.COMPLAINT: ComplaintData,
@@ -128,6 +187,7 @@ DATA_CLASS: dict[Kind, type] = {
     Kind.ENQUIRY: EnquiryData,
     Kind.COMPLIMENT: ComplimentData,
     Kind.DISPUTE: DisputeData,
+    Kind.ACTION: ActionData,
 }
 _KIND_OF_CLASS: dict[type, Kind] = {cls: kind for kind, cls in DATA_CLASS.items()}
 

@@ -20,7 +20,15 @@ from cscdesk.domain.kind_spec import (
     FieldType,
     KindSpec,
 )
-from cscdesk.domain.kinds import STAGES, ComplaintData, EnquiryData, RecordData
+from cscdesk.domain.kinds import (
+    STAGES,
+    ActionData,
+    ActionKind,
+    ComplaintData,
+    EnquiryData,
+    RecordData,
+)
+from cscdesk.domain.steps import order_errors
 
 # The limits of `kind_spec`, by the names the forms and exports know them by.
 MAX_REFERENCE_LENGTH = REFERENCE_LIMIT
@@ -29,6 +37,8 @@ MAX_TEXT_LENGTH = TEXT_LIMIT
 
 # Given a complaint reference, the stage of that complaint, or None when there is no such complaint.
 StageLookup = Callable[[str], int | None]
+# Given a reference, whether a complaint or dispute resolution case has it (an action's Case).
+CaseLookup = Callable[[str], bool]
 
 
 @dataclass(frozen=True)
@@ -69,10 +79,12 @@ _CHECKS: dict[type, _KindChecks] = {
 }
 
 
-def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[FieldError]:
+def validate(record: RecordData, stage_of: StageLookup | None = None,
+             case_known: CaseLookup | None = None) -> list[FieldError]:
     """Every rule the record breaks, in field order; an empty list means it may be saved.
 
-    `stage_of` resolves "Escalated from"; without it that rule is checked only for shape.
+    `stage_of` resolves "Escalated from", and `case_known` an action's Case; without them those
+    rules are checked only for shape.
     """
     errors: list[FieldError] = []
     checks = _CHECKS[type(record)]
@@ -98,6 +110,8 @@ def validate(record: RecordData, stage_of: StageLookup | None = None) -> list[Fi
             )
     if isinstance(record, ComplaintData):
         _check_complaint(record, stage_of, errors)
+    if isinstance(record, ActionData):
+        _check_action(record, case_known, errors)
     _check_lengths(record, checks, errors)
     return errors
 
@@ -164,6 +178,46 @@ def _check_complaint(
             FieldError("lgo_referred", "An LGO decision needs the date it was referred.")
         )
     _check_escalation(record, stage_of, errors)
+    for field, message in order_errors(record):
+        if FieldError(field, message) not in errors:
+            errors.append(FieldError(field, message))
+
+
+def _check_action(record: ActionData, case_known: CaseLookup | None,
+                  errors: list[FieldError]) -> None:
+    """An action names its case, says what it is and when it is due; only a remedy carries
+    money, and a payment needs its amount."""
+    case = record.case_reference.strip()
+    if not case:
+        errors.append(FieldError(
+            "case_reference", "Case is required: the reference of the complaint or dispute "
+                              "resolution case the action comes from."))
+    elif len(case) > MAX_REFERENCE_LENGTH:
+        errors.append(FieldError(
+            "case_reference", f"Case is longer than {MAX_REFERENCE_LENGTH} characters."))
+    elif case_known is not None and not case_known(case):
+        errors.append(FieldError(
+            "case_reference", f"No complaint or dispute resolution case has reference "
+                              f"“{case}”."))
+    if record.action_kind is None:
+        errors.append(FieldError("action_kind", "Kind is required: "
+                                 + ", ".join(kind.value for kind in ActionKind) + "."))
+    if not record.what.strip():
+        errors.append(FieldError("what", "What is required: the action agreed."))
+    if record.due is None:
+        errors.append(FieldError("due", "Due date is required."))
+    remedy = record.action_kind is ActionKind.REMEDY
+    if record.amount is not None:
+        if record.amount < 0:
+            errors.append(FieldError("amount", "Amount cannot be negative."))
+        elif record.action_kind is not None and not remedy:
+            errors.append(FieldError("amount", "Only a remedy for the complainant carries an "
+                                               "amount."))
+    if record.paid is not None:
+        if record.action_kind is not None and not remedy:
+            errors.append(FieldError("paid", "Only a remedy for the complainant is paid."))
+        elif record.amount is None:
+            errors.append(FieldError("amount", "Paid is given: give the amount paid."))
 
 
 def _check_escalation(

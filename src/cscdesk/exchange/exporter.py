@@ -221,8 +221,8 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
             selected.append(RootCause.name)
         elif column.field == "escalated_from":
             selected.append(parent.reference)
-        elif column.field == "adr_saving":
-            selected.append(Complaint.adr_saving_pence)
+        elif column.cell is CellType.MONEY:
+            selected.append(getattr(model, f"{column.field}_pence"))
         else:
             selected.append(getattr(model, column.field))
     placed = getattr(model, spec(kind).placed_by)
@@ -234,9 +234,9 @@ def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
             parent, Complaint.escalated_from_id == parent.id
         )
     count = session.scalar(select(func.count()).select_from(model)) or 0
-    fields = [column.field for column in layout.columns]
     converters: dict[int, Callable[[Any], object]] = {
-        index: _pence_to_number for index, name in enumerate(fields) if name == "adr_saving"
+        index: _pence_to_number for index, column in enumerate(layout.columns)
+        if column.cell is CellType.MONEY
     }
     converters.update({index: _enum_value for index, column in enumerate(layout.columns)
                        if column.cell is CellType.CHOICE})

@@ -1,4 +1,4 @@
-"""SQLAlchemy 2.x typed models: the five record kinds, their shared lists, settings and the
+"""SQLAlchemy 2.x typed models: the six record kinds, their shared lists, settings and the
 hand-entered figures of past years.
 
 Schema changes go through an Alembic migration in `migrations/versions/`, never `create_all`.
@@ -30,7 +30,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from cscdesk.domain.kind_spec import SPECS
-from cscdesk.domain.kinds import ComplainantType, EnquirySource, Kind, Outcome
+from cscdesk.domain.kinds import (
+    ActionKind,
+    ComplainantType,
+    EnquirySource,
+    Kind,
+    LgoOutcome,
+    Outcome,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -149,6 +156,20 @@ class Complaint(CaseRecord, Base):
     acknowledged: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    statement_agreed: Mapped[date | None] = mapped_column(Date)
+    investigating_officer: Mapped[str] = mapped_column(String(200), default="",
+                                                       server_default="")
+    officer_appointed: Mapped[date | None] = mapped_column(Date)
+    independent_person: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    person_appointed: Mapped[date | None] = mapped_column(Date)
+    report_received: Mapped[date | None] = mapped_column(Date)
+    panel_held: Mapped[date | None] = mapped_column(Date)
+    panel_report: Mapped[date | None] = mapped_column(Date)
+    lgo_outcome: Mapped[LgoOutcome | None] = mapped_column(_enum(LgoOutcome, "lgo_outcome"))
+    lgo_decided: Mapped[date | None] = mapped_column(Date)
+    lgo_remedy: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lgo_compliance_due: Mapped[date | None] = mapped_column(Date)
+    lgo_complied: Mapped[date | None] = mapped_column(Date)
 
     team: Mapped[Team] = relationship(lazy="joined")
     root_cause: Mapped[RootCause | None] = relationship(lazy="joined")
@@ -202,6 +223,43 @@ class DisputeResolution(CaseRecord, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
 
     team: Mapped[Team] = relationship(lazy="joined")
+
+
+class Action(CaseRecord, Base):
+    """A promise made at the end of a case, tracked until it is done. `case_reference` is the
+    reference of the complaint or dispute resolution case it comes from (kept as text, so a
+    case deleted and restored from the bin finds its actions again)."""
+
+    __tablename__ = "action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    agreed: Mapped[date] = mapped_column(Date, index=True)
+    case_reference: Mapped[str] = mapped_column(String(60), index=True)
+    action_kind: Mapped[ActionKind] = mapped_column(_enum(ActionKind, "action_kind"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    what: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[date] = mapped_column(Date, index=True)
+    done: Mapped[date | None] = mapped_column(Date, index=True)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    amount_pence: Mapped[int | None] = mapped_column(Integer)
+    paid: Mapped[date | None] = mapped_column(Date)
+
+    team: Mapped[Team] = relationship(lazy="joined")
+
+
+class OmbudsmanLetter(Timestamped, Base):
+    """The Ombudsman's annual letter's figures for one reporting year, entered by hand.
+
+    A figure left empty (None) was not given; the appendix shows only what was entered.
+    """
+
+    __tablename__ = "ombudsman_letter"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decided: Mapped[int | None] = mapped_column(Integer)
+    upheld_percent: Mapped[int | None] = mapped_column(Integer)
+    compliance_percent: Mapped[int | None] = mapped_column(Integer)
+    satisfactory_remedy_percent: Mapped[int | None] = mapped_column(Integer)
+    similar_upheld_percent: Mapped[int | None] = mapped_column(Integer)
 
 
 class Setting(ChangedBy, Timestamped, Base):
@@ -302,7 +360,7 @@ class BinEntry(Base):
     data: Mapped[str] = mapped_column(Text)
 
 
-RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution)
+RECORD_MODELS = (Complaint, InitialFeedback, Enquiry, Compliment, DisputeResolution, Action)
 
 # The model of each kind, found by the table its description names: a kind without a model
 # fails here, at import, not as a KeyError in the middle of some work.

@@ -47,7 +47,14 @@ CHUNK = 900
 _ESCALATED_FROM = aliased(Complaint, name="escalated_from_complaint")
 
 # Fields whose column has another name and value: names become list ids, pounds become pence.
-_RENAMED = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence"}
+_RENAMED = {"team": "team_id", "root_cause": "root_cause_id", "adr_saving": "adr_saving_pence",
+            "amount": "amount_pence"}
+# Money fields, kept in pence: (field, column) of each kind.
+_MONEY: dict[type, tuple[tuple[str, str], ...]] = {
+    spec(kind).data_class: tuple((field.name, _RENAMED[field.name]) for field in spec(kind).fields
+                                 if field.type is FieldType.MONEY)
+    for kind in Kind
+}
 
 # Field types held as text, trimmed when stored.
 _TEXT_TYPES = (FieldType.REFERENCE, FieldType.LIST, FieldType.LINE, FieldType.TEXT)
@@ -167,11 +174,12 @@ class RecordRows:
                 if value.__class__ is str:
                     values[name] = value.strip()
         values["team_id"] = self.teams.id_of(values.pop("team"))
+        for name, column in _MONEY[record.__class__]:
+            amount = values.pop(name)
+            values[column] = None if amount is None else pounds_to_pence(amount)
         if "root_cause" in values:  # a complaint
             cause = values.pop("root_cause")
             values["root_cause_id"] = self.root_causes.id_of(cause) if cause else None
-            amount = values.pop("adr_saving")
-            values["adr_saving_pence"] = None if amount is None else pounds_to_pence(amount)
             values["due"] = self.due(values["received"], values["stage"], values["extended"])
         return values
 
@@ -204,7 +212,8 @@ class RecordRows:
         if shape.root_cause:
             cause = values["root_cause_id"]
             fields[shape.root_cause] = None if cause is None else self.root_causes.names[cause]
-            fields[shape.adr_saving] = _pounds_text(values["adr_saving_pence"])
+        for label, column in shape.money:
+            fields[label] = _pounds_text(values[column])
         return fields
 
     def created_event(self, kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
@@ -227,11 +236,11 @@ class RecordRows:
             if value is not None and value != "":
                 new[label] = _json_plain(value)
         new[shape.team] = _json_text(self.teams.names[values["team_id"]])
-        if shape.root_cause:
-            if (cause := values["root_cause_id"]) is not None:
-                new[shape.root_cause] = _json_text(self.root_causes.names[cause])
-            if (pence := values["adr_saving_pence"]) is not None:
-                new[shape.adr_saving] = _json_text(str(pence_to_pounds(pence)))
+        if shape.root_cause and (cause := values["root_cause_id"]) is not None:
+            new[shape.root_cause] = _json_text(self.root_causes.names[cause])
+        for label, column in shape.money:
+            if (pence := values[column]) is not None:
+                new[label] = _json_text(str(pence_to_pounds(pence)))
         changes = ", ".join(f'"{label}": [null, {value}]' for label, value in sorted(new.items()))
         return audit.event_row(audit.CREATE, kind.value, values["reference"], f"{{{changes}}}",
                                self.user, self.now)
@@ -314,7 +323,8 @@ def _ignore(_rows: int) -> None:
 class _Shape:
     """A kind's fields as the audit trail records them, (label, column) grouped by how their
     value is written: text (blank as None), dates (ISO), as they are (Yes/No, stage), in
-    `record_values.plain`'s form (choices); and the labels of the fields stored as ids or pence."""
+    `record_values.plain`'s form (choices); the labels of the fields stored as list ids; and
+    (label, column) of the money fields, stored as pence."""
 
     texts: tuple[tuple[str, str], ...]
     dates: tuple[tuple[str, str], ...]
@@ -322,15 +332,18 @@ class _Shape:
     others: tuple[tuple[str, str], ...]
     team: str
     root_cause: str = ""
-    adr_saving: str = ""
+    money: tuple[tuple[str, str], ...] = ()
 
 
 def _shape(kind: Kind) -> _Shape:
     groups: dict[str, list[tuple[str, str]]] = {"texts": [], "dates": [], "as_is": [],
                                                 "others": []}
     special: dict[str, str] = {}
+    money: list[tuple[str, str]] = []
     for field in spec(kind).fields:
-        if field.name in _RENAMED:
+        if field.type is FieldType.MONEY:
+            money.append((field.label, _RENAMED[field.name]))
+        elif field.name in _RENAMED:
             special[field.name] = field.label
         elif field.type in _TEXT_TYPES:
             groups["texts"].append((field.label, field.name))
@@ -341,7 +354,7 @@ def _shape(kind: Kind) -> _Shape:
         else:
             groups["others"].append((field.label, field.name))
     return _Shape(tuple(groups["texts"]), tuple(groups["dates"]), tuple(groups["as_is"]),
-                  tuple(groups["others"]), **special)
+                  tuple(groups["others"]), money=tuple(money), **special)
 
 
 _SHAPES: dict[Kind, _Shape] = {kind: _shape(kind) for kind in Kind}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cscdesk.domain.kind_spec import spec
 from cscdesk.domain.kinds import (
+    ActionData,
     ComplaintData,
     ComplimentData,
     DisputeData,
@@ -22,12 +24,13 @@ from cscdesk.domain.kinds import (
     RecordData,
     kind_of,
 )
-from cscdesk.domain.validation import FieldError, StageLookup, validate
+from cscdesk.domain.validation import CaseLookup, FieldError, StageLookup, validate
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
 from cscdesk.store import audit, lists, record_rows, record_versions, recycle_bin
 from cscdesk.store.models import (
     MODEL_OF,
+    Action,
     Complaint,
     Compliment,
     DisputeResolution,
@@ -36,8 +39,12 @@ from cscdesk.store.models import (
 )
 from cscdesk.store.record_rows import pence_to_pounds, plain_fields, pounds_to_pence
 
-__all__ = ["MODEL_OF", "RecordInvalid", "delete", "find_row", "later_stage", "load",
-           "pence_to_pounds", "pounds_to_pence", "save", "stage_lookup", "to_data"]
+__all__ = ["MODEL_OF", "RecordInvalid", "actions_of", "case_lookup", "delete", "find_row",
+           "later_stage", "load", "pence_to_pounds", "pounds_to_pence", "save", "stage_lookup",
+           "to_data"]
+
+# The kinds whose records can carry actions (an action's Case names one of them).
+CASE_KINDS = (Kind.COMPLAINT, Kind.DISPUTE)
 
 # The fields copied as they are between a dataclass and its row (others need converting).
 _PLAIN_FIELDS: dict[Kind, tuple[str, ...]] = {kind: plain_fields(kind) for kind in Kind}
@@ -61,6 +68,23 @@ def stage_lookup(session: Session) -> StageLookup:
         )
 
     return stage_of
+
+
+def case_lookup(session: Session) -> CaseLookup:
+    """Whether a complaint or dispute resolution case has a reference (an action's Case)."""
+
+    def known(reference: str) -> bool:
+        return any(find_row(session, kind, reference) is not None for kind in CASE_KINDS)
+
+    return known
+
+
+def actions_of(session: Session, case_reference: str) -> list[ActionData]:
+    """The actions of a complaint or dispute resolution case, by Agreed then reference."""
+    rows = session.scalars(
+        select(Action).where(Action.case_reference == case_reference.strip())
+        .order_by(Action.agreed, Action.reference))
+    return [_action_data(row) for row in rows]
 
 
 def find_row(session: Session, kind: Kind, reference: str, *, lock: bool = False
@@ -89,7 +113,7 @@ def save(
     With `expected_version` (a form's save), the record must still be at that version:
     otherwise RecordChangedElsewhere is raised and nothing is written (`record_versions`)."""
     kind = kind_of(record)
-    errors = validate(record, stage_lookup(session))
+    errors = validate(record, stage_lookup(session), case_lookup(session))
     if errors:
         raise RecordInvalid(record.reference, errors)
     row = find_row(session, kind, original_reference or record.reference,
@@ -112,6 +136,8 @@ def save(
     session.flush()  # the rows are written with Core statements, after any pending ORM work
     rows = record_rows.RecordRows(session, due=calendar.response_due)
     record_rows.save_one(session, record, stored, rows)
+    if original_reference and kind in CASE_KINDS:
+        rename_case(session, kind, original_reference, record.reference)
     model = MODEL_OF[kind]
     row = session.scalars(
         select(model).where(model.reference == record.reference.strip())
@@ -134,8 +160,17 @@ def to_data(row: Any) -> RecordData:
             lgo_referred=row.lgo_referred, lgo_decision=row.lgo_decision,
             complainant=row.complainant, summary=row.summary,
             complainant_type=row.complainant_type, acknowledged=row.acknowledged,
-            notes=row.notes,
+            notes=row.notes, statement_agreed=row.statement_agreed,
+            investigating_officer=row.investigating_officer,
+            officer_appointed=row.officer_appointed, independent_person=row.independent_person,
+            person_appointed=row.person_appointed, report_received=row.report_received,
+            panel_held=row.panel_held, panel_report=row.panel_report,
+            lgo_outcome=row.lgo_outcome, lgo_decided=row.lgo_decided,
+            lgo_remedy=row.lgo_remedy, lgo_compliance_due=row.lgo_compliance_due,
+            lgo_complied=row.lgo_complied,
         )
+    if isinstance(row, Action):
+        return _action_data(row)
     if isinstance(row, InitialFeedback):
         return InitialFeedbackData(row.reference, row.received, row.team.name, row.resolved,
                                    row.summary)
@@ -147,6 +182,12 @@ def to_data(row: Any) -> RecordData:
     if isinstance(row, DisputeResolution):
         return DisputeData(row.reference, row.raised, row.team.name, row.resolved, row.summary)
     raise TypeError(f"not a record row: {row!r}")
+
+
+def _action_data(row: Action) -> ActionData:
+    return ActionData(row.reference, row.agreed, row.case_reference, row.action_kind,
+                      row.team.name, row.what, row.due, row.done, row.evidence,
+                      pence_to_pounds(row.amount_pence), row.paid)
 
 
 def load(session: Session, kind: Kind, reference: str) -> RecordData | None:
@@ -181,9 +222,35 @@ def delete(session: Session, kind: Kind, reference: str,
             raise InputError(
                 f"Complaint “{row.reference}” cannot be deleted: “{later}” escalates from it."
             )
+    if kind in CASE_KINDS:
+        _refuse_if_it_has_actions(session, kind, row.reference)
     data = to_data(row)
     recycle_bin.put(session, data)
     session.delete(row)
     session.flush()
     audit.log_change(session, data, None)
     return True
+
+
+def _refuse_if_it_has_actions(session: Session, kind: Kind, reference: str) -> None:
+    """A case whose actions are still recorded is not deleted: they would name nothing."""
+    actions = session.scalars(select(Action.reference).where(
+        Action.case_reference == reference).order_by(Action.reference).limit(4)).all()
+    if actions:
+        listed = ", ".join(f"“{action}”" for action in actions[:3])
+        more = " and more" if len(actions) > 3 else ""
+        raise InputError(f"The {spec(kind).singular} “{reference}” cannot be deleted: actions "
+                         f"{listed}{more} come from it. Delete or move those first.")
+
+
+def rename_case(session: Session, kind: Kind, old_reference: str, new_reference: str) -> None:
+    """A complaint or dispute case renamed: its actions follow it (unless a case of the other
+    kind still has the old reference, when they stay with that one)."""
+    if old_reference.strip() == new_reference.strip():
+        return
+    if any(find_row(session, other, old_reference) is not None
+           for other in CASE_KINDS if other is not kind):
+        return
+    session.execute(update(Action)
+                    .where(Action.case_reference == old_reference.strip())
+                    .values(case_reference=new_reference.strip()))

@@ -47,10 +47,12 @@ ROLE_OF_NAME = {"officer": OFFICER, "manager": MANAGER, "auditor": AUDITOR,
 # Held for the length of a setup or upgrade transaction ("CSCD" as a number).
 ADVISORY_LOCK = 0x43534344
 
-RECORD_TABLES = ("complaint", "initial_feedback", "enquiry", "compliment", "dispute_resolution")
+RECORD_TABLES = ("complaint", "initial_feedback", "enquiry", "compliment", "dispute_resolution",
+                 "action")
 SEARCH_TABLES = tuple(f"{table}_search" for table in RECORD_TABLES)
 LIST_TABLES = ("team", "root_cause", "non_working_day")
-SETTING_TABLES = ("setting", "narrative_text", "baseline_year", "baseline_team_count")
+SETTING_TABLES = ("setting", "narrative_text", "baseline_year", "baseline_team_count",
+                  "ombudsman_letter")
 AUDIT_TABLE = "audit_event"
 BIN_TABLE = "bin_entry"
 OTHER_TABLES = ("alembic_version",)

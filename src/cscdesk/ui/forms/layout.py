@@ -27,7 +27,13 @@ LAYOUTS: dict[Kind, tuple[Section, ...]] = {
         Section("Response", ("acknowledged", "extended", DUE_LINE, "responded", "notes")),
         Section("Outcome", ("closed", "outcome", "root_cause", "learning"), column=1),
         Section("Alternative dispute resolution (ADR)", ("adr", "adr_saving"), column=1),
-        Section("Local Government Ombudsman (LGO)", ("lgo_referred", "lgo_decision"), column=1),
+        Section("Stage 2 steps", ("statement_agreed", "investigating_officer",
+                                  "officer_appointed", "independent_person", "person_appointed",
+                                  "report_received")),
+        Section("Stage 3 steps", ("panel_held", "panel_report")),
+        Section("Local Government Ombudsman (LGO)",
+                ("lgo_referred", "lgo_decision", "lgo_outcome", "lgo_decided", "lgo_remedy",
+                 "lgo_compliance_due", "lgo_complied"), column=1),
     ),
     Kind.INITIAL_FEEDBACK: (
         Section("Initial feedback", ("reference", "received", "team", "resolved", "summary")),
@@ -41,6 +47,12 @@ LAYOUTS: dict[Kind, tuple[Section, ...]] = {
     ),
     Kind.DISPUTE: (
         Section("Dispute resolution", ("reference", "raised", "team", "resolved", "summary")),
+    ),
+    Kind.ACTION: (
+        Section("Action", ("reference", "case_reference", "action_kind", "agreed", "team",
+                           "what")),
+        Section("Progress", ("due", "done", "evidence"), column=1),
+        Section("Remedy", ("amount", "paid"), column=1),
     ),
 }
 
