@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cscdesk.domain.kinds import ComplaintData, ComplimentData
+from cscdesk.domain.kinds import ActionData, ActionKind, ComplaintData, ComplimentData
 from cscdesk.errors import UserFacingError
 from cscdesk.exchange import WorkbookNotWritten, export_workbook
 from cscdesk.store import records
@@ -29,6 +29,9 @@ def filled(database):
                                             team="Fostering", notes="=1+1"))
         records.save(session, ComplimentData(reference="K-1", received=date(2024, 5, 3),
                                              team="Adoption"))
+        records.save(session, ActionData(reference="A-1", agreed=date(2024, 5, 20),
+                                         case_reference="C-1", action_kind=ActionKind.LEARNING,
+                                         team="Fostering", what="@everyone", due=date(2024, 6, 3)))
     return database
 
 
@@ -43,16 +46,22 @@ def test_an_existing_workbook_is_replaced_whole(filled, tmp_path: Path) -> None:
     result = export_workbook(filled, target)
 
     assert result.counts == {"Complaints": 1, "Initial feedback": 0, "Enquiries": 0,
-                             "Compliments": 1, "Dispute resolution": 0}
-    assert read_sheets(target)["Complaints"][1][-1] == "=1+1"
+                             "Compliments": 1, "Dispute resolution": 0, "Actions": 1}
+    sheets = read_sheets(target)
+    complaint = dict(zip(sheets["Complaints"][0], sheets["Complaints"][1], strict=True))
+    assert complaint["Notes"] == "=1+1"
+    assert sheets["Actions"][1][:6] == ["A-1", date(2024, 5, 20), "C-1",
+                                        "Learning / service improvement", "Fostering", "@everyone"]
     assert leftovers(tmp_path) == []
 
 
 def test_an_empty_database_exports_every_header(database, tmp_path: Path) -> None:
     sheets = read_sheets(export_workbook(database, tmp_path / "empty.xlsx").path)
     assert list(sheets) == ["Complaints", "Initial feedback", "Enquiries", "Compliments",
-                            "Dispute resolution"]
+                            "Dispute resolution", "Actions"]
     assert sheets["Compliments"] == [["Reference", "Received", "Team", "Summary"]]
+    assert sheets["Actions"] == [["Reference", "Agreed", "Case", "Kind", "Team", "What", "Due",
+                                  "Done", "Evidence", "Amount", "Paid"]]
 
 
 @pytest.mark.parametrize("target", ["missing/out.xlsx", "a-file/out.xlsx", "."])

@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cscdesk.domain.kinds import (
+    ActionData,
+    ActionKind,
     ComplainantType,
     ComplaintData,
     ComplimentData,
@@ -20,6 +22,7 @@ from cscdesk.domain.kinds import (
     EnquirySource,
     InitialFeedbackData,
     Kind,
+    LgoOutcome,
     Outcome,
 )
 from cscdesk.exchange import apply_import, export_workbook, plan_import, read_workbook
@@ -30,6 +33,7 @@ from cscdesk.store.models import (
     BaselineTeamCount,
     BaselineYear,
     Complaint,
+    OmbudsmanLetter,
     RootCause,
     Team,
 )
@@ -50,11 +54,32 @@ def database(db_path: Path):
     yield from copied_database(db_path)
 
 
+# The casework columns of the Complaints sheet (optional, beyond rules.md), and their cells.
+STEPS = ["Statement agreed", "Investigating officer", "Investigating officer appointed",
+         "Independent person", "Independent person appointed", "Investigation report received",
+         "Panel held", "Panel report received", "LGO outcome", "LGO decided",
+         "LGO remedy recommended", "LGO compliance due", "LGO complied"]
+STEP_CELLS: dict[str, list[object]] = {
+    "C-002": ["10/06/2024", "Ms Ivy Officer", date(2024, 6, 11), ACCENTS, "2024-06-12",
+              "28/06/2024", None, None, None, None, None, None, None],
+    "C-003": [None, None, None, None, None, None, date(2024, 9, 20), "25/09/2024",
+              " not UPHELD ", date(2025, 1, 15), MARKUP, "2025-03-01", date(2025, 2, 20)],
+}
+
+
+def with_steps(rows: list[list[object]]) -> list[list[object]]:
+    """The Complaints rows with the casework columns added (blank where a row has none)."""
+    header, *data = rows
+    return [[*header, *STEPS],
+            *([*row, *STEP_CELLS.get(str(row[0]), [None] * len(STEPS))] for row in data)]
+
+
 def source_sheets() -> dict[str, list[list[object]]]:
-    """Every kind, every column, awkward text, and Stage 2 and 3 listed before their source."""
+    """Every kind, every column, awkward text, and Stage 2 and 3 listed before their source;
+    actions naming complaints and a dispute case, some listed before their case."""
     extras = ["Complainant type", "Acknowledged", "Notes"]
     return {
-        "Complaints": [
+        "Complaints": with_steps([
             [*COMPLAINT_HEADER, *extras],
             ["C-003", "2024-09-02", "3", "Through Care", "yes", "2024-10-01", "2024-10-14",
              "Not upheld", None, None, "No", None, "C-002", date(2024, 11, 1), "Not upheld by LGO",
@@ -70,7 +95,7 @@ def source_sheets() -> dict[str, list[list[object]]]:
              None, None, None, None, None, None, None, None, None],
             ["C-005", "31/03/2025", 1, "Fostering", "No", None, "2025-04-02", "Cancelled",
              None, None, "yes", 0, None, None, None, None, None, "Other", None, None],
-        ],
+        ]),
         "Initial feedback": [
             ["Reference", "Received", "Team", "Resolved", "Summary"],
             ["IF-1", date(2024, 4, 1), "Fostering", date(2024, 4, 2), AWKWARD],
@@ -109,6 +134,22 @@ def source_sheets() -> dict[str, list[list[object]]]:
             ["2017/18", "Enquiries Members", "Children in Care Council", 7],
             ["2017", "Compliments", "Fostering", 9],
         ],
+        "Actions": [
+            ["Reference*", "Agreed*", "Case*", "Kind*", "Team*", "What*", "Due*", "Done",
+             "Evidence", "Amount", "Paid"],
+            ["A-1", date(2025, 1, 20), "C-003", "OMBUDSMAN recommendation", "through care",
+             AWKWARD, "01/03/2025", date(2025, 2, 20), MULTILINE, None, None],
+            ["A-2", "2024-10-01", "D-1", "learning /  service improvement", "Fostering",
+             "Review how disputes are logged", date(2025, 1, 31), None, None, None, None],
+            ["A-3", "2024-05-21", "C-001", "Remedy for the complainant", "Through Care",
+             ACCENTS, "2024-06-21", "2024-06-14", PHONE, "£1,250.75", "14/06/2024"],
+        ],
+        "Ombudsman letters": [
+            ["Year*", "Complaints decided", "Upheld %", "Compliance %", "Satisfactory remedy %",
+             "Similar councils upheld %"],
+            ["2023/24", 12, 58, "100%", 25, 62],
+            ["2024-25", None, 40, None, None, None],
+        ],
     }
 
 
@@ -131,6 +172,7 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
         "Complaints": (5, 0, 0), "Initial feedback": (2, 0, 0), "Enquiries": (3, 0, 0),
         "Compliments": (2, 0, 0), "Dispute resolution": (3, 0, 0),
         "Baseline figures": (2, 0, 0), "Baseline by team": (4, 0, 0),
+        "Actions": (3, 0, 0), "Ombudsman letters": (2, 0, 0),
     }
     assert result.teams_added == ["Through Care", "Fostering", "Leaving Care", "ÉQUIPE Ouest",
                                   "Children in Care Council"]
@@ -150,10 +192,28 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
         outcome=Outcome.PARTIALLY_UPHELD, root_cause="Communication", learning=MULTILINE,
         adr=True, adr_saving=None, escalated_from="C-001", complainant=PHONE, summary=MARKUP,
         complainant_type=ComplainantType.PARENT, acknowledged=date(2024, 6, 4), notes=AT,
+        statement_agreed=date(2024, 6, 10), investigating_officer="Ms Ivy Officer",
+        officer_appointed=date(2024, 6, 11), independent_person=ACCENTS,
+        person_appointed=date(2024, 6, 12), report_received=date(2024, 6, 28),
     )
     assert complaints["C-003"].escalated_from == "C-002"
     assert complaints["C-003"].extended is True
     assert complaints["C-003"].lgo_referred == date(2024, 11, 1)
+    c003 = complaints["C-003"]
+    assert (c003.panel_held, c003.panel_report) == (date(2024, 9, 20), date(2024, 9, 25))
+    assert (c003.lgo_outcome, c003.lgo_decided, c003.lgo_remedy) == (
+        LgoOutcome.NOT_UPHELD, date(2025, 1, 15), MARKUP)
+    assert (c003.lgo_compliance_due, c003.lgo_complied) == (date(2025, 3, 1), date(2025, 2, 20))
+    assert complaints["C-001"].statement_agreed is None and complaints["C-001"].lgo_outcome is None
+    assert load_all(database, Kind.ACTION) == {
+        "A-1": ActionData("A-1", date(2025, 1, 20), "C-003", ActionKind.OMBUDSMAN, "Through Care",
+                          AWKWARD, date(2025, 3, 1), date(2025, 2, 20), MULTILINE),
+        "A-2": ActionData("A-2", date(2024, 10, 1), "D-1", ActionKind.LEARNING, "Fostering",
+                          "Review how disputes are logged", date(2025, 1, 31)),
+        "A-3": ActionData("A-3", date(2024, 5, 21), "C-001", ActionKind.REMEDY, "Through Care",
+                          ACCENTS, date(2024, 6, 21), date(2024, 6, 14), PHONE,
+                          Decimal("1250.75"), date(2024, 6, 14)),
+    }
     assert complaints["C-004"] == ComplaintData(
         reference="C-004", received=date(2024, 7, 1), stage=1, team="Fostering")
     assert complaints["C-005"].outcome is Outcome.CANCELLED
@@ -182,6 +242,7 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
             select(BaselineTeamCount.year, BaselineTeamCount.table, Team.name,
                    BaselineTeamCount.count).join(Team)
         ).all()
+        letters = letter_figures(session)
     # Friday 3 May 2024, Stage 1: 6 May is a bank holiday, so due Monday 20 May.
     assert due["C-001"] == date(2024, 5, 20)
     assert baseline[2017].stage1 == 48 and baseline[2017].timeliness_percent == 71
@@ -194,6 +255,13 @@ def test_every_value_of_every_kind_is_stored(database, source: Path) -> None:
         (2017, "enquiries_member", "Children in Care Council", 7),
         (2017, "upheld", "Through Care", 5),
     ]
+    assert letters == {2023: (12, 58, 100, 25, 62), 2024: (None, 40, None, None, None)}
+
+
+def letter_figures(session) -> dict[int, tuple[int | None, ...]]:
+    return {row.year: (row.decided, row.upheld_percent, row.compliance_percent,
+                       row.satisfactory_remedy_percent, row.similar_upheld_percent)
+            for row in session.scalars(select(OmbudsmanLetter))}
 
 
 def test_export_import_export_gives_identical_workbooks(database, source: Path,
@@ -205,17 +273,23 @@ def test_export_import_export_gives_identical_workbooks(database, source: Path,
         result = apply_import(second_db, read_workbook(first))
         assert all(c.created == c.total for c in result.counts.values())
         second = export_workbook(second_db, tmp_path / "second.xlsx").path
-        assert load_all(second_db, Kind.COMPLAINT) == load_all(database, Kind.COMPLAINT)
+        for kind in Kind:
+            assert load_all(second_db, kind) == load_all(database, kind)
+        with second_db.session() as session:
+            second_letters = letter_figures(session)
     finally:
         second_db.close()
+    with database.session() as session:
+        assert second_letters == letter_figures(session)
 
     assert read_sheets(first) == read_sheets(second)
     sheets = read_sheets(first)
     assert list(sheets) == ["Complaints", "Initial feedback", "Enquiries", "Compliments",
-                            "Dispute resolution", "Baseline figures", "Baseline by team"]
+                            "Dispute resolution", "Actions", "Baseline figures",
+                            "Baseline by team", "Ombudsman letters"]
     header, *rows = sheets["Complaints"]
     assert header == [c.rstrip("*") for c in COMPLAINT_HEADER] + [
-        "Complainant type", "Acknowledged", "Notes"]
+        "Complainant type", "Acknowledged", "Notes", *STEPS]
     c001 = dict(zip(header, next(r for r in rows if r[0] == "C-001"), strict=True))
     assert c001["Complainant"] == AWKWARD and c001["Summary"] == ACCENTS
     assert c001["Received"] == date(2024, 5, 3) and c001["ADR saving"] == 1800.5
@@ -223,6 +297,20 @@ def test_export_import_export_gives_identical_workbooks(database, source: Path,
     assert c001["Root cause"] == "Communication" and c001["Notes"] == MINUS
     assert sheets["Baseline figures"][1][:3] == ["2016/17", 30, ""]
     assert sheets["Baseline by team"][1] == ["2017/18", "Closed volume", "Through Care", 12]
+    c003 = dict(zip(header, next(r for r in rows if r[0] == "C-003"), strict=True))
+    assert c003["Panel held"] == date(2024, 9, 20) and c003["LGO outcome"] == "Not upheld"
+    assert c003["LGO remedy recommended"] == MARKUP
+    action_header, *actions = sheets["Actions"]
+    assert action_header == ["Reference", "Agreed", "Case", "Kind", "Team", "What", "Due",
+                             "Done", "Evidence", "Amount", "Paid"]
+    assert [row[0] for row in actions] == ["A-3", "A-2", "A-1"]  # by Agreed
+    assert actions[0][3:] == ["Remedy for the complainant", "Through Care", ACCENTS,
+                              date(2024, 6, 21), date(2024, 6, 14), PHONE, 1250.75,
+                              date(2024, 6, 14)]
+    assert sheets["Ombudsman letters"] == [
+        ["Year", "Complaints decided", "Upheld %", "Compliance %", "Satisfactory remedy %",
+         "Similar councils upheld %"],
+        ["2023/24", 12, 58, 100, 25, 62], ["2024/25", "", 40, "", "", ""]]
 
 
 def test_export_writes_formula_like_text_as_text_and_real_dates(database, source: Path,
@@ -297,7 +385,11 @@ def test_missing_extra_columns_keep_stored_values(database, source: Path,
     result = apply_import(database, read_workbook(plain))
 
     assert result.counts["Complaints"].unchanged == 5
-    assert load_all(database, Kind.COMPLAINT)["C-001"].notes == MINUS
+    complaints = load_all(database, Kind.COMPLAINT)
+    assert complaints["C-001"].notes == MINUS
+    assert complaints["C-002"].investigating_officer == "Ms Ivy Officer"
+    assert complaints["C-003"].panel_report == date(2024, 9, 25)
+    assert complaints["C-003"].lgo_outcome is LgoOutcome.NOT_UPHELD
 
 
 def test_headers_match_without_case_spaces_or_star(database, tmp_path: Path) -> None:
@@ -325,10 +417,10 @@ def test_escalation_may_name_a_stored_complaint(database, tmp_path: Path) -> Non
 def test_progress_is_reported_up_to_the_total(database, source: Path, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     apply_import(database, read_workbook(source), progress=lambda d, t: seen.append((d, t)))
-    assert seen and seen[-1] == (21, 21)
+    assert seen and seen[-1] == (26, 26)
     exported: list[tuple[int, int]] = []
     export_workbook(database, tmp_path / "p.xlsx", progress=lambda d, t: exported.append((d, t)))
-    assert exported[-1] == (21, 21)
+    assert exported[-1] == (26, 26)
 
 
 def test_a_workbook_saved_by_another_program_imports(database, tmp_path: Path) -> None:

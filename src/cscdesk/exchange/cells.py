@@ -171,7 +171,7 @@ def read_money(value: object) -> Decimal | None:
     if amount != amount.quantize(Decimal("0.01")):
         raise CellError("An amount in pounds has at most two decimal places (pence).")
     if abs(amount) >= Decimal("1e12"):
-        raise CellError("This amount is too large to be an ADR saving.")
+        raise CellError("This amount is too large (a million million pounds or more); check it.")
     return amount.quantize(Decimal("0.01"))
 
 

@@ -1,7 +1,8 @@
 """Writing the database out as an interchange workbook that `read_workbook` reads back.
 
 `export_workbook(db, path, progress=None) -> ExportResult` writes every record sheet (with its
-header even when empty) and, when the database holds any, the two baseline sheets. Dates are
+header even when empty) and, when the database holds any, the two baseline sheets and the
+Ombudsman's letters. Dates are
 real Excel dates shown dd/mm/yyyy, Yes/No as text, money and counts as numbers, and text as
 text even when it looks like a formula (`=SUM(A1)` stays those characters). The file is written
 under a temporary name in the target folder (0600, with XlsxWriter's own temporary files in a
@@ -32,6 +33,7 @@ from cscdesk.exchange.files import Scratch, close_workbook, writing
 from cscdesk.exchange.layout import (
     BASELINE_BY_TEAM_SHEET,
     BASELINE_FIGURES_SHEET,
+    OMBUDSMAN_LETTERS_SHEET,
     RECORD_SHEETS,
     SHEET_ROWS,
     CellType,
@@ -46,6 +48,7 @@ from cscdesk.store.models import (
     BaselineTeamCount,
     BaselineYear,
     Complaint,
+    OmbudsmanLetter,
     RootCause,
     Team,
 )
@@ -205,8 +208,13 @@ def _sheet_rows(session: Session) -> Iterator[tuple[SheetLayout, Rows]]:
     years = session.scalar(select(func.count()).select_from(BaselineYear)) or 0
     team_counts = session.scalar(select(func.count()).select_from(BaselineTeamCount)) or 0
     if years or team_counts:
-        yield BASELINE_FIGURES_SHEET, (years, _baseline_year_rows(session))
+        yield BASELINE_FIGURES_SHEET, (years, _year_rows(session, BASELINE_FIGURES_SHEET,
+                                                         BaselineYear))
         yield BASELINE_BY_TEAM_SHEET, (team_counts, _team_count_rows(session))
+    letters = session.scalar(select(func.count()).select_from(OmbudsmanLetter)) or 0
+    if letters:
+        yield OMBUDSMAN_LETTERS_SHEET, (letters, _year_rows(session, OMBUDSMAN_LETTERS_SHEET,
+                                                           OmbudsmanLetter))
 
 
 def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:
@@ -262,9 +270,10 @@ def _enum_value(value: Any) -> str | None:
     return None if value is None else str(value.value if hasattr(value, "value") else value)
 
 
-def _baseline_year_rows(session: Session) -> Iterator[Sequence[Any]]:
-    fields = [column.field for column in BASELINE_FIGURES_SHEET.columns]
-    for row in session.execute(select(BaselineYear).order_by(BaselineYear.year)).scalars():
+def _year_rows(session: Session, layout: SheetLayout, model: Any) -> Iterator[Sequence[Any]]:
+    """A sheet of one row per year: the year as 2017/18, then its figures (money in pounds)."""
+    fields = [column.field for column in layout.columns]
+    for row in session.execute(select(model).order_by(model.year)).scalars():
         values: list[Any] = [ReportingYear(row.year).label]
         for name in fields[1:]:
             value = getattr(row, name)

@@ -2,7 +2,8 @@
 
 - `plan_import(db, parsed) -> ImportPlan`: what an import would do (per sheet: created,
   updated, unchanged; teams and root causes to add) and the problems only the database can
-  reveal (an "Escalated from" naming no Stage N-1 complaint). Writes nothing.
+  reveal (an "Escalated from" naming no Stage N-1 complaint, an action's Case naming no
+  complaint or dispute resolution case). Writes nothing.
 - `check_workbook(db, path) -> (ParsedWorkbook, ImportPlan)`: read and plan in one call, raising
   WorkbookRejected with every problem at once (bad cells and database checks together).
 - `apply_import(db, parsed, progress=None) -> ImportResult`: the same checks, then every write in
@@ -29,15 +30,18 @@ from sqlalchemy.orm import Session
 from cscdesk.domain.kind_spec import FIELD_LABELS, spec
 from cscdesk.domain.kinds import Kind, RecordData
 from cscdesk.domain.validation import validate
+from cscdesk.exchange.cases import case_problems, named_cases, stored_cases
 from cscdesk.exchange.duedates import DueDateTable
 from cscdesk.exchange.escalation import escalation_problems
 from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM,
     BASELINE_FIGURES,
-    BASELINE_FIGURES_SHEET,
+    OMBUDSMAN_LETTERS,
     RECORD_SHEETS,
+    YEAR_SHEETS,
     CellType,
+    SheetLayout,
     continued_key,
     header_key,
 )
@@ -47,7 +51,7 @@ from cscdesk.exchange.reader import ParsedRecord, ParsedWorkbook, read_workbook
 from cscdesk.store import lists
 from cscdesk.store.bulk import bulk_writes
 from cscdesk.store.engine import Database
-from cscdesk.store.models import BaselineTeamCount, BaselineYear
+from cscdesk.store.models import BaselineTeamCount, BaselineYear, OmbudsmanLetter
 from cscdesk.store.record_rows import (
     BATCH,
     RecordRows,
@@ -146,13 +150,14 @@ def checked_plan(db: Database, parsed: ParsedWorkbook) -> ImportPlan:
 
 
 def with_database_checks(db: Database | None, rejected: WorkbookRejected) -> WorkbookRejected:
-    """The rejection of a workbook with bad cells, with the "Escalated from" problems added
-    (checked against `db`, or against the workbook alone when there is no database yet), so
-    that the officer sees every problem at once."""
+    """The rejection of a workbook with bad cells, with the "Escalated from" and action Case
+    problems added (checked against `db`, or against the workbook alone when there is no
+    database yet), so that the officer sees every problem at once."""
     if rejected.parsed is None:
         return rejected
     if db is None:
-        problems = escalation_problems(rejected.parsed, {})
+        problems = [*escalation_problems(rejected.parsed, {}),
+                    *case_problems(rejected.parsed, set())]
     else:
         with db.session() as session:
             work = _ImportWork(session, rejected.parsed, checks_only=True)
@@ -217,6 +222,8 @@ class _ImportWork:
             if layout.name in parsed.sheets:
                 self.counts[layout.name] = SheetCounts()
                 self.work[layout.name] = _KindWork()
+        self.problems.extend(case_problems(
+            parsed, stored_cases(session, named_cases(parsed))))
         if checks_only:
             self.problems.extend(escalation_problems(parsed, self._stored(Kind.COMPLAINT)))
             self.problems = _sorted(self.problems)
@@ -224,8 +231,9 @@ class _ImportWork:
         for kind in RECORD_SHEETS:
             if kind in parsed.records:
                 self._compare_records(kind, parsed.records[kind])
-        if BASELINE_FIGURES in parsed.sheets:
-            self._compare_baseline_years()
+        for layout in YEAR_SHEETS:
+            if layout.name in parsed.sheets:
+                self._compare_year_rows(layout)
         if BASELINE_BY_TEAM in parsed.sheets:
             self._compare_team_counts()
         self.problems = _sorted(self.problems)
@@ -264,7 +272,7 @@ class _ImportWork:
                 counts.created += 1
                 continue
             if keep:
-                record = self._keep_stored(parsed_row, existing, keep)
+                record = self._keep_stored(kind, parsed_row, existing, keep)
             values = values_of(record)
             before = dict(existing)
             del before["id"]
@@ -275,18 +283,34 @@ class _ImportWork:
                 counts.updated += 1
 
     def _keep_stored(
-        self, parsed_row: ParsedRecord, existing: dict[str, Any], keep: list[str]
+        self, kind: Kind, parsed_row: ParsedRecord, existing: dict[str, Any], keep: list[str]
     ) -> RecordData:
-        """The workbook's record with the stored values of the fields its sheet leaves out."""
+        """The workbook's record with the stored values of the fields its sheet leaves out.
+
+        What the two together break and the workbook's row alone does not (a stored Panel held
+        after the sheet's Panel report received) is named at the cell concerned: a kept field
+        by its stored value, a present one by the workbook's value, saying which value was kept.
+        """
         record = replace(parsed_row.record, **{name: existing[name] for name in keep})
+        already = set(validate(parsed_row.record))  # the reader has named these
+        sheet_name = parsed_row.sheet or self.parsed.sheets[kind.value].name
         for error in validate(record):
+            if error in already:
+                continue
+            label = FIELD_LABELS[error.field]
             if error.field in keep:
-                label = FIELD_LABELS[error.field]
-                sheet_name = parsed_row.sheet or self.parsed.sheets[Kind.COMPLAINT.value].name
                 self.problems.append(CellProblem(
                     sheet_name, parsed_row.row, label, shown(existing[error.field]),
                     f"{error.message} (the stored {label} is kept because the sheet has no "
                     f"{label} column)"))
+                continue
+            named = [FIELD_LABELS[name] for name in keep
+                     if existing[name] not in (None, "") and FIELD_LABELS[name] in error.message]
+            note = (f" (the stored {' and '.join(named)} is kept because the sheet has no such "
+                    "column)") if named else ""
+            self.problems.append(CellProblem(
+                sheet_name, parsed_row.row, label, shown(getattr(record, error.field)),
+                error.message + note))
         return record
 
     def _problem(self, layout_name: str, row: int, column: str, value: str, message: str) -> None:
@@ -294,19 +318,22 @@ class _ImportWork:
         sheet_name = self.parsed.sheets[layout_name].name
         self.problems.append(CellProblem(sheet_name, row, column, value, message))
 
-    # -- baseline figures ------------------------------------------------------------------
+    # -- baseline figures and the Ombudsman's letters ----------------------------------------
 
-    def _compare_baseline_years(self) -> None:
-        names = [c.field for c in BASELINE_FIGURES_SHEET.columns if c.field != "year"]
-        money = {c.field for c in BASELINE_FIGURES_SHEET.columns if c.cell is CellType.MONEY}
+    def _compare_year_rows(self, layout: SheetLayout) -> None:
+        """A sheet of one row per year: a year not stored is created; a stored one gets the
+        figures of the columns present (an absent column leaves its figure as stored)."""
+        model = _TABLE_OF_SHEET[layout.name]
+        names = [c.field for c in layout.columns if c.field != "year"]
+        money = {c.field for c in layout.columns if c.cell is CellType.MONEY}
         stored = {
             row["year"]: dict(row)
             for row in self.session.execute(
-                select(BaselineYear.year, *(getattr(BaselineYear, n) for n in names))
+                select(model.c.year, *(model.c[n] for n in names))
             ).mappings()
         }
-        counts, work = self.counts[BASELINE_FIGURES], self.work[BASELINE_FIGURES]
-        for parsed_row in self.parsed.baseline_years:
+        counts, work = self.counts[layout.name], self.work[layout.name]
+        for parsed_row in self.parsed.year_rows(layout):
             given = {
                 name: pounds_to_pence(value) if name in money else value  # type: ignore[arg-type]
                 for name, value in parsed_row.figures.items()
@@ -392,4 +419,5 @@ def _sorted(problems: list[CellProblem]) -> list[CellProblem]:
 _TABLE_OF_SHEET: dict[str, Any] = {
     BASELINE_FIGURES: BaselineYear.__table__,
     BASELINE_BY_TEAM: BaselineTeamCount.__table__,
+    OMBUDSMAN_LETTERS: OmbudsmanLetter.__table__,
 }

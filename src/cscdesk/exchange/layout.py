@@ -16,12 +16,13 @@ from enum import Enum, StrEnum
 from functools import cached_property
 
 from cscdesk.domain.kind_spec import SPECS, FieldType
-from cscdesk.domain.kinds import EnquirySource, Kind
+from cscdesk.domain.kinds import ActionKind, EnquirySource, Kind
 from cscdesk.exchange import cells
 from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
 
 BASELINE_FIGURES = "Baseline figures"
 BASELINE_BY_TEAM = "Baseline by team"
+OMBUDSMAN_LETTERS = "Ombudsman letters"
 
 
 def _sheet_rows() -> int:
@@ -121,8 +122,14 @@ READERS: dict[CellType, Callable[[object], object]] = {
     CellType.YEAR: cells.read_year,
 }
 
-# Other words the workbook accepts for a choice: the appendix's plural "Members".
-_CHOICE_ALIASES: dict[type, dict[str, StrEnum]] = {EnquirySource: {"Members": EnquirySource.MEMBER}}
+# Other words the workbook accepts for a choice: the appendix's plural "Members", and the
+# first words of an action's kind (a spreadsheet column of "Learning" or "Remedy").
+_CHOICE_ALIASES: dict[type, dict[str, StrEnum]] = {
+    EnquirySource: {"Members": EnquirySource.MEMBER},
+    ActionKind: {"Learning": ActionKind.LEARNING, "Service improvement": ActionKind.LEARNING,
+                 "Learning/service improvement": ActionKind.LEARNING,
+                 "Remedy": ActionKind.REMEDY},
+}
 
 CHOICE_READERS: dict[str, Callable[[object], object]] = {
     field.name: cells.choice_reader(field.choices, _CHOICE_ALIASES.get(field.choices))
@@ -235,8 +242,22 @@ BASELINE_BY_TEAM_SHEET = SheetLayout(BASELINE_BY_TEAM, (
     Column("Count", "count", CellType.COUNT, required=True),
 ))
 
+# The Ombudsman's annual letter, one row per reporting year (OmbudsmanLetter's columns).
+OMBUDSMAN_LETTERS_SHEET = SheetLayout(OMBUDSMAN_LETTERS, (
+    Column("Year", "year", CellType.YEAR, required=True),
+    Column("Complaints decided", "decided", CellType.COUNT),
+    Column("Upheld %", "upheld_percent", CellType.PERCENT),
+    Column("Compliance %", "compliance_percent", CellType.PERCENT),
+    Column("Satisfactory remedy %", "satisfactory_remedy_percent", CellType.PERCENT),
+    Column("Similar councils upheld %", "similar_upheld_percent", CellType.PERCENT),
+))
+
+# The sheets of one row per reporting year, figures only: read, compared and written alike.
+YEAR_SHEETS: tuple[SheetLayout, ...] = (BASELINE_FIGURES_SHEET, OMBUDSMAN_LETTERS_SHEET)
+
 ALL_SHEETS: tuple[SheetLayout, ...] = (
     *RECORD_SHEETS.values(),
     BASELINE_FIGURES_SHEET,
     BASELINE_BY_TEAM_SHEET,
+    OMBUDSMAN_LETTERS_SHEET,
 )

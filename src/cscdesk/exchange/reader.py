@@ -8,8 +8,9 @@ checks every record with `domain.validation.validate`. It raises:
 - `WorkbookRejected` with `.problems`, every bad cell found (sheet, Excel row, column, value),
   when anything in it is wrong.
 
-Checks that need the database ("Escalated from" naming a stored complaint) are made by
-`importer.plan_import` / `importer.apply_import`. Safe to call off the GUI thread.
+Checks that need the database ("Escalated from" naming a stored complaint, an action's Case
+naming a stored complaint or dispute resolution case) are made by `importer.plan_import` /
+`importer.apply_import`. Safe to call off the GUI thread.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM_SHEET,
     BASELINE_FIGURES_SHEET,
+    OMBUDSMAN_LETTERS_SHEET,
     RECORD_SHEETS,
     Column,
     SheetLayout,
@@ -77,7 +79,8 @@ class ParsedRecord:
 
 @dataclass(frozen=True)
 class ParsedBaselineYear:
-    """A row of the "Baseline figures" sheet: only the figures whose columns are present."""
+    """A row of a sheet of one row per year ("Baseline figures", "Ombudsman letters"): only
+    the figures whose columns are present."""
 
     row: int
     year: int
@@ -113,6 +116,8 @@ class ParsedWorkbook:
     records: dict[Kind, list[ParsedRecord]] = field(default_factory=dict)
     baseline_years: list[ParsedBaselineYear] = field(default_factory=list)
     team_counts: list[ParsedTeamCount] = field(default_factory=list)
+    # The "Ombudsman letters" sheet: the annual letter's figures, a row per year.
+    letters: list[ParsedBaselineYear] = field(default_factory=list)
     # Sheets hidden in Excel (as the workbook names them): read like the others, and named in
     # the import's summary so that nothing is imported unseen.
     hidden_sheets: list[str] = field(default_factory=list)
@@ -125,7 +130,12 @@ class ParsedWorkbook:
             sum(len(rows) for rows in self.records.values())
             + len(self.baseline_years)
             + len(self.team_counts)
+            + len(self.letters)
         )
+
+    def year_rows(self, layout: SheetLayout) -> list[ParsedBaselineYear]:
+        """The rows of a sheet of one row per year (layout.YEAR_SHEETS)."""
+        return self.letters if layout is OMBUDSMAN_LETTERS_SHEET else self.baseline_years
 
 
 def read_workbook(path: Path | str) -> ParsedWorkbook:
@@ -277,7 +287,9 @@ def _read_sheet(
         parsed.records.setdefault(kind, []).extend(
             reader.records(kind, rows, seen, "" if first is None else sheet_name))
     elif layout is BASELINE_FIGURES_SHEET:
-        parsed.baseline_years = reader.baseline_years(rows)
+        parsed.baseline_years = reader.year_rows(rows)
+    elif layout is OMBUDSMAN_LETTERS_SHEET:
+        parsed.letters = reader.year_rows(rows)
     elif layout is BASELINE_BY_TEAM_SHEET:
         parsed.team_counts = reader.team_counts(rows)
 
@@ -464,10 +476,11 @@ class _RowReader:
             records.append(ParsedRecord(number, record, ok, sheet))
         return records
 
-    def baseline_years(self, rows: Iterable[list[object]]) -> list[ParsedBaselineYear]:
+    def year_rows(self, rows: Iterable[list[object]]) -> list[ParsedBaselineYear]:
+        """The rows of a sheet of one row per year: a Year, then figures."""
         first_row: dict[int, int] = {}
         years: list[ParsedBaselineYear] = []
-        label = BASELINE_FIGURES_SHEET.column("year").label
+        label = self.sheet.layout.column("year").label
         for number, values, raw, bad in self._cells(rows):
             year = values.get("year")
             if year is None:
