@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from cscdesk.domain.kinds import (
+    ActionKind,
     ComplaintData,
     ComplimentData,
     EnquiryData,
@@ -227,7 +228,8 @@ def test_pages_are_sorted_once_only_where_sqlite_cannot_walk_an_index(filled):
             for column in listing.columns(kind):
                 query = ListQuery(kind, sort_key=column.key, today=TODAY)
                 walks = column.key in ("reference", "placed", "team") or (
-                    kind is Kind.COMPLAINT and column.key in ("due", "closed"))
+                    kind is Kind.COMPLAINT and column.key in ("due", "closed")) or (
+                    kind is Kind.ACTION and column.key in ("case_reference", "due", "done"))
                 assert listing.pages_need_sorting(session, query) is not walks, (kind, column)
         odd = ListQuery(Kind.COMPLAINT, search="o'brien 100%", status=Status.OVERDUE,
                         year=ReportingYear(2024), sort_key="status", today=TODAY)
@@ -236,6 +238,7 @@ def test_pages_are_sorted_once_only_where_sqlite_cannot_walk_an_index(filled):
             every = ListQuery(kind, search="a b", year=ReportingYear(2024), status=Status.OPEN,
                               team_id=1, stage=2 if kind is Kind.COMPLAINT else None,
                               source=EnquirySource.MP if kind is Kind.ENQUIRY else None,
+                              action_kind=ActionKind.REMEDY if kind is Kind.ACTION else None,
                               today=TODAY)
             assert listing.pages_need_sorting(session, every, total=3) in (True, False)
 

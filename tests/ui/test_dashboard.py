@@ -38,9 +38,12 @@ def test_dashboard_shows_what_needs_doing(database, qtbot, qtmodeltester):
     assert [item.reference for item in pane.overdue_model.items] == ["C-OLD"]
     assert [item.reference for item in pane.due_model.items] == ["C-SOON"]
     assert pane.overdue_label.text() == "&Overdue: 1"
-    assert pane.due_model.headerData(5, Qt.Orientation.Horizontal) == "Working days"
-    assert pane.due_model.index(0, 5).data() == "2 left"  # deadlines' own days
-    assert pane.overdue_model.index(0, 5).data().endswith(" late")
+    days = pane.due_model.HEADINGS.index("Working days")
+    assert pane.due_model.headerData(days, Qt.Orientation.Horizontal) == "Working days"
+    assert pane.due_model.index(0, days).data() == "2 left"  # deadlines' own days
+    assert pane.overdue_model.index(0, days).data().endswith(" late")
+    what = pane.due_model.HEADINGS.index("What is due")
+    assert pane.due_model.index(0, what).data() == "response"
     qtmodeltester.check(pane.overdue_model, force_py=True)
     qtmodeltester.check(pane.due_model, force_py=True)
     # The year-to-date figures arrive from a background task.
@@ -68,5 +71,7 @@ def test_counts_not_yet_known_show_a_quiet_placeholder_not_a_blank(database, qtb
     pane = DashboardPane(database)
     qtbot.addWidget(pane)
     assert [button.text() for button in pane.open_buttons.values()] == [
-        "… complaints", "… initial feedback", "… enquiries", "… dispute resolution cases"]
+        "… complaints", "… initial feedback", "… enquiries", "… dispute resolution cases",
+        "… actions"]
     assert pane.overdue_label.text() == "&Overdue: …"
+    assert pane.actions_label.text() == "Overdue ac&tions: …"

@@ -6,7 +6,12 @@ searching and counting all happen in SQL, so a list of 100,000 records costs one
 What "open" and "overdue" mean comes from each kind's description (`domain.kind_spec`): open
 while its `open_until` date is empty (compliments are neither open nor closed); overdue, for a
 kind whose response has a due date (complaints), when open, not yet responded to, and due
-before today.
+before today; an action is overdue when it is not done and was due before today.
+
+The dashboard's "due soon" and "overdue" lists say what is due: a Stage 1 or 2 complaint's
+response (by its due date, in SQL), or a Stage 3 complaint's next step (the panel, the panel's
+report or the response, by `domain.steps.next_clock`, worked out in Python for the few open
+Stage 3 complaints awaiting their response).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement, SQLColumnExpression
 
 from cscdesk.domain.kind_spec import SPECS, FieldType, KindSpec, spec
-from cscdesk.domain.kinds import EnquirySource, Kind
+from cscdesk.domain.kinds import ActionKind, ComplaintData, EnquirySource, Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.store.list_terms import (  # also read as listing.Status etc.
     NOUNS,
@@ -44,6 +49,7 @@ from cscdesk.store.lists import name_order
 from cscdesk.store.models import (
     MODEL_OF,
     SEARCH_TABLE_OF,
+    Action,
     Complaint,
     RootCause,
     Team,
@@ -78,6 +84,7 @@ class ListQuery:
     team_id: int | None = None
     stage: int | None = None
     source: EnquirySource | None = None
+    action_kind: ActionKind | None = None
     sort_key: str = "placed"
     descending: bool = True
     today: date = field(default_factory=date.today)
@@ -317,6 +324,8 @@ def _filters(query: ListQuery, *, walking: bool = False, search: bool = True,
         conditions.append(model.stage == query.stage)
     if query.source is not None and spec(query.kind).has_field("source"):
         conditions.append(model.source == query.source)
+    if query.action_kind is not None and spec(query.kind).has_field("action_kind"):
+        conditions.append(model.action_kind == query.action_kind)
     found = _search_condition(query, walking=walking, teams=teams) if search else None
     if found is not None:
         conditions.append(found)
@@ -602,12 +611,35 @@ def list_entries(session: Session, model: type[Team] | type[RootCause]) -> list[
 
 @dataclass(frozen=True)
 class DueItem:
-    """An open complaint awaiting its response, for the dashboard."""
+    """An open complaint awaiting a step, for the dashboard: `step` says what is due (the
+    response; at Stage 3 the panel or the panel's report before it)."""
 
     reference: str
     stage: int
     team: str
     complainant: str
+    due: date
+    step: str  # domain.steps.RESPONSE, PANEL or PANEL_REPORT
+
+
+@dataclass(frozen=True)
+class DueLists:
+    """The dashboard's complaint lists: due soon, overdue (the longest overdue first, at most
+    the limit) and how many are overdue in all."""
+
+    soon: list[DueItem]
+    late: list[DueItem]
+    late_total: int
+
+
+@dataclass(frozen=True)
+class ActionDueItem:
+    """An action not done by its due date, for the dashboard."""
+
+    reference: str
+    case_reference: str
+    action_kind: ActionKind
+    team: str
     due: date
 
 
@@ -621,33 +653,123 @@ def open_by_kind(session: Session) -> dict[Kind, int]:
     return result
 
 
+def _awaiting(*conditions: ColumnElement[bool]) -> tuple[ColumnElement[bool], ...]:
+    """Open complaints awaiting their response."""
+    return (Complaint.closed.is_(None), Complaint.responded.is_(None), *conditions)
+
+
+# Stage 1 and 2: the response, due on the record's due date (rules.md), found by its index.
+_BY_DUE_DATE = Complaint.stage != 3
+
+
 def _awaiting_response(*conditions: ColumnElement[bool], limit: int
                        ) -> Select[str, int, str, str, date]:
     return (
         select(Complaint.reference, Complaint.stage, Team.name, Complaint.complainant,
                Complaint.due)
         .join(Team, Team.id == Complaint.team_id)
-        .where(Complaint.closed.is_(None), Complaint.responded.is_(None), *conditions)
+        .where(*_awaiting(_BY_DUE_DATE, *conditions))
         .order_by(Complaint.due, Complaint.reference)
         .limit(limit)
     )
 
 
+def stage3_next_steps(session: Session, calendar: WorkingCalendar) -> list[DueItem]:
+    """Each open Stage 3 complaint awaiting its response, with its next step and when that is
+    due (`domain.steps.next_clock`), soonest first. A Stage 3 complaint whose response is
+    sent awaits nothing, whatever steps before it were not recorded."""
+    from cscdesk.domain.steps import next_clock  # with the holiday tables: not at start-up
+
+    statement = (
+        select(Complaint.reference, Team.name, Complaint.complainant, Complaint.received,
+               Complaint.extended, Complaint.panel_held, Complaint.panel_report)
+        .join(Team, Team.id == Complaint.team_id)
+        .where(*_awaiting(Complaint.stage == 3))
+    )
+    found = []
+    for reference, team, complainant, received, extended, panel_held, panel_report in (
+            session.execute(statement)):
+        record = ComplaintData(reference, received, 3, team, extended=bool(extended),
+                               complainant=complainant or "", panel_held=panel_held,
+                               panel_report=panel_report)
+        clock = next_clock(record, calendar)
+        if clock is not None:
+            found.append(DueItem(reference, 3, team, complainant or "", clock.due, clock.step))
+    return sorted(found, key=_due_order)
+
+
+def _due_order(item: DueItem) -> tuple[date, str]:
+    return item.due, item.reference
+
+
+def due_lists(session: Session, today: date, calendar: WorkingCalendar, days: int = 5,
+              limit: int = 200) -> DueLists:
+    """The dashboard's lists: what is due from today to the `days`th working day after it,
+    and what is overdue (due before today), each soonest due first, at most `limit`."""
+    from cscdesk.domain.steps import RESPONSE
+
+    horizon = calendar.add_working_days(today, days)
+    stage3 = stage3_next_steps(session, calendar)
+
+    def responses(*conditions: ColumnElement[bool]) -> list[DueItem]:
+        return [DueItem(reference, stage, team, complainant, due, RESPONSE)
+                for reference, stage, team, complainant, due in session.execute(
+                    _awaiting_response(*conditions, limit=limit))]
+
+    soon = responses(Complaint.due >= today, Complaint.due <= horizon)
+    soon += [item for item in stage3 if today <= item.due <= horizon]
+    late = responses(Complaint.due < today)
+    late_stage3 = [item for item in stage3 if item.due < today]
+    late_total = len(late_stage3) + int(session.scalar(
+        select(func.count()).select_from(Complaint).where(
+            *_awaiting(_BY_DUE_DATE, Complaint.due < today))) or 0)
+    return DueLists(sorted(soon, key=_due_order)[:limit],
+                    sorted(late + late_stage3, key=_due_order)[:limit], late_total)
+
+
 def due_soon(session: Session, today: date, calendar: WorkingCalendar, days: int = 5,
              limit: int = 200) -> list[DueItem]:
-    """Complaints awaiting a response due from today to the `days`th working day after it."""
-    horizon = calendar.add_working_days(today, days)
-    statement = _awaiting_response(Complaint.due >= today, Complaint.due <= horizon, limit=limit)
-    return [DueItem(*row) for row in session.execute(statement)]
+    """Complaints with a step due from today to the `days`th working day after it."""
+    return due_lists(session, today, calendar, days, limit).soon
 
 
-def overdue(session: Session, today: date, limit: int = 200) -> list[DueItem]:
-    """Complaints awaiting a response whose due date has passed, oldest due first."""
-    statement = _awaiting_response(Complaint.due < today, limit=limit)
-    return [DueItem(*row) for row in session.execute(statement)]
+def overdue(session: Session, today: date, limit: int = 200,
+            calendar: WorkingCalendar | None = None) -> list[DueItem]:
+    """Complaints with a step whose due date has passed, oldest due first."""
+    calendar = calendar or _calendar(session)
+    return due_lists(session, today, calendar, limit=limit).late
 
 
-def overdue_count(session: Session, today: date) -> int:
-    statement = select(func.count()).select_from(Complaint).where(_overdue_condition(
-        Kind.COMPLAINT, today))
+def overdue_count(session: Session, today: date,
+                  calendar: WorkingCalendar | None = None) -> int:
+    """How many complaints have a step overdue (as `overdue` lists them)."""
+    calendar = calendar or _calendar(session)
+    return due_lists(session, today, calendar, limit=0).late_total
+
+
+def _calendar(session: Session) -> WorkingCalendar:
+    from cscdesk.store.lists import working_calendar
+
+    return working_calendar(session)
+
+
+def _actions_overdue(today: date) -> ColumnElement[bool]:
+    return _overdue_condition(Kind.ACTION, today)
+
+
+def overdue_actions(session: Session, today: date, limit: int = 200) -> list[ActionDueItem]:
+    """Actions not done and due before today, the longest overdue first."""
+    statement = (
+        select(Action.reference, Action.case_reference, Action.action_kind, Team.name,
+               Action.due)
+        .join(Team, Team.id == Action.team_id)
+        .where(_actions_overdue(today))
+        .order_by(Action.due, Action.reference)
+        .limit(limit)
+    )
+    return [ActionDueItem(*row) for row in session.execute(statement)]
+
+
+def overdue_actions_count(session: Session, today: date) -> int:
+    statement = select(func.count()).select_from(Action).where(_actions_overdue(today))
     return int(session.scalar(statement) or 0)

@@ -1,16 +1,18 @@
 """The dashboard: what needs the officer today, and how this year compares with the last.
 
-Open cases and the due/overdue lists are small indexed queries; the year-to-date comparison
-comes from the figures engine (the same figures as the appendix). Both are worked out off the GUI
-thread, the lists once the pane has first been painted: the work imports SQLAlchemy, the models
-and the holiday tables, which would otherwise hold Python's lock while the window is being put
-on screen.
+The due and overdue lists say what is due: a complaint's response, or at Stage 3 the panel or
+the panel's report before it (`store.listing.due_lists`); actions not done by their due date
+are listed beneath. Open cases and these lists are small indexed queries; the year-to-date
+comparison comes from the figures engine (the same figures as the appendix). Both are worked
+out off the GUI thread, the lists once the pane has first been painted: the work imports
+SQLAlchemy, the models and the holiday tables, which would otherwise hold Python's lock while
+the window is being put on screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -48,7 +50,7 @@ if TYPE_CHECKING:  # the holiday tables and the ORM are slow to import: the work
     from PySide6.QtGui import QPaintEvent
 
     from cscdesk.domain.workdays import WorkingCalendar
-    from cscdesk.store.listing import DueItem
+    from cscdesk.store.listing import ActionDueItem, DueItem
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 R = TypeVar("R")
@@ -57,18 +59,18 @@ DUE_SOON_DAYS = 5
 FIRST_PAINT_WAIT_MS = 1000  # a pane on screen waits at most this long for its first paint
 
 
-class DueTableModel(HeadedTableModel):
-    """Complaints awaiting a response (due soon, or overdue)."""
+class _DueModel(HeadedTableModel):
+    """Items with a reference and a due date, and how long is left until it (or how late)."""
 
-    HEADINGS = ("Reference", "Stage", "Team", "Complainant", "Due", "Working days")
+    KIND = Kind.COMPLAINT  # the kind of record a row opens
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.items: list[DueItem] = []
+        self.items: list[Any] = []
         self.left: list[str] = []  # "3 left", "2 late" (working days)
         self.today = date.today()
 
-    def set_items(self, items: list[DueItem], today: date, calendar: WorkingCalendar) -> None:
+    def set_items(self, items: list[Any], today: date, calendar: WorkingCalendar) -> None:
         self.beginResetModel()
         self.items = items
         self.today = today
@@ -78,17 +80,17 @@ class DueTableModel(HeadedTableModel):
     def row_total(self) -> int:
         return len(self.items)
 
+    def values(self, row: int) -> tuple[str, ...]:
+        raise NotImplementedError
+
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self.items):
             return None
-        item = self.items[index.row()]
         if role == Qt.ItemDataRole.UserRole:
-            return item.reference
+            return self.items[index.row()].reference
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        values = (item.reference, str(item.stage), item.team, item.complainant,
-                  f"{item.due:%a %d/%m/%Y}", self.left[index.row()])
-        return values[index.column()]
+        return self.values(index.row())[index.column()]
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -96,7 +98,34 @@ class DueTableModel(HeadedTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-def _due_table(model: DueTableModel, name: str) -> QTableView:
+class DueTableModel(_DueModel):
+    """Complaints awaiting a step (due soon, or overdue): what is due is the response, or at
+    Stage 3 the panel or the panel's report before it."""
+
+    HEADINGS = ("Reference", "Stage", "Team", "Complainant", "What is due", "Due",
+                "Working days")
+    STRETCHED = ("Team", "Complainant")
+
+    def values(self, row: int) -> tuple[str, ...]:
+        item: DueItem = self.items[row]
+        return (item.reference, str(item.stage), item.team, item.complainant, item.step,
+                f"{item.due:%a %d/%m/%Y}", self.left[row])
+
+
+class ActionTableModel(_DueModel):
+    """Actions not done by their due date: the late working days say how long ago."""
+
+    KIND = Kind.ACTION
+    HEADINGS = ("Reference", "Case", "Kind", "Team", "Due", "Working days")
+    STRETCHED = ("Kind", "Team")
+
+    def values(self, row: int) -> tuple[str, ...]:
+        item: ActionDueItem = self.items[row]
+        return (item.reference, item.case_reference, item.action_kind.value, item.team,
+                f"{item.due:%a %d/%m/%Y}", self.left[row])
+
+
+def _due_table(model: DueTableModel | ActionTableModel, name: str) -> QTableView:
     table = QTableView()
     table.setModel(model)
     table.setAccessibleName(name)
@@ -107,10 +136,10 @@ def _due_table(model: DueTableModel, name: str) -> QTableView:
     table.setAlternatingRowColors(True)
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    # Team and complainant share what is left, so the due date and its note stay in view.
-    for column in (DueTableModel.HEADINGS.index("Team"),
-                   DueTableModel.HEADINGS.index("Complainant")):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    # Names share what is left, so the due date and its note stay in view.
+    for heading in model.STRETCHED:
+        header.setSectionResizeMode(model.HEADINGS.index(heading),
+                                    QHeaderView.ResizeMode.Stretch)
     table.setTextElideMode(Qt.TextElideMode.ElideRight)
     return table
 
@@ -155,27 +184,33 @@ class DashboardLists:
     late: list[DueItem]
     late_total: int
     calendar: WorkingCalendar
+    late_actions: list[ActionDueItem] = field(default_factory=list)
+    late_actions_total: int = 0
 
 
 def dashboard_lists(database: Database, today: date) -> DashboardLists:
-    """Open counts and the due/overdue complaints (small indexed queries)."""
+    """Open counts, the due/overdue complaints and the overdue actions (small indexed
+    queries, and the next step of the few open Stage 3 complaints)."""
     # SQLAlchemy with the models, and the holiday tables: slow to import, so here (off the GUI
     # thread).
     from cscdesk.store import listing, lists
 
     with database.session() as session:
         calendar = lists.working_calendar(session)
+        due = listing.due_lists(session, today, calendar, DUE_SOON_DAYS)
         return DashboardLists(
             today=today,
             opened=listing.open_by_kind(session),
-            soon=listing.due_soon(session, today, calendar, DUE_SOON_DAYS),
-            late=listing.overdue(session, today),
-            late_total=listing.overdue_count(session, today),
+            soon=due.soon,
+            late=due.late,
+            late_total=due.late_total,
             calendar=calendar,
+            late_actions=listing.overdue_actions(session, today),
+            late_actions_total=listing.overdue_actions_count(session, today),
         )
 
 
-def _keeping_place(table: QTableView, model: DueTableModel, change: Callable[[], None]) -> None:
+def _keeping_place(table: QTableView, model: _DueModel, change: Callable[[], None]) -> None:
     """Run `change` (new items for `model`), keeping the selected complaint and the scroll."""
     current = table.currentIndex()
     reference = model.items[current.row()].reference if current.isValid() else None
@@ -194,7 +229,8 @@ def _keeping_place(table: QTableView, model: DueTableModel, change: Callable[[],
 
 class DashboardPane(QWidget):
     """Signals:
-        open_requested(kind, reference): a due or overdue complaint was chosen.
+        open_requested(kind, reference): a due or overdue complaint, or an overdue action,
+            was chosen.
         list_requested(kind, status): an "open" count was chosen; show that list filtered.
     """
 
@@ -244,8 +280,13 @@ class DashboardPane(QWidget):
         self.overdue_table = _due_table(self.overdue_model, "Overdue")
         self.due_label.setBuddy(self.due_table)
         self.overdue_label.setBuddy(self.overdue_table)
+        self.actions_model = ActionTableModel(self)
+        self.actions_label = QLabel("Overdue ac&tions: …")
+        self.actions_table = _due_table(self.actions_model, "Overdue actions")
+        self.actions_label.setBuddy(self.actions_table)
         for table, model in ((self.due_table, self.due_model),
-                             (self.overdue_table, self.overdue_model)):
+                             (self.overdue_table, self.overdue_model),
+                             (self.actions_table, self.actions_model)):
             table.activated.connect(lambda index, m=model: self._open(m, index))
 
         self.year_box = QGroupBox("This reporting year so far")
@@ -262,7 +303,9 @@ class DashboardPane(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(open_box)
-        layout.addLayout(lists_row, 1)
+        layout.addLayout(lists_row, 2)
+        layout.addWidget(self.actions_label)
+        layout.addWidget(self.actions_table, 1)
         layout.addWidget(self.year_box)
 
     def refresh(self) -> None:
@@ -329,15 +372,19 @@ class DashboardPane(QWidget):
             number = found.opened.get(kind, 0)
             button.setText(f"{number:,} {singular if number == 1 else plural}")
             button.setAccessibleName(f"Open {plural}: {number}")
-        for table, model, items in ((self.due_table, self.due_model, found.soon),
-                                    (self.overdue_table, self.overdue_model, found.late)):
+        shown: tuple[tuple[QTableView, _DueModel, list[Any]], ...] = (
+            (self.due_table, self.due_model, found.soon),
+            (self.overdue_table, self.overdue_model, found.late),
+            (self.actions_table, self.actions_model, found.late_actions))
+        for table, model, items in shown:
             _keeping_place(table, model,
                            partial(model.set_items, items, found.today, found.calendar))
         self.due_label.setText(
             f"&Due in the next {DUE_SOON_DAYS} working days: {len(found.soon)}")
-        more = (f" (the {len(found.late)} due longest ago shown)"
-                if found.late_total > len(found.late) else "")
-        self.overdue_label.setText(f"&Overdue: {found.late_total:,}{more}")
+        self.overdue_label.setText(
+            f"&Overdue: {found.late_total:,}{_more(found.late, found.late_total)}")
+        self.actions_label.setText(f"Overdue ac&tions: {found.late_actions_total:,}"
+                                   f"{_more(found.late_actions, found.late_actions_total)}")
         self.lists_ready = True
         self._start_comparison(found.today)
 
@@ -385,7 +432,12 @@ class DashboardPane(QWidget):
                 self.year_grid.addWidget(cell, number, column)
         self.year_grid.setColumnStretch(3, 1)
 
-    def _open(self, model: DueTableModel, index: QModelIndex) -> None:
+    def _open(self, model: _DueModel, index: QModelIndex) -> None:
         reference = model.data(model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
         if reference:
-            self.open_requested.emit(Kind.COMPLAINT, reference)
+            self.open_requested.emit(model.KIND, reference)
+
+
+def _more(shown: list[Any], total: int) -> str:
+    """" (the 200 due longest ago shown)" when the list holds fewer than there are."""
+    return f" (the {len(shown)} due longest ago shown)" if total > len(shown) else ""

@@ -64,7 +64,8 @@ log = logging.getLogger(__name__)
 CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
 NEW_RECORD_TIP = "New record of the kind shown (Ctrl+N)"
 
-# Navigation, in order; Ctrl+1 .. Ctrl+9 reach the first nine (Dashboard and the five kinds first).
+# Navigation, in order; Ctrl+1 .. Ctrl+9 and Ctrl+0 reach the first ten (Dashboard and the six
+# kinds first, then Teams, Root causes and Settings).
 PANES: tuple[tuple[str, str], ...] = (
     ("dashboard", "Dashboard"),
     *((kind.name, kind_spec.pane) for kind, kind_spec in SPECS.items()),
@@ -74,6 +75,14 @@ PANES: tuple[tuple[str, str], ...] = (
     ("privacy", "Data protection"),
 )
 PANE_KEYS = tuple(key for key, _label in PANES)
+
+
+def pane_shortcut(number: int) -> str | None:
+    """The keys of the `number`th pane (from 1): Ctrl+1 .. Ctrl+9, then Ctrl+0 for the tenth,
+    as the digits lie on the keyboard."""
+    if number <= 9:
+        return f"Ctrl+{number}"
+    return "Ctrl+0" if number == 10 else None
 
 
 @dataclass(frozen=True)
@@ -138,8 +147,9 @@ class MainWindow(AppWindow):
         for number, (key, label) in enumerate(PANES, start=1):
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            if number <= 9:
-                item.setToolTip(f"Ctrl+{number}")
+            shortcut = pane_shortcut(number)
+            if shortcut is not None:
+                item.setToolTip(shortcut)
             self.navigation.addItem(item)
         width = self.navigation.fontMetrics().horizontalAdvance("Dispute resolution") + 48
         self.navigation.setFixedWidth(width)
@@ -196,8 +206,8 @@ class MainWindow(AppWindow):
         self.menu_file.addSeparator()
         self.menu_go.addSeparator()
         for number, (key, label) in enumerate(PANES, start=1):
-            shortcut = f"Ctrl+{number}" if number <= 9 else None
-            self._action(label, partial(self.show_pane, key), shortcut, self.menu_go)
+            self._action(label, partial(self.show_pane, key), pane_shortcut(number),
+                         self.menu_go)
         self._action("&About cscdesk…", self.show_about, menu=self.menu_help)
         self.toolbar.addAction(self.action_new)
         self.toolbar.addAction(self.action_appendix)

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk.domain.kind_spec import spec
-from cscdesk.domain.kinds import EnquirySource, Kind
+from cscdesk.domain.kinds import ActionKind, EnquirySource, Kind
 from cscdesk.domain.years import ReportingYear
 from cscdesk.store import listing
 from cscdesk.store.engine import Database
@@ -56,6 +56,11 @@ _OVERDUE_TEXT_BRUSH: QBrush | None = None
 _BOLD: QFont | None = None
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+OVERDUE_TIP = {Kind.COMPLAINT: "Overdue: the response is past its due date.",
+               Kind.ACTION: "Overdue: the action is past its due date and not done."}
+# What the search box reads (`KindSpec` fields marked list_search, and the team's name).
+SEARCH_HINT = {Kind.ACTION: "Reference, case, team or what"}
 
 # Roles as plain ints: data() runs for every cell and role on every paint.
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
@@ -290,7 +295,7 @@ class RecordTableModel(QAbstractTableModel):
             return self._rows[row_number].reference
         row = self._rows[row_number]
         if not row.overdue:
-            if role == _TOOLTIP and self.columns[index.column()].key == "summary":
+            if role == _TOOLTIP and self.columns[index.column()].key in ("summary", "what"):
                 return str(row.values[index.column()] or "") or None
             return None
         is_status = self.columns[index.column()].key == "status"
@@ -301,7 +306,7 @@ class RecordTableModel(QAbstractTableModel):
         if role == _FONT and is_status:
             return _BOLD
         if role == _TOOLTIP and is_status:
-            return "Overdue: the response is past its due date."
+            return OVERDUE_TIP.get(self.kind, OVERDUE_TIP[Kind.COMPLAINT])
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
@@ -388,7 +393,8 @@ class RecordListPane(QWidget):
     def _build(self) -> None:
         filters = QHBoxLayout()
         self.search = SearchBox()
-        self.search.setPlaceholderText("Reference, team, name or summary")
+        self.search.setPlaceholderText(
+            SEARCH_HINT.get(self.kind, "Reference, team, name or summary"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self._search_now)
@@ -424,6 +430,11 @@ class RecordListPane(QWidget):
             for source in EnquirySource:
                 self.stage.addItem(source.value, source.value)
             _labelled("S&ource", self.stage, filters)
+        elif spec(self.kind).has_field("action_kind"):
+            self.stage.addItem("All kinds", None)
+            for action_kind in ActionKind:
+                self.stage.addItem(action_kind.value, action_kind.value)
+            _labelled("&Kind", self.stage, filters)
         else:
             self.stage.addItem("", None)
             self.stage.hide()
@@ -467,9 +478,10 @@ class RecordListPane(QWidget):
     COLUMN_DIGITS: ClassVar[dict[str, int]] = {
         "reference": 11, "placed": 10, "due": 10, "responded": 10, "closed": 10, "resolved": 10,
         "stage": 5, "team": 20, "complainant": 16, "enquirer": 16, "outcome": 14, "source": 7,
-        "summary": 40, "status": 8, "hold": 9}
+        "summary": 40, "status": 8, "hold": 9, "case_reference": 11, "action_kind": 18,
+        "done": 10, "what": 40}
     FLEXIBLE: ClassVar[frozenset[str]] = frozenset(
-        {"team", "complainant", "enquirer", "outcome", "summary"})
+        {"team", "complainant", "enquirer", "outcome", "summary", "action_kind", "what"})
     FLEXIBLE_MINIMUM_DIGITS = 9
 
     def _size_columns(self) -> None:
@@ -519,6 +531,8 @@ class RecordListPane(QWidget):
         """The filters as chosen (combo boxes hold plain values: Qt compares those reliably)."""
         year = self.year.currentData()
         source = self.stage.currentData() if spec(self.kind).has_field("source") else None
+        action_kind = (self.stage.currentData() if spec(self.kind).has_field("action_kind")
+                       else None)
         return self.model.query.with_changes(
             search=self.search.text().strip(),
             year=ReportingYear(year) if year is not None else None,
@@ -526,6 +540,7 @@ class RecordListPane(QWidget):
             team_id=self.team.currentData(),
             stage=self.stage.currentData() if spec(self.kind).has_field("stage") else None,
             source=EnquirySource(source) if source else None,
+            action_kind=ActionKind(action_kind) if action_kind else None,
         )
 
     def apply_filters(self) -> None:
