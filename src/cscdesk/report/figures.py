@@ -16,6 +16,9 @@ figure: a figure comes from the baseline when the year has no records of the kin
 (no complaints received in the year for the complaint figures, no enquiries received for the
 enquiry figures, and so on) and the baseline holds a value for it. Each year's
 `from_baseline` names the figures that came from it (keys of BASELINE_KEYS).
+
+The casework figures of Y (Stage 2/3 steps, actions, remedies, the Ombudsman) are read in the
+same session by `casework.compute_casework`, for whole years only.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from cscdesk.domain.kinds import EnquirySource, Outcome
 from cscdesk.domain.years import ReportingYear
 from cscdesk.report import formatting
 from cscdesk.report.baseline import BaselineFigures, load_baseline
+from cscdesk.report.casework import CaseworkFigures, compute_casework
 from cscdesk.report.query import Query, query_for
 
 UPHELD_OUTCOMES = tuple(o.value for o in Outcome if o.counts_as_upheld)
@@ -191,7 +195,8 @@ class YearFigures:
 @dataclass(frozen=True)
 class AppendixFigures:
     """The appendix's figures: Y (`current`), Y-1 (`previous`), their difference and the
-    upheld-by-area table that sets both years side by side."""
+    upheld-by-area table that sets both years side by side; `casework`, Y's casework figures
+    (whole years only: None with `as_of`)."""
 
     year: ReportingYear
     as_of: date | None
@@ -199,6 +204,7 @@ class AppendixFigures:
     previous: YearFigures
     difference: DifferenceRow
     upheld_by_area: tuple[UpheldByArea, ...]
+    casework: CaseworkFigures | None = None
 
 
 def compute_figures(source: Any, year: ReportingYear, *, as_of: date | None = None
@@ -219,6 +225,7 @@ def compute_figures(source: Any, year: ReportingYear, *, as_of: date | None = No
         previous=previous,
         difference=_difference(current.comparison, previous.comparison),
         upheld_by_area=_upheld_by_area(current.upheld_by_team, previous.upheld_by_team),
+        casework=compute_casework(query, teams, year) if as_of is None else None,
     )
 
 

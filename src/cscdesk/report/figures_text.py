@@ -7,7 +7,9 @@ from datetime import date
 from typing import Any
 
 from cscdesk.domain.years import ReportingYear
+from cscdesk.report import casework_printed
 from cscdesk.report import formatting as fmt
+from cscdesk.report.casework import CaseworkFigures
 from cscdesk.report.figures import AppendixFigures, ComparisonRow, DifferenceRow, YearFigures
 
 COMPARISON_COLUMNS = (
@@ -70,7 +72,24 @@ def as_dict(figures: AppendixFigures) -> dict[str, Any]:
               for a in figures.upheld_by_area),
         ],
     }
+    if figures.casework is not None:
+        data["casework"]["printed"] = casework_printed.tables(figures.casework)
     return data
+
+
+def _casework_lines(casework: CaseworkFigures) -> list[str]:
+    """The casework figures of the sections the appendix shows, table by table."""
+    if not casework.shown:
+        return [f"Casework ({casework.year.label}): none of its sections is shown (no Stage 2 "
+                "or 3 step due, no action, remedy or Ombudsman decision, no annual letter)"]
+    lines = [f"Casework ({casework.year.label}): sections shown: {', '.join(casework.shown)}"]
+    for name, rows in casework_printed.tables(casework).items():
+        lines.append(f"  {name.replace('_', ' ').capitalize()}:")
+        widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+        lines.extend("    " + f"{row[0]:<{widths[0]}}  " + "  ".join(
+            f"{cell:>{width}}" for cell, width in zip(row[1:], widths[1:], strict=True))
+            for row in rows)
+    return lines
 
 
 def _year_lines(year: YearFigures) -> list[str]:
@@ -114,4 +133,7 @@ def as_text(figures: AppendixFigures) -> str:
     lines += _year_lines(figures.current)
     lines.append("")
     lines += _year_lines(figures.previous)
+    if figures.casework is not None:
+        lines.append("")
+        lines += _casework_lines(figures.casework)
     return "\n".join(lines)

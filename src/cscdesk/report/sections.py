@@ -1,7 +1,8 @@
 """The appendix's sections, in the example's order, as platypus flowables.
 
 Headings and wording follow appendix-example-2018-19.txt; sentences that carry figures are
-built here, explanatory paragraphs come from the year's narrative texts.
+built here, explanatory paragraphs come from the year's narrative texts. The casework sections
+that follow the example's are in `casework_sections.py`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from cscdesk.domain.kinds import EnquirySource
 from cscdesk.report import formatting as fmt
+from cscdesk.report.casework_sections import sections as casework_sections
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.figures import BASELINE_KEYS, RootCauseThemes, TeamCount, YearFigures
 from cscdesk.report.layout import (
@@ -45,7 +47,8 @@ COMPARISON_KEYS = ("initial_feedback", "stage1", "stage2", "stage3", "adr_cases"
 
 
 def story(content: AppendixContent) -> Iterable[Flowable]:
-    """Every section of the appendix, in the example's order."""
+    """Every section of the appendix, in the example's order, then the casework sections the
+    year has data for."""
     yield para(content.title, "title")
     yield from _volume(content)
     yield from _complaints(content)
@@ -57,6 +60,7 @@ def story(content: AppendixContent) -> Iterable[Flowable]:
     yield from _initial_feedback(content)
     yield from _enquiries(content)
     yield from _compliments(content)
+    yield from casework_sections(content.figures.casework)
 
 
 def _years(content: AppendixContent) -> tuple[YearFigures, YearFigures]:
