@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from cscdesk.domain.kind_spec import FIELD_LABELS, spec
 from cscdesk.domain.kinds import Kind, RecordData
-from cscdesk.domain.validation import validate
+from cscdesk.domain.validation import FieldError, validate
 from cscdesk.exchange.cases import case_problems, named_cases, stored_cases
 from cscdesk.exchange.duedates import DueDateTable
 from cscdesk.exchange.escalation import escalation_problems
@@ -304,10 +304,11 @@ class _ImportWork:
                     f"{error.message} (the stored {label} is kept because the sheet has no "
                     f"{label} column)"))
                 continue
-            named = [FIELD_LABELS[name] for name in keep
-                     if existing[name] not in (None, "") and FIELD_LABELS[name] in error.message]
-            note = (f" (the stored {' and '.join(named)} is kept because the sheet has no such "
-                    "column)") if named else ""
+            causes = [FIELD_LABELS[name] for name in _causes(error, record, parsed_row.record,
+                                                             keep)]
+            verb = "is" if len(causes) == 1 else "are"
+            note = (f" (the stored {' and '.join(causes)} {verb} kept because the sheet has no "
+                    f"such column)") if causes else ""
             self.problems.append(CellProblem(
                 sheet_name, parsed_row.row, label, shown(getattr(record, error.field)),
                 error.message + note))
@@ -402,6 +403,18 @@ class _ImportWork:
                 self.session.execute(table.insert(), chunk)
                 advance(len(chunk))
             update_by_id(self.session, table, work.updates, advance)
+
+
+def _causes(error: FieldError, merged: RecordData, given: RecordData, keep: list[str]
+            ) -> list[str]:
+    """The fewest kept fields whose stored values make `error` (absent with the workbook's
+    values alone): dropped one by one from all of them while the error still goes away."""
+    causes = [name for name in keep if getattr(merged, name) not in (None, "")]
+    for name in list(causes):
+        rest = [other for other in causes if other != name]
+        if error not in validate(replace(merged, **{n: getattr(given, n) for n in rest})):
+            causes = rest
+    return causes
 
 
 def _sorted(problems: list[CellProblem]) -> list[CellProblem]:

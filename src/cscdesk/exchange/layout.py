@@ -107,8 +107,8 @@ class SheetLayout:
 
 def header_key(text: object) -> str:
     """How sheet and column names are compared: no case, no surrounding or doubled spaces,
-    and no trailing * (the required mark)."""
-    return " ".join(str(text).split()).rstrip("*").rstrip().lower()
+    no trailing * (the required mark), and "Upheld%" the same as "Upheld %"."""
+    return " ".join(str(text).replace("%", " %").split()).rstrip("*").rstrip().lower()
 
 
 READERS: dict[CellType, Callable[[object], object]] = {
