@@ -10,7 +10,12 @@ from __future__ import annotations
 from cscdesk.domain.kinds import DATA_CLASS, Kind, RecordData
 from cscdesk.domain.validation import FieldError, validate
 from cscdesk.store.engine import Database
-from cscdesk.ui.forms.record_store import duplicate_message, reference_exists, stage_lookup
+from cscdesk.ui.forms.record_store import (
+    case_lookup,
+    duplicate_message,
+    reference_exists,
+    stage_lookup,
+)
 
 
 class RecordChecks:
@@ -27,6 +32,7 @@ class RecordChecks:
 
     def forget(self) -> None:
         self._stage_of = stage_lookup(self.database)
+        self._case_known = case_lookup(self.database)
         self._taken: dict[str, bool] = {}
 
     def reference_taken(self, reference: str) -> bool:
@@ -44,7 +50,7 @@ class RecordChecks:
         """Field name → sentence. An unreadable entry speaks first for its field, then the
         domain's rules, then a taken reference, then what the store refused."""
         found = dict(unreadable)
-        for error in validate(record, self._stage_of):
+        for error in validate(record, self._stage_of, self._case_known):
             found.setdefault(error.field, error.message)
         if self.reference_taken(record.reference):
             found.setdefault("reference", duplicate_message(self.kind, record.reference))

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -31,20 +32,37 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from cscdesk.domain.kinds import DATA_CLASS, ComplaintData, Kind, RecordData
+from cscdesk.domain.kinds import (
+    DATA_CLASS,
+    ActionData,
+    ActionKind,
+    ComplaintData,
+    Kind,
+    RecordData,
+)
 from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database, connection_lost
 from cscdesk.store.record_versions import LastChange, RecordChangedElsewhere
 from cscdesk.store.records import RecordInvalid
 from cscdesk.ui.dialog_service import UserDialogs
+from cscdesk.ui.forms.actions_panel import ADD_MNEMONIC, ADD_SHORTCUT, ActionsPanel
 from cscdesk.ui.forms.checks import RecordChecks
+from cscdesk.ui.forms.compliance import compliance_from
 from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, conflict_rows
-from cscdesk.ui.forms.due_text import describe_due
+from cscdesk.ui.forms.due_text import describe_clocks, describe_days_used, describe_due
 from cscdesk.ui.forms.earlier_stage import EarlierStagePicker
 from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
-from cscdesk.ui.forms.form_view import FormView, PickLists
-from cscdesk.ui.forms.layout import SINGULAR
+from cscdesk.ui.forms.form_view import DUE_LABEL, FormView, PickLists
+from cscdesk.ui.forms.layout import (
+    CASE_KINDS,
+    CLOCK_LINES,
+    COMPLIANCE_LINE,
+    DAYS_USED_LINE,
+    SINGULAR,
+    STAGE3_DUE_LABEL,
+)
 from cscdesk.ui.forms.record_store import (
+    case_actions,
     delete_record,
     earlier_stage_matches,
     later_stage_of,
@@ -58,6 +76,16 @@ from cscdesk.ui.permissions import READ_AUDIT, WRITE_RECORDS, gate
 # no slip of the fingers starts it.
 BUTTON_MNEMONICS = ("s", "e")
 _UNSET = object()
+DUE_TOOLTIPS = {
+    False: "",
+    True: "30 working days from Received: the appendix counts a Stage 3 response on time by "
+          "this date. Each step's own clock is under Stage 3 steps.",
+}
+# Only a remedy carries money: why Amount and Paid are not open otherwise.
+REMEDY_ONLY = {
+    "amount": f"Only a “{ActionKind.REMEDY.value}” carries an amount: choose that Kind first.",
+    "paid": f"Only a “{ActionKind.REMEDY.value}” is paid: choose that Kind first.",
+}
 
 
 # Pauses between tries of a save that met a lost connection (the last repeats).
@@ -68,7 +96,11 @@ class RecordFormDialog(QDialog):
     """A form for one record of `kind`: existing when `reference` is given, else new (optionally
     prefilled). After it closes, `saved_reference` is what was saved (None if nothing),
     `deleted` says the record was deleted and `escalation` holds the next stage's prefill when
-    the officer chose "Escalate"."""
+    the officer chose "Escalate".
+
+    `prefill` fills a new record as if typed (an escalation); `proposal` fills it with values
+    the form suggests (an action's case, team and Agreed date), which are not changes of the
+    officer's: Esc then asks nothing."""
 
     _version: int | None = None
     _retry_timer: QTimer | None = None  # a save waiting for the server to be back
@@ -87,6 +119,7 @@ class RecordFormDialog(QDialog):
         *,
         prefill: RecordData | None = None,
         today: date | None = None,
+        proposal: RecordData | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
@@ -103,13 +136,16 @@ class RecordFormDialog(QDialog):
         self._errors: dict[str, str] = {}
         self._applied: dict[tuple[int, str], Any] = {}
         self._due_inputs: tuple[Any, ...] | None = None
+        self.case_actions: list[ActionData] = []  # the case's, as last read (complaints, disputes)
+        self._compliance_text = ""
         self.checks = RecordChecks(database, kind, self.original_reference)
 
         start = open_form_data(database, kind, reference)
         record = start.record
         self.version = start.version  # what a save must still find (no silent overwrite)
         self.calendar = start.calendar
-        self.view = FormView(kind, PickLists(start.teams, start.root_causes), BUTTON_MNEMONICS)
+        mnemonics = (*BUTTON_MNEMONICS, ADD_MNEMONIC) if kind in CASE_KINDS else BUTTON_MNEMONICS
+        self.view = FormView(kind, PickLists(start.teams, start.root_causes), mnemonics)
         self._build_window()
         self._show_provenance(start.made, start.changed)
         self._baseline = self._snapshot()  # a new form, prefilled or not, starts from blank
@@ -119,10 +155,15 @@ class RecordFormDialog(QDialog):
             self._touched.update(self.view.order)
         elif prefill is not None:
             self._fill(prefill)
-        elif start.proposed_reference:
-            # The next reference in the officer's pattern: not a change of theirs (Esc asks
-            # nothing), selected so that typing replaces it.
-            self.view.editors["reference"].set(start.proposed_reference)
+        else:
+            if proposal is None and kind is Kind.ACTION:
+                proposal = ActionData(agreed=self._today)  # most actions are agreed the day
+            if proposal is not None:
+                self._fill(proposal)
+            if start.proposed_reference and not self.view.editors["reference"].snapshot():
+                # The next reference in the officer's pattern: not a change of theirs (Esc
+                # asks nothing), selected so that typing replaces it.
+                self.view.editors["reference"].set(start.proposed_reference)
             self._baseline = self._snapshot()
         for name, editor in self.view.editors.items():
             editor.on_change(partial(self._changed, name))
@@ -137,10 +178,14 @@ class RecordFormDialog(QDialog):
             )
         self.refresh()
         self._allow_by_role()
-        # A new record starts at its first missing field (Received, for an escalation); a
-        # blank one at its Reference, with the proposed reference selected.
+        self.reload_actions()
+        # A new record starts at its first missing field (Received, for an escalation; Kind,
+        # for an action added from its case); a blank one at its Reference, with the proposed
+        # reference selected.
         first = next((name for name in self.view.order if name in self._errors), None)
-        start_at = (first if self.original_reference is None and prefill is not None and first
+        filled = prefill is not None or (proposal is not None and kind is not Kind.ACTION) or (
+            isinstance(proposal, ActionData) and bool(proposal.case_reference))
+        start_at = (first if self.original_reference is None and filled and first
                     else self.view.order[0])
         start_input = self.view.editors[start_at].input
         start_input.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -218,6 +263,16 @@ class RecordFormDialog(QDialog):
         self.delete_button.setVisible(self.original_reference is not None)
         self.history_button.setVisible(self.original_reference is not None)
         self.escalate_button.setVisible(False)
+        self.actions_panel: ActionsPanel | None = None
+        below: list[QWidget] = []
+        if self.kind in CASE_KINDS:
+            self.actions_panel = ActionsPanel()
+            self.actions_panel.setVisible(self.original_reference is not None)
+            self.actions_panel.add_requested.connect(self.add_action)
+            self.actions_panel.open_requested.connect(self.open_action)
+            self.view.add_below(self.actions_panel)
+            below = [self.actions_panel.table, self.actions_panel.add_button]
+            QShortcut(QKeySequence(ADD_SHORTCUT), self, self.add_action)
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.escalate_button)
@@ -232,7 +287,7 @@ class RecordFormDialog(QDialog):
         layout.addWidget(self.provenance)
         layout.addLayout(buttons)
         self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
-        chain = [*self.view.inputs(), self.escalate_button, self.history_button,
+        chain = [*self.view.inputs(), *below, self.escalate_button, self.history_button,
                  self.delete_button, self.cancel_button, self.save_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -262,8 +317,10 @@ class RecordFormDialog(QDialog):
         read the audit trail has no History (on a server: `store.capabilities`)."""
         capabilities = self.database.capabilities
         gate(capabilities, READ_AUDIT, (self.history_button,))
-        self._read_only = not gate(capabilities, WRITE_RECORDS,
-                                   (self.save_button, self.delete_button, self.escalate_button))
+        writers = [self.save_button, self.delete_button, self.escalate_button]
+        if self.actions_panel is not None:
+            writers.append(self.actions_panel.add_button)
+        self._read_only = not gate(capabilities, WRITE_RECORDS, writers)
         if self._read_only:
             for editor in self.view.editors.values():
                 editor.input.setEnabled(False)
@@ -380,6 +437,9 @@ class RecordFormDialog(QDialog):
             self._update_due(record)
             self._update_escalate(record, valid)
             self._update_dependent_fields(record)
+            self._update_sections(record)
+        if isinstance(record, ActionData):
+            self._update_remedy_fields(record)
         self._set(self.setWindowTitle, self._title())
         self._set(self.setWindowModified, self.is_dirty())
 
@@ -413,13 +473,110 @@ class RecordFormDialog(QDialog):
         self._set(self.status.setText, f"To save, complete or correct: {', '.join(labels)}.")
 
     def _update_due(self, record: ComplaintData) -> None:
-        inputs = (record.received, record.stage, record.extended, record.responded, record.closed)
+        """The due line, the working days used (Stages 1 and 2) and each Stage 3 clock."""
+        inputs = (record.received, record.stage, record.extended, record.responded, record.closed,
+                  record.panel_held, record.panel_report)
         if self.view.due is None or inputs == self._due_inputs:
             return  # counting working days over years of overdue is not free: only on change
         self._due_inputs = inputs
         text = describe_due(self.calendar, record.received, record.stage, record.extended,
                             record.responded, self._today, record.closed)
         self.view.show_due(text, known=record.received is not None)
+        stage3 = record.stage == 3
+        self.view.set_due_label(STAGE3_DUE_LABEL if stage3 else DUE_LABEL, DUE_TOOLTIPS[stage3])
+        self.view.show_line(DAYS_USED_LINE, describe_days_used(self.calendar, record,
+                                                               self._today),
+                            known=record.received is not None)
+        for step, (line, started) in describe_clocks(self.calendar, record,
+                                                     self._today).items():
+            self.view.show_line(CLOCK_LINES[step], line if stage3 else "", known=started)
+
+    def _update_sections(self, record: ComplaintData) -> None:
+        """"Stage 2 steps" shows for a Stage 2 complaint and "Stage 3 steps" for Stage 3, the
+        Ombudsman's decision once the complaint was referred. A section that still holds
+        something stays in sight, its fields saying what is wrong (nothing typed is hidden or
+        thrown away), and one is never hidden from under the keyboard."""
+        focused = QApplication.focusWidget()
+        for section, box in self.view.boxes:
+            if not section.conditional:
+                continue
+            wanted = (record.stage == section.stage if section.stage is not None
+                      else bool(self.view.editors[section.shown_by].snapshot()))
+            holds = (any(self.view.editors[name].snapshot() for name in section.fields)
+                     or any(self.view.lines[line.name].text() for line in section.lines))
+            inside = focused is not None and box.isAncestorOf(focused)
+            self._set(box.setVisible, wanted or holds or inside)
+
+    def _update_remedy_fields(self, record: ActionData) -> None:
+        """Amount and Paid are open only for a remedy (kept open while they hold something,
+        so it can be removed); a tooltip says why they are not."""
+        remedy = record.action_kind is ActionKind.REMEDY
+        for name, why in REMEDY_ONLY.items():
+            editor = self.view.editors[name]
+            open_field = remedy or bool(editor.snapshot())
+            self._set(editor.input.setEnabled, open_field and not self._read_only)
+            self._set(editor.input.setToolTip, "" if open_field else why)
+
+    # ----- the case's actions -----------------------------------------------------------------
+
+    def reload_actions(self) -> None:
+        """Read the case's actions again: the table, and the LGO compliance they give."""
+        panel = self.actions_panel
+        if panel is None:
+            return
+        panel.setVisible(self.original_reference is not None)
+        if self.original_reference is None:
+            return
+        try:
+            self.case_actions = case_actions(self.database, self.original_reference)
+        except SQLAlchemyError as problem:
+            self.status.setText(self._database_sentence("read", problem).replace(
+                f"The {SINGULAR[self.kind]} could not be read", "Its actions could not be read"))
+            return
+        panel.show_actions(self.case_actions, self._today)
+        if COMPLIANCE_LINE in self.view.lines:
+            compliance = compliance_from(self.case_actions)
+            text = compliance.sentence() if compliance is not None else ""
+            self.view.show_line(COMPLIANCE_LINE, text, known=False)
+            self.refresh()  # the note shows the Ombudsman's decision even before a referral
+
+    def add_action(self) -> str | None:
+        """A new action of this case (Case filled in, the case's team proposed); the list then
+        shows it. Returns the reference saved, if any."""
+        if (self.actions_panel is None or self.original_reference is None or self._read_only
+                or not self.actions_panel.isVisible()):
+            return None
+        team = self.view.editors["team"].get() if "team" in self.view.editors else ""
+        proposal = ActionData(agreed=self._today, case_reference=self.original_reference,
+                              team=team.strip())
+        return self._action_form(None, proposal)
+
+    def open_action(self, reference: str) -> str | None:
+        """Open one of the case's actions; the list shows it as saved."""
+        return self._action_form(reference, None)
+
+    def _action_form(self, reference: str | None, proposal: ActionData | None) -> str | None:
+        try:
+            form = RecordFormDialog(self, self.database, Kind.ACTION, reference, self.dialogs,
+                                    today=self._today, proposal=proposal)
+        except UserFacingError as problem:
+            self.dialogs.warn(self, "Cannot open the action", str(problem))
+            self.reload_actions()
+            return None
+        try:
+            form.exec()
+            saved = form.saved_reference
+        finally:
+            form.deleteLater()
+        self.reload_actions()
+        if self.actions_panel is not None:
+            self.actions_panel.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if saved is not None:
+                for row in range(self.actions_panel.table.topLevelItemCount()):
+                    item = self.actions_panel.table.topLevelItem(row)
+                    if item is not None and item.text(0) == saved:
+                        self.actions_panel.table.setCurrentItem(item)
+        return saved
 
     def _update_dependent_fields(self, record: ComplaintData) -> None:
         """Fields that mean nothing yet are skipped by Tab: "Escalated from" at Stage 1 and
@@ -556,6 +713,7 @@ class RecordFormDialog(QDialog):
         self.delete_button.setVisible(True)
         self.history_button.setVisible(True)
         self.refresh()
+        self.reload_actions()  # a case saved for the first time may now have actions added
 
     def _confirm_new_names(self) -> bool:
         """A team or root cause not in its list is added only once the officer agrees: one

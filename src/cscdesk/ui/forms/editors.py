@@ -93,8 +93,8 @@ class _LinesEdit(QPlainTextEdit):
 class MultilineEditor(Editor):
     """Summary, learning and notes: several lines; Tab moves on rather than typing a tab."""
 
-    def __init__(self) -> None:
-        self.widget = self.input = self.edit = _LinesEdit(preferred_lines=4)
+    def __init__(self, preferred_lines: int = 4) -> None:
+        self.widget = self.input = self.edit = _LinesEdit(preferred_lines)
         self.edit.setTabChangesFocus(True)
         line = self.edit.fontMetrics().lineSpacing()
         self.edit.setMinimumHeight(line * 3 + 12)

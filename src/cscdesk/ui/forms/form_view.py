@@ -35,7 +35,7 @@ from cscdesk.ui.forms.editors import (
     StageEditor,
     TextEditor,
 )
-from cscdesk.ui.forms.layout import DUE_LINE, LAYOUTS
+from cscdesk.ui.forms.layout import DUE_LINE, LAYOUTS, SHORT_TEXTS, Line, Section
 
 DUE_LABEL = "Response due"
 ERROR_COLOUR = QColor(164, 38, 44)  # dark red: readable on light backgrounds (contrast > 6:1)
@@ -60,7 +60,7 @@ def make_editor(field: FieldSpec, lists: PickLists) -> Editor:
     if field.type is FieldType.DATE:
         return DateEditor(field.label)
     if field.type is FieldType.TEXT:
-        return MultilineEditor()
+        return MultilineEditor(3 if field.name in SHORT_TEXTS else 4)
     if field.type is FieldType.YES_NO:
         return CheckEditor()
     if field.type is FieldType.STAGE:
@@ -72,6 +72,12 @@ def make_editor(field: FieldSpec, lists: PickLists) -> Editor:
     if field.type is FieldType.CHOICE and field.choices is not None:
         return EnumEditor(field.label, field.choices)
     return TextEditor()
+
+
+def _staged(kind: Kind, name: str) -> bool:
+    """Whether the field sits in a section shown only at one stage or once another field is
+    filled in."""
+    return any(name in section.fields and section.conditional for section in LAYOUTS[kind])
 
 
 def with_mnemonics(texts: Sequence[str], reserved: Iterable[str]) -> list[str]:
@@ -124,7 +130,8 @@ def with_mnemonics(texts: Sequence[str], reserved: Iterable[str]) -> list[str]:
 
 
 class FormView(QWidget):
-    """All fields of one kind; `editors[name]`, `messages[name]` and `due` (complaints only)."""
+    """All fields of one kind; `editors[name]`, `messages[name]`, `due` (complaints only) and
+    the read-only `lines[name]` of `layout.Line`s; `boxes` holds each section's group box."""
 
     def __init__(self, kind: Kind, lists: PickLists, reserved_mnemonics: Iterable[str]) -> None:
         super().__init__()
@@ -132,14 +139,30 @@ class FormView(QWidget):
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
         self.due: QLabel | None = None
+        self.due_label: QLabel | None = None
+        self.lines: dict[str, QLabel] = {}
+        self.line_labels: dict[str, QLabel] = {}
+        self.boxes: list[tuple[Section, QGroupBox]] = []
+        self._line_rows: dict[str, QFormLayout] = {}
+        self._lines_shown: dict[str, tuple[str, bool]] = {}
         self._shown: dict[str, tuple[str, bool]] = {}
         self._due_shown: tuple[str, bool] | None = None
         self.order: list[str] = []
         self.kind = kind
-        names = [name for section in LAYOUTS[kind] for name in section.fields if name != DUE_LINE]
-        marked = with_mnemonics([FIELD_LABELS[name] for name in names], reserved_mnemonics)
-        label_texts = dict(zip(names, marked, strict=True))
-        grid = QGridLayout(self)
+        kind_spec = spec(kind)
+        # "due" is the live due line of a complaint, but a field of its own in an action
+        # The fields always shown choose their letters first: a complaint has more labels than
+        # letters, and the steps of one stage are hidden at the others.
+        names = [name for section in LAYOUTS[kind] for name in section.fields
+                 if kind_spec.has_field(name)]
+        reserved = list(reserved_mnemonics)
+        label_texts: dict[str, str] = {}
+        for staged in (False, True):
+            group = [name for name in names if _staged(kind, name) is staged]
+            marked = with_mnemonics([FIELD_LABELS[name] for name in group], reserved)
+            label_texts.update(zip(group, marked, strict=True))
+            reserved += [text[text.index("&") + 1] for text in marked if "&" in text]
+        grid = self._grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
         columns: dict[int, QVBoxLayout] = {}
@@ -154,11 +177,19 @@ class FormView(QWidget):
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
             for name in section.fields:
-                if name == DUE_LINE:
-                    form.addRow(DUE_LABEL, self._due_line())
+                for line in section.lines:
+                    if line.before == name:
+                        self._add_line(form, line)
+                if name == DUE_LINE and not kind_spec.has_field(name):
+                    self.due_label = QLabel(DUE_LABEL)
+                    form.addRow(self.due_label, self._due_line())
                     continue
                 self._add_field(form, name, lists, label_texts[name])
+            for line in section.lines:
+                if not line.before:
+                    self._add_line(form, line)
             columns[section.column].addWidget(box)
+            self.boxes.append((section, box))
         for column in columns.values():
             column.addStretch(1)
         for index in columns:
@@ -182,6 +213,45 @@ class FormView(QWidget):
         self.messages[name] = message
         self.labels[name] = label
         self.order.append(name)
+
+    def _add_line(self, form: QFormLayout, line: Line) -> None:
+        label = QLabel(line.label)
+        text = QLabel()
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        text.setAccessibleName(line.label)
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(label, text)
+        self.lines[line.name] = text
+        self.line_labels[line.name] = label
+        self._line_rows[line.name] = form
+
+    def show_line(self, name: str, text: str, *, known: bool) -> None:
+        """A read-only line: bold once it has a date, plain while it waits for one; its row is
+        hidden while it has nothing to say."""
+        if self._lines_shown.get(name) == (text, known):
+            return
+        self._lines_shown[name] = (text, known)
+        widget = self.lines[name]
+        font = widget.font()
+        font.setBold(known)
+        widget.setFont(font)
+        widget.setText(text)
+        widget.setAccessibleDescription(text)
+        self._line_rows[name].setRowVisible(widget, bool(text))
+
+    def set_due_label(self, text: str, tooltip: str) -> None:
+        """The due line's label (and the name it is announced by)."""
+        if self.due is None or self.due_label is None or self.due_label.text() == text:
+            return
+        self.due_label.setText(text)
+        self.due_label.setToolTip(tooltip)
+        self.due.setAccessibleName(text)
+        self.due.setToolTip(tooltip)
+
+    def add_below(self, widget: QWidget) -> None:
+        """A part under every section, across the columns (a case's actions)."""
+        self._grid.addWidget(widget, 1, 0, 1, self._grid.columnCount())
 
     def _due_line(self) -> QLabel:
         self.due = QLabel()

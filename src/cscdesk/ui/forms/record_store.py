@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cscdesk.domain.kinds import Kind, RecordData, kind_of
+from cscdesk.domain.kinds import ActionData, Kind, RecordData, kind_of
 from cscdesk.domain.references import next_reference
-from cscdesk.domain.validation import FieldError, StageLookup
+from cscdesk.domain.validation import CaseLookup, FieldError, StageLookup
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
 from cscdesk.store import lists, record_versions, records, suggestions
@@ -134,3 +134,24 @@ def later_stage_of(database: Database, reference: str) -> str | None:
     """The reference of a complaint that escalates from this one, if any."""
     with database.session() as session:
         return records.later_stage(session, reference)
+
+
+def case_lookup(database: Database) -> CaseLookup:
+    """Whether a complaint or dispute resolution case has a reference (an action's Case), each
+    reference looked up once in a short session."""
+    known: dict[str, bool] = {}
+
+    def case_known(reference: str) -> bool:
+        key = reference.strip()
+        if key not in known:
+            with database.session() as session:
+                known[key] = records.case_lookup(session)(key)
+        return known[key]
+
+    return case_known
+
+
+def case_actions(database: Database, case_reference: str) -> list[ActionData]:
+    """The actions of a complaint or dispute resolution case, oldest agreed first."""
+    with database.session() as session:
+        return records.actions_of(session, case_reference)
