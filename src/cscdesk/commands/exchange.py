@@ -18,8 +18,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exporter = subparsers.add_parser(
         "export",
         help="export the database as an interchange workbook",
-        description="Write every record (and any baseline figures) to an interchange "
-        "workbook (.xlsx) that can be imported again.",
+        description="Write every record (and any baseline figures and Ombudsman letters) to "
+        "an interchange workbook (.xlsx) that can be imported again.",
     )
     exporter.add_argument("workbook", type=Path, metavar="WORKBOOK")
     exporter.set_defaults(handler=run_export)

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 
 from cscdesk.exchange.problems import WorkbookUnreadable
 
-MAX_COLUMNS = 100  # column CV: the widest sheet has 20 columns
+MAX_COLUMNS = 100  # column CV: the widest sheet (Complaints) has 33 columns
 EXCEL_ROWS = 1_048_576
 MAX_PART_BYTES = 1_500_000_000  # one sheet's XML, unpacked (a full 1,048,576-row sheet fits)
 MAX_STRINGS_BYTES = 400_000_000  # all the workbook's shared text, unpacked
