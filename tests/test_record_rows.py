@@ -127,6 +127,7 @@ def test_insert_many_writes_what_sqlalchemy_writes(tmp_path: Path) -> None:
                    team_id=1, extended=number % 2 == 0, due=date(2024, 6, 1), adr=False,
                    outcome=[None, Outcome.UPHELD, "Not upheld"][number % 3],
                    learning="", lgo_decision="", complainant=ODD_TEXT, summary="", notes="",
+                   investigating_officer="", independent_person="", lgo_remedy="",
                    created_at=now, updated_at=now, legal_hold=False, escalated_from_id=None)
         rows.append(row)
     found = []

@@ -362,10 +362,14 @@ def _labelled(record_type: type) -> tuple[tuple[str, str], ...]:
 
 
 def _fields(item: FoundRecord) -> list[tuple[str, str]]:
+    """The record's fields that hold something: the person asked for their data, and a
+    complaint has some thirty fields, most of them empty for any one case (the workbook of
+    the pack keeps every column)."""
     record = item.record
     record_type: type = type(record)  # a class, hashable (the kinds' union of types is not)
-    return [(label, display_value(getattr(record, name)))
-            for name, label in _labelled(record_type)]
+    shown = ((label, display_value(getattr(record, name)))
+             for name, label in _labelled(record_type))
+    return [(label, value) for label, value in shown if value]
 
 
 def _history(item: FoundRecord) -> list[tuple[str, str, str, str]]:

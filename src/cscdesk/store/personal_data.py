@@ -402,7 +402,7 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
     from sqlalchemy.orm import aliased
 
     from cscdesk.domain.kinds import DATA_CLASS
-    from cscdesk.store.models import Complaint, RootCause, Team
+    from cscdesk.store.models import Action, Complaint, RootCause, Team
     from cscdesk.store.records import _PLAIN_FIELDS, pence_to_pounds
 
     model = MODEL_OF[kind]
@@ -416,6 +416,8 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
                                    Complaint.adr_saving_pence)
                  .outerjoin(RootCause, Complaint.root_cause_id == RootCause.id)
                  .outerjoin(earlier, Complaint.escalated_from_id == earlier.id))
+    elif kind is Kind.ACTION:
+        query = query.add_columns(Action.amount_pence)
     found: dict[int, RecordData] = {}
     for start in range(0, len(ids), 5000):
         for row in session.execute(query.where(model.id.in_(ids[start:start + 5000]))):
@@ -425,6 +427,8 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
                 values["root_cause"] = values["root_cause"] or ""
                 values["escalated_from"] = values["escalated_from"] or ""
                 values["adr_saving"] = pence_to_pounds(values.pop("adr_saving_pence"))
+            elif kind is Kind.ACTION:
+                values["amount"] = pence_to_pounds(values.pop("amount_pence"))
             found[row_id] = make(**values)
     return [found[row_id] for row_id in ids if row_id in found]
 
