@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from ui_data import copied_database, fill, shown_window
 
 from cscdesk.domain.kinds import ComplimentData, Kind
@@ -39,6 +40,20 @@ def test_ctrl_numbers_switch_panes(window, qtbot):
         assert window.current_key() == key
         assert window.stack.currentWidget() is window.panes[key]
     assert window.navigation.currentItem().text() == "Dispute resolution"
+
+
+def test_actions_are_ctrl_7_after_the_other_kinds_and_the_tenth_pane_is_ctrl_0(window, qtbot):
+    window.activateWindow()  # the shortcuts of the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    for number, key in ((7, Kind.ACTION.name), (8, "teams"), (9, "root_causes"),
+                        (0, "settings")):
+        qtbot.keyClick(window, Qt.Key(Qt.Key.Key_0 + number),
+                       Qt.KeyboardModifier.ControlModifier)
+        assert window.current_key() == key
+    tips = [window.navigation.item(row).toolTip() for row in range(len(PANE_KEYS))]
+    assert tips == [*(f"Ctrl+{number}" for number in range(1, 10)), "Ctrl+0",
+                    *[""] * (len(PANE_KEYS) - 10)]
+    assert window.navigation.item(PANE_KEYS.index(Kind.ACTION.name)).text() == "Actions"
 
 
 def test_navigation_list_switches_panes(window):

@@ -127,6 +127,7 @@ class AppendixDialog(QDialog):
         self.written: Path | None = None
         self.task: Operation[Path] | None = None
         self.open_file: Callable[[Path], object] = open_in_viewer
+        self.letter_dialog: QDialog | None = None
         from cscdesk.report import appendix, narrative
 
         self.report = appendix
@@ -164,6 +165,15 @@ class AppendixDialog(QDialog):
         self.edit_toggle.toggled.connect(self._show_editor)
         self.editor = self._build_editor()
         self.editor.hide()
+        # The year's Ombudsman's letter figures, printed in the appendix when entered.
+        self.letter_button = QPushButton("Ombudsman's &letter…")
+        self.letter_button.setToolTip("The figures of the Ombudsman's annual letter about the "
+                                      "year chosen")
+        self.letter_button.clicked.connect(self.edit_letter)
+        options = QHBoxLayout()
+        options.addWidget(self.edit_toggle)
+        options.addStretch(1)
+        options.addWidget(self.letter_button)
 
         self.buttons = QDialogButtonBox()
         self.make_button = self.buttons.addButton("&Make PDF",
@@ -174,7 +184,7 @@ class AppendixDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.edit_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(options)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
@@ -342,6 +352,23 @@ class AppendixDialog(QDialog):
                 self._loaded_year = None  # the themes as they are now: read the year again
                 self._load_texts()
         return False
+
+    # --- the Ombudsman's letter ---------------------------------------------------------
+
+    def edit_letter(self) -> None:
+        """The chosen year's letter figures, in a dialog of their own."""
+        from cscdesk.ui.ombudsman_letter_dialog import OmbudsmanLetterDialog
+
+        try:
+            year = self.chosen_year()
+        except UserFacingError as error:
+            self.dialogs.warn(self, "Annual appendix", str(error))
+            return
+        dialog = OmbudsmanLetterDialog(self.database, self.dialogs, year, self)
+        self.letter_dialog = dialog  # while it is open (tests reach it here)
+        dialog.exec()
+        self.letter_dialog = None
+        dialog.deleteLater()  # here, in the GUI thread, not whenever a collection finds it
 
     # --- folder and PDF --------------------------------------------------------------------
 

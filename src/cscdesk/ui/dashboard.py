@@ -308,10 +308,11 @@ class DashboardPane(QWidget):
         layout.addWidget(self.actions_table, 1)
         layout.addWidget(self.year_box)
 
-    def refresh(self) -> None:
-        """Reload in the background: the first use of the holiday calendar alone can take a
-        noticeable moment, and the window must stay responsive meanwhile. The first time, the
-        work waits until the pane has been painted (see `_start_when_painted`).
+    def refresh(self, today: date | None = None) -> None:
+        """Reload in the background, as of `today` (by default the day it is): the first use
+        of the holiday calendar alone can take a noticeable moment, and the window must stay
+        responsive meanwhile. The first time, the work waits until the pane has been painted
+        (see `_start_when_painted`).
 
         Another PC's saves can ask for refreshes in quick succession (`ui.live_updates`): one
         asked for while one runs waits for it to end, then runs once; what is shown stays
@@ -319,7 +320,7 @@ class DashboardPane(QWidget):
         if self._working():
             self._again = True
             return
-        today = date.today()
+        today = today or date.today()
         self.lists_ready = False
         self._today = today
         self.heading.setText(f"Today, {today:%A %d %B %Y}")
