@@ -30,12 +30,7 @@ from cscdesk.exchange import (
 from cscdesk.exchange.importer import with_database_checks
 from cscdesk.store import records
 from cscdesk.store.models import Action, Complaint, OmbudsmanLetter
-from workbooks import COMPLAINT_HEADER, write_workbook
-
-ACTION_HEADER = ["Reference*", "Agreed*", "Case*", "Kind*", "Team*", "What*", "Due*", "Done",
-                 "Evidence", "Amount", "Paid"]
-LETTER_HEADER = ["Year*", "Complaints decided", "Upheld %", "Compliance %",
-                 "Satisfactory remedy %", "Similar councils upheld %"]
+from workbooks import ACTION_HEADER, COMPLAINT_HEADER, LETTER_HEADER, write_workbook
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

@@ -37,7 +37,14 @@ from cscdesk.store.models import (
     RootCause,
     Team,
 )
-from workbooks import COMPLAINT_HEADER, copied_database, read_sheets, write_workbook
+from workbooks import (
+    ACTION_HEADER,
+    COMPLAINT_HEADER,
+    LETTER_HEADER,
+    copied_database,
+    read_sheets,
+    write_workbook,
+)
 
 AWKWARD = "=SUM(A1)"
 PHONE = "+44 7700 900123"
@@ -135,8 +142,7 @@ def source_sheets() -> dict[str, list[list[object]]]:
             ["2017", "Compliments", "Fostering", 9],
         ],
         "Actions": [
-            ["Reference*", "Agreed*", "Case*", "Kind*", "Team*", "What*", "Due*", "Done",
-             "Evidence", "Amount", "Paid"],
+            ACTION_HEADER,
             ["A-1", date(2025, 1, 20), "C-003", "OMBUDSMAN recommendation", "through care",
              AWKWARD, "01/03/2025", date(2025, 2, 20), MULTILINE, None, None],
             ["A-2", "2024-10-01", "D-1", "learning /  service improvement", "Fostering",
@@ -145,8 +151,7 @@ def source_sheets() -> dict[str, list[list[object]]]:
              ACCENTS, "2024-06-21", "2024-06-14", PHONE, "£1,250.75", "14/06/2024"],
         ],
         "Ombudsman letters": [
-            ["Year*", "Complaints decided", "Upheld %", "Compliance %", "Satisfactory remedy %",
-             "Similar councils upheld %"],
+            LETTER_HEADER,
             ["2023/24", 12, 58, "100%", 25, 62],
             ["2024-25", None, 40, None, None, None],
         ],

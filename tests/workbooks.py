@@ -21,6 +21,10 @@ COMPLAINT_HEADER = [
     "Root cause", "Learning", "ADR", "ADR saving", "Escalated from", "LGO referred",
     "LGO decision", "Complainant", "Summary",
 ]
+ACTION_HEADER = ["Reference*", "Agreed*", "Case*", "Kind*", "Team*", "What*", "Due*", "Done",
+                 "Evidence", "Amount", "Paid"]
+LETTER_HEADER = ["Year*", "Complaints decided", "Upheld %", "Compliance %",
+                 "Satisfactory remedy %", "Similar councils upheld %"]
 
 
 def write_workbook(path: Path, sheets: Sheets) -> Path:

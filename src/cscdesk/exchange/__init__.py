@@ -1,5 +1,6 @@
-"""The interchange workbook: one .xlsx, a sheet per record kind (rules.md), plus the baseline
-figures of past years. docs/workbook.md describes the format for the officer.
+"""The interchange workbook: one .xlsx, a sheet per record kind (rules.md, and the actions),
+plus the baseline figures of past years and the Ombudsman's annual letters. docs/workbook.md
+describes the format for the officer.
 
 The desktop app calls these off the GUI thread (nothing here knows Qt):
 

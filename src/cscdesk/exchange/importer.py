@@ -292,9 +292,12 @@ class _ImportWork:
         by its stored value, a present one by the workbook's value, saying which value was kept.
         """
         record = replace(parsed_row.record, **{name: existing[name] for name in keep})
+        errors = validate(record)
+        if not errors:
+            return record
         already = set(validate(parsed_row.record))  # the reader has named these
         sheet_name = parsed_row.sheet or self.parsed.sheets[kind.value].name
-        for error in validate(record):
+        for error in errors:
             if error in already:
                 continue
             label = FIELD_LABELS[error.field]
