@@ -46,7 +46,7 @@ TEAMS = [f"Team {name}" for name in (
 CAUSES = ["Communication", "Delay", "Quality of service", "Staff conduct", "Policy", "Finance"]
 OUTCOMES = ["Upheld", "Partially upheld", "Not upheld", "Cancelled"]
 SHARES = {"Complaints": 0.4, "Initial feedback": 0.15, "Enquiries": 0.15, "Compliments": 0.15,
-          "Dispute resolution": 0.15}
+          "Dispute resolution": 0.15, "Actions": float(os.environ.get("ACTION_SHARE", "0.1"))}
 
 
 def build_workbook(path: Path, rows: int, seed: int = 7) -> int:
@@ -108,6 +108,10 @@ def _row(sheet: str, number: int, received: date, rng: random.Random,
             values["adr"] = "Yes"
             values["adr_saving"] = float(rng.randrange(100, 5000))
         return values
+    if sheet == "Actions":
+        return {"reference": reference, "agreed": received, "team": team, "what": summary,
+                "case_reference": f"C-{rng.randrange(1, 1000):06d}", "action_kind": "Learning",
+                "due": received + timedelta(days=30)}
     values = {"reference": reference, "received": received, "raised": received, "team": team,
               "summary": summary}
     if sheet == "Enquiries":
