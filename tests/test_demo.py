@@ -471,3 +471,68 @@ def test_2015_16_is_hand_entered_and_adds_up(sql: sqlite3.Connection) -> None:
     previous = compute_figures(sql, ReportingYear(2016)).previous
     assert previous.comparison.stage1 == stage1 == 44
     assert {"stage1", "closed", "upheld_by_area", "compliments"} <= previous.from_baseline
+
+
+# --- casework: steps, Ombudsman decisions, actions, letters ---------------------------------------
+def test_casework_is_invented_over_the_later_years_valid_and_in_order(
+    sql: sqlite3.Connection,
+) -> None:
+    from cscdesk.demo.build import demo_records
+    from cscdesk.domain.kinds import ActionData, ActionKind, DisputeData
+    from cscdesk.domain.steps import clocks
+    from cscdesk.domain.validation import validate
+    from cscdesk.domain.workdays import WorkingCalendar
+
+    calendar = WorkingCalendar([date(2023, 12, 27)])
+    records = demo_records(TODAY, calendar)
+    complaints = [r for r in records if isinstance(r, ComplaintData)]
+    actions = [r for r in records if isinstance(r, ActionData)]
+    stage_of = {c.reference: c.stage for c in complaints}.get
+    cases = {r.reference for r in records if isinstance(r, ComplaintData | DisputeData)}
+    for record in records:
+        assert validate(record, stage_of, cases.__contains__) == [], record.reference
+
+    later = [c for c in complaints if c.received >= date(2019, 4, 1)]
+    example = [c for c in complaints if c.received < date(2019, 4, 1)]
+    assert not any(c.statement_agreed or c.panel_held or c.lgo_outcome for c in example)
+    assert all(a.agreed >= date(2019, 4, 1) for a in actions)
+    stage2 = [c for c in later if c.stage == 2 and c.responded]
+    assert stage2 and all(c.statement_agreed and c.officer_appointed and c.report_received
+                          and c.investigating_officer and c.independent_person
+                          for c in stage2)
+    stage3 = [c for c in later if c.stage == 3 and c.responded]
+    assert stage3 and all(c.panel_held and c.panel_report for c in stage3)
+    late = [k for c in later if c.stage == 3 for k in clocks(c, calendar)
+            if k.done is not None and k.done > k.due]
+    assert late  # a few steps late
+    decided = [c for c in later if c.lgo_outcome is not None]
+    assert len({c.lgo_outcome for c in decided}) >= 2
+    assert all(c.lgo_referred <= c.lgo_decided <= TODAY for c in decided)
+
+    by_kind = {kind: [a for a in actions if a.action_kind is kind] for kind in ActionKind}
+    assert all(by_kind.values())
+    assert any(a.done is None and a.due < TODAY for a in actions)  # overdue now
+    assert any(a.done is not None and a.done > a.due for a in actions)  # done late
+    paid = [a for a in by_kind[ActionKind.REMEDY] if a.amount is not None]
+    assert paid and all(a.paid is None or a.paid <= TODAY for a in paid)
+    assert all(a.agreed <= a.due and (a.done is None or a.agreed <= a.done <= TODAY)
+               for a in actions)
+    assert len({year_of(a.agreed) for a in actions}) >= 5  # over the years
+
+    stored = sql.execute("SELECT count(*), count(DISTINCT case_reference) FROM action"
+                         ).fetchone()
+    assert stored[0] == len(actions) and stored[1] > 20
+    letters = sql.execute("SELECT year, decided, upheld_percent FROM ombudsman_letter "
+                          "ORDER BY year").fetchall()
+    assert [year for year, *_ in letters] == [2024, 2025]
+    assert all(decided > 0 and 0 <= upheld <= 100 for _, decided, upheld in letters)
+    for column in ("statement_agreed", "officer_appointed", "person_appointed",
+                   "report_received", "panel_held", "panel_report", "lgo_decided"):
+        assert sql.execute(f"SELECT count(*) FROM complaint WHERE {column} > ?",
+                           (TODAY.isoformat(),)).fetchone()[0] == 0, column
+
+
+def year_of(day: date) -> int:
+    from cscdesk.domain.years import ReportingYear
+
+    return ReportingYear.containing(day).start_year

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cscdesk import atomic, settings
 from cscdesk.demo.casebook import Casebook
+from cscdesk.demo.casework import add_casework, ombudsman_letters
 from cscdesk.demo.designed import Y2, add_designed_years
 from cscdesk.demo.hand_entered import HAND_ENTERED
 from cscdesk.demo.ordinary import FIRST_YEAR, add_ordinary_years
@@ -28,7 +29,7 @@ from cscdesk.report.baseline import save_baseline
 from cscdesk.store import lists, records
 from cscdesk.store.engine import open_database
 from cscdesk.store.lock import acquire_writer_lock
-from cscdesk.store.models import Complaint
+from cscdesk.store.models import Complaint, OmbudsmanLetter
 
 DEMO_COUNCIL_NAME = "Eastmere Borough Council (demo data)"
 # An extra non-working day, so the settings screen has one and due dates around it move.
@@ -67,7 +68,8 @@ def demo_records(today: date, calendar: WorkingCalendar) -> list[RecordData]:
     book = Casebook(calendar)
     add_designed_years(book)
     add_ordinary_years(book, today)
-    return book.finished()
+    records = book.finished()
+    return [*records, *add_casework(records, calendar, today)]
 
 
 def create_demo_database(path: Path | str, *, replace: bool = False,
@@ -149,6 +151,7 @@ def _build(path: Path, today: date) -> DemoSummary:
             calendar = lists.working_calendar(session)
             store_records(session, demo_records(today, calendar), calendar)
             save_baseline(session, HAND_ENTERED)
+            session.add_all(OmbudsmanLetter(**vars(letter)) for letter in ombudsman_letters(today))
             return _summary(session, path, today)
     finally:
         database.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from cscdesk.domain.kinds import ComplaintData, Kind, RecordData, kind_of
+from cscdesk.domain.kinds import ComplaintData, DisputeData, Kind, RecordData, kind_of
 from cscdesk.domain.validation import validate
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.store.record_rows import RecordRows
@@ -21,9 +21,11 @@ def store_records(session: Session, batch: list[RecordData], calendar: WorkingCa
     """Validate and insert `batch` in the caller's transaction; any invalid record stops it."""
     stages = {record.reference: record.stage for record in batch
               if isinstance(record, ComplaintData)}
+    cases = {record.reference for record in batch
+             if isinstance(record, ComplaintData | DisputeData)}
     by_kind: dict[Kind, list[RecordData]] = {}
     for record in batch:
-        errors = validate(record, stages.get)
+        errors = validate(record, stages.get, cases.__contains__)
         if errors:
             raise RecordInvalid(record.reference, errors)
         by_kind.setdefault(kind_of(record), []).append(record)

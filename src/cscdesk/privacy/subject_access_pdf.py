@@ -380,7 +380,9 @@ def _history(item: FoundRecord) -> list[tuple[str, str, str, str]]:
 def _heading(item: FoundRecord) -> str:
     deleted = (" (deleted; still in the bin)" if item.in_bin
                else " (deleted; found only in its history)" if item.history_only else "")
-    return f"{item.kind.value}: {item.record.reference}{deleted}"
+    case = getattr(item.record, "case_reference", "")  # an action: the case it comes from
+    of_case = f" (of {case})" if case else ""
+    return f"{item.kind.value}: {item.record.reference}{of_case}{deleted}"
 
 
 class _Pack:

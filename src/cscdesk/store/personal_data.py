@@ -2,6 +2,10 @@
 
 Nothing here runs by itself: the officer reviews and chooses. Records under legal hold are never
 offered for anonymising or deletion.
+
+An action's text can name the child of its case, so anonymising or deleting a complaint or
+dispute resolution case does the same to its actions, in the same transaction; an action whose
+case is under legal hold is held with it.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.domain.record_values import from_plain
 from cscdesk.errors import InputError
 from cscdesk.store import audit
-from cscdesk.store.models import MODEL_OF, AuditEvent, BinEntry
-from cscdesk.store.records import find_row
+from cscdesk.store.models import MODEL_OF, Action, AuditEvent, BinEntry
+from cscdesk.store.records import CASE_KINDS, find_row
 
 # Fields that can identify a person, cleared by anonymising; counts and dates stay for reports.
 PERSONAL_FIELDS: dict[Kind, tuple[str, ...]] = {
@@ -62,10 +66,12 @@ def years_before(day: date, years: int) -> date:
 
 def retention_candidates(session: Session, years: int, today: date | None = None, *,
                          who: bool = False) -> list[RetentionCandidate]:
-    """Records closed more than `years` years ago, legal holds included but marked; with
-    `who` (a login that may read the audit trail), who changed each last and when."""
+    """Records closed more than `years` years ago, legal holds included but marked (an action
+    is marked held when its case is); with `who` (a login that may read the audit trail), who
+    changed each last and when."""
     cutoff = years_before(today or date.today(), years)
     found: list[RetentionCandidate] = []
+    held_cases = _held_cases(session)
     for kind, model in MODEL_OF.items():
         closure = getattr(model, CLOSURE_FIELD[kind])
         newest = (select(func.max(AuditEvent.id)).where(
@@ -79,14 +85,29 @@ def retention_candidates(session: Session, years: int, today: date | None = None
         query = (query.where(closure.is_not(None), closure < cutoff,
                              _not_anonymised(kind, model))
                  .order_by(closure, model.reference))
+        if kind is Kind.ACTION:
+            query = query.add_columns(Action.case_reference)
         for row in session.execute(query):
-            found.append(RetentionCandidate(kind, row[0], row[1], bool(row[2]),
+            held = bool(row[2]) or (kind is Kind.ACTION and row[-1] in held_cases)
+            found.append(RetentionCandidate(kind, row[0], row[1], held,
                                             *((row[3] or "", row[4]) if who else ())))
     return found
 
 
+def _held_cases(session: Session) -> set[str]:
+    """The references of the complaints and dispute resolution cases under legal hold."""
+    return {reference for kind in CASE_KINDS for reference in session.scalars(
+        select(MODEL_OF[kind].reference).where(MODEL_OF[kind].legal_hold))}
+
+
+def _cleared(kind: Kind, field: str) -> str:
+    """What anonymising leaves in a personal field: nothing, or a marker where the field is
+    required (an action's What), so the record stays valid to save, export and import."""
+    return REDACTED if spec(kind).field(field).required else ""
+
+
 def _not_anonymised(kind: Kind, model: type) -> ColumnElement[bool]:
-    return or_(*(getattr(model, f) != "" for f in PERSONAL_FIELDS[kind]))
+    return or_(*(getattr(model, f).not_in(("", REDACTED)) for f in PERSONAL_FIELDS[kind]))
 
 
 def set_legal_hold(session: Session, kind: Kind, reference: str, hold: bool) -> None:
@@ -99,11 +120,23 @@ def set_legal_hold(session: Session, kind: Kind, reference: str, hold: bool) -> 
 
 
 def anonymise(session: Session, kind: Kind, reference: str) -> None:
-    """Clear the personal fields of a record and of its history; counts for reports stay."""
+    """Clear the personal fields of a record and of its history; counts for reports stay.
+    A case's actions are anonymised with it."""
     row = _row(session, kind, reference)
-    _refuse_held(row, kind)
+    _refuse_held(session, row, kind)
+    actions = _actions_of(session, kind, row.reference)
+    for action in actions:
+        _refuse_held(session, action, Kind.ACTION)
+    for target_kind, target in ((kind, row), *((Kind.ACTION, a) for a in actions)):
+        _anonymise_row(session, target_kind, target)
+
+
+def _anonymise_row(session: Session, kind: Kind, row: Any) -> None:
+    if not session.scalar(select(func.count()).where(
+            MODEL_OF[kind].id == row.id, _not_anonymised(kind, MODEL_OF[kind]))):
+        return  # anonymised already (an action, with an earlier stage of its case)
     for field in PERSONAL_FIELDS[kind]:
-        setattr(row, field, "")
+        setattr(row, field, _cleared(kind, field))
     row.version += 1  # a form open on it since may not write the names back
     session.flush()
     _redact_history(session, kind, row.reference)
@@ -113,11 +146,22 @@ def anonymise(session: Session, kind: Kind, reference: str) -> None:
 
 
 def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
-    """Delete a record for good (not to the bin), with the personal values of its history."""
+    """Delete a record for good (not to the bin), with the personal values of its history.
+    A case's actions go with it."""
+    row = _row(session, kind, reference)
+    _refuse_held(session, row, kind)
+    actions = _actions_of(session, kind, row.reference)
+    for action in actions:
+        _refuse_held(session, action, Kind.ACTION)
+    for action in actions:
+        _delete_row(session, Kind.ACTION, action)
+    _delete_row(session, kind, row)
+
+
+def _delete_row(session: Session, kind: Kind, row: Any) -> None:
     from sqlalchemy import delete
 
-    row = _row(session, kind, reference)
-    _refuse_held(row, kind)
+    reference = row.reference
     session.delete(row)
     session.flush()
     _redact_history(session, kind, reference)
@@ -127,6 +171,14 @@ def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
         audit.DELETE, kind.value, reference, {"Retention": ["kept", "deleted"]})])
 
 
+def _actions_of(session: Session, kind: Kind, reference: str) -> list[Action]:
+    """The actions whose Case is this complaint or dispute resolution case (none for others)."""
+    if kind not in CASE_KINDS:
+        return []
+    return list(session.scalars(select(Action).where(Action.case_reference == reference)
+                                .order_by(Action.reference)))
+
+
 def _row(session: Session, kind: Kind, reference: str) -> Any:  # the kind's model
     row = find_row(session, kind, reference)
     if row is None:
@@ -134,10 +186,15 @@ def _row(session: Session, kind: Kind, reference: str) -> Any:  # the kind's mod
     return row
 
 
-def _refuse_held(row: Any, kind: Kind) -> None:
+def _refuse_held(session: Session, row: Any, kind: Kind) -> None:
     if row.legal_hold:
         raise InputError(
             f"{kind.value} record “{row.reference}” is under legal hold; lift the hold first."
+        )
+    if kind is Kind.ACTION and row.case_reference in _held_cases(session):
+        raise InputError(
+            f"Action “{row.reference}” belongs to “{row.case_reference}”, which is under legal "
+            "hold; lift the case's hold first."
         )
 
 
@@ -275,6 +332,7 @@ def find_everywhere(session: Session, name: str) -> PersonFound:
                               for v in (pair if isinstance(pair, list) else [pair]))):
             in_history.add((event_kind, reference))
     gone = _live_from_history(session, in_history, live)
+    _add_actions_of_cases(session, live)
     gone = [key for key in gone if key not in bin_found]
     in_bin = [(key[0], bin_found[key]) for key in sorted(
         bin_found, key=lambda k: (_KIND_ORDER[k[0]], k[1]))
@@ -292,6 +350,16 @@ _KIND_OF = {kind.value: kind for kind in Kind}
 def _stream(session: Session, query: Any) -> Iterable[Any]:
     """The rows of `query`, fetched a few thousand at a time, not all at once."""
     return session.execute(query, execution_options={"yield_per": CHUNK})
+
+
+def _add_actions_of_cases(session: Session, live: dict[Kind, dict[str, int]]) -> None:
+    """The actions of the complaints and dispute resolution cases found: what was agreed at
+    the end of the person's case is about them, whether or not its text names them."""
+    cases = sorted({reference for kind in CASE_KINDS for reference in live[kind]})
+    for start in range(0, len(cases), CHUNK):
+        live[Kind.ACTION].update(session.execute(
+            select(Action.reference, Action.id)
+            .where(Action.case_reference.in_(cases[start:start + CHUNK]))).all())
 
 
 def _live_from_history(session: Session, keys: set[tuple[str, str]],
@@ -402,7 +470,7 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
     from sqlalchemy.orm import aliased
 
     from cscdesk.domain.kinds import DATA_CLASS
-    from cscdesk.store.models import Action, Complaint, RootCause, Team
+    from cscdesk.store.models import Complaint, RootCause, Team
     from cscdesk.store.records import _PLAIN_FIELDS, pence_to_pounds
 
     model = MODEL_OF[kind]
