@@ -48,7 +48,7 @@ BOTH_ENGINES = {"test_store", "test_record_versions", "test_listing", "test_audi
                 "test_exchange_roundtrip", "test_exchange_export",
                 "test_figures", "test_figures_baseline", "test_report_narrative",
                 "test_exchange_limits", "test_exchange_rejects", "test_report_pdf",
-                "test_figures_dataset"}
+                "test_figures_dataset", "test_casework_privacy"}
 
 
 def pytest_configure(config: pytest.Config) -> None:
