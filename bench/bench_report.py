@@ -12,8 +12,11 @@ prints the best and median wall time and the child's peak memory (ru_maxrss from
 
 `--unique-learning` gives every upheld complaint its own learning text (the worst case for the
 root-cause table: thousands of lines); by default 5% are unique and the rest come from a pool
-of 150 phrases, as real learning repeats. Also prints `figures --json` timings. `--server`
-moves each database into a throwaway PostgreSQL server and times the same commands there.
+of 150 phrases, as real learning repeats. `--casework` adds the casework the appendix's last
+sections count (Stage 3 panels and reports, Ombudsman decisions, an action for one closed
+complaint in three, the Ombudsman's letters), so every casework section is printed. Also
+prints `figures --json` timings. `--server` moves each database into a throwaway PostgreSQL
+server and times the same commands there.
 """
 
 from __future__ import annotations
@@ -177,6 +180,53 @@ def build_large(path: Path, unique_learning: bool) -> None:
     builder.close()
 
 
+def add_casework(path: Path, seed: int) -> None:
+    """Stage 3 panel dates, Ombudsman decisions, actions and letters on a built database."""
+    rng = random.Random(seed)
+    connection = sqlite3.connect(path)
+    day = date.fromisoformat
+    panels = []
+    for complaint_id, received in connection.execute(
+            "SELECT id, received FROM complaint WHERE stage = 3").fetchall():
+        held = day(received) + timedelta(days=rng.randrange(20, 60))
+        report = held + timedelta(days=rng.randrange(3, 10))
+        responded = report + timedelta(days=rng.randrange(10, 30))
+        panels.append((held.isoformat(), report.isoformat(), responded.isoformat(),
+                       complaint_id))
+    connection.executemany("UPDATE complaint SET panel_held = ?, panel_report = ?, "
+                           "responded = ? WHERE id = ?", panels)
+    outcomes = ("Upheld: maladministration and injustice", "Not upheld", "Premature")
+    connection.executemany(
+        "UPDATE complaint SET lgo_outcome = ?, lgo_decided = ? WHERE id = ?",
+        [(rng.choice(outcomes), (day(referred) + timedelta(days=90)).isoformat(), cid)
+         for cid, referred in connection.execute(
+             "SELECT id, lgo_referred FROM complaint WHERE lgo_referred IS NOT NULL")])
+    kinds = ("Learning / service improvement", "Ombudsman recommendation",
+             "Remedy for the complainant")
+    actions = []
+    for reference, closed, team_id in connection.execute(
+            "SELECT reference, closed, team_id FROM complaint WHERE closed IS NOT NULL"):
+        if rng.random() >= 1 / 3:
+            continue
+        agreed = day(closed)
+        kind = rng.choice(kinds)
+        done = agreed + timedelta(days=rng.randrange(5, 90)) if rng.random() < 0.8 else None
+        amount = rng.randrange(5000, 50000) if kind == kinds[2] and rng.random() < 0.5 else None
+        actions.append((f"A-{reference}", agreed.isoformat(), reference, kind, team_id,
+                        "Invented action", (agreed + timedelta(days=30)).isoformat(),
+                        done and done.isoformat(), "", amount,
+                        done.isoformat() if amount and done else None, STAMP, STAMP))
+    connection.executemany(
+        "INSERT INTO action (reference, agreed, case_reference, action_kind, team_id, what, "
+        "due, done, evidence, amount_pence, paid, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", actions)
+    connection.executemany(
+        "INSERT INTO ombudsman_letter (year, decided, upheld_percent, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?)", [(year, 12, 55, STAMP, STAMP) for year in range(2010, 2021)])
+    connection.commit()
+    connection.close()
+
+
 def count_records(path: Path) -> int:
     with sqlite3.connect(path) as connection:
         return sum(connection.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in
@@ -270,6 +320,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="build the databases in this folder")
     parser.add_argument("--unique-learning", action="store_true")
+    parser.add_argument("--casework", action="store_true",
+                        help="add casework (panels, decisions, actions, letters)")
     parser.add_argument("--server", action="store_true",
                         help="also move each database into a throwaway PostgreSQL server "
                         "(tests/postgres_server.py) and time the same commands there")
@@ -277,12 +329,14 @@ def main() -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="cscdesk-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "CSCDESK_HOME": str(folder / "home")}
-    suffix = "-unique" if args.unique_learning else ""
+    suffix = ("-unique" if args.unique_learning else "") + ("-casework" if args.casework else "")
     for label, builder, target in (("small", build_small, 0.6), ("large", build_large, 2.0)):
         database = folder / f"{label}{suffix}.db"
         if not database.exists():
             started = time.perf_counter()
             builder(database, args.unique_learning)
+            if args.casework:
+                add_casework(database, 3)
             print(f"built {database.name}: {count_records(database):,} records in "
                   f"{time.perf_counter() - started:.1f} s")
         measure(label, database, folder, args.runs, env, target)

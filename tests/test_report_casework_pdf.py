@@ -131,3 +131,14 @@ def test_a_long_actions_table_repeats_its_header_on_each_page(database):
     assert all(part[0] == ["Team", "Agreed", "Completed", "Overdue at year end"]
                for part in parts)
     assert table_starting(tables, "Team")[1:] == [[team, "1", "1", "0"] for team in teams]
+
+
+def test_the_lead_sentence_says_the_working_days_of_the_rules():
+    from cscdesk.domain import steps
+    from cscdesk.domain.workdays import RESPONSE_DAYS
+    from cscdesk.report.casework_sections import STEP_DAYS
+
+    rules = {"stage2": RESPONSE_DAYS[2][0], "stage2_extended": RESPONSE_DAYS[2][1],
+             "panel": steps.PANEL_DAYS, "panel_report": steps.PANEL_REPORT_DAYS,
+             "stage3_response": steps.STAGE3_RESPONSE_DAYS}
+    assert rules == STEP_DAYS

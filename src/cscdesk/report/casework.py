@@ -5,11 +5,12 @@ The appendix prints these after the example's sections, each only when the year 
 (`CaseworkFigures.shown`). They are read in a handful of statements through the same `Query`
 as the other figures (so a server report reads them in the same snapshot):
 
-- the extra non-working days (for the Stage 3 clocks);
 - one pass over the complaints for the Stage 2 and Stage 3 rows whose step clock may fall due
-  in the year: Stage 2's response clock is the stored due date (rules.md's, the one
-  `domain.steps` gives it); Stage 3's clocks run from dates of the record and are worked out
-  here with `domain.steps.clocks`, on the few Stage 3 complaints selected;
+  in the year: the first clock (Stage 2's response, Stage 3's panel) is due on the stored due
+  date (rules.md's, the one `domain.steps` gives it); Stage 3's later clocks run from dates of
+  the record and are worked out with `domain.steps.clocks` and the database's working
+  calendar (its extra non-working days read then), for the few Stage 3 complaints with a
+  panel date;
 - the Ombudsman's decisions counted by outcome;
 - the actions, summed by team and kind in one GROUP BY;
 - the year's letter row.
@@ -24,29 +25,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from cscdesk.domain import steps
 from cscdesk.domain.kinds import ActionKind, ComplaintData, LgoOutcome, Outcome
-from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
 from cscdesk.report import formatting
 from cscdesk.report.query import Query, dialect_of
 from cscdesk.store import ombudsman_letters
 from cscdesk.store.ombudsman_letters import Letter
 
+if TYPE_CHECKING:
+    from cscdesk.domain.workdays import WorkingCalendar
+
 STEPS = "steps"
 ACTIONS = "actions"
 REMEDIES = "remedies"
 OMBUDSMAN = "ombudsman"
 
-# The steps in the order printed: (stage, step name of domain.steps, label).
+# The steps in the order printed: (stage, step, label). The step names are those of
+# `domain.steps` (RESPONSE, PANEL, PANEL_REPORT), written out because importing that module
+# loads the bank holidays, which a year without Stage 3 panels never needs.
 STEP_ROWS: tuple[tuple[int, str, str], ...] = (
-    (2, steps.RESPONSE, "Stage 2 adjudication (response)"),
-    (3, steps.PANEL, "Stage 3 review panel"),
-    (3, steps.PANEL_REPORT, "Stage 3 panel report"),
-    (3, steps.RESPONSE, "Stage 3 response"),
+    (2, "response", "Stage 2 adjudication (response)"),
+    (3, "panel", "Stage 3 review panel"),
+    (3, "panel report", "Stage 3 panel report"),
+    (3, "response", "Stage 3 response"),
 )
-_LONGEST_CLOCK = max(steps.PANEL_DAYS, steps.PANEL_REPORT_DAYS, steps.STAGE3_RESPONSE_DAYS)
+_FIRST_STEP = {2: "response", 3: "panel"}
+_LATER_CLOCKS_WITHIN = 120  # days: 15 working days, with room for any holidays and closures
 _CANCELLED = Outcome.CANCELLED.value
 
 
@@ -156,19 +162,11 @@ def compute_casework(query: Query, teams: dict[int, str], year: ReportingYear
 
 
 def _calendar(query: Query) -> WorkingCalendar:
+    """The database's working calendar (England's bank holidays and its extra days off)."""
+    from cscdesk.domain.workdays import WorkingCalendar
+
     return WorkingCalendar(date.fromisoformat(str(day)[:10])
                            for (day,) in query.rows("SELECT day FROM non_working_day"))
-
-
-def _earliest_start(calendar: WorkingCalendar, start: date) -> date:
-    """A day before which no Stage 3 clock can start and still fall due on or after `start`:
-    the longest clock's number of working days, and one more, counted back from `start`."""
-    day, seen = start, 0
-    while seen <= _LONGEST_CLOCK:
-        day -= timedelta(days=1)
-        if calendar.is_working_day(day):
-            seen += 1
-    return day
 
 
 def _day(value: object) -> date | None:
@@ -177,35 +175,45 @@ def _day(value: object) -> date | None:
 
 def _steps(query: Query, year: ReportingYear, period: dict[str, str]
            ) -> tuple[StepFigures, ...]:
-    calendar = _calendar(query)
-    # SQLite would walk the `due` and `received` indexes for the OR below and read most of the
-    # table twice; one plain pass is quicker. A server's planner chooses for itself.
+    """Each step's clocks due in the year. A complaint's first clock (Stage 2's response,
+    Stage 3's panel) is due on its stored due date (rules.md's 25/65 and 30 working days, kept
+    up to date when the non-working days change). Only a Stage 3 complaint whose panel has a
+    date has later clocks; those few are worked out with `domain.steps.clocks` (which loads
+    the bank holidays, so nothing else pays for it)."""
+    # A later Stage 3 clock runs at most 15 working days from the panel or its report: one
+    # that starts over 120 days before the year cannot fall due in it.
+    later_from = (year.start - timedelta(days=_LATER_CLOCKS_WITHIN)).isoformat()
+    # SQLite would walk the `due` index for the OR below and read the rows it finds one by
+    # one; one plain pass is quicker. A server's planner chooses for itself.
     not_indexed = " NOT INDEXED" if dialect_of(query) == "sqlite" else ""
     rows = query.rows(
         "SELECT stage, received, extended, due, responded, panel_held, panel_report "
         f"FROM complaint{not_indexed} WHERE stage IN (2, 3) "
-        f"AND COALESCE(outcome, '') <> '{_CANCELLED}' AND ("
-        "(stage = 2 AND due BETWEEN :s AND :e) OR (stage = 3 AND received <= :e AND "
-        "(received >= :m OR panel_held >= :m OR panel_report >= :m)))",
-        {**period, "m": _earliest_start(calendar, year.start).isoformat()},
+        f"AND COALESCE(outcome, '') <> '{_CANCELLED}' AND (due BETWEEN :s AND :e "
+        "OR (stage = 3 AND received <= :e AND (panel_held >= :l OR panel_report >= :l)))",
+        {**period, "l": later_from},
     )
     counts = {(stage, step): [0, 0] for stage, step, _ in STEP_ROWS}  # due, on time
+    calendar: WorkingCalendar | None = None
     for stage, received, extended, due, responded, panel_held, panel_report in rows:
-        if int(stage) == 2:
-            # The response clock's due date is the stored one (rules.md's, kept up to date
-            # whenever the non-working days change).
-            clocks = [steps.Clock(steps.RESPONSE, _day(received) or year.start,
-                                  _day(due) or year.start, _day(responded))]
-        else:
+        stage = int(stage)
+        clocks: list[tuple[str, date, date | None]]  # step, due, done
+        if stage == 3 and (panel_held is not None or panel_report is not None):
+            from cscdesk.domain import steps
+
+            calendar = calendar or _calendar(query)
             record = ComplaintData(received=_day(received), stage=3, extended=bool(extended),
                                    responded=_day(responded), panel_held=_day(panel_held),
                                    panel_report=_day(panel_report))
-            clocks = steps.clocks(record, calendar)
-        for clock in clocks:
-            if year.start <= clock.due <= year.end:
-                tally = counts[(int(stage), clock.step)]
+            clocks = [(c.step, c.due, c.done) for c in steps.clocks(record, calendar)]
+        else:
+            clocks = [(_FIRST_STEP[stage], _day(due) or year.end + timedelta(days=1),
+                       _day(responded) if stage == 2 else _day(panel_held))]
+        for step, due_day, done in clocks:
+            if year.start <= due_day <= year.end:
+                tally = counts[(stage, step)]
                 tally[0] += 1
-                tally[1] += clock.on_time
+                tally[1] += done is not None and done <= due_day
     return tuple(
         StepFigures(stage, step, label, due, on_time, due - on_time,
                     formatting.percent(on_time, due))

@@ -12,8 +12,6 @@ from collections.abc import Iterable, Sequence
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Spacer
 
-from cscdesk.domain import steps
-from cscdesk.domain.workdays import RESPONSE_DAYS
 from cscdesk.report import casework_printed as printed
 from cscdesk.report.casework import ACTIONS, OMBUDSMAN, REMEDIES, STEPS, CaseworkFigures
 from cscdesk.report.layout import TEXT_WIDTH, grid, para
@@ -41,15 +39,22 @@ def _pair_table(rows: Sequence[Sequence[str]]) -> Flowable:
     return grid(rows, [_NAME_WIDTH, _NUMBER_WIDTH])
 
 
+# The working days each step allows (rules.md, and `domain.steps` for Stage 3), as the lead
+# sentence says them: written out, because importing those modules loads the bank holidays,
+# which printing a sentence should not pay for (tests check they agree).
+STEP_DAYS = {"stage2": 25, "stage2_extended": 65, "panel": 30, "panel_report": 5,
+             "stage3_response": 15}
+
+
 def steps_intro() -> str:
-    normal, extended = RESPONSE_DAYS[2]
+    days = STEP_DAYS
     return (
         "Each step of a Stage 2 or Stage 3 complaint has its own time limit, counted in working "
-        f"days: at Stage 2 the adjudication (the response) within {normal} working days of the "
-        f"complaint, or {extended} when extended; at Stage 3 the review panel within "
-        f"{steps.PANEL_DAYS} working days of the request, the panel's report within "
-        f"{steps.PANEL_REPORT_DAYS} working days of the panel, and the council's response "
-        f"within {steps.STAGE3_RESPONSE_DAYS} working days of the report. The table counts the "
+        f"days: at Stage 2 the adjudication (the response) within {days['stage2']} working "
+        f"days of the complaint, or {days['stage2_extended']} when extended; at Stage 3 the "
+        f"review panel within {days['panel']} working days of the request, the panel's report "
+        f"within {days['panel_report']} working days of the panel, and the council's response "
+        f"within {days['stage3_response']} working days of the report. The table counts the "
         "steps due during the reporting period; a step not yet taken counts as late.")
 
 
