@@ -59,7 +59,8 @@ def test_a_demo_database_moves_in_whole_and_the_file_is_unchanged(
     before = sha256(demo_file)
     expected = file_counts(demo_file)
     assert all(expected[name] > 0 for name in ("complaint", "audit_event", "bin_entry",
-                                               "narrative_text", "baseline_team_count"))
+                                               "narrative_text", "baseline_team_count",
+                                               "action", "action_search", "ombudsman_letter"))
 
     done = cli("server", "move-in", demo_file, str(server_url), timeout=300)
 
