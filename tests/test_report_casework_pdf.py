@@ -142,3 +142,24 @@ def test_the_lead_sentence_says_the_working_days_of_the_rules():
              "panel": steps.PANEL_DAYS, "panel_report": steps.PANEL_REPORT_DAYS,
              "stage3_response": steps.STAGE3_RESPONSE_DAYS}
     assert rules == STEP_DAYS
+
+
+def test_a_report_without_stage3_panels_never_loads_the_bank_holidays(database, tmp_path):
+    """Loading them costs about 0.1 s; the crafted dataset's Stage 2 step section needs only
+    the stored due dates."""
+    import subprocess
+    import sys
+
+    load_dataset(database)
+    database.close()
+    code = ("import sys; from cscdesk.report.appendix import make_appendix_from_file; "
+            "make_appendix_from_file(sys.argv[1], '2018', sys.argv[2]); "
+            "print('holidays' in sys.modules)")
+    output = tmp_path / "a.pdf"
+    result = subprocess.run([sys.executable, "-c", code, str(database.path), str(output)],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+    tables, _, _, _ = read_pdf(output.read_bytes())
+    assert table_starting(tables, "Step")[1] == [
+        "Stage 2 adjudication (response)", "1", "1", "0", "100%"]  # C5: due 9/07, on time
