@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from cscdesk.domain.kind_spec import FIELD_LABELS
 from cscdesk.domain.kinds import ComplaintData
-from cscdesk.domain.workdays import WorkingCalendar
+
+if TYPE_CHECKING:  # the calendar loads England's bank holidays: only when a clock is worked out
+    from cscdesk.domain.workdays import WorkingCalendar
 
 PANEL_DAYS = 30  # reg 19(2): the panel meets within 30 working days of the request
 PANEL_REPORT_DAYS = 5  # reg 20(1): its report within 5 working days of the panel
