@@ -393,3 +393,39 @@ def test_the_command_reads_the_same_figures_without_the_orm(casework_db, cli):
     data = json.loads(result.stdout)["casework"]
     assert data["printed"]["steps"][1:] == EXPECTED_STEPS
     assert data["printed"]["actions_by_team"][1:] == EXPECTED_ACTIONS_BY_TEAM
+
+
+@both_engines
+def test_compliance_typed_on_a_complaint_counts_when_it_has_no_recommendations(casework_db):
+    # L1 has Ombudsman recommendation actions (O1-O5): its typed dates are not counted again.
+    # N1 and N2 have none: each counts as one recommendation, N1 complied a day late, N2
+    # complied on its due day; N3's compliance falls due after Y.
+    typed = [
+        ("N1", date(2018, 9, 3), date(2018, 9, 4)),
+        ("N2", date(2019, 3, 29), date(2019, 3, 29)),
+        ("N3", date(2019, 4, 1), None),
+    ]
+    with casework_db.transaction() as session:
+        for reference, due, complied in typed:
+            records.save(session, ComplaintData(
+                reference=reference, received=date(2018, 4, 3), stage=1, team="Zeta Team",
+                lgo_referred=date(2018, 5, 1), lgo_outcome=LgoOutcome.UPHELD_INJUSTICE,
+                lgo_decided=date(2018, 8, 1), lgo_compliance_due=due, lgo_complied=complied))
+        loaded = records.load(session, records.Kind.COMPLAINT, "L1")
+        assert isinstance(loaded, ComplaintData)
+        loaded.lgo_compliance_due, loaded.lgo_complied = date(2018, 11, 1), None
+        records.save(session, loaded)
+    _, data = _printed(casework_db)
+    # O1 on time, O2 late, O3 not yet (as before) + N2 on time, N1 late
+    assert data["ombudsman"]["compliance"] == {"due": 5, "on_time": 2, "late": 2, "not_yet": 1}
+
+
+@both_engines
+def test_small_numbers_in_the_actions_team_table_can_be_suppressed(casework_db):
+    from cscdesk.report import casework_printed
+
+    figures, _ = _printed(casework_db)
+    assert figures.casework is not None
+    rows = casework_printed.actions_table(figures.casework, suppress=True)
+    assert rows[1:] == [[team, *("<5" if value not in ("0",) else "0" for value in counts)]
+                        for team, *counts in EXPECTED_ACTIONS_BY_TEAM]

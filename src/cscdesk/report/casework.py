@@ -141,6 +141,7 @@ def compute_casework(query: Query, teams: dict[int, str], year: ReportingYear
     period = {"s": year.start.isoformat(), "e": year.end.isoformat()}
     step_figures = _steps(query, year, period)
     actions, remedies, compliance = _actions(query, teams, period)
+    compliance = _with_typed_compliance(query, period, compliance)
     decisions = _decisions(query, period)
     letter_rows = query.rows(
         f"SELECT {', '.join(ombudsman_letters.FIGURES)} FROM ombudsman_letter WHERE year = :y",
@@ -235,6 +236,29 @@ def _decisions(query: Query, period: dict[str, str]) -> tuple[DecisionCount, ...
     found = {str(outcome): int(count) for outcome, count in rows}
     return tuple(DecisionCount(outcome.value, found.get(outcome.value, 0))
                  for outcome in LgoOutcome)
+
+
+def _with_typed_compliance(query: Query, period: dict[str, str],
+                           counted: ComplianceFigures) -> ComplianceFigures:
+    """Add the complaints whose compliance dates were typed on the complaint, without
+    "Ombudsman recommendation" actions: each counts as one recommendation (docs/decisions.md,
+    "Compliance with the Ombudsman follows its recommendations")."""
+    rows = query.rows(
+        "SELECT c.lgo_compliance_due, c.lgo_complied FROM complaint AS c "
+        "WHERE c.lgo_referred <= :e AND c.lgo_compliance_due BETWEEN :s AND :e "
+        "AND NOT EXISTS (SELECT 1 FROM action AS a WHERE a.case_reference = c.reference "
+        f"AND a.action_kind = '{ActionKind.OMBUDSMAN.value}')",
+        period,
+    )
+    due, on_time, late = counted.due, counted.on_time, counted.late
+    for due_day, complied in rows:
+        due += 1
+        if complied is not None:
+            if _day(complied) <= _day(due_day):  # type: ignore[operator]
+                on_time += 1
+            else:
+                late += 1
+    return ComplianceFigures(due, on_time, late, due - on_time - late)
 
 
 _ACTION_SUMS = {

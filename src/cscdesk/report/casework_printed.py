@@ -57,8 +57,12 @@ def actions_sentence(casework: CaseworkFigures) -> str:
     return f"During the reporting period {agreed} and {completed}. {at_end}"
 
 
-def actions_table(casework: CaseworkFigures) -> list[list[str]]:
-    return [ACTIONS_HEADER, *([t.team, str(t.agreed), str(t.completed), str(t.overdue)]
+def actions_table(casework: CaseworkFigures, *, suppress: bool = False) -> list[list[str]]:
+    """Actions by team; with `suppress`, counts of 1 to 4 print as <5 (a team table)."""
+    def count(value: int) -> str:
+        return fmt.format_count(value, suppress=suppress)
+
+    return [ACTIONS_HEADER, *([t.team, count(t.agreed), count(t.completed), count(t.overdue)]
                               for t in casework.actions.by_team)]
 
 

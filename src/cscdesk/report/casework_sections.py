@@ -20,15 +20,19 @@ _NAME_WIDTH = 9.5 * cm  # the example's team tables: a name, then a number
 _NUMBER_WIDTH = 4.0 * cm
 
 
-def sections(casework: CaseworkFigures | None) -> Iterable[Flowable]:
-    """The casework sections the year has data for, in order (nothing for an `as_of` cut)."""
+def sections(casework: CaseworkFigures | None, *, suppress: bool = False
+             ) -> Iterable[Flowable]:
+    """The casework sections the year has data for, in order (nothing for an `as_of` cut).
+    `suppress`: the team table prints counts of 1 to 4 as <5, as the example's team tables."""
     if casework is None:
         return
-    for key, section in ((STEPS, _steps), (ACTIONS, _actions), (REMEDIES, _remedies),
-                         (OMBUDSMAN, _ombudsman)):
+    for key in (STEPS, ACTIONS, REMEDIES, OMBUDSMAN):
         if key in casework.shown:
             yield para(printed.HEADINGS[key], "heading")
-            yield from section(casework)
+            if key == ACTIONS:
+                yield from _actions(casework, suppress)
+            else:
+                yield from _SECTIONS[key](casework)
 
 
 def _widths(first: float, columns: int) -> list[float]:
@@ -70,10 +74,10 @@ def _steps(casework: CaseworkFigures) -> Iterable[Flowable]:
     yield grid(printed.steps_table(casework), _widths(6.2 * cm, 5))
 
 
-def _actions(casework: CaseworkFigures) -> Iterable[Flowable]:
+def _actions(casework: CaseworkFigures, suppress: bool) -> Iterable[Flowable]:
     yield para(ACTIONS_INTRO)
     yield para(printed.actions_sentence(casework))
-    yield grid(printed.actions_table(casework), _widths(7.4 * cm, 4))
+    yield grid(printed.actions_table(casework, suppress=suppress), _widths(7.4 * cm, 4))
 
 
 def _remedies(casework: CaseworkFigures) -> Iterable[Flowable]:
@@ -95,3 +99,6 @@ def _ombudsman(casework: CaseworkFigures) -> Iterable[Flowable]:
     if letter is not None:
         yield para(LETTER_INTRO)
         yield _pair_table(letter)
+
+
+_SECTIONS = {STEPS: _steps, REMEDIES: _remedies, OMBUDSMAN: _ombudsman}

@@ -60,7 +60,7 @@ def story(content: AppendixContent) -> Iterable[Flowable]:
     yield from _initial_feedback(content)
     yield from _enquiries(content)
     yield from _compliments(content)
-    yield from casework_sections(content.figures.casework)
+    yield from casework_sections(content.figures.casework, suppress=content.suppress_small)
 
 
 def _years(content: AppendixContent) -> tuple[YearFigures, YearFigures]:
