@@ -411,14 +411,15 @@ def test_the_dashboard_counts_the_server_as_a_file_with_the_same_records(server,
     assert on_server["open"] == {Kind.COMPLAINT: "6 complaints",
                                  Kind.INITIAL_FEEDBACK: "1 initial feedback",
                                  Kind.ENQUIRY: "1 enquiry",
-                                 Kind.DISPUTE: "1 dispute resolution case"}
+                                 Kind.DISPUTE: "1 dispute resolution case",
+                                 Kind.ACTION: "0 actions"}
     overdue_label, overdue = on_server["overdue"]
     assert overdue_label == "&Overdue: 3"
     assert [row[0] for row in overdue] == ["C-TWO", "C-OLD", "C-EXT"]  # due longest ago first
-    assert all(row[5].endswith(" late") for row in overdue)
+    assert all(row[6].endswith(" late") for row in overdue)
     due_label, due = on_server["due"]
     assert due_label == "&Due in the next 5 working days: 1"
-    assert [(row[0], row[5]) for row in due] == [("C-SOON", "2 left")]
+    assert [(row[0], row[6]) for row in due] == [("C-SOON", "2 left")]
     year = on_server["year"]
     assert year[1][0] == "Representations" and year[1][1] != "0"
     assert on_server == on_file
@@ -819,7 +820,7 @@ def teams_pane_flow(database: Database, qtbot) -> list[object]:
         records.save(session, ComplaintData("C-É", date(2024, 5, 2), 1, "Équipe Café"))
     dialogs = ScriptedDialogs()
     window = active_window(database, qtbot, dialogs)
-    qtbot.keyClick(window, Qt.Key.Key_7, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_8, CTRL)
     pane = window.panes["teams"]
     said: list[object] = []
 

@@ -20,7 +20,7 @@ from cscdesk.ui.accessible_names import labelled
 TITLE = "Your council and service"
 EXPLANATION = (
     "The annual appendix names your council and service on every page. Type their names, "
-    "or skip this: they can be changed at any time in Settings (Ctrl+9)."
+    "or skip this: they can be changed at any time in Settings (Ctrl+0)."
 )
 
 

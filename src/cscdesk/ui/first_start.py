@@ -56,7 +56,7 @@ def ask_names_at_first_start(window: AppWindow | None, database: Database,
     except SQLAlchemyError as problem:
         log.warning("the council's name could not be stored: %s", problem)
         dialogs.warn(window, TITLE, "The names could not be saved; type them in Settings "
-                     f"(Ctrl+9) instead. ({str(problem).splitlines()[0]})")
+                     f"(Ctrl+0) instead. ({str(problem).splitlines()[0]})")
         return True
     if answer is not None and window is not None:
         window.data_changed.emit()  # a Settings pane already built shows the new names
