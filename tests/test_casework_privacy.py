@@ -106,9 +106,10 @@ def test_an_action_has_its_own_retention_clock_and_is_held_with_its_case(casewor
     with casework.transaction() as session:
         personal_data.set_legal_hold(session, Kind.COMPLAINT, "C-2", True)
     with casework.session() as session:
-        held = {c.reference: c.legal_hold
+        held = {c.reference: (c.legal_hold, c.held_with_case)
                 for c in personal_data.retention_candidates(session, 6, TODAY, who=True)}
-    assert held["A-1"] and held["A-2"] and held["C-2"] and not held["A-3"]
+    assert held["A-1"] == held["A-2"] == (True, True)
+    assert held["C-2"] == (True, False) and held["A-3"] == (False, False)
     with pytest.raises(InputError, match="belongs to “C-2”, which is under legal hold"), \
             casework.transaction() as session:
         personal_data.anonymise(session, Kind.ACTION, "A-1")

@@ -99,3 +99,39 @@ def test_history_dialog_shows_changes_and_toggles_legal_hold(qtbot, database) ->
     model = dialog.history.model
     actions = {model.row_values(row)[2] for row in range(model.rowCount())}
     assert "legal hold" in actions
+
+
+def test_retention_deletes_a_case_and_its_actions_together_and_shows_a_case_hold(
+        qtbot, database) -> None:
+    from cscdesk.domain.kinds import ActionData, ActionKind
+    from cscdesk.store import personal_data
+
+    fill(database)
+    with database.transaction() as session:
+        records.save(session, ActionData("A-1", date(2015, 6, 1), "C-OLD", ActionKind.LEARNING,
+                                         "Adoption", "Call Ann back", date(2015, 7, 1),
+                                         done=date(2015, 6, 20)))
+    dialogs = ScriptedDialogs(True)
+    pane = PrivacyPane(database, dialogs)
+    qtbot.addWidget(pane)
+    rows = {pane.retention.model.row_values(r)[1]: r
+            for r in range(pane.retention.model.rowCount())}
+    assert set(rows) == {"C-OLD", "A-1"}
+
+    with database.transaction() as session:
+        personal_data.set_legal_hold(session, Kind.COMPLAINT, "C-OLD", True)
+    pane.retention.refresh()
+    holds = {pane.retention.model.row_values(r)[1]: pane.retention.model.row_values(r)[3]
+             for r in range(pane.retention.model.rowCount())}
+    assert holds == {"C-OLD": "LEGAL HOLD", "A-1": "CASE ON HOLD"}
+    with database.transaction() as session:
+        personal_data.set_legal_hold(session, Kind.COMPLAINT, "C-OLD", False)
+    pane.retention.refresh()
+
+    pane.retention.table.selectAll()  # the case first in the list, its action after
+    pane.retention.delete_button.click()
+    assert "A case's actions go with it." in dialogs.shown[-1][2]
+    with database.session() as session:
+        assert records.load(session, Kind.COMPLAINT, "C-OLD") is None
+        assert records.load(session, Kind.ACTION, "A-1") is None
+    assert pane.retention.model.rowCount() == 0

@@ -55,6 +55,7 @@ class RetentionCandidate:
     legal_hold: bool
     last_changed_by: str = ""  # from the audit trail, when it was read (see below)
     last_changed_at: datetime | None = None
+    held_with_case: bool = False  # an action held because its case is (lift the case's hold)
 
 
 def years_before(day: date, years: int) -> date:
@@ -88,9 +89,10 @@ def retention_candidates(session: Session, years: int, today: date | None = None
         if kind is Kind.ACTION:
             query = query.add_columns(Action.case_reference)
         for row in session.execute(query):
-            held = bool(row[2]) or (kind is Kind.ACTION and row[-1] in held_cases)
-            found.append(RetentionCandidate(kind, row[0], row[1], held,
-                                            *((row[3] or "", row[4]) if who else ())))
+            with_case = kind is Kind.ACTION and row[-1] in held_cases
+            changed_by, changed_at = (row[3] or "", row[4]) if who else ("", None)
+            found.append(RetentionCandidate(kind, row[0], row[1], bool(row[2]) or with_case,
+                                            changed_by, changed_at, with_case))
     return found
 
 

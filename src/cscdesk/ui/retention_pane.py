@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from cscdesk import settings
+from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
 from cscdesk.store import personal_data
 from cscdesk.store.engine import Database
+from cscdesk.store.records import CASE_KINDS
 from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.permissions import CHANGE_SETTINGS, WRITE_RECORDS, gate
@@ -83,7 +85,8 @@ class RetentionPane(QWidget):
             self._found = personal_data.retention_candidates(session, self.years.value(),
                                                              who=self._who)
         self.model.set_rows([(c.kind.value, c.reference, c.closed,
-                              "LEGAL HOLD" if c.legal_hold else "",
+                              "CASE ON HOLD" if c.held_with_case
+                              else "LEGAL HOLD" if c.legal_hold else "",
                               *((c.last_changed_by, c.last_changed_at) if self._who else ()))
                              for c in self._found])
         held = sum(c.legal_hold for c in self._found)
@@ -104,6 +107,10 @@ class RetentionPane(QWidget):
             return
         what = ("anonymise (names and summaries cleared; counts kept)" if action == "anonymise"
                 else "delete for good")
+        with_actions = ("A case's actions go with it. " if any(c.kind in CASE_KINDS
+                                                               for c in chosen) else "")
+        # actions before cases: a case deleted takes its actions, which are then not there
+        chosen.sort(key=lambda c: c.kind is not Kind.ACTION)
         from cscdesk.store.backup_folder import old_data_note
 
         # The database's own location: a file, or a server URL (a server has no `file`).
@@ -111,7 +118,7 @@ class RetentionPane(QWidget):
                              getattr(self._database, "passphrase", None))
         if not self._dialogs.confirm(self, "Retention",
                                      f"{what.capitalize()}: {len(chosen)} record(s)? "
-                                     f"This cannot be undone.\n\n{note}"):
+                                     f"{with_actions}This cannot be undone.\n\n{note}"):
             return
         apply = (personal_data.anonymise if action == "anonymise"
                  else personal_data.delete_for_retention)
