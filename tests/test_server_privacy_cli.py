@@ -10,7 +10,15 @@ import pdfplumber
 import pytest
 from openpyxl import load_workbook
 
-from cscdesk.domain.kinds import ComplaintData, EnquiryData, EnquirySource, Kind, Outcome
+from cscdesk.domain.kinds import (
+    ActionData,
+    ActionKind,
+    ComplaintData,
+    EnquiryData,
+    EnquirySource,
+    Kind,
+    Outcome,
+)
 from cscdesk.store import records
 from cscdesk.store.opening import open_database
 
@@ -26,6 +34,10 @@ def fill(url: str) -> None:
                 outcome=Outcome.UPHELD, complainant="=Zoë Smith", summary="Zoë's contact"))
             records.save(session, EnquiryData("E-1", date(2024, 1, 1), EnquirySource.MP,
                                               "MASH", enquirer="Cllr Zoë Smith"))
+            records.save(session, ActionData("A-1", date(2015, 6, 1), "C-1",
+                                             ActionKind.LEARNING, "Adoption",
+                                             "Contact plan shared with the family",
+                                             date(2015, 7, 1), done=date(2015, 6, 25)))
     finally:
         db.close()
 
@@ -36,11 +48,13 @@ def test_subject_access_on_a_server_writes_the_same_pack(cli, server_url: str,
     output, pdf = tmp_path / "zoe.xlsx", tmp_path / "zoe.pdf"
     result = cli("--db", server_url, "subject-access", "ZOË SMITH", "--workbook", output,
                  "--pdf", pdf, check=True)
-    assert "Found 2 record(s)" in result.stdout
+    assert "Found 3 record(s)" in result.stdout  # the complaint's action with it
     with pdfplumber.open(pdf) as document:
         text = "\n".join(page.extract_text() for page in document.pages)
     assert "Complaints: C-1" in text and "Cllr Zoë Smith" in text
-    assert load_workbook(output).sheetnames == ["Complaints", "Enquiries", "History"]
+    assert "Actions: A-1 (of C-1)" in text
+    assert load_workbook(output).sheetnames == ["Complaints", "Enquiries", "Actions",
+                                                "History"]
 
 
 def test_retention_hold_anonymise_and_audit_export_on_a_server(cli, server_url: str,
@@ -53,12 +67,14 @@ def test_retention_hold_anonymise_and_audit_export_on_a_server(cli, server_url: 
     assert refused.returncode == 1 and "legal hold" in refused.stderr
     cli("--db", server_url, "hold", "--off", "--kind", "complaint", "C-1", check=True)
     done = cli("--db", server_url, "anonymise", "--kind", "complaint", "C-1", check=True)
-    assert "Anonymised 1 complaint." in done.stdout
+    assert "Anonymised 1 complaint, with 1 action of it." in done.stdout
     db = open_database(server_url)
     try:
         with db.session() as session:
             record = records.load(session, Kind.COMPLAINT, "C-1")
+            action = records.load(session, Kind.ACTION, "A-1")
         assert record is not None and record.complainant == "" and record.summary == ""
+        assert action is not None and action.what == "[anonymised]"
     finally:
         db.close()
     purged = cli("--db", server_url, "purge", "--kind", "enquiry", "E-1", check=True)

@@ -110,14 +110,18 @@ def _each(args: argparse.Namespace, action: Callable[[Session, Kind, str], objec
           verb: str) -> int:
     kind = KIND_NAMES[args.kind]
     db = open_database(args, create=False, quick_check=True)  # a damaged file is not written
+    along = 0  # a case's actions, anonymised or deleted with it
     try:
         with db.transaction() as session:
             for reference in args.references:
-                action(session, kind, reference)
+                done = action(session, kind, reference)
+                along += done if isinstance(done, int) else 0
     finally:
         db.close()
     count = len(args.references)
-    print(f"{verb} {count} {SPECS[kind].noun(count)}.")
+    with_actions = (f", with {along} {SPECS[Kind.ACTION].noun(along)} of "
+                    f"{'it' if count == 1 else 'them'}" if along else "")
+    print(f"{verb} {count} {SPECS[kind].noun(count)}{with_actions}.")
     return 0
 
 

@@ -121,9 +121,9 @@ def set_legal_hold(session: Session, kind: Kind, reference: str, hold: bool) -> 
             audit.LEGAL_HOLD, kind.value, row.reference, {"Legal hold": [not hold, hold]})])
 
 
-def anonymise(session: Session, kind: Kind, reference: str) -> None:
+def anonymise(session: Session, kind: Kind, reference: str) -> int:
     """Clear the personal fields of a record and of its history; counts for reports stay.
-    A case's actions are anonymised with it."""
+    A case's actions are anonymised with it; returns how many."""
     row = _row(session, kind, reference)
     _refuse_held(session, row, kind)
     actions = _actions_of(session, kind, row.reference)
@@ -131,6 +131,7 @@ def anonymise(session: Session, kind: Kind, reference: str) -> None:
         _refuse_held(session, action, Kind.ACTION)
     for target_kind, target in ((kind, row), *((Kind.ACTION, a) for a in actions)):
         _anonymise_row(session, target_kind, target)
+    return len(actions)
 
 
 def _anonymise_row(session: Session, kind: Kind, row: Any) -> None:
@@ -147,9 +148,9 @@ def _anonymise_row(session: Session, kind: Kind, row: Any) -> None:
         {FIELD_LABELS[f]: [REDACTED, None] for f in PERSONAL_FIELDS[kind]})])
 
 
-def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
+def delete_for_retention(session: Session, kind: Kind, reference: str) -> int:
     """Delete a record for good (not to the bin), with the personal values of its history.
-    A case's actions go with it."""
+    A case's actions go with it; returns how many."""
     row = _row(session, kind, reference)
     _refuse_held(session, row, kind)
     actions = _actions_of(session, kind, row.reference)
@@ -158,6 +159,7 @@ def delete_for_retention(session: Session, kind: Kind, reference: str) -> None:
     for action in actions:
         _delete_row(session, Kind.ACTION, action)
     _delete_row(session, kind, row)
+    return len(actions)
 
 
 def _delete_row(session: Session, kind: Kind, row: Any) -> None:
