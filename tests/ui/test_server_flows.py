@@ -795,8 +795,8 @@ def test_the_data_protection_panes_work_on_the_server_as_on_a_file(server, file,
         [["Complaints", "C-OLD", "01/06/2015", ""],
          ["Complaints", "C-KEEP", "03/08/2015", "LEGAL HOLD"]],
         "Select records that are not on legal hold.",
-        ("confirm", "Anonymise (names and summaries cleared; counts kept): 1 record(s)? This "
-         "cannot be undone.", True),
+        ("confirm", "Anonymise (names and summaries cleared; counts kept): 1 record(s)? A "
+         "case's actions go with it. This cannot be undone.", True),
         "1 records past the period (1 on hold)",
         [["Complaints", "C-KEEP", "03/08/2015", "LEGAL HOLD"]],
         ("", "", Outcome.UPHELD),  # anonymised: the counts' fields kept
