@@ -204,6 +204,12 @@ def test_the_actions_pane_filters_by_kind_and_overdue_and_ctrl_n_adds_one(databa
     status = [c.key for c in pane.model.columns].index("status")
     assert pane.model.index(0, status).data(Qt.ItemDataRole.ToolTipRole) == (
         "Overdue: the action is past its due date and not done.")
+    # an action is Done, not Closed, in its list and its status filter
+    kinds.setCurrentIndex(kinds.findData(ActionKind.LEARNING.value))
+    pane.status.setCurrentIndex(pane.status.findText("Done"))
+    assert [pane.model.reference_at(row) for row in range(pane.model.rowCount())] == ["A-4"]
+    assert pane.model.index(0, status).data() == "Done"
+    assert pane.status.findText("Closed") == -1
 
     seen = on_next_modal(RecordFormDialog, lambda form: None)
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)

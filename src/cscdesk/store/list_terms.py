@@ -29,5 +29,10 @@ def has_status(kind: Kind) -> bool:
     return SPECS[kind].has_status
 
 
+def closed_word(kind: Kind) -> str:
+    """How a list says a record is no longer open: an action is "Done", a case "Closed"."""
+    return "Done" if kind is Kind.ACTION else Status.CLOSED.value
+
+
 def has_overdue(kind: Kind) -> bool:
     return SPECS[kind].overdue_after_due

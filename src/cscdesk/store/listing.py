@@ -42,6 +42,7 @@ from cscdesk.domain.years import ReportingYear
 from cscdesk.store.list_terms import (  # also read as listing.Status etc.
     NOUNS,
     Status,
+    closed_word,
     has_overdue,
     has_status,
 )
@@ -177,7 +178,7 @@ def _status_text(kind: Kind, today: date) -> ColumnElement[str]:
     if has_overdue(kind):
         whens.append((_overdue_condition(kind, today), "Overdue"))
     whens.append((_open_condition(kind), "Open"))
-    return case(*whens, else_="Closed")
+    return case(*whens, else_=closed_word(kind))
 
 
 def _expressions(kind: Kind, today: date) -> dict[str, SQLColumnExpression[Any]]:

@@ -409,7 +409,9 @@ class RecordListPane(QWidget):
             statuses = [Status.ALL, Status.OPEN, *((Status.OVERDUE,)
                         if listing.has_overdue(self.kind) else ()), Status.CLOSED]
             for status in statuses:
-                self.status.addItem(status.value, status.value)
+                shown = (listing.closed_word(self.kind) if status is Status.CLOSED
+                         else status.value)
+                self.status.addItem(shown, status.value)
             _labelled("Stat&us", self.status, filters)
         else:
             self.status.addItem(Status.ALL.value, Status.ALL.value)
