@@ -508,3 +508,15 @@ def test_an_action_added_from_a_complaint_on_a_server(qtbot, server_url) -> None
         dialog.reject()
     finally:
         database.close()
+
+
+def test_a_long_choice_shows_its_beginning_when_the_form_opens(qtbot, database) -> None:
+    from cscdesk.domain.kinds import LgoOutcome
+
+    save(database, _complaint("C-1", lgo_referred=date(2024, 4, 10),
+                              lgo_outcome=LgoOutcome.UPHELD_NO_INJUSTICE,
+                              lgo_decided=date(2024, 5, 1)))
+    dialog = form(qtbot, database, reference="C-1")
+    outcome = dialog.view.editors["lgo_outcome"].input
+    assert outcome.currentText() == LgoOutcome.UPHELD_NO_INJUSTICE.value
+    assert outcome.lineEdit().cursorPosition() == 0  # "Upheld: …", not "…no injustice"

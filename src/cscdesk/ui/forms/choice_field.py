@@ -78,6 +78,13 @@ class ChoiceField(QComboBox):
             self.addItem(text)  # a retired team still shows on the records that use it
             self._model.setStringList(self.items())
         self.setEditText(text)
+        self._show_start()
+
+    def _show_start(self) -> None:
+        """A name longer than the box shows its beginning, not its end."""
+        line_edit = self.lineEdit()
+        if line_edit is not None and not line_edit.hasFocus():
+            line_edit.setCursorPosition(0)
 
     def match(self) -> str | None:
         """The item the text stands for: the same name in any case; or the only item
@@ -107,3 +114,4 @@ class ChoiceField(QComboBox):
         found = self.match()
         if found is not None and found != self.currentText():
             self.setEditText(found)
+        self._show_start()
