@@ -18,7 +18,9 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -260,6 +262,45 @@ class OmbudsmanLetter(Timestamped, Base):
     compliance_percent: Mapped[int | None] = mapped_column(Integer)
     satisfactory_remedy_percent: Mapped[int | None] = mapped_column(Integer)
     similar_upheld_percent: Mapped[int | None] = mapped_column(Integer)
+
+
+class Document(ChangedBy, Timestamped, Base):
+    """A file kept with a record (a letter, an email, a PDF, a photo), inside the database, so
+    backups, encryption, retention, anonymising, the bin and subject access cover it.
+
+    The record is named by its kind (the Kind's value) and reference, as an action names its
+    case: a record deleted and restored from the bin finds its documents again. `data` is read
+    only when the document is opened or exported (deferred), so listing a record's documents
+    never reads their bytes. `binned_at`: deleted into the bin (the bytes stay until the bin
+    is emptied). `changed_by`: who added it (on a server, the login, written by a trigger).
+    """
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(40))
+    record_reference: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    email_from: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    email_date: Mapped[datetime | None] = mapped_column(DateTime)
+    email_subject: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    letter: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    binned_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    __table_args__ = (Index("ix_document_record", "record_kind", "record_reference"),)
+
+
+class LetterTemplate(ChangedBy, Timestamped, Base):
+    """The council's own Word file for one letter template (`key`), in place of the default
+    shipped in resources/letters; no row means the default is used."""
+
+    __tablename__ = "letter_template"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Setting(ChangedBy, Timestamped, Base):

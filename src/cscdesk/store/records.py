@@ -138,6 +138,10 @@ def save(
     record_rows.save_one(session, record, stored, rows)
     if original_reference and kind in CASE_KINDS:
         rename_case(session, kind, original_reference, record.reference)
+    if original_reference:
+        from cscdesk.store import documents
+
+        documents.follow_renamed_record(session, kind, original_reference, record.reference)
     model = MODEL_OF[kind]
     row = session.scalars(
         select(model).where(model.reference == record.reference.strip())

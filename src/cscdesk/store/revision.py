@@ -4,7 +4,7 @@ Kept apart from Alembic so that opening an up-to-date database never imports Ale
 start-up time); a test checks it equals the head of `migrations/versions/`.
 """
 
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 # "CSCD" in the SQLite header's application id marks a cscdesk database.
 APPLICATION_ID = 0x43534344

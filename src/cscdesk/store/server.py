@@ -52,7 +52,8 @@ RECORD_TABLES = ("complaint", "initial_feedback", "enquiry", "compliment", "disp
 SEARCH_TABLES = tuple(f"{table}_search" for table in RECORD_TABLES)
 LIST_TABLES = ("team", "root_cause", "non_working_day")
 SETTING_TABLES = ("setting", "narrative_text", "baseline_year", "baseline_team_count",
-                  "ombudsman_letter")
+                  "ombudsman_letter", "letter_template")
+DOCUMENT_TABLE = "document"
 AUDIT_TABLE = "audit_event"
 BIN_TABLE = "bin_entry"
 OTHER_TABLES = ("alembic_version",)
@@ -71,7 +72,7 @@ def role_statements() -> list[str]:
     """The roles (made when missing) and their privileges on the current schema; run again
     after every upgrade, so tables a migration added are granted too."""
     every = (*RECORD_TABLES, *SEARCH_TABLES, *LIST_TABLES, *SETTING_TABLES, AUDIT_TABLE,
-             BIN_TABLE, *OTHER_TABLES)
+             BIN_TABLE, DOCUMENT_TABLE, *OTHER_TABLES)
     not_audit = tuple(table for table in every if table != AUDIT_TABLE)
     statements = [
         "DO $$ BEGIN "
@@ -86,7 +87,8 @@ def role_statements() -> list[str]:
         _grant("SELECT", every, AUDITOR),
         # officers: the records, their search rows (kept by triggers run as the writer), the
         # bin, teams and root causes met while saving, the audit trail's events and values
-        _grant("INSERT, UPDATE, DELETE", (*RECORD_TABLES, *SEARCH_TABLES, BIN_TABLE), OFFICER),
+        _grant("INSERT, UPDATE, DELETE", (*RECORD_TABLES, *SEARCH_TABLES, BIN_TABLE,
+                                          DOCUMENT_TABLE), OFFICER),
         _grant("INSERT", ("team", "root_cause"), OFFICER),
         _grant("INSERT", (AUDIT_TABLE,), OFFICER),
         f"GRANT UPDATE (changes) ON TABLE {AUDIT_TABLE} TO {OFFICER}",
