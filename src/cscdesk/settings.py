@@ -46,6 +46,9 @@ class Option(Generic[T]):
 COUNCIL_NAME = Option("council_name", "The Council", "Council name")
 SERVICE_NAME = Option("service_name", "Children's Social Care", "Service name")
 APPENDIX_NUMBER = Option("appendix_number", "Appendix 1", "Appendix number")
+# The letters' sign-off (cscdesk.letters): who signs them, and as what.
+OFFICER_NAME = Option("officer_name", "", "Officer's name on letters")
+OFFICER_TITLE = Option("officer_title", "Complaints Manager", "Officer's job title on letters")
 REPORT_FOLDER = Option("report_folder", "", "Report folder")
 BACKUP_FOLDER = Option("backup_folder", "", "Backup folder")
 SMALL_NUMBER_SUPPRESSION = Option(
