@@ -141,6 +141,7 @@ def _capital(sentence: str) -> str:
 
 _DELIMITERS = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_OPENER = {closer: opener for opener, closer in _CLOSER.items()}
 
 
 def _unbalanced(line: Line) -> str | None:
@@ -157,7 +158,7 @@ def _unbalanced(line: Line) -> str | None:
             opened = None
         else:
             return _capital(f"{_at(line, mark)}: “{mark}” closes nothing: its opening "
-                            f"“{'{' + mark[0]}” is missing.")
+                            f"“{_OPENER[mark]}” is missing.")
     if opened is not None:
         return _capital(f"{_at(line, opened)}: “{opened}” is not closed by "
                         f"“{_CLOSER[opened]}” in the same paragraph.")
@@ -199,6 +200,9 @@ def _syntax_sentence(error: TemplateSyntaxError, lines: list[Line]) -> str:
 def _plain(message: str) -> str:
     """The parser's message in fewer technical words."""
     unknown = re.search(r"unknown tag '(\w+)'", message)
+    if unknown and unknown.group(1).startswith("end"):
+        tag = unknown.group(1)
+        return f"“{{% {tag} %}}” has no “{{% {tag[3:]} … %}}” before it"
     if unknown:
         return f"“{{% {unknown.group(1)} %}}” is not a tag a letter can use"
     filter_ = re.search(r"No filter named '(\w+)'", message)

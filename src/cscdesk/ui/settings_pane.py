@@ -1,5 +1,5 @@
-"""Settings: the names printed on the appendix, the folders, encryption and the idle lock,
-and extra non-working days."""
+"""Settings: the names printed on the appendix and on letters, the folders, encryption and
+the idle lock, and extra non-working days; and, on its own tab, the letter templates."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +48,10 @@ from cscdesk.ui.permissions import CHANGE_LISTS, CHANGE_SETTINGS, gate
 ChangeEncryption = Callable[[str | None, str | None], object]
 
 TEXT_OPTIONS = (settings.COUNCIL_NAME, settings.SERVICE_NAME, settings.APPENDIX_NUMBER)
+# May be left empty, as the folders may.
+OPTIONAL_TEXT_OPTIONS = (settings.OFFICER_NAME, settings.OFFICER_TITLE)
 FOLDER_OPTIONS = (settings.REPORT_FOLDER, settings.BACKUP_FOLDER)
+SAVED_TEXTS = (*TEXT_OPTIONS, *OPTIONAL_TEXT_OPTIONS, *FOLDER_OPTIONS)
 
 
 SERVER_BACKUP_FOLDER = (
@@ -84,9 +88,9 @@ class SettingsPane(QWidget):
         self.change_encryption = change_encryption
         self.inputs: dict[str, QLineEdit] = {}
 
-        names = QGroupBox("The appendix and folders")
+        names = QGroupBox("The appendix, letters and folders")
         form = QFormLayout(names)
-        for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
+        for option in SAVED_TEXTS:
             edit = QLineEdit()
             self.inputs[option.key] = edit
             label = labelled(f"{option.label}:", edit)
@@ -143,10 +147,19 @@ class SettingsPane(QWidget):
         remove_row.addWidget(self.days_message, 1)
         days_layout.addLayout(remove_row)
 
-        layout = QVBoxLayout(self)
+        general = QWidget()
+        layout = QVBoxLayout(general)
         layout.addWidget(names)
         layout.addWidget(self._build_encryption())
         layout.addWidget(days, 1)
+        from cscdesk.ui.letters_settings import LettersSettings  # docxtpl: on first use
+
+        self.letters = LettersSettings(database, dialogs)
+        self.letters.changed.connect(self.changed.emit)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, "&General")
+        self.tabs.addTab(self.letters, "&Letters")
+        QVBoxLayout(self).addWidget(self.tabs)
         gate(database.capabilities, CHANGE_SETTINGS, (self.save_button, *self.inputs.values()))
         gate(database.capabilities, CHANGE_LISTS,
              (self.add_day_button, self.remove_day_button, self.new_day,
@@ -270,12 +283,13 @@ class SettingsPane(QWidget):
     def refresh(self) -> None:
         self._show_encryption()
         with self.database.session() as session:
-            for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS):
+            for option in SAVED_TEXTS:
                 self.inputs[option.key].setText(str(settings.get(session, option)))
             self.idle_minutes.setValue(settings.get(session, settings.IDLE_LOCK_MINUTES))
             days = [(entry.day, entry.description)
                     for entry in lists.non_working_days(session)]
         self._opened = self._shown_values()  # what a save compares with (shared_values)
+        self.letters.refresh()
         self.days_list.clear()
         for day, description in days:
             text = f"{day:%a %d/%m/%Y}" + (f"  {description}" if description else "")
@@ -285,7 +299,7 @@ class SettingsPane(QWidget):
 
     def _shown_values(self) -> dict[str, str]:
         values = {option.key: self.inputs[option.key].text().strip()
-                  for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS)}
+                  for option in SAVED_TEXTS}
         values[settings.IDLE_LOCK_MINUTES.key] = str(self.idle_minutes.value())
         return values
 
@@ -298,7 +312,7 @@ class SettingsPane(QWidget):
                 self.inputs[option.key].setFocus()
                 return
         texts: dict[str, settings.Option[str]] = {
-            option.key: option for option in (*TEXT_OPTIONS, *FOLDER_OPTIONS)}
+            option.key: option for option in SAVED_TEXTS}
         idle = settings.IDLE_LOCK_MINUTES
         options: dict[str, settings.Option[Any]] = {**texts, idle.key: idle}
         mine = changed_by_me(self._opened, self._shown_values())
