@@ -10,18 +10,20 @@ session and never commit.
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, load_only
 
 from cscdesk.domain.kind_spec import SPECS
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import InputError
 from cscdesk.store import audit
-from cscdesk.store.models import MODEL_OF, Document, utc_now
+from cscdesk.store.models import MODEL_OF, AuditEvent, Document, utc_now
 
 MAX_SIZE = 25 * 1024 * 1024  # bytes: what one document may hold
 MAX_NAME = 255
@@ -167,3 +169,171 @@ def follow_renamed_record(session: Session, kind: Kind, old_reference: str,
                     .where(Document.record_kind == kind.value,
                            Document.record_reference == old_reference.strip())
                     .values(record_reference=new_reference.strip()))
+
+
+# ---- the bin ------------------------------------------------------------------------------
+# A document removed on its own is in the bin by itself and is restored by itself. When its
+# record is deleted, the documents still with it go to the bin at the very time written on the
+# record's bin entry, which is how restoring the record brings back those, and only those.
+
+RESTORE_DOCUMENT, DELETE_DOCUMENTS = "restore document", "delete documents"
+DOCUMENTS_LABEL = "Documents"
+
+
+@dataclass(frozen=True)
+class BinnedDocument:
+    """A document in the bin, removed on its own (not with its record)."""
+
+    id: int
+    kind: Kind
+    reference: str
+    name: str
+    binned_at: datetime
+    size: int
+    removed_by: str = ""
+
+    @property
+    def label(self) -> str:
+        """"Document: letter.docx of complaint C-1"."""
+        return f"{DOCUMENT_LABEL}: {self.name} of {SPECS[self.kind].singular} {self.reference}"
+
+
+def bin_with_record(session: Session, kind: Kind, reference: str, at: datetime) -> int:
+    """The record is being deleted: its documents go to the bin with it, marked `at` (the
+    time on its bin entry). Returns how many."""
+    result = session.execute(update(Document).where(
+        Document.record_kind == kind.value, Document.record_reference == reference.strip(),
+        Document.binned_at.is_(None)).values(binned_at=at))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def restore_with_record(session: Session, kind: Kind, reference: str, at: datetime) -> int:
+    """The record is back from the bin: so are the documents that went with it."""
+    result = session.execute(update(Document).where(
+        Document.record_kind == kind.value, Document.record_reference == reference.strip(),
+        Document.binned_at == at).values(binned_at=None))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def binned(session: Session, deleted_records: set[tuple[str, str, datetime]] | None = None
+           ) -> list[BinnedDocument]:
+    """The documents in the bin on their own, newest first; `deleted_records` ((kind,
+    reference, deleted at) of the records in the bin) leaves out those that went with one."""
+    rows = session.execute(
+        select(Document.id, Document.record_kind, Document.record_reference, Document.name,
+               Document.binned_at, Document.size)
+        .where(Document.binned_at.is_not(None))
+        .order_by(Document.binned_at.desc(), Document.id.desc())).all()
+    gone_with = deleted_records or set()
+    return [BinnedDocument(row[0], Kind(row[1]), row[2], row[3], row[4] or utc_now(), row[5],
+                           _removed_by(session, row[1], row[2], row[3]))
+            for row in rows
+            if (row[1], row[2], row[4]) not in gone_with]
+
+
+def _removed_by(session: Session, kind_name: str, reference: str, name: str) -> str:
+    """Who removed the document, from the record's audit trail ("" when it does not say)."""
+    events = session.execute(
+        select(AuditEvent.user, AuditEvent.changes)
+        .where(AuditEvent.action == REMOVE, AuditEvent.kind == kind_name,
+               AuditEvent.reference == reference)
+        .order_by(AuditEvent.id.desc())).all()
+    for user, changes in events:
+        if json.loads(changes).get(DOCUMENT_LABEL, [None])[0] == name:
+            return str(user)
+    return ""
+
+
+def restore(session: Session, document_id: int) -> DocumentInfo:
+    """Put a document back with its record; InputError when the record is not there."""
+    row = session.execute(select(Document.record_kind, Document.record_reference, Document.name,
+                                 Document.binned_at).where(Document.id == document_id)).first()
+    if row is None or row[3] is None:
+        raise InputError("That document is no longer in the bin.")
+    kind = Kind(row[0])
+    model = MODEL_OF[kind]
+    if session.scalar(select(model.id).where(model.reference == row[1])) is None:
+        raise InputError(f"“{row[2]}” cannot be restored: its {SPECS[kind].singular} “{row[1]}” "
+                         "is not there. Restore the record first.")
+    session.execute(update(Document).where(Document.id == document_id).values(binned_at=None))
+    audit.log_many(session, [audit.event_values(RESTORE_DOCUMENT, kind.value, row[1],
+                                                {DOCUMENT_LABEL: [None, row[2]]})])
+    found = info(session, document_id)
+    assert found is not None
+    return found
+
+
+def empty_bin(session: Session) -> int:
+    """Delete every document in the bin for good (bytes and all); returns how many. The
+    caller audits emptying the bin."""
+    result = session.execute(delete(Document).where(Document.binned_at.is_not(None)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def delete_for_good(session: Session, kind: Kind, reference: str) -> int:
+    """Delete every document of a record, in the bin or not, bytes and all (anonymising or
+    retention: documents are personal data). Audited with how many went; returns it."""
+    result = session.execute(delete(Document).where(
+        Document.record_kind == kind.value, Document.record_reference == reference.strip()))
+    count = int(getattr(result, "rowcount", 0) or 0)
+    if count:
+        audit.log_many(session, [audit.event_values(DELETE_DOCUMENTS, kind.value,
+                                                    reference.strip(),
+                                                    {DOCUMENTS_LABEL: [count, 0]})])
+    return count
+
+
+# ---- reading many: subject access and the workbook ----------------------------------------
+
+def listed_for_records(session: Session, keys: list[tuple[str, str]], *,
+                       with_binned: bool = False) -> dict[tuple[str, str], list[DocumentInfo]]:
+    """The documents of each (kind value, reference) in `keys`, oldest first, without their
+    bytes; with `with_binned`, those in the bin too."""
+    found: dict[tuple[str, str], list[DocumentInfo]] = {}
+    by_kind: dict[str, list[str]] = {}
+    for kind_name, reference in keys:
+        by_kind.setdefault(kind_name, []).append(reference)
+    for kind_name, references in by_kind.items():
+        for start in range(0, len(references), 2000):
+            query = (select(Document).options(load_only(*_LISTED))
+                     .where(Document.record_kind == kind_name,
+                            Document.record_reference.in_(references[start:start + 2000]))
+                     .order_by(Document.created_at, Document.id))
+            if not with_binned:
+                query = query.where(Document.binned_at.is_(None))
+            for row in session.scalars(query):
+                found.setdefault((kind_name, row.record_reference), []).append(_info(row))
+    return found
+
+
+def every_listed(session: Session) -> Iterator[DocumentInfo]:
+    """Every document not in the bin, by kind, reference and age, a chunk at a time; no bytes."""
+    query = (select(Document).options(load_only(*_LISTED)).where(Document.binned_at.is_(None))
+             .order_by(Document.record_kind, Document.record_reference, Document.created_at,
+                       Document.id))
+    for row in session.scalars(query, execution_options={"yield_per": 500}):
+        yield _info(row)
+
+
+def mentioning(session: Session, matches: Callable[[str], bool]
+               ) -> set[tuple[str, str]]:
+    """The (kind value, reference) of the records with a document whose name, email sender or
+    email subject `matches` (the bin included: a removed document is still held)."""
+    found: set[tuple[str, str]] = set()
+    query = select(Document.record_kind, Document.record_reference, Document.name,
+                   Document.email_from, Document.email_subject)
+    for kind_name, reference, *texts in session.execute(
+            query, execution_options={"yield_per": 2000}):
+        if any(text and matches(text) for text in texts):
+            found.add((kind_name, reference))
+    return found
+
+
+def count_for(session: Session, keys: list[tuple[Kind, str]]) -> int:
+    """How many documents the records `keys` hold, the bin's included."""
+    total = 0
+    for kind, reference in keys:
+        total += session.scalar(select(func.count()).select_from(Document).where(
+            Document.record_kind == kind.value,
+            Document.record_reference == reference.strip())) or 0
+    return total

@@ -2,7 +2,9 @@
 
 `store.records.delete` puts records here; putting one back (`store.undelete.restore`) saves it
 through `store.records`, so that lives in its own module: this one imports nothing that
-imports it.
+imports it. A record's documents go to the bin with it (`store.documents.bin_with_record`); a
+document removed on its own is in the bin by itself (`documents`), and emptying the bin deletes
+the bytes of both for good.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from sqlalchemy.orm import Session
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.domain.record_values import from_plain, to_plain
 from cscdesk.errors import InputError
-from cscdesk.store import audit
-from cscdesk.store.models import BinEntry
+from cscdesk.store import audit, documents
+from cscdesk.store.documents import BinnedDocument
+from cscdesk.store.models import BinEntry, utc_now
 
 
 @dataclass(frozen=True)
@@ -33,14 +36,17 @@ class BinItem:
 def put(session: Session, record: RecordData) -> None:
     """Keep a copy of a record that is being deleted (called by store.records.delete)."""
     data = to_plain(record)
+    at = utc_now()
     session.add(
         BinEntry(
             kind=kind_of(record).value,
             reference=record.reference,
+            deleted_at=at,
             deleted_by=audit.current_user(),
             data=json.dumps(data, ensure_ascii=False),
         )
     )
+    documents.bin_with_record(session, kind_of(record), record.reference, at)
 
 
 def items(session: Session) -> list[BinItem]:
@@ -51,6 +57,14 @@ def items(session: Session) -> list[BinItem]:
     ]
 
 
+def binned_documents(session: Session) -> list[BinnedDocument]:
+    """The documents in the bin on their own (not those that went with a deleted record,
+    which come back with it), newest first."""
+    with_records = {(kind, reference, at) for kind, reference, at in session.execute(
+        select(BinEntry.kind, BinEntry.reference, BinEntry.deleted_at))}
+    return documents.binned(session, with_records)
+
+
 def record_of(session: Session, item_id: int) -> RecordData:
     entry = session.get(BinEntry, item_id)
     if entry is None:
@@ -59,11 +73,15 @@ def record_of(session: Session, item_id: int) -> RecordData:
 
 
 def empty(session: Session) -> int:
-    """Delete everything in the bin for good; returns how many records went. Audited."""
+    """Delete everything in the bin for good, documents' bytes included; returns how many
+    records went. Audited (with how many documents went, when any did)."""
     count = session.scalar(select(func.count()).select_from(BinEntry)) or 0
     if count:
         session.execute(delete(BinEntry))
-        audit.log_many(
-            session, [audit.event_values(audit.EMPTY_BIN, "Bin", "", {"Records": [count, 0]})]
-        )
+    gone = documents.empty_bin(session)
+    if count or gone:
+        changes: dict[str, list[object]] = {"Records": [count, 0]}
+        if gone:
+            changes[documents.DOCUMENTS_LABEL] = [gone, 0]
+        audit.log_many(session, [audit.event_values(audit.EMPTY_BIN, "Bin", "", changes)])
     return count
