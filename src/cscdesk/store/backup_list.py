@@ -23,7 +23,13 @@ from cscdesk.errors import DatabaseError, UserFacingError
 from cscdesk.store import cipher
 from cscdesk.store.backup_folder import backup_folder_for
 from cscdesk.store.retention import RetentionPolicy, backups_to_keep
-from cscdesk.store.soundness import DatabaseDamaged, DatabaseFacts, check_database
+from cscdesk.store.soundness import (
+    DOCUMENT_BYTES,
+    DOCUMENT_TABLE,
+    DatabaseDamaged,
+    DatabaseFacts,
+    check_database,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +66,15 @@ class BackupInfo:
         from cscdesk.store.models import RECORD_MODELS
 
         return sum(self.counts.get(model.__tablename__, 0) for model in RECORD_MODELS)
+
+    @property
+    def documents(self) -> int:
+        """Documents in the backup, and (`document_bytes`) their total size, as counted."""
+        return self.counts.get(DOCUMENT_TABLE, 0)
+
+    @property
+    def document_bytes(self) -> int:
+        return self.counts.get(DOCUMENT_BYTES, 0)
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -21,7 +21,7 @@ from cscdesk.store.backup_list import (
     verify_checksum,
 )
 from cscdesk.store.soundness import DatabaseDamaged, check_database
-from cscdesk.store.wording import describe_counts
+from cscdesk.store.wording import describe_counts, human_size
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ def check_report(database: Path, file: Path | None = None,
         raise type(error)(f"{error}{hint}") from error
     lines = [f"{path} is sound: a cscdesk database at schema {facts.revision}, integrity check "
              f"ok, no broken links; {describe_counts(facts.counts)}."]
+    if facts.documents:
+        noun = "document" if facts.documents == 1 else "documents"
+        lines.append(f"It keeps {facts.documents:,} {noun} ({human_size(facts.document_bytes)}), "
+                     "each with the bytes it was added with.")
     if leftover is not None:
         lines.append(leftover.note())
     if entry is not None:

@@ -2,14 +2,16 @@
 opening share.
 
 A file is sound when it is an SQLite file marked as cscdesk's, at a schema revision this
-version knows, SQLite's `integrity_check` says exactly "ok" and no row points at a missing
-row. None of these checks changes the file or leaves anything beside it (see
-`cipher.connect`'s read-only connections). They live below the engine and the backups so that
-both can use them without importing each other.
+version knows, SQLite's `integrity_check` says exactly "ok", no row points at a missing
+row and every document's bytes still have the sha256 taken when it was added (the integrity
+check proves the file's structure, not what a document holds). None of these checks changes
+the file or leaves anything beside it (see `cipher.connect`'s read-only connections). They live
+below the engine and the backups so that both can use them without importing each other.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,11 @@ from typing import Any
 from cscdesk.errors import DatabaseError
 from cscdesk.store import cipher
 from cscdesk.store.revision import APPLICATION_ID, HEAD_REVISION, SQLITE_HEADER
+
+# The documents' total size in bytes, counted beside the rows of each table (`table_counts`)
+# so that backups, restores and encryption compare it as they compare the rows; not a table.
+DOCUMENT_BYTES = "document bytes"
+DOCUMENT_TABLE = "document"
 
 
 class DatabaseDamaged(DatabaseError):
@@ -36,6 +43,14 @@ class DatabaseFacts:
         from cscdesk.store.models import RECORD_MODELS
 
         return sum(self.counts.get(model.__tablename__, 0) for model in RECORD_MODELS)
+
+    @property
+    def documents(self) -> int:
+        return self.counts.get(DOCUMENT_TABLE, 0)
+
+    @property
+    def document_bytes(self) -> int:
+        return self.counts.get(DOCUMENT_BYTES, 0)
 
 
 def read_revision(path: Path, passphrase: str | None = None) -> str:
@@ -112,7 +127,12 @@ def connect_read_only(path: Path, passphrase: str | None = None) -> Any:
 
 
 def table_counts(connection: Any) -> dict[str, int]:
-    """Rows in every table of the database (whatever tables a later version adds)."""
+    """Rows in every table of the database (whatever tables a later version adds), and the
+    documents' bytes (DOCUMENT_BYTES) when there are documents.
+
+    `length()` of a blob is read from the row's header, so the total costs no reading of the
+    documents themselves.
+    """
     names = [
         row[0]
         for row in connection.execute(
@@ -120,9 +140,32 @@ def table_counts(connection: Any) -> dict[str, int]:
             "ORDER BY name"
         )
     ]
-    return {
+    counts = {
         name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names
     }
+    if counts.get(DOCUMENT_TABLE):
+        counts[DOCUMENT_BYTES] = connection.execute(
+            f"SELECT coalesce(sum(length(data)), 0) FROM {DOCUMENT_TABLE}").fetchone()[0]
+    return counts
+
+
+def document_problems(connection: Any) -> list[str]:
+    """Documents whose bytes are not those they were added with (their length or sha256
+    differs from what was recorded), as short phrases; every document is read once."""
+    tables = {row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if DOCUMENT_TABLE not in tables:
+        return []
+    problems = []
+    rows = connection.execute(
+        f"SELECT id, record_kind, record_reference, name, size, sha256, data "
+        f"FROM {DOCUMENT_TABLE} ORDER BY id")
+    for number, kind, reference, name, size, sha256, data in rows:
+        data = bytes(data or b"")
+        if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+            problems.append(f"document {number} “{name}” of {kind} {reference} no longer "
+                            "has the bytes it was added with")
+    return problems
 
 
 def integrity_problems(connection: Any) -> list[str]:
@@ -149,7 +192,8 @@ def check_database(path: Path | str, *, foreign_keys: bool = True,
     """Prove `path` is a sound cscdesk database this version knows, or raise with a sentence.
 
     Checks: an SQLite file marked as cscdesk's, a known schema revision, `integrity_check`
-    exactly "ok" and (with `foreign_keys`) no broken links. Never changes the file.
+    exactly "ok", (with `foreign_keys`) no broken links, and every document's bytes matching
+    its sha256. Never changes the file.
     """
     path = Path(path)
     if not path.exists():
@@ -175,6 +219,12 @@ def check_database(path: Path | str, *, foreign_keys: bool = True,
                 raise DatabaseDamaged(
                     f"{path} has {len(links)} broken link(s) between records, the first being: "
                     f"{links[0]}."
+                )
+            changed = document_problems(connection)
+            if changed:
+                raise DatabaseDamaged(
+                    f"{path} is damaged: {len(changed)} document(s) do not match the checksum "
+                    f"taken when they were added, the first being {changed[0]}."
                 )
             counts = table_counts(connection)
         finally:
