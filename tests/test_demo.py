@@ -536,3 +536,40 @@ def year_of(day: date) -> int:
     from cscdesk.domain.years import ReportingYear
 
     return ReportingYear.containing(day).start_year
+
+
+def test_recent_cases_have_letters_from_the_default_templates_and_emails(
+        sql: sqlite3.Connection) -> None:
+    import hashlib
+    import io
+    import zipfile
+
+    import docx
+
+    from cscdesk.documents.emails import read_email
+
+    rows = sql.execute("SELECT record_kind, record_reference, name, letter, email_from, "
+                       "email_subject, sha256, data FROM document ORDER BY id").fetchall()
+    letters = [row for row in rows if row[3]]
+    emails = [row for row in rows if row[4]]
+    assert {row[3] for row in letters} >= {"acknowledgement_stage1", "stage1_response",
+                                           "enquiry_acknowledgement", "compliment_thanks"}
+    assert len(emails) == 2 and len(rows) == len(letters) + len(emails)
+    for _kind, reference, name, _key, _sender, _subject, sha256, data in rows:
+        assert hashlib.sha256(data).hexdigest() == sha256
+        assert name.endswith(".docx" if name.startswith(reference) else ".eml")
+    for _kind, reference, name, _key, _sender, _subject, _sha, data in letters:
+        text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+        assert reference in text and "Eastmere Borough Council" in text, name
+        assert "{{" not in text and "Robin Ashdown" in text
+        with zipfile.ZipFile(io.BytesIO(data)) as parts:  # the same day, the same bytes
+            assert {part.date_time for part in parts.infolist()} == {(2026, 11, 25, 12, 0, 0)}
+    for kind, reference, name, _key, sender, subject, _sha, data in emails:
+        complainant, received = sql.execute(
+            "SELECT complainant, received FROM complaint WHERE reference = ? AND closed IS NULL",
+            (reference,)).fetchone()
+        assert kind == "Complaints" and sender.startswith(complainant)
+        found = read_email(name, data)
+        assert found is not None and found.subject == subject and "–" in subject
+        assert found.sent is not None and found.sent.date().isoformat() == received
+        assert received >= "2026-11-01"  # recent complaints

@@ -17,6 +17,7 @@ from cscdesk import atomic, settings
 from cscdesk.demo.casebook import Casebook
 from cscdesk.demo.casework import add_casework, ombudsman_letters
 from cscdesk.demo.designed import Y2, add_designed_years
+from cscdesk.demo.documents import DEMO_OFFICER, add_documents
 from cscdesk.demo.hand_entered import HAND_ENTERED
 from cscdesk.demo.ordinary import FIRST_YEAR, add_ordinary_years
 from cscdesk.demo.writer import store_records
@@ -152,6 +153,8 @@ def _build(path: Path, today: date) -> DemoSummary:
             store_records(session, demo_records(today, calendar), calendar)
             save_baseline(session, HAND_ENTERED)
             session.add_all(OmbudsmanLetter(**vars(letter)) for letter in ombudsman_letters(today))
+            settings.put(session, settings.OFFICER_NAME, DEMO_OFFICER)
+            add_documents(session, today)
             return _summary(session, path, today)
     finally:
         database.close()
