@@ -114,9 +114,8 @@ def test_a_deleted_record_takes_its_documents_to_the_bin_and_back(db: Database) 
         # the documents that went with the record are not listed apart from it
         assert [b.name for b in recycle_bin.binned_documents(session)] == ["draft.docx"]
         entry = recycle_bin.items(session)[0]
-    with db.transaction() as session:
-        with pytest.raises(InputError, match="Restore the record first"):
-            documents.restore(session, alone.id)
+    with db.transaction() as session, pytest.raises(InputError, match="Restore the record"):
+        documents.restore(session, alone.id)
     with db.transaction() as session:
         undelete.restore(session, entry.id)
     with db.session() as session:

@@ -161,7 +161,7 @@ def run_subject_access(args: argparse.Namespace) -> int:
     written to the workbook and the PDF together, as they come: memory does not grow with the
     number of records found."""
     from cscdesk.privacy import subject_access
-    from cscdesk.store.personal_data import find_everywhere
+    from cscdesk.store.personal_data import find_everywhere, has_documents
 
     if args.workbook is None and args.pdf is None:
         raise InputError("Say where to write the pack: --workbook FILE.xlsx and/or --pdf FILE.pdf.")
@@ -170,14 +170,19 @@ def run_subject_access(args: argparse.Namespace) -> int:
         with db.session() as session:
             found = find_everywhere(session, args.name)
             count = len(found)
+            # the records' documents: files in a folder beside the pack, named after it
+            pack = args.workbook if args.workbook is not None else args.pdf
+            folder = (subject_access.documents_folder(pack) if has_documents(session, found)
+                      else None)
+            folder_name = folder.name if folder is not None else ""
 
             def workbook(path: Path) -> AbstractContextManager[subject_access.Writer]:
-                return subject_access.workbook_writer(path, found.kinds())
+                return subject_access.workbook_writer(path, found.kinds(), folder_name)
 
             def pdf(path: Path) -> AbstractContextManager[subject_access.Writer]:
                 from cscdesk.privacy.subject_access_pdf import pdf_writer
 
-                return pdf_writer(path, args.name, count)
+                return pdf_writer(path, args.name, count, folder_name)
 
             def folder_problem(failed: WriteFailed) -> Exception:  # as the workbook says it
                 from cscdesk.exchange.files import cannot_start
@@ -192,10 +197,13 @@ def run_subject_access(args: argparse.Namespace) -> int:
             outputs = [(target, write, say) for target, write, say in (
                 (args.workbook, workbook, folder_problem), (args.pdf, pdf, pdf_folder_problem))
                 if target is not None]
-            write_all_or_nothing(outputs, subject_access.found_records(session, found))
+            extra = ([subject_access.documents_writer(session, folder)]
+                     if folder is not None else [])
+            write_all_or_nothing(outputs, subject_access.found_records(session, found), extra)
     finally:
         db.close()
-    written = " and ".join(str(target) for target, _write, _say in outputs)
+    written = " and ".join([*(str(target) for target, _write, _say in outputs),
+                            *([f"the documents to {folder}"] if folder is not None else [])])
     print(f"Found {count} record(s) mentioning “{args.name}”; wrote {written}.")
     return 0
 
@@ -203,19 +211,22 @@ def run_subject_access(args: argparse.Namespace) -> int:
 def write_all_or_nothing(
         outputs: Sequence[tuple[Path, Callable[[Path], AbstractContextManager[Writer]],
                                 Callable[[WriteFailed], Exception]]],
-        records: Iterable[FoundRecord]) -> None:
+        records: Iterable[FoundRecord],
+        extra: Sequence[AbstractContextManager[Writer]] = ()) -> None:
     """Write every file under a temporary name beside its target, then rename them all
     (`atomic.replacing_all`): a failure (a full disk while the second is written) leaves none
     of them. The records are read once and given to each file in turn (`write_pack`). Each
     output is (target, how to open its writer on a path, what to say when no temporary file
-    can be made beside it: its writer's own sentence)."""
+    can be made beside it: its writer's own sentence). `extra` writers (the documents'
+    folder) are given the records too, and put their own output in place."""
     from cscdesk import atomic
     from cscdesk.privacy.subject_access import write_pack
 
     try:
         with atomic.replacing_all([target for target, _write, _say in outputs]) as temporaries:
-            write_pack(records, [open_writer(temporary) for (_target, open_writer, _say),
-                                 temporary in zip(outputs, temporaries, strict=True)])
+            write_pack(records, [*(open_writer(temporary) for (_target, open_writer, _say),
+                                   temporary in zip(outputs, temporaries, strict=True)),
+                                 *extra])
     except atomic.WriteFailed as failed:
         if failed.step == "temporary":  # a missing or read-only folder
             say = next(say for target, _write, say in outputs if target == failed.target)

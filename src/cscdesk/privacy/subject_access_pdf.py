@@ -369,7 +369,26 @@ def _fields(item: FoundRecord) -> list[tuple[str, str]]:
     record_type: type = type(record)  # a class, hashable (the kinds' union of types is not)
     shown = ((label, display_value(getattr(record, name)))
              for name, label in _labelled(record_type))
-    return [(label, value) for label, value in shown if value]
+    return [(label, value) for label, value in shown if value] + _documents(item)
+
+
+def _documents(item: FoundRecord) -> list[tuple[str, str]]:
+    """A row for each of the record's documents: its name, size and when it was added, an
+    email's sender, date and subject, and its file in the pack's documents folder."""
+    from cscdesk.store.documents import size_text
+
+    rows: list[tuple[str, str]] = []
+    for document in item.documents:
+        info = document.info
+        text = f"{info.name} ({size_text(info.size)}, added {info.added_at:%d/%m/%Y})"
+        if info.email is not None:
+            sent = f", sent {info.email.sent:%d/%m/%Y %H:%M} UTC" if info.email.sent else ""
+            text += f"\nEmail from {info.email.sender or 'an unknown sender'}{sent}"
+            if info.email.subject:
+                text += f": “{info.email.subject}”"
+        text += f"\nFile: {document.file_name}"
+        rows.append(("Document", text))
+    return rows
 
 
 def _history(item: FoundRecord) -> list[tuple[str, str, str, str]]:
@@ -388,13 +407,15 @@ def _heading(item: FoundRecord) -> str:
 class _Pack:
     """The title, then each record as it is given: its heading, its fields and any history."""
 
-    def __init__(self, pages: Pages, name: str, count: int) -> None:
+    def __init__(self, pages: Pages, name: str, count: int, folder: str = "") -> None:
         self.pages = pages
         cells = Measure(FONT, SIZE)
         pages.paragraph(Measure(FONT_BOLD, TITLE.size).lines(
             f"Subject access: records mentioning “{name}”", WIDTH), TITLE)
+        where = (f" The records' documents are copied, one file each, to the folder "
+                 f"“{folder}” beside this file." if folder else "")
         pages.paragraph(Measure(FONT, BODY.size).lines(
-            f"Prepared {date.today():%d/%m/%Y}. {count} record(s).", WIDTH), BODY)
+            f"Prepared {date.today():%d/%m/%Y}. {count} record(s).{where}", WIDTH), BODY)
         self.bold = Measure(FONT_BOLD, HEADING.size)
         self.fields = Grid(pages, FIELD_COLUMNS, ("Field", "Value"), cells, fixed=True)
         self.history = Grid(pages, HISTORY_COLUMNS, ("When (UTC)", "Who", "Action", "Changes"),
@@ -421,22 +442,24 @@ class _Pack:
 
 
 @contextlib.contextmanager
-def pdf_writer(path: Path, name: str, count: int) -> Iterator[Callable[[FoundRecord], None]]:
+def pdf_writer(path: Path, name: str, count: int, folder: str = ""
+               ) -> Iterator[Callable[[FoundRecord], None]]:
     """The pack for `name` written to `path` (whole or not at all) as records are given to
-    what this yields, page by page; `count` is the number of records it will be given."""
+    what this yields, page by page; `count` is the number of records it will be given;
+    `folder`, the name of the folder of the records' documents beside it, when they have any."""
     register_fonts()
     info = {"Title": f"Subject access: {name}", "Author": "cscdesk", "Creator": "cscdesk"}
     with atomic_path(path) as temporary, temporary.open("wb", buffering=1 << 20) as stream, \
             StreamedPdf(stream, A4, [FONT, FONT_BOLD], info) as pdf:
         pages = Pages(pdf)
-        pack = _Pack(pages, name, count)
+        pack = _Pack(pages, name, count, folder)
         yield pack.add
         pages.finish()
         pdf.close()
 
 
-def write_pdf(found: Sequence[FoundRecord], name: str, path: Path) -> None:
+def write_pdf(found: Sequence[FoundRecord], name: str, path: Path, folder: str = "") -> None:
     """Write the pack for `name` to `path` (whole or not at all)."""
-    with pdf_writer(path, name, len(found)) as add:
+    with pdf_writer(path, name, len(found), folder) as add:
         for item in found:
             add(item)

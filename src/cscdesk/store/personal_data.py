@@ -3,6 +3,9 @@
 Nothing here runs by itself: the officer reviews and chooses. Records under legal hold are never
 offered for anonymising or deletion.
 
+A record's documents are personal data: anonymising or deleting a record for retention deletes
+its documents for good (the bin's copies too), and a record under legal hold keeps them.
+
 An action's text can name the child of its case, so anonymising or deleting a complaint or
 dispute resolution case does the same to its actions, in the same transaction; an action whose
 case is under legal hold is held with it.
@@ -15,18 +18,21 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from cscdesk.documents.file_names import UniqueNames
 from cscdesk.domain.kind_spec import FIELD_LABELS, SPECS, spec
 from cscdesk.domain.kinds import Kind, RecordData, kind_of
 from cscdesk.domain.record_values import from_plain
 from cscdesk.errors import InputError
-from cscdesk.store import audit
-from cscdesk.store.models import MODEL_OF, Action, AuditEvent, BinEntry
+from cscdesk.store import audit, documents
+from cscdesk.store.documents import DocumentInfo
+from cscdesk.store.models import MODEL_OF, Action, AuditEvent, BinEntry, Document
 from cscdesk.store.records import CASE_KINDS, find_row
 
 # Fields that can identify a person, cleared by anonymising; counts and dates stay for reports.
@@ -135,6 +141,9 @@ def anonymise(session: Session, kind: Kind, reference: str) -> int:
 
 
 def _anonymise_row(session: Session, kind: Kind, row: Any) -> None:
+    # A record's documents (letters to the person, their emails) are personal data through and
+    # through: anonymising deletes them for good, in the bin or not.
+    documents.delete_for_good(session, kind, row.reference)
     if not session.scalar(select(func.count()).where(
             MODEL_OF[kind].id == row.id, _not_anonymised(kind, MODEL_OF[kind]))):
         return  # anonymised already (an action, with an earlier stage of its case)
@@ -168,6 +177,7 @@ def _delete_row(session: Session, kind: Kind, row: Any) -> None:
     reference = row.reference
     session.delete(row)
     session.flush()
+    documents.delete_for_good(session, kind, reference)
     _redact_history(session, kind, reference)
     session.execute(delete(BinEntry).where(BinEntry.kind == kind.value,
                                            BinEntry.reference == reference))
@@ -203,7 +213,8 @@ def _refuse_held(session: Session, row: Any, kind: Kind) -> None:
 
 
 def _redact_history(session: Session, kind: Kind, reference: str) -> None:
-    labels = {FIELD_LABELS[f] for f in PERSONAL_FIELDS[kind]}
+    # a document's name ("Letter to Ann Smith.docx") is personal too
+    labels = {FIELD_LABELS[f] for f in PERSONAL_FIELDS[kind]} | {documents.DOCUMENT_LABEL}
     events = session.execute(
         select(AuditEvent.id, AuditEvent.changes)
         .where(AuditEvent.kind == kind.value, AuditEvent.reference == reference)
@@ -276,14 +287,25 @@ class PersonFound:
 
 
 @dataclass(frozen=True)
+class PackDocument:
+    """A document of a record found: what it is, and the file name it has in the pack's
+    folder (unique within the pack)."""
+
+    info: DocumentInfo
+    file_name: str
+
+
+@dataclass(frozen=True)
 class FoundRecord:
-    """A record found, with its history (oldest first)."""
+    """A record found, with its history (oldest first) and its documents (those in the bin
+    too: they are still held)."""
 
     record: RecordData
     history: list[audit.AuditEntry]
     in_bin: bool = False
     # deleted and the bin emptied: the record as its history last knew it
     history_only: bool = False
+    documents: tuple[PackDocument, ...] = ()
 
     @property
     def kind(self) -> Kind:
@@ -301,8 +323,9 @@ def find_person(session: Session, name: str) -> list[RecordData]:
 
 
 def find_everywhere(session: Session, name: str) -> PersonFound:
-    """Every record `name` appears in: in its searched fields, in its copy in the bin, or in any
-    value of its history. One pass over each table (the audit trail's included), so the time
+    """Every record `name` appears in: in its searched fields, in its copy in the bin, in any
+    value of its history, or in the name, email sender or subject of one of its documents
+    (those in the bin too). One pass over each table (the audit trail's included), so the time
     grows with the records; what is kept grows with the matches, a reference and an id each."""
     needle = _needle(name)
     # each kind's live records found: reference -> id
@@ -335,7 +358,13 @@ def find_everywhere(session: Session, name: str) -> PersonFound:
         if _mentions(needle, (v for pair in json.loads(changes).values()
                               for v in (pair if isinstance(pair, list) else [pair]))):
             in_history.add((event_kind, reference))
+    # a document whose name, email sender or subject names the person: its record is found
+    for key in documents.mentioning(session, lambda text: needle in fold(text)):
+        references = found_by_kind.get(key[0])
+        if references is None or key[1] not in references:
+            in_history.add(key)
     gone = _live_from_history(session, in_history, live)
+    _add_bin_entries(session, [key for key in gone if key not in bin_found], bin_found)
     _add_actions_of_cases(session, live)
     gone = [key for key in gone if key not in bin_found]
     in_bin = [(key[0], bin_found[key]) for key in sorted(
@@ -354,6 +383,17 @@ _KIND_OF = {kind.value: kind for kind in Kind}
 def _stream(session: Session, query: Any) -> Iterable[Any]:
     """The rows of `query`, fetched a few thousand at a time, not all at once."""
     return session.execute(query, execution_options={"yield_per": CHUNK})
+
+
+def _add_bin_entries(session: Session, keys: list[tuple[str, str]],
+                     bin_found: dict[tuple[str, str], int]) -> None:
+    """Those of `keys` (records not live) deleted into the bin: their latest bin entry, so a
+    record found by its documents alone is shown from its copy in the bin."""
+    for kind_name, reference in keys:
+        entry_id = session.scalar(select(func.max(BinEntry.id)).where(
+            BinEntry.kind == kind_name, BinEntry.reference == reference))
+        if entry_id is not None:
+            bin_found[(kind_name, reference)] = entry_id
 
 
 def _add_actions_of_cases(session: Session, live: dict[Kind, dict[str, int]]) -> None:
@@ -433,18 +473,21 @@ def histories_of(session: Session, keys: Iterable[tuple[str, str]]
 def found_records(session: Session, found: PersonFound, chunk: int = CHUNK
                   ) -> Iterator[FoundRecord]:
     """The records of `found` with their histories, in its order, read `chunk` records at a
-    time: what is held at once does not grow with the matches."""
+    time: what is held at once does not grow with the matches. Each record's documents are
+    listed (not read) and given file names unique within the pack."""
+    names = UniqueNames()
     for kind, ids in found.live.items():
         for start in range(0, len(ids), chunk):
             records = _load(session, kind, ids[start:start + chunk])
-            yield from _with_history(session, records, in_bin=False, history_only=False)
+            yield from _with_history(session, records, names, in_bin=False,
+                                     history_only=False)
     for start in range(0, len(found.in_bin), chunk):
         entries = found.in_bin[start:start + chunk]
         data: dict[int, str] = dict(session.execute(select(BinEntry.id, BinEntry.data).where(
             BinEntry.id.in_([entry_id for _kind, entry_id in entries]))).all())
         records = [from_plain(Kind(kind), json.loads(data[entry_id]))
                    for kind, entry_id in entries]
-        yield from _with_history(session, records, in_bin=True, history_only=False)
+        yield from _with_history(session, records, names, in_bin=True, history_only=False)
     for start in range(0, len(found.history_only), chunk):
         keys = found.history_only[start:start + chunk]
         histories = histories_of(session, keys)
@@ -455,12 +498,15 @@ def found_records(session: Session, found: PersonFound, chunk: int = CHUNK
                 yield FoundRecord(record, history, history_only=True)
 
 
-def _with_history(session: Session, records: list[RecordData], *, in_bin: bool,
-                  history_only: bool) -> Iterator[FoundRecord]:
+def _with_history(session: Session, records: list[RecordData], names: UniqueNames, *,
+                  in_bin: bool, history_only: bool) -> Iterator[FoundRecord]:
     keys = [(_KIND_NAMES[kind_of(record)], record.reference) for record in records]
     histories = histories_of(session, keys)
+    listed = documents.listed_for_records(session, keys, with_binned=True)
     for key, record in zip(keys, records, strict=True):
-        yield FoundRecord(record, histories.get(key, []), in_bin, history_only)
+        held = tuple(PackDocument(info, names.take(f"{info.reference} - {info.name}"))
+                     for info in listed.get(key, ()))
+        yield FoundRecord(record, histories.get(key, []), in_bin, history_only, held)
 
 
 _KIND_NAMES = {kind: kind.value for kind in Kind}  # Enum.value is a slow look-up
@@ -471,25 +517,12 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
     them, read as plain rows (with the team's, root cause's and earlier stage's names joined
     in): a third of the time of loading mapped objects, for the tens of thousands a common name
     can match."""
-    from sqlalchemy.orm import aliased
-
     from cscdesk.domain.kinds import DATA_CLASS
-    from cscdesk.store.models import Complaint, RootCause, Team
-    from cscdesk.store.records import _PLAIN_FIELDS, pence_to_pounds
+    from cscdesk.store.records import pence_to_pounds
 
     model = MODEL_OF[kind]
     make = DATA_CLASS[kind]
-    query = select(model.id.label("id_"), *(getattr(model, f) for f in _PLAIN_FIELDS[kind]),
-                   Team.name.label("team")).join(Team, model.team_id == Team.id)
-    if kind is Kind.COMPLAINT:
-        earlier = aliased(Complaint)
-        query = (query.add_columns(RootCause.name.label("root_cause"),
-                                   earlier.reference.label("escalated_from"),
-                                   Complaint.adr_saving_pence)
-                 .outerjoin(RootCause, Complaint.root_cause_id == RootCause.id)
-                 .outerjoin(earlier, Complaint.escalated_from_id == earlier.id))
-    elif kind is Kind.ACTION:
-        query = query.add_columns(Action.amount_pence)
+    query = _load_query(kind)
     found: dict[int, RecordData] = {}
     for start in range(0, len(ids), 5000):
         for row in session.execute(query.where(model.id.in_(ids[start:start + 5000]))):
@@ -503,6 +536,31 @@ def _load(session: Session, kind: Kind, ids: list[int]) -> list[RecordData]:
                 values["amount"] = pence_to_pounds(values.pop("amount_pence"))
             found[row_id] = make(**values)
     return [found[row_id] for row_id in ids if row_id in found]
+
+
+@cache
+def _load_query(kind: Kind) -> Any:  # Select
+    """The query `_load` reads a kind's records with, made once: the earlier stage's alias of
+    the complaint table copies every column, in reference cycles that only the cycle
+    collector frees, so one made for each chunk read left garbage growing with the records
+    while the automatic collector is off (in the desktop app it runs only from the GUI
+    thread's timer, `ui/collector.py`)."""
+    from cscdesk.store.models import Complaint, RootCause, Team
+    from cscdesk.store.records import _PLAIN_FIELDS
+
+    model = MODEL_OF[kind]
+    query = select(model.id.label("id_"), *(getattr(model, f) for f in _PLAIN_FIELDS[kind]),
+                   Team.name.label("team")).join(Team, model.team_id == Team.id)
+    if kind is Kind.COMPLAINT:
+        earlier = aliased(Complaint)
+        query = (query.add_columns(RootCause.name.label("root_cause"),
+                                   earlier.reference.label("escalated_from"),
+                                   Complaint.adr_saving_pence)
+                 .outerjoin(RootCause, Complaint.root_cause_id == RootCause.id)
+                 .outerjoin(earlier, Complaint.escalated_from_id == earlier.id))
+    elif kind is Kind.ACTION:
+        query = query.add_columns(Action.amount_pence)
+    return query
 
 
 def _from_history(kind: Kind, reference: str, history: list[audit.AuditEntry]
@@ -526,3 +584,24 @@ def _from_history(kind: Kind, reference: str, history: list[audit.AuditEntry]
         return from_plain(kind, values)
     except (TypeError, ValueError, KeyError):
         return None
+
+
+def has_documents(session: Session, found: PersonFound) -> bool:
+    """Whether any record of `found` has documents (before the pack is written, which reads
+    the records a chunk at a time)."""
+    for kind, ids in found.live.items():
+        model = MODEL_OF[kind]
+        for start in range(0, len(ids), CHUNK):
+            if session.scalar(select(Document.id).join(model, and_(
+                    Document.record_kind == kind.value,
+                    Document.record_reference == model.reference))
+                    .where(model.id.in_(ids[start:start + CHUNK])).limit(1)) is not None:
+                return True
+    entries = [entry_id for _kind, entry_id in found.in_bin]
+    for start in range(0, len(entries), CHUNK):
+        if session.scalar(select(Document.id).join(BinEntry, and_(
+                Document.record_kind == BinEntry.kind,
+                Document.record_reference == BinEntry.reference))
+                .where(BinEntry.id.in_(entries[start:start + CHUNK])).limit(1)) is not None:
+            return True
+    return False

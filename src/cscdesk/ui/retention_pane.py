@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from cscdesk import settings
 from cscdesk.domain.kinds import Kind
 from cscdesk.errors import UserFacingError
-from cscdesk.store import personal_data
+from cscdesk.store import documents, personal_data
 from cscdesk.store.engine import Database
 from cscdesk.store.records import CASE_KINDS
 from cscdesk.ui.accessible_names import labelled
@@ -109,6 +109,14 @@ class RetentionPane(QWidget):
                 else "delete for good")
         with_actions = ("A case's actions go with it. " if any(c.kind in CASE_KINDS
                                                                for c in chosen) else "")
+        with self._database.session() as session:
+            held_documents = documents.count_for(session, [(c.kind, c.reference)
+                                                           for c in chosen])
+        if held_documents:
+            plural = held_documents != 1
+            with_actions += (f"The {held_documents} document{'s' if plural else ''} kept with "
+                             f"{'them' if len(chosen) > 1 else 'it'} "
+                             f"{'are' if plural else 'is'} deleted for good too. ")
         # actions before cases: a case deleted takes its actions, which are then not there
         chosen.sort(key=lambda c: c.kind is not Kind.ACTION)
         from cscdesk.store.backup_folder import old_data_note

@@ -86,24 +86,46 @@ class SubjectAccessPane(QWidget):
 
     def export(self) -> None:
         self._export(".xlsx", "Excel workbook (*.xlsx)",
-                     lambda target: subject_access.write_workbook(self._found, target))
+                     lambda target, folder: subject_access.write_workbook(self._found, target,
+                                                                          folder))
 
     def export_pdf(self) -> None:
         from cscdesk.privacy.subject_access_pdf import write_pdf
 
         name = self.name.text().strip()
-        self._export(".pdf", "PDF (*.pdf)", lambda target: write_pdf(self._found, name, target))
+        self._export(".pdf", "PDF (*.pdf)",
+                     lambda target, folder: write_pdf(self._found, name, target, folder))
 
-    def _export(self, suffix: str, filter_: str, write: Callable[[Path], object]) -> None:
+    def _write_documents(self, target: Path) -> Path | None:
+        """The records' documents, one file each, in a folder beside the pack named after it;
+        None when they have none."""
+        if not any(found.documents for found in self._found):
+            return None
+        folder = subject_access.documents_folder(target)
+        with self._database.session() as session:
+            subject_access.write_documents(session, self._found, folder)
+        return folder
+
+    def _export(self, suffix: str, filter_: str,
+                write: Callable[[Path, str], object]) -> None:
         name = self.name.text().strip()
         suggested = paths.default_report_dir() / f"Subject access - {name}{suffix}"
         target = self._dialogs.save_file(self, "Export subject access", suggested, filter_)
         if target is None:
             return
         target = Path(target)
+        with_documents = any(found.documents for found in self._found)
+        folder = subject_access.documents_folder(target).name if with_documents else ""
         try:
-            write(target)
+            write(target, folder)
+            written = self._write_documents(target)
         except UserFacingError as error:
             self._dialogs.warn(self, "Subject access", str(error))
             return
-        self._dialogs.info(self, "Subject access", f"Wrote {target}.")
+        except OSError as error:
+            self._dialogs.warn(self, "Subject access",
+                               f"The documents could not be written beside {target}: "
+                               f"{error.strerror or error}. Choose another folder.")
+            return
+        also = f" and the records' documents to {written}" if written is not None else ""
+        self._dialogs.info(self, "Subject access", f"Wrote {target}{also}.")
