@@ -9,14 +9,21 @@ session.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date
 from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QFocusEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -41,17 +48,27 @@ from cscdesk.domain.kinds import (
     RecordData,
 )
 from cscdesk.errors import UserFacingError
+from cscdesk.store.documents import DocumentInfo
 from cscdesk.store.engine import Database, connection_lost
 from cscdesk.store.record_versions import LastChange, RecordChangedElsewhere
 from cscdesk.store.records import RecordInvalid
+from cscdesk.ui import documents_panel  # as a module: it uses this package's helpers
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.forms.actions_panel import ADD_MNEMONIC, ADD_SHORTCUT, ActionsPanel
 from cscdesk.ui.forms.checks import RecordChecks
 from cscdesk.ui.forms.compliance import compliance_from
 from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, conflict_rows
+from cscdesk.ui.forms.document_store import PendingDocument
 from cscdesk.ui.forms.due_text import describe_clocks, describe_days_used, describe_due
 from cscdesk.ui.forms.earlier_stage import EarlierStagePicker
 from cscdesk.ui.forms.escalation import escalation_prefill, next_stage
+from cscdesk.ui.forms.form_letters import (
+    LETTER_SHORTCUT,
+    LETTER_TEXT,
+    fitting_templates,
+    letter_templates,
+    make_letter_document,
+)
 from cscdesk.ui.forms.form_view import DUE_LABEL, FormView, PickLists
 from cscdesk.ui.forms.layout import (
     CASE_KINDS,
@@ -120,8 +137,10 @@ class RecordFormDialog(QDialog):
         prefill: RecordData | None = None,
         today: date | None = None,
         proposal: RecordData | None = None,
+        attach_on_save: Sequence[PendingDocument] = (),
     ) -> None:
         super().__init__(parent)
+        self.attach_on_save = list(attach_on_save)
         self.database = database
         self.kind = kind
         self.dialogs = dialogs or UserDialogs()
@@ -145,7 +164,8 @@ class RecordFormDialog(QDialog):
         self.version = start.version  # what a save must still find (no silent overwrite)
         self.calendar = start.calendar
         mnemonics = (*BUTTON_MNEMONICS, ADD_MNEMONIC) if kind in CASE_KINDS else BUTTON_MNEMONICS
-        self.view = FormView(kind, PickLists(start.teams, start.root_causes), mnemonics)
+        self.view = FormView(kind, PickLists(start.teams, start.root_causes), mnemonics,
+                             (LETTER_TEXT, *documents_panel.BUTTON_TEXTS))
         self._build_window()
         self._show_provenance(start.made, start.changed)
         self._baseline = self._snapshot()  # a new form, prefilled or not, starts from blank
@@ -155,6 +175,9 @@ class RecordFormDialog(QDialog):
             self._touched.update(self.view.order)
         elif prefill is not None:
             self._fill(prefill)
+            if start.proposed_reference and not prefill.reference.strip():
+                # A record proposed from an email: the next reference, like a blank form's.
+                self.view.editors["reference"].set(start.proposed_reference)
         else:
             if proposal is None and kind is Kind.ACTION:
                 proposal = ActionData(agreed=self._today)  # most actions are agreed the day
@@ -273,10 +296,36 @@ class RecordFormDialog(QDialog):
             self.view.add_below(self.actions_panel)
             below = [self.actions_panel.table, self.actions_panel.add_button]
             QShortcut(QKeySequence(ADD_SHORTCUT), self, self.add_action)
+        self.documents = documents_panel.DocumentsPanel(self.database, self.kind, self.dialogs,
+                                        self.view.button_texts[1:])
+        self.documents.pending = self.attach_on_save
+        self.documents.set_record(self.original_reference)
+        self.documents.changed.connect(self._documents_changed)
+        self.view.add_below(self.documents)
+        below += self.documents.focus_chain()
+        QShortcut(QKeySequence(documents_panel.ATTACH_SHORTCUT), self,
+                  self.documents.choose_files)
+        self.letter_button = QPushButton(self.view.button_texts[0])
+        self.letter_button.setToolTip(f"A letter from a template, kept with the record and "
+                                      f"opened in the word processor ({LETTER_SHORTCUT})")
+        self.letter_button.setAutoDefault(False)
+        self.letter_button.setVisible(bool(letter_templates(self.kind)))
+        self.letter_button.clicked.connect(self.make_letter)
+        QShortcut(QKeySequence(LETTER_SHORTCUT), self, self.make_letter)
+        self.setAcceptDrops(True)  # files dropped on the form are attached
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.escalate_button)
+        buttons.addWidget(self.letter_button)
         buttons.addWidget(self.history_button)
+        # A new record's documents: when they can be attached (in the buttons' row, so a new
+        # complaint still fits a laptop's screen).
+        self.documents_note = QLabel(self.documents.note)
+        self.documents_note.setAccessibleName("Documents")
+        self.documents_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.documents_note.setToolTip(self.documents.note)
+        self.documents_note.setVisible(bool(self.documents.note))
+        buttons.addWidget(self.documents_note)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -287,7 +336,8 @@ class RecordFormDialog(QDialog):
         layout.addWidget(self.provenance)
         layout.addLayout(buttons)
         self.save_button.setDefault(True)  # once in the dialog, or the dialog picks its own
-        chain = [*self.view.inputs(), *below, self.escalate_button, self.history_button,
+        chain = [*self.view.inputs(), *below, self.escalate_button, self.letter_button,
+                 self.history_button,
                  self.delete_button, self.cancel_button, self.save_button]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -317,10 +367,13 @@ class RecordFormDialog(QDialog):
         read the audit trail has no History (on a server: `store.capabilities`)."""
         capabilities = self.database.capabilities
         gate(capabilities, READ_AUDIT, (self.history_button,))
-        writers = [self.save_button, self.delete_button, self.escalate_button]
+        writers = [self.save_button, self.delete_button, self.escalate_button,
+                   self.letter_button, self.documents.attach_button,
+                   self.documents.remove_button]
         if self.actions_panel is not None:
             writers.append(self.actions_panel.add_button)
         self._read_only = not gate(capabilities, WRITE_RECORDS, writers)
+        self.documents.read_only = self._read_only
         if self._read_only:
             for editor in self.view.editors.values():
                 editor.input.setEnabled(False)
@@ -429,6 +482,8 @@ class RecordFormDialog(QDialog):
                 self._set(editor.input.setAccessibleDescription, hint)
         valid = not self._errors
         self._set(self.save_button.setEnabled, valid and not self._read_only)
+        # Like Escalate: a letter saves the record first, so only a record that would save.
+        self._set(self.letter_button.setEnabled, valid and not self._read_only)
         self._set(self.save_button.setAccessibleDescription,
                   "" if valid or first_error is None
                   else f"Cannot save yet: {self._errors[first_error]}")
@@ -628,7 +683,7 @@ class RecordFormDialog(QDialog):
         record = self.record()
         try:
             self.version = save_record(self.database, record, self.original_reference,
-                                       self.version)
+                                       self.version, self.attach_on_save)
         except RecordChangedElsewhere as changed:
             return self._resolve_conflict(record, changed)
         except RecordInvalid as invalid:
@@ -712,6 +767,9 @@ class RecordFormDialog(QDialog):
         self._baseline = self._snapshot()
         self.delete_button.setVisible(True)
         self.history_button.setVisible(True)
+        self.attach_on_save.clear()  # kept in that save's transaction
+        self.documents.set_record(self.original_reference)
+        self.documents_note.hide()
         self.refresh()
         self.reload_actions()  # a case saved for the first time may now have actions added
 
@@ -751,6 +809,74 @@ class RecordFormDialog(QDialog):
         if self.original_reference is not None:
             HistoryDialog(self, self.database, self.kind, self.original_reference,
                           self.dialogs).exec()
+
+    # ----- documents and letters -------------------------------------------------------------
+
+    def _documents_changed(self) -> None:
+        """A document added or removed is saved at once (its own transaction): the form's own
+        changes are untouched."""
+        self.status.setText("")
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if documents_panel.local_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Files dropped anywhere on the form are attached to the record."""
+        paths = documents_panel.local_paths(event.mimeData().urls())
+        if not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.documents.attach(paths)
+
+    def make_letter(self) -> DocumentInfo | None:
+        """Letter… (Ctrl+L): the record saved first (after asking, as escalating does), then a
+        template chosen from those that fit it; the letter filled from the saved record is
+        kept as its document and opened in the word processor. A template that cannot be
+        used says why and keeps nothing."""
+        if self._read_only or not self.letter_button.isVisible():
+            return None
+        if self.original_reference is None or self.is_dirty():
+            noun = SINGULAR[self.kind]
+            which = (f"your changes to {noun} “{self.original_reference}”"
+                     if self.original_reference else
+                     f"the new {noun} “{self.record().reference.strip()}”")
+            if not self.dialogs.confirm(
+                self, "Save before the letter?",
+                f"Save {which} first? The letter is filled from the record as saved. No goes "
+                "back to the form; nothing is saved.",
+                default_yes=True,
+            ) or not self.save():
+                return None
+        reference = self.original_reference
+        assert reference is not None  # saved above
+        templates = fitting_templates(self.record())
+        if not templates:
+            self.dialogs.info(self, "No letter fits",
+                              f"No letter template fits this {SINGULAR[self.kind]} as it "
+                              "stands (the letters of a complaint depend on its stage).")
+            return None
+        from cscdesk.ui.letter_chooser import choose_letter
+
+        key = choose_letter(self, templates, f"{SINGULAR[self.kind]} {reference}")
+        if key is None:
+            return None
+        try:
+            made = make_letter_document(self.database, self.kind, reference, key)
+        except UserFacingError as problem:
+            self.dialogs.warn(self, "No letter made", str(problem))
+            return None
+        except SQLAlchemyError as problem:
+            self.dialogs.error(self, "No letter made",
+                               self._database_sentence("given its letter", problem))
+            return None
+        self.documents.reload(select=made.id)
+        self.status.setText(f"“{made.name}” is kept with the {SINGULAR[self.kind]}.")
+        self.documents.open_document(made)
+        return made
 
     def save_and_close(self) -> None:
         """Save (Ctrl+S or the Save button) and close the form when it worked (or once the

@@ -133,8 +133,11 @@ class FormView(QWidget):
     """All fields of one kind; `editors[name]`, `messages[name]`, `due` (complaints only) and
     the read-only `lines[name]` of `layout.Line`s; `boxes` holds each section's group box."""
 
-    def __init__(self, kind: Kind, lists: PickLists, reserved_mnemonics: Iterable[str]) -> None:
+    def __init__(self, kind: Kind, lists: PickLists, reserved_mnemonics: Iterable[str],
+                 button_texts: Sequence[str] = ()) -> None:
         super().__init__()
+        self.button_texts: list[str] = list(button_texts)  # given underlined letters below
+        self._below = 1  # the grid's next row under the sections
         self.editors: dict[str, Editor] = {}
         self.messages: dict[str, QLabel] = {}
         self.labels: dict[str, QLabel] = {}
@@ -162,6 +165,10 @@ class FormView(QWidget):
             marked = with_mnemonics([FIELD_LABELS[name] for name in group], reserved)
             label_texts.update(zip(group, marked, strict=True))
             reserved += [text[text.index("&") + 1] for text in marked if "&" in text]
+        # The form's buttons (Letter, the documents') take the letters the labels leave: a
+        # complaint's labels leave none of theirs, so there the keys (Ctrl+L, Ctrl+Shift+A,
+        # Enter and Delete in the list) reach them.
+        self.button_texts = with_mnemonics(self.button_texts, reserved)
         grid = self._grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(18)
@@ -250,8 +257,10 @@ class FormView(QWidget):
         self.due.setToolTip(tooltip)
 
     def add_below(self, widget: QWidget) -> None:
-        """A part under every section, across the columns (a case's actions)."""
-        self._grid.addWidget(widget, 1, 0, 1, self._grid.columnCount())
+        """A part under every section, across the columns (a case's actions, the record's
+        documents), each under the one added before."""
+        self._grid.addWidget(widget, self._below, 0, 1, self._grid.columnCount())
+        self._below += 1
 
     def _due_line(self) -> QLabel:
         self.due = QLabel()

@@ -5,6 +5,7 @@ No Qt here: the dialog calls these and turns what they raise into messages.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cscdesk.domain.kinds import ActionData, Kind, RecordData, kind_of
@@ -12,10 +13,11 @@ from cscdesk.domain.references import next_reference
 from cscdesk.domain.validation import CaseLookup, FieldError, StageLookup
 from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.errors import InputError
-from cscdesk.store import lists, record_versions, records, suggestions
+from cscdesk.store import documents, lists, record_versions, records, suggestions
 from cscdesk.store.engine import Database
 from cscdesk.store.models import RootCause, Team
 from cscdesk.store.record_versions import LastChange
+from cscdesk.ui.forms.document_store import PendingDocument
 from cscdesk.ui.forms.layout import SINGULAR
 
 
@@ -75,14 +77,16 @@ def open_form_data(database: Database, kind: Kind, reference: str | None) -> For
 
 
 def save_record(database: Database, record: RecordData, original_reference: str | None,
-                expected_version: int | None = None) -> int:
+                expected_version: int | None = None,
+                attach: Sequence[PendingDocument] = ()) -> int:
     """Insert (when `original_reference` is None) or update, all or nothing; returns the
     record's version now.
 
     A new record never overwrites an existing one with the same reference, and an update
     with the `expected_version` the form opened never overwrites someone else's change
     (RecordChangedElsewhere). Raises records.RecordInvalid naming the fields, or another
-    UserFacingError / SQLAlchemyError.
+    UserFacingError / SQLAlchemyError. `attach` (the email a new record was made from) is kept
+    as the record's documents in the same transaction: the record and its email, or neither.
     """
     kind = kind_of(record)
     with database.transaction() as session:
@@ -93,6 +97,9 @@ def save_record(database: Database, record: RecordData, original_reference: str 
             )
         row, _created = records.save(session, record, original_reference=original_reference,
                                      expected_version=expected_version)
+        for pending in attach:
+            documents.add(session, kind, record.reference, pending.name, pending.data,
+                          email=pending.email)
         return int(row.version)
 
 
