@@ -2,7 +2,8 @@
 
 `export_workbook(db, path, progress=None) -> ExportResult` writes every record sheet (with its
 header even when empty) and, when the database holds any, the two baseline sheets and the
-Ombudsman's letters. Dates are
+Ombudsman's letters, and a Documents sheet listing the records' documents by name (never their
+bytes; the import passes over it). Dates are
 real Excel dates shown dd/mm/yyyy, Yes/No as text, money and counts as numbers, and text as
 text even when it looks like a formula (`=SUM(A1)` stays those characters). The file is written
 under a temporary name in the target folder (0600, with XlsxWriter's own temporary files in a
@@ -33,6 +34,8 @@ from cscdesk.exchange.files import Scratch, close_workbook, writing
 from cscdesk.exchange.layout import (
     BASELINE_BY_TEAM_SHEET,
     BASELINE_FIGURES_SHEET,
+    DOCUMENTS,
+    DOCUMENTS_SHEET,
     OMBUDSMAN_LETTERS_SHEET,
     RECORD_SHEETS,
     SHEET_ROWS,
@@ -41,6 +44,7 @@ from cscdesk.exchange.layout import (
     continued_name,
     table_label,
 )
+from cscdesk.store import documents
 from cscdesk.store.engine import Database
 from cscdesk.store.models import (
     BASELINE_TEAM_TABLES,
@@ -48,6 +52,7 @@ from cscdesk.store.models import (
     BaselineTeamCount,
     BaselineYear,
     Complaint,
+    Document,
     OmbudsmanLetter,
     RootCause,
     Team,
@@ -74,7 +79,8 @@ class ExportResult:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        """The records (and figures) written: the Documents list is not counted."""
+        return sum(count for sheet, count in self.counts.items() if sheet != DOCUMENTS)
 
 
 def export_workbook(db: Database, path: Path | str, progress: Progress | None = None
@@ -215,6 +221,19 @@ def _sheet_rows(session: Session) -> Iterator[tuple[SheetLayout, Rows]]:
     if letters:
         yield OMBUDSMAN_LETTERS_SHEET, (letters, _year_rows(session, OMBUDSMAN_LETTERS_SHEET,
                                                            OmbudsmanLetter))
+    held = session.scalar(select(func.count()).select_from(Document)
+                          .where(Document.binned_at.is_(None))) or 0
+    if held:
+        yield DOCUMENTS_SHEET, (held, _document_rows(session))
+
+
+def _document_rows(session: Session) -> Iterator[Sequence[Any]]:
+    """Each document by its record's kind and reference, its name and facts; never its bytes."""
+    for info in documents.every_listed(session):
+        email = info.email
+        yield (info.kind.value, info.reference, info.name, info.content_type, info.size,
+               info.added_at, info.added_by, email.sender if email else None,
+               email.sent if email else None, email.subject if email else None)
 
 
 def _record_rows(session: Session, kind: Kind, layout: SheetLayout) -> Rows:

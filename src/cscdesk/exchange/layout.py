@@ -23,6 +23,7 @@ from cscdesk.store.models import BASELINE_TEAM_TABLES, BaselineYear
 BASELINE_FIGURES = "Baseline figures"
 BASELINE_BY_TEAM = "Baseline by team"
 OMBUDSMAN_LETTERS = "Ombudsman letters"
+DOCUMENTS = "Documents"
 
 
 def _sheet_rows() -> int:
@@ -261,3 +262,22 @@ ALL_SHEETS: tuple[SheetLayout, ...] = (
     BASELINE_BY_TEAM_SHEET,
     OMBUDSMAN_LETTERS_SHEET,
 )
+
+# The records' documents, listed by name (their bytes stay in the database). The export writes
+# it when the database holds any document; the import knows it and passes over it: documents
+# are not imported from a workbook (a list of names cannot make a file).
+DOCUMENTS_SHEET = SheetLayout(DOCUMENTS, (
+    Column("Kind", "record_kind", CellType.TEXT),
+    Column("Reference", "record_reference", CellType.TEXT),
+    Column("Document", "name", CellType.TEXT),
+    Column("Type", "content_type", CellType.TEXT),
+    Column("Size (bytes)", "size", CellType.COUNT),
+    Column("Added", "added_at", CellType.DATE),
+    Column("Added by", "added_by", CellType.TEXT),
+    Column("Email from", "email_from", CellType.TEXT),
+    Column("Email sent", "email_date", CellType.DATE),
+    Column("Email subject", "email_subject", CellType.TEXT),
+))
+
+# Sheets the export writes for people to read and the import passes over.
+LISTED_ONLY_SHEETS: tuple[SheetLayout, ...] = (DOCUMENTS_SHEET,)

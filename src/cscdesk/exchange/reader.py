@@ -32,6 +32,7 @@ from cscdesk.exchange.layout import (
     ALL_SHEETS,
     BASELINE_BY_TEAM_SHEET,
     BASELINE_FIGURES_SHEET,
+    LISTED_ONLY_SHEETS,
     OMBUDSMAN_LETTERS_SHEET,
     RECORD_SHEETS,
     Column,
@@ -214,15 +215,19 @@ def _match_sheets(
     A record sheet may continue on "Complaints (2)", "Complaints (3)", … (as the export writes
     a kind with more rows than one sheet holds); those follow their first sheet."""
     layouts = {layout.key: layout for layout in ALL_SHEETS}
+    passed_over = {layout.key for layout in LISTED_ONLY_SHEETS}
     matched: dict[tuple[str, int], str] = {}
     found: list[tuple[int, str, SheetLayout]] = []
     for name in names:
         key, part = continued_key(name)
+        if header_key(name) in passed_over or key in passed_over:
+            continue  # the Documents list: known, read by people, not imported
         layout = layouts.get(header_key(name)) or layouts.get(key)
         if layout is not None and header_key(name) == layout.key:
             part = 1
         if layout is None or (part > 1 and layout not in RECORD_SHEETS.values()):
-            known = ", ".join(f"“{sheet.name}”" for sheet in ALL_SHEETS)
+            known = ", ".join(f"“{sheet.name}”" for sheet in (*ALL_SHEETS,
+                                                                 *LISTED_ONLY_SHEETS))
             problems.append(CellProblem(
                 name, None, "", "",
                 f"“{brief(name)}” is not a sheet cscdesk knows; the sheets are {known}.",
