@@ -183,6 +183,9 @@ def _run_window(app: QApplication, database: Database, dialogs: UserDialogs) -> 
     finally:
         wait_for_background_work()
         database.close()
+        from cscdesk.ui import temp_copies
+
+        temp_copies.remove_all()  # copies of documents opened, however the window closed
 
 
 def _cannot_open(db_path: Path | ServerURL, error: Exception, dialogs: UserDialogs) -> int:

@@ -115,8 +115,6 @@ class DocumentsPanel(QGroupBox):
         self.empty.setAccessibleName("Documents")
         attach, open_, remove = button_texts
         self.attach_button = QPushButton(attach)
-        self.attach_button.setToolTip(f"Keep files with this record ({ATTACH_SHORTCUT}); "
-                                      "you can also drop files on the form")
         self.open_button = QPushButton(open_)
         self.open_button.setToolTip("Open the document picked in its own program (Enter)")
         self.remove_button = QPushButton(remove)
@@ -203,9 +201,10 @@ class DocumentsPanel(QGroupBox):
         self.attach_button.setEnabled(saved and not self.read_only)
         self.open_button.setEnabled(bool(count))
         self.remove_button.setEnabled(bool(count) and not self.read_only)
-        if not saved:
-            self.attach_button.setToolTip(f"Save the {noun} first: its documents are kept "
-                                          "once it is saved.")
+        self.attach_button.setToolTip(
+            f"Keep files with this record ({ATTACH_SHORTCUT}); you can also drop files on the "
+            "form" if saved else f"Save the {noun} first: its documents are kept once it is "
+            "saved.")
 
     def current_id(self) -> int | None:
         item = self.table.currentItem()

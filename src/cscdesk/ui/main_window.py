@@ -63,6 +63,8 @@ log = logging.getLogger(__name__)
 
 CLOSE_POLL_MS = 100  # how often a close waiting for work looks again
 NEW_RECORD_TIP = "New record of the kind shown (Ctrl+N)"
+NEW_FROM_EMAIL_TIP = ("A new complaint, initial feedback, enquiry or compliment (the kind shown) "
+                      "proposed from an email saved as .eml or .msg (Ctrl+Shift+E)")
 
 # Navigation, in order; Ctrl+1 .. Ctrl+9 and Ctrl+0 reach the first ten (Dashboard and the six
 # kinds first, then Teams, Root causes and Settings).
@@ -190,6 +192,9 @@ class MainWindow(AppWindow):
         self.action_new = self._action("&New record", self.new_record,
                                        QKeySequence.StandardKey.New, self.menu_file)
         self.action_new.setToolTip(NEW_RECORD_TIP)
+        self.action_from_email = self._action("New from emai&l…", self.new_from_email,
+                                              "Ctrl+Shift+E", self.menu_file)
+        self.action_from_email.setToolTip(NEW_FROM_EMAIL_TIP)
         self._action("&Find", self.focus_search, QKeySequence.StandardKey.Find, self.menu_go)
         self.menu_file.addSeparator()
         self._action("&Open database file…", self.open_database_file,
@@ -230,10 +235,11 @@ class MainWindow(AppWindow):
         """New record and Import only for a login that may write records (on a server)."""
         from cscdesk.ui.permissions import WRITE_RECORDS, gate
 
-        actions = (self.action_new, self.action_import)
+        actions = (self.action_new, self.action_import, self.action_from_email)
         for action in actions:
             action.setEnabled(True)
         self.action_new.setToolTip(NEW_RECORD_TIP)
+        self.action_from_email.setToolTip(NEW_FROM_EMAIL_TIP)
         self.action_import.setToolTip("")
         gate(self.database.capabilities, WRITE_RECORDS, actions)
 
@@ -267,6 +273,7 @@ class MainWindow(AppWindow):
 
             records = RecordListPane(self.database, Kind[key])
             records.open_requested.connect(self.open_record)
+            records.email_requested.connect(self.new_from_email_of)
             return PlacedPane(records, records, records)
         if key in ("teams", "root_causes"):
             from cscdesk.store.models import RootCause, Team  # SQLAlchemy: not before the window
@@ -575,6 +582,32 @@ class MainWindow(AppWindow):
         # Saved, escalated or deleted: the lists and counts may have changed either way.
         self.data_changed.emit()
 
+    def new_from_email(self) -> str | None:
+        """File › New from email… (Ctrl+Shift+E): a record of the kind shown (a complaint
+        from any pane but the lists of initial feedback, enquiries and compliments)."""
+        return self.new_from_email_of(self.current_kind(), None)
+
+    def new_from_email_of(self, kind: Kind, path: Path | None) -> str | None:
+        """A new record of `kind` proposed from the email at `path` (asked for when None);
+        the email is kept with it when it is saved."""
+        from cscdesk.ui.new_from_email import EMAIL_FILTER, EMAIL_KINDS, new_record_from_email
+
+        if not self.action_from_email.isEnabled():
+            return None  # this login may not add records
+        kind = kind if kind in EMAIL_KINDS else Kind.COMPLAINT
+        if path is None:
+            path = self.dialogs.open_file(self, "New record from an email", Path.home(),
+                                          EMAIL_FILTER)
+            if path is None:
+                return None
+        try:
+            saved = new_record_from_email(self, self.database, kind, path, self.dialogs)
+        except UserFacingError as error:
+            self.dialogs.error(self, "Record", str(error))
+            saved = None
+        self.data_changed.emit()
+        return saved
+
     # --- long actions ----------------------------------------------------------------------
 
     def import_workbook(self) -> None:
@@ -620,6 +653,9 @@ class MainWindow(AppWindow):
         for dialog in self.findChildren(QDialog):  # a question left open goes with the window
             if dialog.isVisible():
                 dialog.reject()
+        from cscdesk.ui import temp_copies
+
+        temp_copies.remove_all()  # the documents and letters opened this session
 
     def _close_when_work_ends(self) -> None:
         if self._closing_timer is not None:

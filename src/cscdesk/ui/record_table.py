@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,7 +23,15 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QKeyEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +39,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -41,6 +52,7 @@ from cscdesk.store import listing
 from cscdesk.store.engine import Database
 from cscdesk.store.listing import Counts, ListQuery, ListRow, Status
 from cscdesk.ui.accessible_names import labelled
+from cscdesk.ui.new_from_email import EMAIL_KINDS, NEW_FROM_EMAIL_SHORTCUT
 from cscdesk.ui.workers import Query, thread_pool
 
 PAGE_SIZE = 200
@@ -345,6 +357,11 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
+def _dropped_files(data: QMimeData) -> list[Path]:
+    """The local files being dragged (a dragged link or text is not one)."""
+    return [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
+
+
 def _set_choices(combo: QComboBox, choices: list[tuple[str, Any]]) -> None:
     """Offer `choices` (text, value), keeping the value chosen; a combo box already offering
     them is left alone (a list read again after another PC's save leaves an open one open)."""
@@ -373,9 +390,12 @@ class RecordListPane(QWidget):
 
     Signals:
         open_requested(kind, reference): the officer chose a record (Enter or double-click).
+        email_requested(kind, path or None): a new record from an email: the file dropped on
+            the list, or None for "New from email…" (the window asks for the file).
     """
 
     open_requested = Signal(object, str)
+    email_requested = Signal(object, object)
 
     def __init__(self, database: Database, kind: Kind, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -470,9 +490,22 @@ class RecordListPane(QWidget):
         self.table.viewport().installEventFilter(self)  # fit the columns to the room given
         self.table.activated.connect(self._activated)
 
+        counts_row = QHBoxLayout()
+        counts_row.addWidget(self.counts_label, 1)
+        self.email_button: QPushButton | None = None
+        if self.kind in EMAIL_KINDS:
+            # An email saved from the mail program, dropped here or chosen, proposes a record.
+            self.email_button = QPushButton("New from emai&l…")
+            self.email_button.setToolTip(
+                f"A new {listing.NOUNS[self.kind][0]} proposed from an email (.eml or .msg) "
+                f"({NEW_FROM_EMAIL_SHORTCUT}); you can also drop the email on the list")
+            self.email_button.clicked.connect(
+                lambda _checked=False: self.email_requested.emit(self.kind, None))
+            counts_row.addWidget(self.email_button)
+            self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
-        layout.addWidget(self.counts_label)
+        layout.addLayout(counts_row)
         layout.addWidget(self.table, 1)
 
     # Widths in digits; the columns of names and words give up room when the window is narrow
@@ -613,6 +646,29 @@ class RecordListPane(QWidget):
 
     def _show_counts(self, counts: Counts | None) -> None:
         self.counts_label.setText("Counting…" if counts is None else counts.text(self.kind))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.kind in EMAIL_KINDS and _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self.kind in EMAIL_KINDS and _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """An email dropped on the list: a new record of this kind from it (the window says
+        why a file that is not one cannot be)."""
+        paths = _dropped_files(event.mimeData())
+        if self.kind not in EMAIL_KINDS or not paths:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        for path in paths:
+            self.email_requested.emit(self.kind, path)
 
     def _activated(self, index: QModelIndex) -> None:
         reference = self.model.reference_at(index.row())

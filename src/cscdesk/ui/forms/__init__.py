@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtWidgets import QWidget
 
 from cscdesk.domain.kinds import Kind, RecordData
@@ -12,6 +14,7 @@ from cscdesk.errors import UserFacingError
 from cscdesk.store.engine import Database
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.forms.dialog import RecordFormDialog
+from cscdesk.ui.forms.document_store import PendingDocument
 
 __all__ = ["RecordFormDialog", "open_record_form"]
 
@@ -23,12 +26,15 @@ def open_record_form(
     reference: str | None = None,
     dialogs: UserDialogs | None = None,
     prefill: RecordData | None = None,
+    attach_on_save: Sequence[PendingDocument] = (),
 ) -> str | None:
     """Show the form modally; returns the reference last saved, or None if nothing was saved
-    (cancelled) or the record was deleted. "Escalate" continues with the new linked complaint."""
+    (cancelled) or the record was deleted. "Escalate" continues with the new linked complaint.
+    `attach_on_save` (the email a new record is made from) is kept in the record's first save."""
     dialogs = dialogs or UserDialogs()
     try:
-        dialog = RecordFormDialog(parent, database, kind, reference, dialogs, prefill=prefill)
+        dialog = RecordFormDialog(parent, database, kind, reference, dialogs, prefill=prefill,
+                                  attach_on_save=attach_on_save)
     except UserFacingError as problem:
         dialogs.warn(parent, "Cannot open the record", str(problem))
         return None
