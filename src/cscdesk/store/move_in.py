@@ -11,8 +11,11 @@
 - every table is copied with its ids (teams, root causes and escalations stay linked), in
   batches, in ONE transaction on the server; the search tables are filled by the server's own
   triggers; the audit trail's append-only triggers allow inserts;
+- the records' documents and the council's letter templates are copied with their bytes, a few
+  rows at a time (each may hold 25 MB), and keep who added them;
 - before committing, the row count of every table and every appendix figure of every
-  reporting year (`report.figures`, on both sides) are compared; any difference, or any row
+  reporting year (`report.figures`, on both sides) are compared, and every document's bytes
+  on the server are checked against the sha256 taken when it was added; any difference, or any row
   the server refuses, rolls everything back and is said in a sentence;
 - the server's id sequences are moved past the highest id copied.
 
@@ -44,9 +47,13 @@ log = logging.getLogger(__name__)
 BATCH = 5000
 # The server's triggers writing the login into new audit events and bin entries (migration 0004)
 LOGIN_TRIGGERS = (("audit_event", "audit_event_login"), ("bin_entry", "bin_entry_login"),
-                  # and into who last changed a shared value (migration 0006)
+                  # and into who last changed a shared value (migration 0006), who added a
+                  # document and who replaced a letter template (migration 0008)
                   *((table, f"{table}_changed_by_login")
-                    for table in ("team", "root_cause", "setting", "narrative_text")))
+                    for table in ("team", "root_cause", "setting", "narrative_text",
+                                  "document", "letter_template")))
+# Tables of files (up to 25 MB a row) are copied a few rows at a time, not BATCH.
+BLOB_TABLES = {"document": 8, "letter_template": 8}
 # The schema's own table: the server's is set up by `cscdesk server setup`.
 _NOT_COPIED = ("alembic_version",)
 
@@ -109,12 +116,14 @@ def _counts(connection: Connection) -> dict[str, int]:
 
 
 def _batches(connection: Connection, table: Table) -> Iterator[list[dict[str, Any]]]:
-    """The rows of `table` in id order (its primary key), BATCH at a time, as dicts."""
+    """The rows of `table` in id order (its primary key), BATCH at a time (a few, for the
+    tables of files), as dicts."""
     from sqlalchemy import select
 
-    result = connection.execution_options(yield_per=BATCH).execute(
+    size = BLOB_TABLES.get(table.name, BATCH)
+    result = connection.execution_options(yield_per=size).execute(
         select(table).order_by(*table.primary_key.columns))
-    for partition in result.mappings().partitions(BATCH):
+    for partition in result.mappings().partitions(size):
         yield [dict(row) for row in partition]
 
 
@@ -223,6 +232,7 @@ def verify(source: Connection, target: Connection) -> tuple[dict[str, int],
                 f"After the copy the server's table {name} had {copied[name]:,} rows where the "
                 f"file has {count:,}, so the move was rolled back; nothing was written to the "
                 "server.")
+    _check_documents(target)
     years = reporting_years(source)
     file_query, server_query = ServerQuery(source), ServerQuery(target)
     for year in years:
@@ -234,6 +244,21 @@ def verify(source: Connection, target: Connection) -> tuple[dict[str, int],
                 f"({_first_difference(mine, theirs)}), so the move was rolled back; nothing was "
                 "written to the server.")
     return counts, years
+
+
+def _check_documents(target: Connection) -> None:
+    """Every document on the server holds the bytes it was added with: its sha256, taken when
+    it was added and copied with it, is that of the bytes the server now holds."""
+    if target.dialect.name != "postgresql":
+        return
+    wrong = target.exec_driver_sql(
+        "SELECT name, record_kind, record_reference FROM document "
+        "WHERE encode(sha256(data), 'hex') <> sha256 ORDER BY id LIMIT 1").first()
+    if wrong is not None:
+        raise MoveRefused(
+            f"After the copy the document “{wrong[0]}” of {wrong[1]} {wrong[2]} did not hold "
+            "the bytes it was added with, so the move was rolled back; nothing was written to "
+            "the server. Check the file (“cscdesk check”) and try again.")
 
 
 def _refuse_unless_empty(target: Connection, server: ServerURL) -> None:
