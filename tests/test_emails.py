@@ -3,6 +3,7 @@ quoted-printable, HTML only, dates that cannot be read; and a record proposed fr
 
 from __future__ import annotations
 
+import struct
 from datetime import UTC, date, datetime
 
 from cscdesk.documents.emails import html_to_text, propose_record, read_email
@@ -141,3 +142,124 @@ def test_a_long_email_gives_a_summary_of_at_most_1000_characters() -> None:
     assert nothing is not None
     assert propose_record(nothing) == {"received": None, "complainant_name": "",
                                        "complainant_address": "", "summary": ""}
+
+
+def test_an_outlook_msg_is_read() -> None:
+    data = outlook_message(subject="Café – “closure”", sender_name="Siân O’Brien",
+                           sender_address="sian@example.org",
+                           body="Dear council,\r\n\r\nThe café is closed.\r\n",
+                           sent=datetime(2026, 3, 3, 9, 15, tzinfo=UTC))
+    found = read_email("Complaint.MSG", data)
+    assert found is not None
+    assert (found.sender_name, found.sender_address) == ("Siân O’Brien", "sian@example.org")
+    assert found.subject == "Café – “closure”"
+    assert found.sent == datetime(2026, 3, 3, 9, 15, tzinfo=UTC)
+    assert found.body_text == "Dear council,\n\nThe café is closed."
+    assert found.facts.sender == "Siân O’Brien <sian@example.org>"
+    assert propose_record(found)["complainant_name"] == "Siân O’Brien"
+
+
+def test_an_outlook_msg_with_only_html_and_no_date() -> None:
+    html = "<html><body><p>Caf\xe9 &amp; bins</p><p>Not collected.</p></body></html>"
+    data = outlook_message(subject="Bins", sender_name="", sender_address="a@example.org",
+                           html=html.encode("cp1252"))
+    found = read_email("bins.msg", data)
+    assert found is not None
+    assert found.body_text == "Café & bins\n\nNot collected."
+    assert found.sent is None and found.sender_address == "a@example.org"
+    assert propose_record(found)["complainant_name"] == "a@example.org"
+
+
+# ---- a minimal Outlook .msg writer: a compound file of small streams ---------------------
+
+END, FREE, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+
+
+def _compound_file(streams: dict[str, bytes]) -> bytes:
+    """A version 3 compound file whose root storage holds `streams` (each under 4,096 bytes,
+    so all in the mini stream)."""
+    names = sorted(streams, key=lambda n: (len(n), n.upper()))
+    mini = bytearray()
+    minifat: list[int] = []
+    starts: dict[str, int] = {}
+    for name in names:
+        data = streams[name]
+        assert len(data) < 4096
+        count = max(1, -(-len(data) // 64)) if data else 0
+        starts[name] = len(minifat) if data else END
+        for i in range(count):
+            minifat.append(len(minifat) + 1 if i < count - 1 else END)
+        mini += data + b"\0" * (count * 64 - len(data))
+    mini_sectors = -(-len(mini) // 512)
+    mini += b"\0" * (mini_sectors * 512 - len(mini))
+    entries = [_entry("Root Entry", 5, child=1 if names else NOSTREAM,
+                      start=0 if mini_sectors else END, size=len(mini))]
+    for index, name in enumerate(names, start=1):
+        entries.append(_entry(name, 2, right=index + 1 if index < len(names) else NOSTREAM,
+                              start=starts[name], size=len(streams[name])))
+    while len(entries) % 4:
+        entries.append(_entry("", 0, size=0, start=0))
+    dir_sectors = len(entries) // 4
+    minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
+    minifat_sectors = -(-len(minifat_bytes) // 512)
+    minifat_bytes += struct.pack("<I", FREE) * ((minifat_sectors * 512 - len(minifat_bytes)) // 4)
+    used = mini_sectors + dir_sectors + minifat_sectors
+    fat_sectors = 1
+    while (used + fat_sectors) > fat_sectors * 128:
+        fat_sectors += 1
+    fat: list[int] = []
+    for count in (mini_sectors, dir_sectors, minifat_sectors):
+        start = len(fat)
+        fat += [start + i + 1 if i < count - 1 else END for i in range(count)]
+    fat += [FATSECT] * fat_sectors
+    fat += [FREE] * (fat_sectors * 128 - len(fat))
+    first_dir = mini_sectors
+    first_minifat = mini_sectors + dir_sectors if minifat_sectors else END
+    first_fat = used
+    difat = [first_fat + i for i in range(fat_sectors)] + [FREE] * (109 - fat_sectors)
+    header = (bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 16
+              + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<IIIIIIIII", 0, fat_sectors, first_dir, 0, 4096, first_minifat,
+                            minifat_sectors, END, 0)
+              + b"".join(struct.pack("<I", v) for v in difat))
+    assert len(header) == 512
+    return (header + bytes(mini) + b"".join(entries) + minifat_bytes
+            + b"".join(struct.pack("<I", v) for v in fat))
+
+
+def _entry(name: str, kind: int, *, left: int = NOSTREAM, right: int = NOSTREAM,
+           child: int = NOSTREAM, start: int, size: int) -> bytes:
+    encoded = name.encode("utf-16-le") + b"\0\0" if name else b""
+    return (encoded + b"\0" * (64 - len(encoded))
+            + struct.pack("<HBBIII", len(encoded), kind, 1, left, right, child)
+            + b"\0" * 16 + struct.pack("<IQQIQ", 0, 0, 0, start, size))
+
+
+def outlook_message(*, subject: str, sender_name: str, sender_address: str, body: str = "",
+                    html: bytes = b"", sent: datetime | None = None) -> bytes:
+    """An Outlook .msg of one note: the strings as Unicode properties, the date as the
+    client submit time."""
+    streams: dict[str, bytes] = {}
+    props = bytearray(b"\0" * 32)
+
+    def text(tag: int, value: str) -> None:
+        data = value.encode("utf-16-le")  # the size written counts the terminator
+        streams[f"__substg1.0_{tag:04X}001F"] = data
+        props.extend(struct.pack("<IIII", (tag << 16) | 0x1F, 6, len(data) + 2, 0))
+
+    text(0x001A, "IPM.Note")
+    text(0x0037, subject)
+    text(0x0C1A, sender_name)
+    text(0x0C1F, sender_address)
+    text(0x5D01, sender_address)
+    text(0x0C1E, "SMTP")
+    if body:
+        text(0x1000, body)
+    if html:
+        streams["__substg1.0_10130102"] = html
+        props.extend(struct.pack("<IIII", (0x1013 << 16) | 0x0102, 6, len(html), 0))
+    if sent is not None:
+        ticks = int((sent - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
+        props.extend(struct.pack("<IIQ", (0x0039 << 16) | 0x40, 6, ticks))
+    streams["__properties_version1.0"] = bytes(props)
+    return _compound_file(streams)

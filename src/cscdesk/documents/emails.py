@@ -272,8 +272,8 @@ def _safe(msg: object, name: str) -> str:
     if value is None:
         return ""
     if isinstance(value, bytes):
-        return decode_bytes(value)
-    return str(value)
+        value = decode_bytes(value)
+    return str(value).replace("\x00", "")  # some writers keep each string's terminator
 
 
 def _msg_date(msg: object) -> datetime | None:
