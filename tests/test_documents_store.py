@@ -141,3 +141,41 @@ def test_a_record_deleted_again_after_restoring_takes_only_what_it_has(db: Datab
         assert [d.name for d in documents.list_for(session, Kind.COMPLAINT, "C-1")] == [
             "one.txt"]
         assert recycle_bin.binned_documents(session) == []
+
+
+def test_the_bin_pane_lists_restores_and_empties_documents(qtbot, db_path: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from cscdesk.ui.bin_pane import BinPane
+    from cscdesk.ui.dialog_service import ScriptedDialogs
+
+    db = open_database(db_path)
+    try:
+        with db.transaction() as session:
+            records.save(session, complaint())
+            records.save(session, enquiry())
+            letter = documents.add(session, Kind.COMPLAINT, "C-1", "letter.docx", b"letter")
+            documents.add(session, Kind.ENQUIRY, "E-1", "with-it.pdf", b"%PDF")
+        with db.transaction() as session:
+            documents.remove(session, letter.id)
+            records.delete(session, Kind.ENQUIRY, "E-1")
+        dialogs = ScriptedDialogs()
+        pane = BinPane(db, dialogs)
+        qtbot.addWidget(pane)
+        rows = [[pane.model.index(r, c).data() for c in range(2)]
+                for r in range(pane.model.rowCount())]
+        assert rows == [["Enquiries", "E-1"], ["Document", "letter.docx of complaint C-1"]]
+        assert pane.summary.text() == "1 deleted record, 1 removed document"
+        pane.table.selectRow(1)
+        with qtbot.waitSignal(pane.data_changed):
+            qtbot.mouseClick(pane.restore_button, Qt.MouseButton.LeftButton)
+        assert dialogs.shown[-1][2] == "“letter.docx” is back with C-1."
+        with db.session() as session:
+            assert [d.name for d in documents.list_for(session, Kind.COMPLAINT, "C-1")] == [
+                "letter.docx"]
+        assert pane.summary.text() == "1 deleted record"
+        pane.empty()  # asked first; answered Yes
+        assert pane.model.rowCount() == 0
+        assert _count(db) == 1
+    finally:
+        db.close()
