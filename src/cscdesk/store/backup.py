@@ -188,6 +188,15 @@ def backup_database(
             checksum = pool.submit(sha256_of, temporary)
             try:
                 _verify_copy(source, temporary, counts, passphrase)
+            except DatabaseDamaged as damaged:
+                # The folder went while the copy was read (the copy, or the hashing of it,
+                # found nothing there): the folder's fault, not the database's.
+                wait([checksum])
+                gone = checksum.exception()
+                if not temporary.is_file() or isinstance(gone, OSError):
+                    raise folder_error(target_folder, gone if isinstance(gone, OSError)
+                                       else FileNotFoundError(temporary)) from damaged
+                raise
             finally:
                 wait([checksum])
         try:
