@@ -98,7 +98,8 @@ def test_two_files_attached_one_too_large_gets_a_sentence_naming_it(qtbot, datab
     assert panel.names() == ["Reply from Ann.pdf"]
     (kind, title, text), = dialogs.shown
     assert (kind, title) == ("warn", "Not attached")
-    assert text.startswith("“All the scans.tif” is 25.0 MB; a document may be at most 25.0 MB.")
+    assert text.startswith("“All the scans.tif” is 26,214,401 bytes; a document may be at "
+                           "most 25 MB (26,214,400 bytes).")
     assert text.endswith("The other file was attached.")
     item = panel.table.topLevelItem(0)
     assert [item.text(column) for column in (0, 6)] == ["Reply from Ann.pdf", "22 bytes"]
@@ -223,3 +224,18 @@ def test_attach_open_and_remove_on_a_server(qtbot, server_url, tmp_path, opened)
         dialog.done(0)
     finally:
         database.close()
+
+
+def test_attach_asks_for_files_and_keeps_each_chosen(qtbot, database, tmp_path) -> None:
+    first, second = tmp_path / "note one.txt", tmp_path / "Zoë’s reply.pdf"
+    first.write_bytes(b"one")
+    second.write_bytes(b"%PDF-1.4 two")
+    dialogs = ScriptedDialogs([first, second])
+    dialog = form(qtbot, database, dialogs=dialogs)
+    dialog.documents.choose_files()
+    assert dialogs.shown[0][0] == "open_files"
+    assert dialog.documents.names() == ["note one.txt", "Zoë’s reply.pdf"]
+    cancelled = ScriptedDialogs([])
+    dialog.documents.dialogs = cancelled
+    assert dialog.documents.choose_files() == []
+    assert dialog.documents.names() == ["note one.txt", "Zoë’s reply.pdf"]

@@ -78,8 +78,12 @@ def size_text(size: int) -> str:
 def check_size(name: str, size: int) -> None:
     """A document over the limit gets a sentence naming it, before anything is read or kept."""
     if size > MAX_SIZE:
-        raise InputError(f"“{name}” is {size_text(size)}; a document may be at most "
-                         f"{size_text(MAX_SIZE)}. Keep a smaller copy (a PDF rather than "
+        shown = size_text(size)
+        if shown == size_text(MAX_SIZE):  # only just over: "25.0 MB" would read as allowed
+            shown = f"{size:,} bytes"
+        raise InputError(f"“{name}” is {shown}; a document may be at most "
+                         f"{MAX_SIZE // (1024 * 1024)} MB ({MAX_SIZE:,} bytes). Keep a smaller "
+                         "copy (a PDF rather than "
                          "scans, say) or leave the file where it is and note where.")
 
 

@@ -171,6 +171,12 @@ class UserDialogs:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(_existing(folder)), filter_)
         return Path(name) if name else None
 
+    def open_files(self, parent: QWidget | None, title: str, folder: Path, filter_: str
+                   ) -> list[Path]:
+        """Several files, or none when the officer cancels."""
+        names, _ = QFileDialog.getOpenFileNames(parent, title, str(_existing(folder)), filter_)
+        return [Path(name) for name in names]
+
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
                   ) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
@@ -250,6 +256,12 @@ class ScriptedDialogs(UserDialogs):
                   ) -> Path | None:
         self.shown.append(("open_file", title, str(folder)))
         return self._next(None)
+
+    def open_files(self, parent: QWidget | None, title: str, folder: Path, filter_: str
+                   ) -> list[Path]:
+        self.shown.append(("open_files", title, str(folder)))
+        answer = self._next([])
+        return list(answer)
 
     def save_file(self, parent: QWidget | None, title: str, suggested: Path, filter_: str
                   ) -> Path | None:

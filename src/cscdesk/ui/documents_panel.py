@@ -23,7 +23,6 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEve
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -224,10 +223,10 @@ class DocumentsPanel(QGroupBox):
         """Attach… : several files chosen in the system's file dialog."""
         if not self._may_attach():
             return []
-        names, _filter = QFileDialog.getOpenFileNames(
-            self, f"Attach files to {SINGULAR[self.kind]} {self.reference}", str(Path.home()),
+        chosen = self.dialogs.open_files(
+            self, f"Attach files to {SINGULAR[self.kind]} {self.reference}", Path.home(),
             "All files (*)")
-        return self.attach([Path(name) for name in names])
+        return self.attach(chosen)
 
     def _may_attach(self) -> bool:
         if self.read_only:
