@@ -101,8 +101,10 @@ class DocumentsPanel(QGroupBox):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.table.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # the name, the sender and the subject share what is left: a long address must not
+        # squeeze the name to a few letters
+        for column in (0, 1, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         line = self.table.fontMetrics().lineSpacing()
         self.table.setFixedHeight(header.sizeHint().height() + (line + 6) * VISIBLE_ROWS + 4)
