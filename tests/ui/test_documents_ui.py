@@ -6,12 +6,10 @@ PostgreSQL); only the system's "open this file" (Qt's, not ours) is recorded ins
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from file_drops import drop
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 from ui_data import copied_database, shown_window
 
@@ -34,19 +32,6 @@ def database(db_path):
         yield db
 
 
-@pytest.fixture
-def opened(monkeypatch) -> list[Path]:
-    """The files handed to the system's program (Qt's QDesktopServices), in order."""
-    urls: list[Path] = []
-
-    def record(url: QUrl) -> bool:
-        urls.append(Path(url.toLocalFile()))
-        return True
-
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(record))
-    return urls
-
-
 def form(qtbot, database, kind=Kind.COMPLAINT, reference="C-1", dialogs=None
          ) -> RecordFormDialog:
     dialog = RecordFormDialog(None, database, kind, reference, dialogs or ScriptedDialogs())
@@ -54,24 +39,6 @@ def form(qtbot, database, kind=Kind.COMPLAINT, reference="C-1", dialogs=None
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog
-
-
-def drop(widget, paths: list[Path]) -> bool:
-    """Files dragged from the file manager and dropped on `widget`, as the window system
-    delivers them (to the window, which finds the widget under the point); whether taken."""
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    window = widget.window()
-    point = widget.mapTo(window, QPoint(2, 2))
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.windowHandle(), enter)
-    if not enter.isAccepted():
-        return False
-    event = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, data,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.windowHandle(), event)
-    return bool(event.isAccepted())
 
 
 def in_bin(database, document_id: int) -> bool:
@@ -118,7 +85,7 @@ def test_files_dropped_on_the_form_are_attached_and_an_email_shows_its_sender(
                      b"Date: Tue, 14 May 2024 09:30:00 +0000\r\n\r\nHello\r\n")
     dialog = form(qtbot, database, Kind.COMPLIMENT, "CO-1")
 
-    accepted = drop(dialog, [photo, mail])
+    accepted = drop(dialog, [photo, mail], corner=True)
 
     assert accepted
     assert dialog.documents.names() == ["photo.jpg", "From Ann.eml"]
@@ -180,7 +147,7 @@ def test_a_new_record_says_its_documents_come_once_saved(qtbot, database, tmp_pa
                                             "is saved.")
     assert not dialog.documents.isVisible()
     (tmp_path / "a.txt").write_text("a")
-    drop(dialog, [tmp_path / "a.txt"])
+    drop(dialog, [tmp_path / "a.txt"], corner=True)
     assert dialogs.shown[-1][1] == "Save first"
     qtbot.keyClicks(dialog.view.editors["reference"].input, "CO-2")
     dialog.view.editors["received"].set(date(2024, 5, 3))

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 import docx
 import pytest
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from ui_data import copied_database
 
@@ -32,18 +30,6 @@ def database(db_path):
             records.save(session, ComplaintData("C-1", date(2024, 5, 1), 1, "Fostering",
                                                 complainant=NAME, summary="Late visit"))
         yield db
-
-
-@pytest.fixture
-def opened(monkeypatch) -> list[Path]:
-    urls: list[Path] = []
-
-    def record(url: QUrl) -> bool:
-        urls.append(Path(url.toLocalFile()))
-        return True
-
-    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(record))
-    return urls
 
 
 def form(qtbot, database, dialogs=None) -> RecordFormDialog:

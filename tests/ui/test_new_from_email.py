@@ -14,8 +14,8 @@ from email.utils import formataddr
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from file_drops import drop
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from ui_data import copied_database, shown_window
 
@@ -47,24 +47,6 @@ def eml(path: Path) -> Path:
     path.write_bytes(message.as_bytes())
     assert b"=?iso-8859-1?" in path.read_bytes() and b"\xe9" not in path.read_bytes()[:200]
     return path
-
-
-def drop(widget, paths: list[Path]) -> bool:
-    """Files dragged from the file manager and dropped on `widget`, delivered to its window as
-    the window system does; whether they were taken."""
-    data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
-    window = widget.window()
-    point = widget.mapTo(window, QPoint(widget.width() // 2, widget.height() // 2))
-    enter = QDragEnterEvent(point, Qt.DropAction.CopyAction, data, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.windowHandle(), enter)
-    if not enter.isAccepted():
-        return False
-    event = QDropEvent(QPointF(point), Qt.DropAction.CopyAction, data,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window.windowHandle(), event)
-    return bool(event.isAccepted())
 
 
 def in_next_form(action: Callable[[RecordFormDialog], None]) -> list[str]:
