@@ -21,7 +21,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QGroupBox,
     QHBoxLayout,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressDialog,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -50,6 +48,7 @@ from cscdesk.ui.forms.document_store import (
     remove_document,
 )
 from cscdesk.ui.forms.layout import SINGULAR
+from cscdesk.ui.forms.short_list import short_list
 
 HEADINGS = ("Name", "From", "Sent", "Subject", "Added", "By", "Size")
 ATTACH_SHORTCUT = "Ctrl+Shift+A"
@@ -89,16 +88,7 @@ class DocumentsPanel(QGroupBox):
         self.read_only = False
         self.documents: list[DocumentInfo] = []
         self.note = ""  # a new record's sentence, which the form shows under its fields
-        self.table = QTreeWidget()
-        self.table.setObjectName("record_documents")
-        self.table.setAccessibleName("Documents")
-        self.table.setColumnCount(len(HEADINGS))
-        self.table.setHeaderLabels(list(HEADINGS))
-        self.table.setRootIsDecorated(False)
-        self.table.setUniformRowHeights(True)
-        self.table.setAllColumnsShowFocus(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = short_list("record_documents", "Documents", HEADINGS)
         header = self.table.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # the name, the sender and the subject share what is left: a long address must not

@@ -12,18 +12,17 @@ from datetime import date
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
 )
 
 from cscdesk.domain.kinds import ActionData
+from cscdesk.ui.forms.short_list import short_list
 
 HEADINGS = ("Reference", "Kind", "What", "Due", "Done", "Status")
 ADD_SHORTCUT = "Ctrl+Shift+N"
@@ -48,16 +47,7 @@ class ActionsPanel(QGroupBox):
 
     def __init__(self) -> None:
         super().__init__("Actions")
-        self.table = QTreeWidget()
-        self.table.setObjectName("case_actions")
-        self.table.setAccessibleName("Actions")
-        self.table.setColumnCount(len(HEADINGS))
-        self.table.setHeaderLabels(list(HEADINGS))
-        self.table.setRootIsDecorated(False)
-        self.table.setUniformRowHeights(True)
-        self.table.setAllColumnsShowFocus(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table = short_list("case_actions", "Actions", HEADINGS)
         self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.header().setStretchLastSection(False)
