@@ -166,7 +166,7 @@ def _overdue_condition(kind: Kind, today: date) -> ColumnElement[bool]:
     if not spec(kind).overdue_after_due:
         return false()
     model = MODEL_OF[kind]
-    if not hasattr(model, "responded"):  # an action: due until it is done
+    if not spec(kind).has_field("responded"):  # an action: due until it is done
         return and_(_open_condition(kind), model.due < today)
     return and_(_open_condition(kind), model.responded.is_(None), model.due < today)
 
