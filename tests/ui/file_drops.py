@@ -1,11 +1,14 @@
-"""Files dropped from the file manager, as the documents and new-from-email tests drop them."""
+"""Files dropped from the file manager, and the system viewer replaced by a recorder: what the
+documents, letters and new-from-email tests share (a module takes the fixture with
+`opened = file_drops.opened`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 
@@ -27,3 +30,16 @@ def drop(widget: QWidget, paths: list[Path], *, corner: bool = False) -> bool:
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window.windowHandle(), event)
     return bool(event.isAccepted())
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the app asked the system to open, in order (nothing is opened)."""
+    urls: list[Path] = []
+
+    def record(url: QUrl) -> bool:
+        urls.append(Path(url.toLocalFile()))
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(record))
+    return urls

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import file_drops
 import pytest
 from file_drops import drop
 from PySide6.QtCore import Qt
@@ -19,6 +20,8 @@ from cscdesk.store.engine import open_database
 from cscdesk.store.models import Document
 from cscdesk.ui.dialog_service import ScriptedDialogs
 from cscdesk.ui.forms import RecordFormDialog
+
+opened = file_drops.opened  # the recorder of files handed to the system viewer
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 import docx
+import file_drops
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -21,6 +22,9 @@ from cscdesk.ui.forms import RecordFormDialog
 from cscdesk.ui.letter_chooser import LetterChooser
 
 NAME = "Zoë O’Brien & <Sons> “Café” Ltd"
+
+
+opened = file_drops.opened  # the recorder of files handed to the system viewer
 
 
 @pytest.fixture
