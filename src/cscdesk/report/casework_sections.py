@@ -2,33 +2,33 @@
 data: Stage 2 and Stage 3 steps, learning and actions, remedies, Ombudsman decisions.
 
 Their words and cells come from `casework_printed`; the tables are ruled grids whose header row
-repeats when a table runs over a page, as the example's tables.
+repeats when a table runs over a page, as the example's tables. They are plain blocks
+(`blocks.py`), printed alike in the PDF and the Word version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
-from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Spacer
+from collections.abc import Iterable
 
 from cscdesk.report import casework_printed as printed
+from cscdesk.report.blocks import CM, TEXT_WIDTH, Block, Gap, Heading, Table, table, text
 from cscdesk.report.casework import ACTIONS, OMBUDSMAN, REMEDIES, STEPS, CaseworkFigures
-from cscdesk.report.layout import TEXT_WIDTH, grid, para
+
+cm = CM
 
 _NAME_WIDTH = 9.5 * cm  # the example's team tables: a name, then a number
 _NUMBER_WIDTH = 4.0 * cm
 
 
 def sections(casework: CaseworkFigures | None, *, suppress: bool = False
-             ) -> Iterable[Flowable]:
+             ) -> Iterable[Block]:
     """The casework sections the year has data for, in order (nothing for an `as_of` cut).
     `suppress`: the team table prints counts of 1 to 4 as <5, as the example's team tables."""
     if casework is None:
         return
     for key in (STEPS, ACTIONS, REMEDIES, OMBUDSMAN):
         if key in casework.shown:
-            yield para(printed.HEADINGS[key], "heading")
+            yield Heading(printed.HEADINGS[key])
             if key == ACTIONS:
                 yield from _actions(casework, suppress)
             else:
@@ -39,8 +39,8 @@ def _widths(first: float, columns: int) -> list[float]:
     return [first] + [(TEXT_WIDTH - first) / (columns - 1)] * (columns - 1)
 
 
-def _pair_table(rows: Sequence[Sequence[str]]) -> Flowable:
-    return grid(rows, [_NAME_WIDTH, _NUMBER_WIDTH])
+def _pair_table(rows: list[list[str]]) -> Table:
+    return table(rows, [_NAME_WIDTH, _NUMBER_WIDTH])
 
 
 # The working days each step allows (rules.md, and `domain.steps` for Stage 3), as the lead
@@ -69,35 +69,35 @@ ACTIONS_INTRO = (
 LETTER_INTRO = "The Ombudsman's annual letter gives these figures for the year."
 
 
-def _steps(casework: CaseworkFigures) -> Iterable[Flowable]:
-    yield para(steps_intro())
-    yield grid(printed.steps_table(casework), _widths(6.2 * cm, 5))
+def _steps(casework: CaseworkFigures) -> Iterable[Block]:
+    yield text(steps_intro())
+    yield table(printed.steps_table(casework), _widths(6.2 * cm, 5))
 
 
-def _actions(casework: CaseworkFigures, suppress: bool) -> Iterable[Flowable]:
-    yield para(ACTIONS_INTRO)
-    yield para(printed.actions_sentence(casework))
-    yield grid(printed.actions_table(casework, suppress=suppress), _widths(7.4 * cm, 4))
+def _actions(casework: CaseworkFigures, suppress: bool) -> Iterable[Block]:
+    yield text(ACTIONS_INTRO)
+    yield text(printed.actions_sentence(casework))
+    yield table(printed.actions_table(casework, suppress=suppress), _widths(7.4 * cm, 4))
 
 
-def _remedies(casework: CaseworkFigures) -> Iterable[Flowable]:
-    yield para(printed.remedies_sentence(casework))
-    yield grid(printed.remedies_table(casework), [TEXT_WIDTH / 3] * 3)
+def _remedies(casework: CaseworkFigures) -> Iterable[Block]:
+    yield text(printed.remedies_sentence(casework))
+    yield table(printed.remedies_table(casework), [TEXT_WIDTH / 3] * 3)
 
 
-def _ombudsman(casework: CaseworkFigures) -> Iterable[Flowable]:
+def _ombudsman(casework: CaseworkFigures) -> Iterable[Block]:
     ombudsman = casework.ombudsman
-    yield para(printed.decisions_sentence(casework))
+    yield text(printed.decisions_sentence(casework))
     if ombudsman.decided:
         yield _pair_table(printed.decisions_table(casework))
-        yield Spacer(1, 6)
-    yield para(printed.compliance_sentence(casework))
+        yield Gap(6)
+    yield text(printed.compliance_sentence(casework))
     if ombudsman.compliance.due:
         yield _pair_table(printed.compliance_table(casework))
-        yield Spacer(1, 6)
+        yield Gap(6)
     letter = printed.letter_table(casework)
     if letter is not None:
-        yield para(LETTER_INTRO)
+        yield text(LETTER_INTRO)
         yield _pair_table(letter)
 
 

@@ -24,6 +24,7 @@ from cscdesk import atomic
 from cscdesk.errors import UserFacingError
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.layout import FONT, FONT_BOLD, MARGIN, PAGE_WIDTH, RULE, register_fonts
+from cscdesk.report.pdf_blocks import flowables
 from cscdesk.report.sections import story
 
 __all__ = ["FONT", "FONT_BOLD", "register_fonts", "render", "write_pdf"]
@@ -77,7 +78,7 @@ def render(content: AppendixContent, stream: BinaryIO) -> None:
     class FooterCanvas(_NumberedCanvas):
         footer_text = footer
 
-    document.build(list(story(content)), canvasmaker=FooterCanvas)
+    document.build(list(flowables(story(content))), canvasmaker=FooterCanvas)
 
 
 def write_pdf(content: AppendixContent, path: Path | str) -> Path:

@@ -1,34 +1,40 @@
-"""The appendix's sections, in the example's order, as platypus flowables.
+"""The appendix's sections, in the example's order, as plain blocks (`blocks.py`) that the PDF
+and the Word version both print.
 
 Headings and wording follow appendix-example-2018-19.txt; sentences that carry figures are
 built here, explanatory paragraphs come from the year's narrative texts. The casework sections
-that follow the example's are in `casework_sections.py`.
+that follow the example's are in `casework_sections.py`, the optional sections of the annual
+report pack in `pack_sections.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from reportlab.lib.units import cm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
-
 from cscdesk.domain.kinds import EnquirySource
 from cscdesk.report import formatting as fmt
+from cscdesk.report.blocks import (
+    CM,
+    TEXT_WIDTH,
+    Block,
+    Cell,
+    CellLine,
+    Gap,
+    Heading,
+    Paragraph,
+    Run,
+    Table,
+    Title,
+    paragraphs,
+    table,
+    text,
+)
 from cscdesk.report.casework_sections import sections as casework_sections
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.figures import BASELINE_KEYS, RootCauseThemes, TeamCount, YearFigures
-from cscdesk.report.layout import (
-    CELL_PADDING,
-    TEXT_WIDTH,
-    escape_text,
-    fitted_widths,
-    grid,
-    para,
-    paragraphs,
-    ruled_table,
-    styles,
-)
-from cscdesk.report.longtable import SplittingTable
+from cscdesk.report.pack_sections import sections as pack_sections
+
+cm = CM
 
 COMPARISON_HEADINGS = (
     "Feedback:",
@@ -46,10 +52,10 @@ COMPARISON_KEYS = ("initial_feedback", "stage1", "stage2", "stage3", "adr_cases"
                    "cancelled", "upheld_percent", "timeliness_percent")
 
 
-def story(content: AppendixContent) -> Iterable[Flowable]:
+def story(content: AppendixContent) -> Iterable[Block]:
     """Every section of the appendix, in the example's order, then the casework sections the
-    year has data for."""
-    yield para(content.title, "title")
+    year has data for, then the optional sections chosen for the year."""
+    yield Title(content.title)
     yield from _volume(content)
     yield from _complaints(content)
     yield from _root_causes(content)
@@ -61,28 +67,32 @@ def story(content: AppendixContent) -> Iterable[Flowable]:
     yield from _enquiries(content)
     yield from _compliments(content)
     yield from casework_sections(content.figures.casework, suppress=content.suppress_small)
+    yield from pack_sections(content)
 
 
 def _years(content: AppendixContent) -> tuple[YearFigures, YearFigures]:
     return content.figures.current, content.figures.previous
 
 
-def _hand_entered_note(year: YearFigures, keys: Iterable[str]) -> list[Flowable]:
+def _hand_entered_note(year: YearFigures, keys: Iterable[str]) -> list[Block]:
     """A note naming the figures of a year that were entered by hand, if any."""
     named = [BASELINE_KEYS[key] for key in keys if key in year.from_baseline]
     if not named:
         return []
-    return [para(f"Figures entered by hand for {year.label} (not computed from case records): "
-               f"{', '.join(named)}.", "note")]
+    return [text(f"Figures entered by hand for {year.label} (not computed from case records): "
+                 f"{', '.join(named)}.", "note")]
 
 
-def _volume(content: AppendixContent) -> Iterable[Flowable]:
+def _volume(content: AppendixContent) -> Iterable[Block]:
     now, before = _years(content)
-    yield para(f"Volume of Representations – {before.label} vs {now.label}:", "heading")
-    yield para("", markup=(
-        "Below is a comparison of all representations received during both years, a total of "
-        f"<b>{before.representations}</b> representations were received in {before.label} "
-        f"compared to <b>{now.representations}</b> in the same period of {now.label}."))
+    yield Heading(f"Volume of Representations – {before.label} vs {now.label}:")
+    yield Paragraph((
+        Run("Below is a comparison of all representations received during both years, a total "
+            "of "),
+        Run(str(before.representations), bold=True),
+        Run(f" representations were received in {before.label} compared to "),
+        Run(str(now.representations), bold=True),
+        Run(f" in the same period of {now.label}.")))
     parts = ("initial_feedback", "stage1", "stage2", "stage3", "enquiries_mp", "enquiries_mep",
              "enquiries_member", "compliments")
     for year in (now, before):
@@ -102,12 +112,12 @@ def _escalation_sentence(now: YearFigures, before: YearFigures) -> str:
             f"{now.label} and {words(later_before)} in {before.label}.")
 
 
-def _complaints(content: AppendixContent) -> Iterable[Flowable]:
+def _complaints(content: AppendixContent) -> Iterable[Block]:
     now, before = _years(content)
     figures = content.figures
-    yield para(f"Complaints – {before.label} vs {now.label}:", "heading")
+    yield Heading(f"Complaints – {before.label} vs {now.label}:")
     intro = content.texts["complaints_intro"].strip()
-    yield para(" ".join(part for part in (intro, _escalation_sentence(now, before)) if part))
+    yield text(" ".join(part for part in (intro, _escalation_sentence(now, before)) if part))
     rows: list[list[str]] = [list(COMPARISON_HEADINGS)]
     for year in (now, before):
         row = year.comparison
@@ -119,46 +129,46 @@ def _complaints(content: AppendixContent) -> Iterable[Flowable]:
                                  for key in COMPARISON_KEYS[:7]),
                  fmt.format_points(diff.upheld_percent),
                  fmt.format_points(diff.timeliness_percent)])
-    yield grid(rows, fitted_widths(rows, TEXT_WIDTH))
+    yield table(rows)
     yield from paragraphs(content.texts["closed_footnote"], "note")
     for year in (now, before):
         yield from _hand_entered_note(year, COMPARISON_KEYS)
 
 
-def _theme_cell(themes: RootCauseThemes, index: int) -> list[Flowable]:
+def _theme_cell(themes: RootCauseThemes, index: int) -> tuple[CellLine, ...]:
     if index >= len(themes.themes):
-        return []
+        return ()
     theme = themes.themes[index]
-    return [para(theme.name, "cell_theme"), *(para(line, "cell_line") for line in theme.learning)]
+    return (CellLine(theme.name, "cell_theme"),
+            *(CellLine(line, "cell_line") for line in theme.learning))
 
 
-def _root_causes(content: AppendixContent) -> Iterable[Flowable]:
-    yield para("Root cause analysis and associated learning:", "heading")
+def _root_causes(content: AppendixContent) -> Iterable[Block]:
+    yield Heading("Root cause analysis and associated learning:")
     yield from paragraphs(content.texts["root_cause_intro"])
-    header = ["Root cause analysis and learning from upheld complaints:",
-              *(f"Root Cause {n} and associated learning" for n in (1, 2, 3))]
-    rows: list[list[list[Flowable]]] = [[[para(f"Learning for {themes.label}", "cell")],
-             *(_theme_cell(themes, i) for i in range(3))]
-            for themes in (content.themes_current, content.themes_previous)]
+    header: list[Cell] = ["Root cause analysis and learning from upheld complaints:",
+                          *(f"Root Cause {n} and associated learning" for n in (1, 2, 3))]
+    rows: list[list[Cell]] = [header]
+    rows.extend([(CellLine(f"Learning for {themes.label}"),),
+                 *(_theme_cell(themes, i) for i in range(3))]
+                for themes in (content.themes_current, content.themes_previous))
     first = 3.2 * cm
-    widths = [first] + [(TEXT_WIDTH - first) / 3] * 3
-    # Learning may run to many pages: this table splits tall rows in linear time.
-    yield SplittingTable([[para(text, "cell_head")] for text in header], rows, widths,
-                         lambda cells: ruled_table(cells, widths), CELL_PADDING)
+    # Learning may run to many pages.
+    yield table(rows, [first] + [(TEXT_WIDTH - first) / 3] * 3, long=True)
     edited = [t.label for t in (content.themes_current, content.themes_previous) if t.edited]
     if edited:
-        yield para(f"Themes and learning for {' and '.join(edited)} were reviewed and edited by "
-                 "the Complaints Team.", "note")
+        yield text(f"Themes and learning for {' and '.join(edited)} were reviewed and edited by "
+                   "the Complaints Team.", "note")
 
 
-def _upheld(content: AppendixContent) -> Iterable[Flowable]:
+def _upheld(content: AppendixContent) -> Iterable[Block]:
     now, before = _years(content)
     suppress = content.suppress_small
-    yield para("Breakdown of complaints received:", "heading")
+    yield Heading("Breakdown of complaints received:")
     yield from paragraphs(content.texts["breakdown_intro"])
-    yield para("Upheld Complaints:", "heading")
+    yield Heading("Upheld Complaints:")
     yield from paragraphs(content.texts["upheld_intro"])
-    rows: list[list[object]] = [["Complaint Area", f"Volume {before.year.long_label}",
+    rows: list[list[str]] = [["Complaint Area", f"Volume {before.year.long_label}",
                                  "% Upheld", f"Volume {now.year.long_label}", "% Upheld"]]
     for area in content.figures.upheld_by_area:
         rows.append([
@@ -169,21 +179,21 @@ def _upheld(content: AppendixContent) -> Iterable[Flowable]:
             fmt.format_upheld(area.volume, area.upheld, suppress=suppress),
         ])
     # Always the table, even with no rows, so that each section has its table to find.
-    yield grid(rows, [7.4 * cm] + [(TEXT_WIDTH - 7.4 * cm) / 4] * 4)
+    yield table(rows, [7.4 * cm] + [(TEXT_WIDTH - 7.4 * cm) / 4] * 4)
     for year in (now, before):
         yield from _hand_entered_note(year, ("upheld_by_area",))
     if suppress:
-        yield para("Counts from 1 to 4 are shown as <5 to protect the people concerned.", "note")
+        yield text("Counts from 1 to 4 are shown as <5 to protect the people concerned.", "note")
 
 
-def _lgo(content: AppendixContent) -> Iterable[Flowable]:
+def _lgo(content: AppendixContent) -> Iterable[Block]:
     now, _ = _years(content)
-    yield para("LGO Complaints:", "heading")
+    yield Heading("LGO Complaints:")
     if now.lgo == 0:
-        yield para("There were no Statutory LGO complaints during the reporting period.")
+        yield text("There were no Statutory LGO complaints during the reporting period.")
     else:
         verb = "was" if now.lgo == 1 else "were"
-        yield para(f"There {verb} {now.lgo} Statutory LGO {fmt.plural(now.lgo, 'complaint')} "
+        yield text(f"There {verb} {now.lgo} Statutory LGO {fmt.plural(now.lgo, 'complaint')} "
                  "during the reporting period.")
     yield from _hand_entered_note(now, ("lgo",))
 
@@ -210,11 +220,11 @@ def adr_sentence(year: YearFigures) -> str:
             f"escalating to the next stage{total}.")
 
 
-def _adr(content: AppendixContent) -> Iterable[Flowable]:
+def _adr(content: AppendixContent) -> Iterable[Block]:
     now, _ = _years(content)
-    yield para("Alternative Dispute Resolution Cases:", "heading")
+    yield Heading("Alternative Dispute Resolution Cases:")
     yield from paragraphs(content.texts["adr"])
-    yield para(adr_sentence(now))
+    yield text(adr_sentence(now))
     yield from _hand_entered_note(now, ("adr_cases", "adr_saving"))
 
 
@@ -229,38 +239,37 @@ def dispute_sentence(now: YearFigures, before: YearFigures) -> str:
             " recorded.")
 
 
-def _disputes(content: AppendixContent) -> Iterable[Flowable]:
+def _disputes(content: AppendixContent) -> Iterable[Block]:
     now, before = _years(content)
-    yield para("Dispute Resolution:", "heading")
+    yield Heading("Dispute Resolution:")
     yield from paragraphs(content.texts["dispute_resolution"])
-    yield para(dispute_sentence(now, before))
+    yield text(dispute_sentence(now, before))
     for year in (now, before):
         yield from _hand_entered_note(year, ("dispute_resolution",))
 
 
-def _initial_feedback(content: AppendixContent) -> Iterable[Flowable]:
-    yield para("Initial Feedback:", "heading")
+def _initial_feedback(content: AppendixContent) -> Iterable[Block]:
+    yield Heading("Initial Feedback:")
     yield from paragraphs(content.texts["initial_feedback"])
 
 
 def _team_table(first_heading: str, second_heading: str, teams: Sequence[TeamCount],
                 suppress: bool) -> Table:
-    rows: list[list[object]] = [[first_heading, second_heading]]
+    rows: list[list[str]] = [[first_heading, second_heading]]
     rows.extend([t.team, fmt.format_count(t.count, suppress=suppress)] for t in teams)
-    return grid(rows, [9.5 * cm, 4.0 * cm])
+    return table(rows, [9.5 * cm, 4.0 * cm])
 
 
-def _enquiries(content: AppendixContent) -> Iterable[Flowable]:
+def _enquiries(content: AppendixContent) -> Iterable[Block]:
     now, _ = _years(content)
-    yield para("Enquiries", "heading")
+    yield Heading("Enquiries")
     yield from paragraphs(content.texts["enquiries_intro"])
     for source in EnquirySource:
         figures = now.enquiries_from(source)
-        yield Paragraph(escape_text(f"{figures.count} {figures.heading}"), styles()["bullet"],
-                        bulletText="•")
+        yield text(f"{figures.count} {figures.heading}", "bullet")
     for source in EnquirySource:
         figures = now.enquiries_from(source)
-        yield Spacer(1, 6)
+        yield Gap(6)
         yield _team_table(f"{figures.heading} Enquiries", "Number by Team", figures.teams,
                           content.suppress_small)
     keys = [f"enquiries_{s.name.lower()}{suffix}"
@@ -268,15 +277,15 @@ def _enquiries(content: AppendixContent) -> Iterable[Flowable]:
     yield from _hand_entered_note(now, keys)
 
 
-def _compliments(content: AppendixContent) -> Iterable[Flowable]:
+def _compliments(content: AppendixContent) -> Iterable[Block]:
     now, _ = _years(content)
-    yield para("External Compliments:", "heading")
+    yield Heading("External Compliments:")
     count = now.compliments
     if count == 0:
-        yield para("No Compliments have been received during this period.")
+        yield text("No Compliments have been received during this period.")
     else:
         verb = "has" if count == 1 else "have"
-        yield para(f"{count} {fmt.plural(count, 'Compliment')} {verb} been received during this "
+        yield text(f"{count} {fmt.plural(count, 'Compliment')} {verb} been received during this "
                  "period, breakdown of teams is below.")
     yield _team_table("Service Area", "Total Received", now.compliments_by_team,
                       content.suppress_small)
