@@ -101,7 +101,8 @@ def texts_for(source: Any, year: ReportingYear | int) -> dict[str, NarrativeItem
     }
 
 
-def _put(session: Session, year: int, key: str, text: str | None) -> None:
+def put_row(session: Session, year: int, key: str, text: str | None) -> None:
+    """Replace (or with None remove) one stored row of a year: wording, themes or sections."""
     from sqlalchemy import delete
 
     from cscdesk.store.models import NarrativeText
@@ -132,14 +133,14 @@ def save_texts(session: Session, year: ReportingYear | int, texts: Mapping[str, 
     number = _year_number(year)
     for key, text in texts.items():
         cleaned = text.replace("\r\n", "\n").strip()
-        _put(session, number, key, None if cleaned == default_text(key) else cleaned)
+        put_row(session, number, key, None if cleaned == default_text(key) else cleaned)
 
 
 def reset(session: Session, year: ReportingYear | int, key: str) -> None:
     """Forget the officer's edit of one paragraph (or of the themes) for a year."""
     if key not in TEXT_LABELS and key != THEMES_KEY:
         raise InputError(f"“{key}” is not a paragraph of the appendix.")
-    _put(session, _year_number(year), key, None)
+    put_row(session, _year_number(year), key, None)
 
 
 def _decode_themes(label: str, text: str) -> RootCauseThemes | None:
@@ -183,4 +184,4 @@ def save_themes(session: Session, year: ReportingYear | int, themes: Sequence[Th
         cleaned.append({"name": name, "learning": learning})
     if len(cleaned) > MAX_THEMES:
         raise InputError(f"The appendix shows at most {MAX_THEMES} root cause themes.")
-    _put(session, _year_number(year), THEMES_KEY, json.dumps(cleaned, ensure_ascii=False))
+    put_row(session, _year_number(year), THEMES_KEY, json.dumps(cleaned, ensure_ascii=False))

@@ -1,31 +1,26 @@
 """The appendix as a PDF (ReportLab platypus), laid out as the example appendix.
 
 `render(content, stream)` writes an AppendixContent to any binary stream (tests use BytesIO);
-`write_pdf(content, path)` writes a file safely: the PDF is made in memory first, then written
-into a temporary file in the target folder and renamed over the target, so a failure never
-leaves half a PDF, and the temporary file exists only for the moment of writing. A temporary
-file left by a process that died (a power cut) is removed at the next write.
-The look is in `layout.py`, the sections in `sections.py`. Names and summaries of complainants
-and enquirers are never part of the content.
+`write_pdf(content, path)` writes a file safely (`writing.py`).
+The look is in `layout.py` and `pdf_blocks.py`, the sections in `sections.py`. Names and
+summaries of complainants and enquirers are never part of the content.
 """
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import SimpleDocTemplate
 
-from cscdesk import atomic
-from cscdesk.errors import UserFacingError
 from cscdesk.report.content import AppendixContent
 from cscdesk.report.layout import FONT, FONT_BOLD, MARGIN, PAGE_WIDTH, RULE, register_fonts
 from cscdesk.report.pdf_blocks import flowables
 from cscdesk.report.sections import story
+from cscdesk.report.writing import write_safely
 
 __all__ = ["FONT", "FONT_BOLD", "register_fonts", "render", "write_pdf"]
 
@@ -69,52 +64,18 @@ def render(content: AppendixContent, stream: BinaryIO) -> None:
     document = SimpleDocTemplate(
         stream, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
         bottomMargin=MARGIN + 0.6 * cm, title=content.title, author=content.council_name,
-        subject=f"{content.service_name} complaints and representations "
-                f"{content.figures.year.label}",
+        subject=content.subject,
         creator="cscdesk",
     )
-    footer = f"{content.council_name} – {content.service_name}"
-
     class FooterCanvas(_NumberedCanvas):
-        footer_text = footer
+        footer_text = content.footer
 
     document.build(list(flowables(story(content))), canvasmaker=FooterCanvas)
 
 
 def write_pdf(content: AppendixContent, path: Path | str) -> Path:
-    """Write the appendix to `path` via a temporary file in the same folder; returns the path.
+    """Write the appendix to `path` safely (see `writing.py`); returns the path.
 
-    Raises UserFacingError with a sentence when the folder or the file cannot be written
-    (a missing folder, no permission, a PDF held open by a viewer on Windows).
+    Raises UserFacingError with a sentence when the folder or the file cannot be written.
     """
-    target = Path(path)
-    folder = target.parent
-    if not folder.is_dir():
-        raise UserFacingError(f"Cannot write the appendix to {target}: the folder {folder} "
-                              "does not exist.")
-    if target.is_dir():
-        raise UserFacingError(f"Cannot write the appendix to {target}: that is a folder.")
-    made = io.BytesIO()
-    render(content, made)  # the slow part, with nothing on disk yet
-    try:
-        with atomic.replacing(target) as temporary:
-            temporary.write_bytes(made.getbuffer())
-    except atomic.WriteFailed as failed:
-        if failed.step == "temporary":
-            error = failed.error
-            raise UserFacingError(f"Cannot write the appendix in {folder}: "
-                                  f"{error.strerror or error}. Choose another folder.") from error
-        _cannot_write(target, failed.error)
-    except OSError as error:
-        _cannot_write(target, error)
-    return target
-
-
-def _cannot_write(target: Path, error: OSError) -> NoReturn:
-    if isinstance(error, PermissionError):
-        raise UserFacingError(
-            f"Cannot replace {target}: it is open in another program (such as a PDF "
-            "viewer) or you do not have permission. Close it, or choose another name, and "
-            "try again.") from error
-    raise UserFacingError(f"Cannot write the appendix to {target}: "
-                          f"{error.strerror or error}.") from error
+    return write_safely(lambda stream: render(content, stream), path, viewer="a PDF viewer")
