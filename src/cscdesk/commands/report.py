@@ -1,4 +1,5 @@
-"""`cscdesk figures` and `cscdesk report`: the appendix's figures, and the appendix as a PDF.
+"""`cscdesk figures` and `cscdesk report`: the appendix's figures, and the appendix as a PDF or
+a Word document.
 
 Heavy libraries (ReportLab, SQLAlchemy's ORM) are imported only when one of these commands
 runs, and an up-to-date database is read without the ORM, so the whole command stays fast.
@@ -29,12 +30,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     figures.set_defaults(handler=run_figures)
 
     report = subparsers.add_parser(
-        "report", help="write the annual appendix as a PDF",
-        description="Write the annual appendix (complaints and representations) as a PDF.")
+        "report", help="write the annual appendix as a PDF or a Word document",
+        description="Write the annual appendix (complaints and representations) as a PDF or, "
+        "with --format docx, as a Word document.")
     _add_year(report)
-    report.add_argument("--output", "-o", type=Path, metavar="FILE.pdf",
-                        help="where to write the PDF (default: the report folder, named after "
+    report.add_argument("--format", choices=("pdf", "docx"), default=None,
+                        help="pdf (the default) or docx (Word); --output's ending also says")
+    report.add_argument("--output", "-o", type=Path, metavar="FILE.pdf|FILE.docx",
+                        help="where to write the file (default: the report folder, named after "
                         "the year)")
+    report.add_argument("--sections", metavar="LIST",
+                        help="the optional sections to print, comma-separated: trends, "
+                        "timeliness, outcomes, who_complained, or all or none (default: those "
+                        "chosen for the year in the app)")
     report.add_argument("--suppress-small", action=argparse.BooleanOptionalAction, default=None,
                         help="print counts below 5 in team tables as <5 (default: the setting)")
     report.set_defaults(handler=run_report)
@@ -76,7 +84,7 @@ def run_figures(args: argparse.Namespace) -> int:
     return 0
 
 
-def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
+def _default_output(args: argparse.Namespace, year: ReportingYear, suffix: str) -> Path:
     from cscdesk import paths, settings
     from cscdesk.report.query import reading
 
@@ -88,20 +96,31 @@ def _default_output(args: argparse.Namespace, year: ReportingYear) -> Path:
     except OSError as error:
         raise UserFacingError(f"The report folder {folder} cannot be created: "
                               f"{error.strerror or error}. Give --output.") from error
-    return folder / f"Complaints appendix {year.long_label}.pdf"  # the app's name too
+    return folder / f"Complaints appendix {year.long_label}{suffix}"  # the app's name too
+
+
+def _suffix(args: argparse.Namespace) -> str:
+    """The file's ending: from --format, else from --output, else .pdf; the two must agree."""
+    given = args.output.suffix.lower() if args.output is not None else None
+    wanted = f".{args.format}" if args.format else None
+    if given is not None and given not in (".pdf", ".docx"):
+        raise InputError(f"The output file {args.output} must end in .pdf or .docx.")
+    if given is not None and wanted is not None and given != wanted:
+        raise InputError(f"The output file {args.output} must end in {wanted} for "
+                         f"--format {args.format}.")
+    return wanted or given or ".pdf"
 
 
 def run_report(args: argparse.Namespace) -> int:
     from cscdesk.report.appendix import make_appendix_from_file
+    from cscdesk.report.pack_choice import parse_sections
 
     year = _year(args)
-    output = args.output
-    if output is None:
-        output = _default_output(args, year)
-    elif output.suffix.lower() != ".pdf":
-        raise InputError(f"The output file {output} must end in .pdf.")
+    suffix = _suffix(args)
+    sections = None if args.sections is None else parse_sections(args.sections)
+    output = args.output if args.output is not None else _default_output(args, year, suffix)
     written = make_appendix_from_file(args.db_path, year, output,
                                       suppress_small=args.suppress_small,
-                                      passphrase=args.passphrase)
+                                      passphrase=args.passphrase, sections=sections)
     print(f"Wrote the {year.label} appendix to {written}")
     return 0

@@ -11,6 +11,8 @@ from __future__ import annotations
 NOT_APPLICABLE = "N/A"
 SUPPRESSED = "<5"
 SUPPRESS_BELOW = 5
+# Printed under a table whose small counts are suppressed.
+SUPPRESSED_NOTE = "Counts from 1 to 4 are shown as <5 to protect the people concerned."
 
 
 def percent(numerator: int, denominator: int) -> int | None:

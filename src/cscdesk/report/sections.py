@@ -183,7 +183,7 @@ def _upheld(content: AppendixContent) -> Iterable[Block]:
     for year in (now, before):
         yield from _hand_entered_note(year, ("upheld_by_area",))
     if suppress:
-        yield text("Counts from 1 to 4 are shown as <5 to protect the people concerned.", "note")
+        yield text(fmt.SUPPRESSED_NOTE, "note")
 
 
 def _lgo(content: AppendixContent) -> Iterable[Block]:

@@ -8,11 +8,9 @@ break down: each section prints `hand_entered_sentence` instead of its table.
 from __future__ import annotations
 
 from cscdesk.report import formatting as fmt
+from cscdesk.report.pack_choice import OUTCOMES, TIMELINESS, WHO_COMPLAINED
 from cscdesk.report.statutory import StatutoryFigures
 
-TIMELINESS = "timeliness"
-OUTCOMES = "outcomes"
-WHO_COMPLAINED = "who_complained"
 SECTIONS = (TIMELINESS, OUTCOMES, WHO_COMPLAINED)
 
 HEADINGS = {
@@ -36,7 +34,7 @@ INTROS = {
     ),
 }
 # Printed under the who-complained table when counts are suppressed (as under the team tables).
-SUPPRESSED_NOTE = "Counts from 1 to 4 are shown as <5 to protect the people concerned."
+SUPPRESSED_NOTE = fmt.SUPPRESSED_NOTE
 
 _SUBJECTS = {
     TIMELINESS: "the timeliness of responses by stage",

@@ -1,9 +1,11 @@
-"""The "Annual appendix…" dialog: pick the year, optionally edit its wording, make the PDF.
+"""The "Annual appendix…" dialog: pick the year, optionally edit its wording, make the PDF or
+the Word version.
 
 It asks only the year (default: the last complete one). The year's explanatory paragraphs and
-root-cause themes can be edited under "Edit the wording"; edits are stored for that year. The PDF
-is written off the GUI thread into the report folder (progress appears if it takes over half a
-second) and opened in the system's PDF viewer.
+root-cause themes can be edited under "Edit the wording"; edits are stored for that year. The
+optional sections ticked are remembered with the year. The file is written off the GUI thread
+into the report folder (progress appears if it takes over half a second) and opened in the
+system's program for it.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from cscdesk.ui.accessible_names import labelled
 from cscdesk.ui.dialog_service import UserDialogs
 from cscdesk.ui.elided_label import ElidedLabel
 from cscdesk.ui.forms.conflict import KEEP_MINE, TAKE_THEIRS, ConflictRow
-from cscdesk.ui.permissions import CHANGE_SETTINGS, gate
+from cscdesk.ui.permissions import CHANGE_SETTINGS, allowed, gate
 from cscdesk.ui.workers import Operation, progress_dialog
 
 log = logging.getLogger(__name__)
@@ -64,8 +66,8 @@ def report_folder(database: Database) -> Path:
     return Path(stored) if stored else paths.default_report_dir()
 
 
-def pdf_name(year: ReportingYear) -> str:
-    return f"Complaints appendix {year.long_label}.pdf"
+def pdf_name(year: ReportingYear, suffix: str = ".pdf") -> str:
+    return f"Complaints appendix {year.long_label}{suffix}"
 
 
 def open_in_viewer(path: Path) -> bool:
@@ -144,7 +146,7 @@ class AppendixDialog(QDialog):
         for year in sorted({*years, default}, reverse=True):
             self.year.addItem(year.label, year.start_year)
         self.year.setCurrentIndex(self.year.findData(default.start_year))
-        self.year.currentIndexChanged.connect(lambda _i: self._load_texts())
+        self.year.currentIndexChanged.connect(lambda _i: self._year_changed())
         year_label = labelled("&Year:", self.year)  # names the combo and its text box
         self.folder_label = ElidedLabel()  # a long path is shortened, never squeezing the row
         self.folder_button = QPushButton("C&hange folder…")
@@ -174,30 +176,87 @@ class AppendixDialog(QDialog):
         options.addWidget(self.edit_toggle)
         options.addStretch(1)
         options.addWidget(self.letter_button)
+        self.section_boxes = self._build_sections()
 
         self.buttons = QDialogButtonBox()
         self.make_button = self.buttons.addButton("&Make PDF",
                                                   QDialogButtonBox.ButtonRole.AcceptRole)
-        self.make_button.clicked.connect(self.make)
+        self.make_button.clicked.connect(lambda: self.make())
+        self.word_button = self.buttons.addButton("Make &Word version",
+                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.word_button.clicked.connect(lambda: self.make(word=True))
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(options)
+        layout.addWidget(self.sections_group)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
         self.make_button.setDefault(True)  # once in the dialog, or the dialog picks its own
         self._show_folder()
-        # the wording and the report folder are the database's settings; the PDF is anyone's
-        gate(database.capabilities, CHANGE_SETTINGS, (self.edit_toggle, self.folder_button))
+        self._load_sections()
+        # the wording, the sections and the report folder are the database's settings; the
+        # appendix is anyone's
+        gate(database.capabilities, CHANGE_SETTINGS,
+             (self.edit_toggle, self.folder_button, *self.section_boxes.values()))
 
     def reject(self) -> None:
         """Esc or Close: not while the PDF is being made (the dialog shows where it went)."""
         if self.task is not None and self.task.running:
             return
         super().reject()
+
+    def _year_changed(self) -> None:
+        self._load_sections()
+        self._load_texts()
+
+    # --- optional sections -------------------------------------------------------------------
+
+    def _build_sections(self) -> dict[str, QCheckBox]:
+        """One check box per optional section, in the order they print."""
+        from cscdesk.report.pack_choice import OPTIONAL_SECTIONS
+
+        mnemonics = {"trends": "Five-year &trends", "timeliness": "Timeliness by &stage",
+                     "outcomes": "&Outcomes by stage", "who_complained": "Who &complained"}
+        self.sections_group = QGroupBox("Optional sections (remembered with the year)")
+        row = QHBoxLayout(self.sections_group)
+        boxes = {}
+        for key in OPTIONAL_SECTIONS:
+            boxes[key] = QCheckBox(mnemonics[key])
+            row.addWidget(boxes[key])
+        row.addStretch(1)
+        return boxes
+
+    def chosen_sections(self) -> frozenset[str]:
+        return frozenset(key for key, box in self.section_boxes.items() if box.isChecked())
+
+    def _load_sections(self) -> None:
+        from cscdesk.report.pack_choice import chosen_sections
+
+        try:
+            year = self.chosen_year()
+        except UserFacingError:
+            return
+        with self.database.session() as session:
+            chosen = chosen_sections(session, year)
+        for key, box in self.section_boxes.items():
+            box.setChecked(key in chosen)
+        self._sections_loaded = (year, chosen)
+
+    def _save_sections(self, year: ReportingYear) -> None:
+        """Remember the ticks with the year, when they changed and the officer may."""
+        from cscdesk.report.pack_choice import chosen_sections, save_sections
+
+        chosen = self.chosen_sections()
+        if not allowed(self.database.capabilities, CHANGE_SETTINGS):
+            return
+        with self.database.transaction() as session:
+            if chosen_sections(session, year) != chosen:
+                save_sections(session, year, chosen)
+        self._sections_loaded = (year, chosen)
 
     # --- wording ---------------------------------------------------------------------------
 
@@ -383,11 +442,13 @@ class AppendixDialog(QDialog):
             settings.put(session, settings.REPORT_FOLDER, str(folder))
         self._show_folder()
 
-    def make(self) -> None:
+    def make(self, *, word: bool = False) -> None:
+        """Make the PDF, or with `word` the Word version, of the chosen year."""
         try:
             year = self.chosen_year()
             if not self.save_texts():
                 return  # wording changed elsewhere, and the officer went back to it
+            self._save_sections(year)
         except UserFacingError as error:
             self.dialogs.warn(self, "Annual appendix", str(error))
             return
@@ -399,29 +460,37 @@ class AppendixDialog(QDialog):
                                f"The report folder {folder} cannot be created: "
                                f"{error.strerror or error}. Choose another folder.")
             return
-        target = folder / pdf_name(year)
+        target = folder / pdf_name(year, self.report.WORD_SUFFIX if word else ".pdf")
         database = self.database
         make_appendix = self.report.make_appendix
-        self.make_button.setEnabled(False)
+        sections = self.chosen_sections()
+        self._enable_making(False)
         self.status.setText(f"Making the {year.label} appendix…")
         self.task = Operation("the appendix",
-                              lambda _progress: make_appendix(database, year, target),
+                              lambda _progress: make_appendix(database, year, target,
+                                                              sections=sections),
                               on_done=self._made, on_failed=self._failed)
         progress_dialog(self, f"Making the {year.label} appendix…", self.task)
         self.task.start()
 
+    def _enable_making(self, enabled: bool) -> None:
+        self.make_button.setEnabled(enabled)
+        self.word_button.setEnabled(enabled)
+
     def _made(self, path: Path) -> None:
         self.written = Path(path)
-        self.make_button.setEnabled(True)
+        self._enable_making(True)
         # The folder is shown above: the file's name alone keeps the line short.
         self.status.setText(f"Written: {self.written.name}, in the folder above.")
         self.status.setToolTip(str(self.written))
         if not self.open_file(self.written):
-            self.status.setText(f"Written: {self.written.name}, in the folder above. No PDF "
-                                "viewer could be opened; open the file from its folder.")
+            program = ("program for Word documents" if self.report.is_word(self.written)
+                       else "PDF viewer")
+            self.status.setText(f"Written: {self.written.name}, in the folder above. No "
+                                f"{program} could be opened; open the file from its folder.")
 
     def _failed(self, error: Exception) -> None:
-        self.make_button.setEnabled(True)
+        self._enable_making(True)
         self.status.setText("The appendix was not made.")
         if isinstance(error, UserFacingError):
             self.dialogs.error(self, "Annual appendix", str(error))
