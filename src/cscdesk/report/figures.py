@@ -256,59 +256,27 @@ def _year_figures(query: Query, teams: dict[int, str], year: ReportingYear, end:
                   use_baseline: bool) -> YearFigures:
     period = {"s": year.start.isoformat(), "e": end.isoformat()}
     baseline = load_baseline(query, year) if use_baseline else None
-    chosen: set[str] = set()
-
-    def pick(key: str, records: int, has_records: bool, hand: int | None) -> int:
-        if has_records or hand is None:
-            return records
-        chosen.add(key)
-        return hand
-
-    c = _complaint_totals(query, period)
-    has_complaints = (c["stage1"] + c["stage2"] + c["stage3"]) > 0
     b = baseline or BaselineFigures(year=year.start_year)
-    stage1 = pick("stage1", c["stage1"], has_complaints, b.stage1)
-    stage2 = pick("stage2", c["stage2"], has_complaints, b.stage2)
-    stage3 = pick("stage3", c["stage3"], has_complaints, b.stage3)
-    adr_cases = pick("adr_cases", c["adr"], has_complaints, b.adr_cases)
-    adr_saving = pick("adr_saving", c["adr_saving"], has_complaints, b.adr_saving_pence)
-    closed = pick("closed", c["closed"], has_complaints, b.closed)
-    cancelled = pick("cancelled", c["cancelled"], has_complaints, b.cancelled)
-    lgo = pick("lgo", c["lgo"], has_complaints, b.lgo)
-    upheld: int | None = c["upheld"]
-    upheld_percent = formatting.percent(c["upheld"], c["closed"])
-    due: int | None = c["due"]
-    on_time: int | None = c["on_time"]
-    timeliness = formatting.percent(c["on_time"], c["due"])
-    if not has_complaints and b.upheld_percent is not None:
-        chosen.add("upheld_percent")
-        upheld, upheld_percent = None, b.upheld_percent
-    if not has_complaints and b.timeliness_percent is not None:
-        chosen.add("timeliness_percent")
-        due, on_time, timeliness = None, None, b.timeliness_percent
-
-    feedback_count = _count(query, INITIAL_FEEDBACK.table, INITIAL_FEEDBACK.placed_by, period)
-    initial_feedback = pick("initial_feedback", feedback_count, feedback_count > 0,
-                            b.initial_feedback)
+    chosen: set[str] = set()
+    comparison, c = _comparison(query, year, period, b, chosen)
+    has_complaints = _has_complaints(c)
+    adr_saving = _pick(chosen, "adr_saving", c["adr_saving"], has_complaints, b.adr_saving_pence)
+    lgo = _pick(chosen, "lgo", c["lgo"], has_complaints, b.lgo)
     dispute_count = _count(query, DISPUTE.table, DISPUTE.placed_by, period)
-    disputes = pick("dispute_resolution", dispute_count, dispute_count > 0, b.dispute_resolution)
+    disputes = _pick(chosen, "dispute_resolution", dispute_count, dispute_count > 0,
+                     b.dispute_resolution)
 
     enquiries = _enquiries(query, teams, period, b, chosen)
     compliments, compliments_by_team = _compliments(query, teams, period, b, chosen)
     closed_groups = _closed_groups(query, period)
     upheld_by_team = _upheld_by_team(closed_groups, teams, b if not has_complaints else None,
                                      chosen)
-    comparison = ComparisonRow(
-        label=year.label, initial_feedback=initial_feedback, stage1=stage1, stage2=stage2,
-        stage3=stage3, adr_cases=adr_cases, closed=closed, cancelled=cancelled, upheld=upheld,
-        upheld_percent=upheld_percent, due=due, on_time=on_time, timeliness_percent=timeliness,
-    )
     return YearFigures(
         year=year,
         period_start=year.start,
         period_end=end,
         comparison=comparison,
-        representations=(initial_feedback + comparison.complaints
+        representations=(comparison.initial_feedback + comparison.complaints
                          + sum(e.count for e in enquiries) + compliments),
         adr_saving_pence=adr_saving,
         adr_stages=() if "adr_cases" in chosen else tuple(
@@ -322,6 +290,56 @@ def _year_figures(query: Query, teams: dict[int, str], year: ReportingYear, end:
         themes=_themes(query, year, period, closed_groups),
         from_baseline=frozenset(chosen),
     )
+
+
+def _pick(chosen: set[str], key: str, records: int, has_records: bool, hand: int | None
+          ) -> int:
+    """The records' figure, or the hand-entered one when the year has no records of its kind
+    and one was entered (its key then joins `chosen`)."""
+    if has_records or hand is None:
+        return records
+    chosen.add(key)
+    return hand
+
+
+def _has_complaints(totals: dict[str, int]) -> bool:
+    """Whether the period has complaint records (else its complaint figures may come from the
+    hand-entered ones)."""
+    return (totals["stage1"] + totals["stage2"] + totals["stage3"]) > 0
+
+
+def _comparison(query: Query, year: ReportingYear, period: dict[str, str],
+                b: BaselineFigures, chosen: set[str]) -> tuple[ComparisonRow, dict[str, int]]:
+    """The comparison row of one period, records or baseline figure by figure, and the
+    complaint totals it was made from (the five-year trends read the same row)."""
+    c = _complaint_totals(query, period)
+    has_complaints = _has_complaints(c)
+    upheld: int | None = c["upheld"]
+    upheld_percent = formatting.percent(c["upheld"], c["closed"])
+    due: int | None = c["due"]
+    on_time: int | None = c["on_time"]
+    timeliness = formatting.percent(c["on_time"], c["due"])
+    if not has_complaints and b.upheld_percent is not None:
+        chosen.add("upheld_percent")
+        upheld, upheld_percent = None, b.upheld_percent
+    if not has_complaints and b.timeliness_percent is not None:
+        chosen.add("timeliness_percent")
+        due, on_time, timeliness = None, None, b.timeliness_percent
+    feedback = _count(query, INITIAL_FEEDBACK.table, INITIAL_FEEDBACK.placed_by, period)
+    row = ComparisonRow(
+        label=year.label,
+        initial_feedback=_pick(chosen, "initial_feedback", feedback, feedback > 0,
+                               b.initial_feedback),
+        stage1=_pick(chosen, "stage1", c["stage1"], has_complaints, b.stage1),
+        stage2=_pick(chosen, "stage2", c["stage2"], has_complaints, b.stage2),
+        stage3=_pick(chosen, "stage3", c["stage3"], has_complaints, b.stage3),
+        adr_cases=_pick(chosen, "adr_cases", c["adr"], has_complaints, b.adr_cases),
+        closed=_pick(chosen, "closed", c["closed"], has_complaints, b.closed),
+        cancelled=_pick(chosen, "cancelled", c["cancelled"], has_complaints, b.cancelled),
+        upheld=upheld, upheld_percent=upheld_percent, due=due, on_time=on_time,
+        timeliness_percent=timeliness,
+    )
+    return row, c
 
 
 _IN_PERIOD = "BETWEEN :s AND :e"
@@ -347,6 +365,8 @@ def _complaint_totals(query: Query, period: dict[str, str]) -> dict[str, int]:
         "upheld": f"{closed} AND {_IS_UPHELD}",
         "due": due,
         "on_time": f"{due} AND responded IS NOT NULL AND responded <= due",
+        "stage1_due": f"{due} AND stage = 1",  # for the five-year trends
+        "stage1_on_time": f"{due} AND stage = 1 AND responded IS NOT NULL AND responded <= due",
         "lgo": f"lgo_referred {_IN_PERIOD}",
     }
     sums = [f"SUM(CASE WHEN {rule} THEN 1 ELSE 0 END)" for rule in columns.values()]

@@ -4,10 +4,9 @@ reporting years ending with Y (oldest first), the few headline figures its chart
 Each year follows exactly the rules of the appendix's own year (`figures.py`): a figure comes
 from the hand-entered (baseline) figures when the year has no records of the kind it counts
 and a value was entered, so a trend runs on from the years before records started. Only the
-comparison row, the enquiry and compliment counts are read (one pass over the complaints per
-year, a count of each other kind), never the root-cause themes or the upheld-by-area table.
-Stage 1 timeliness, which the appendix does not print, is read for the five years in one
-grouped statement.
+comparison row (`figures._comparison`, one pass over the complaints per year, which also
+counts the Stage 1 responses due), the enquiry and compliment counts are read, never the
+root-cause themes or the upheld-by-area table.
 
 Entry point::
 
@@ -19,19 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cscdesk.domain.kind_spec import COMPLAINT, INITIAL_FEEDBACK
 from cscdesk.domain.years import ReportingYear
 from cscdesk.report import formatting
 from cscdesk.report.baseline import BaselineFigures, load_baseline
-from cscdesk.report.figures import (
-    _IN_PERIOD,
-    _NOT_CANCELLED,
-    ComparisonRow,
-    _complaint_totals,
-    _compliments,
-    _count,
-    _enquiries,
-)
+from cscdesk.report.figures import _comparison, _compliments, _enquiries
 from cscdesk.report.query import Query, query_for
 
 TREND_YEARS = 5
@@ -97,21 +87,16 @@ def compute_trends(source: Any, year: ReportingYear) -> Trends:
     query = query_for(source)
     teams: dict[int, str] = {team_id: name
                              for team_id, name in query.rows("SELECT id, name FROM team")}
-    years = trend_years(year)
-    stage1 = _stage1_timeliness(query, years)
-    return Trends(year, tuple(_trend_year(query, teams, y, stage1.get(y.start_year, (0, 0)))
-                              for y in years))
+    return Trends(year, tuple(_trend_year(query, teams, y) for y in trend_years(year)))
 
 
-def _trend_year(query: Query, teams: dict[int, str], year: ReportingYear,
-                stage1_due: tuple[int, int]) -> TrendYear:
+def _trend_year(query: Query, teams: dict[int, str], year: ReportingYear) -> TrendYear:
     period = {"s": year.start.isoformat(), "e": year.end.isoformat()}
     baseline = load_baseline(query, year) or BaselineFigures(year=year.start_year)
     chosen: set[str] = set()
-    row, _totals = _comparison(query, year, period, baseline, chosen)
+    row, totals = _comparison(query, year, period, baseline, chosen)
     enquiries = sum(e.count for e in _enquiries(query, teams, period, baseline, chosen))
     compliments, _by_team = _compliments(query, teams, period, baseline, chosen)
-    due, on_time = stage1_due
     complaints_by_hand = bool(chosen & _COMPLAINT_KEYS)
     return TrendYear(
         label=year.label,
@@ -122,7 +107,8 @@ def _trend_year(query: Query, teams: dict[int, str], year: ReportingYear,
         enquiries=enquiries,
         compliments=compliments,
         representations=row.initial_feedback + row.complaints + enquiries + compliments,
-        stage1_on_time_percent=None if complaints_by_hand else formatting.percent(on_time, due),
+        stage1_on_time_percent=None if complaints_by_hand else formatting.percent(
+            totals["stage1_on_time"], totals["stage1_due"]),
         upheld_percent=row.upheld_percent,
         from_baseline=_trend_keys(chosen, complaints_by_hand),
     )
@@ -141,69 +127,3 @@ def _trend_keys(chosen: set[str], complaints_by_hand: bool) -> frozenset[str]:
     if complaints_by_hand:  # the baseline holds only the overall timeliness
         keys.add("stage1_on_time_percent")
     return frozenset(keys)
-
-
-def _stage1_timeliness(query: Query, years: tuple[ReportingYear, ...]
-                       ) -> dict[int, tuple[int, int]]:
-    """Per year (by its first calendar year): Stage 1 complaints, not Cancelled, due in it, and
-    how many were responded to on or before the due date. One statement for all the years."""
-    buckets = " ".join(f"WHEN due BETWEEN :s{i} AND :e{i} THEN {y.start_year}"
-                       for i, y in enumerate(years))
-    params = {f"{edge}{i}": (y.start if edge == "s" else y.end).isoformat()
-              for i, y in enumerate(years) for edge in ("s", "e")}
-    params.update(s=years[0].start.isoformat(), e=years[-1].end.isoformat())
-    rows = query.rows(
-        f"SELECT CASE {buckets} END AS year, COUNT(*), "
-        "SUM(CASE WHEN responded IS NOT NULL AND responded <= due THEN 1 ELSE 0 END) "
-        f"FROM {COMPLAINT.table} WHERE stage = 1 AND due {_IN_PERIOD} AND {_NOT_CANCELLED} "
-        "GROUP BY 1 ORDER BY 1",
-        params,
-    )
-    return {int(y): (int(due), int(on_time or 0)) for y, due, on_time in rows}
-
-
-# --- The comparison row of one year, records or baseline figure by figure. --------------------
-# Written to move into figures.py, where `_year_figures` would call the same two functions
-# instead of its inner `pick` and the lines that build its ComparisonRow (see the report).
-
-def _pick(chosen: set[str], key: str, records: int, has_records: bool, hand: int | None
-          ) -> int:
-    """The records' figure, or the hand-entered one when the year has no records of its kind
-    and one was entered (its key then joins `chosen`)."""
-    if has_records or hand is None:
-        return records
-    chosen.add(key)
-    return hand
-
-
-def _comparison(query: Query, year: ReportingYear, period: dict[str, str],
-                b: BaselineFigures, chosen: set[str]) -> tuple[ComparisonRow, dict[str, int]]:
-    """The comparison row of one period, and the complaint totals it was made from."""
-    c = _complaint_totals(query, period)
-    has_complaints = (c["stage1"] + c["stage2"] + c["stage3"]) > 0
-    upheld: int | None = c["upheld"]
-    upheld_percent = formatting.percent(c["upheld"], c["closed"])
-    due: int | None = c["due"]
-    on_time: int | None = c["on_time"]
-    timeliness = formatting.percent(c["on_time"], c["due"])
-    if not has_complaints and b.upheld_percent is not None:
-        chosen.add("upheld_percent")
-        upheld, upheld_percent = None, b.upheld_percent
-    if not has_complaints and b.timeliness_percent is not None:
-        chosen.add("timeliness_percent")
-        due, on_time, timeliness = None, None, b.timeliness_percent
-    feedback = _count(query, INITIAL_FEEDBACK.table, INITIAL_FEEDBACK.placed_by, period)
-    row = ComparisonRow(
-        label=year.label,
-        initial_feedback=_pick(chosen, "initial_feedback", feedback, feedback > 0,
-                               b.initial_feedback),
-        stage1=_pick(chosen, "stage1", c["stage1"], has_complaints, b.stage1),
-        stage2=_pick(chosen, "stage2", c["stage2"], has_complaints, b.stage2),
-        stage3=_pick(chosen, "stage3", c["stage3"], has_complaints, b.stage3),
-        adr_cases=_pick(chosen, "adr_cases", c["adr"], has_complaints, b.adr_cases),
-        closed=_pick(chosen, "closed", c["closed"], has_complaints, b.closed),
-        cancelled=_pick(chosen, "cancelled", c["cancelled"], has_complaints, b.cancelled),
-        upheld=upheld, upheld_percent=upheld_percent, due=due, on_time=on_time,
-        timeliness_percent=timeliness,
-    )
-    return row, c
