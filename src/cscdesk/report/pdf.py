@@ -70,7 +70,7 @@ def render(content: AppendixContent, stream: BinaryIO) -> None:
     class FooterCanvas(_NumberedCanvas):
         footer_text = content.footer
 
-    document.build(list(flowables(story(content))), canvasmaker=FooterCanvas)
+    document.build(flowables(story(content)), canvasmaker=FooterCanvas)
 
 
 def write_pdf(content: AppendixContent, path: Path | str) -> Path:

@@ -7,9 +7,9 @@ tall rows in linear time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from cscdesk.report import blocks
 from cscdesk.report.layout import (
@@ -28,20 +28,58 @@ from cscdesk.report.longtable import SplittingTable
 CHART_RATIO = 0.5
 
 
-def flowables(items: Iterable[blocks.Block]) -> Iterator[Flowable]:
+def flowables(items: Iterable[blocks.Block]) -> list[Flowable]:
+    """The blocks' flowables. A chart is kept on one page with the table of its figures
+    beneath and the sentence before it, so no chart is parted from its figures."""
+    made: list[Flowable] = []
+    pending: list[Flowable] = []  # a chart and what stays with it, until its table comes
     for block in items:
-        if isinstance(block, blocks.Paragraph):
-            yield _paragraph(block)
-        elif isinstance(block, blocks.Heading):
-            yield para(block.text, "heading")
-        elif isinstance(block, blocks.Table):
-            yield _table(block)
-        elif isinstance(block, blocks.Gap):
-            yield Spacer(1, block.points)
-        elif isinstance(block, blocks.Title):
-            yield para(block.text, "title")
-        else:
-            yield _chart(block)
+        if isinstance(block, blocks.Chart):
+            _keep(made, pending)
+            pending = [*_lead_in(made), _chart(block)]
+            continue
+        flowable = _flowable(block)
+        if pending and isinstance(block, blocks.Table):
+            pending.append(flowable)
+            _keep(made, pending)
+            pending = []
+            continue
+        _keep(made, pending)
+        pending = []
+        made.append(flowable)
+    _keep(made, pending)
+    return made
+
+
+def _lead_in(made: list[Flowable]) -> list[Flowable]:
+    """The sentence just before a chart, and the heading before that sentence, taken off
+    `made` to go with the chart."""
+    taken: list[Flowable] = []
+    for wanted in ("body", "heading"):
+        last = made[-1] if made else None
+        if not isinstance(last, Paragraph) or last.style.name != wanted:
+            break
+        taken.insert(0, made.pop())
+    return taken
+
+
+def _keep(made: list[Flowable], pending: list[Flowable]) -> None:
+    if pending:
+        made.append(KeepTogether(pending))
+
+
+def _flowable(block: blocks.Block) -> Flowable:
+    if isinstance(block, blocks.Paragraph):
+        return _paragraph(block)
+    if isinstance(block, blocks.Heading):
+        return para(block.text, "heading")
+    if isinstance(block, blocks.Table):
+        return _table(block)
+    if isinstance(block, blocks.Gap):
+        return Spacer(1, block.points)
+    if isinstance(block, blocks.Title):
+        return para(block.text, "title")
+    return _chart(block)
 
 
 def _paragraph(block: blocks.Paragraph) -> Flowable:
