@@ -13,6 +13,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cscdesk.domain.years import ReportingYear
 from cscdesk.errors import InputError, UserFacingError
@@ -69,19 +70,36 @@ def _year(args: argparse.Namespace) -> ReportingYear:
 def run_figures(args: argparse.Namespace) -> int:
     from cscdesk.report.figures import compute_figures
     from cscdesk.report.figures_text import as_dict, as_text
+    from cscdesk.report.pack_text import pack_dict, pack_lines
     from cscdesk.report.query import reading
 
     year = _year(args)
     with reading(args.db_path, args.passphrase) as query:
         figures = compute_figures(query, year, as_of=args.as_of)
-    text = json.dumps(as_dict(figures), indent=2, ensure_ascii=False) if args.json \
-        else as_text(figures)
+        pack = None if args.as_of is not None else _pack_figures(query, year)
+    if args.json:
+        data = as_dict(figures)
+        if pack is not None:
+            data.update(pack_dict(*pack))
+        text = json.dumps(data, indent=2, ensure_ascii=False)
+    else:
+        text = as_text(figures)
+        if pack is not None:
+            text += "\n\n" + "\n".join(pack_lines(*pack))
     try:
         print(text)
         sys.stdout.flush()
     except BrokenPipeError:  # `cscdesk figures | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _pack_figures(query: Any, year: ReportingYear) -> tuple[Any, Any]:
+    """The optional sections' whole-year figures (not with --as-of, which cuts the year)."""
+    from cscdesk.report.statutory import compute_statutory
+    from cscdesk.report.trends import compute_trends
+
+    return compute_statutory(query, year), compute_trends(query, year)
 
 
 def _default_output(args: argparse.Namespace, year: ReportingYear, suffix: str) -> Path:

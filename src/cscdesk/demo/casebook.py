@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from cscdesk.domain.kind_spec import placing_date
 from cscdesk.domain.kinds import (
+    ComplainantType,
     ComplaintData,
     ComplimentData,
     DisputeData,
@@ -23,6 +24,12 @@ from cscdesk.domain.workdays import WorkingCalendar
 from cscdesk.domain.years import ReportingYear
 
 SEED = 20181904
+# Who complains, roughly as a council's annual reports show it: mostly parents and carers.
+COMPLAINANT_WEIGHTS = {
+    ComplainantType.PARENT: 52, ComplainantType.CHILD: 12, ComplainantType.CARE_LEAVER: 5,
+    ComplainantType.FOSTER_CARER: 7, ComplainantType.SPECIAL_GUARDIAN: 4,
+    ComplainantType.ADOPTER: 3, ComplainantType.ADVOCATE: 10, ComplainantType.OTHER: 7,
+}
 R = TypeVar("R", bound=RecordData)
 
 # Reference prefixes by record class.
@@ -100,9 +107,16 @@ class Casebook:
             counters[key] = counters.get(key, 0) + 1
             span = f"{year % 100:02d}{(year + 1) % 100:02d}"
             record.reference = f"{PREFIXES[type(record)]}-{span}-{counters[key]:03d}"
+        # Drawn from a generator of their own, so adding them changed no other invented value.
+        types = random.Random(SEED + 1)
         for record in ordered:
             parent = self.escalated_from.get(id(record))
             if parent is not None:
                 assert isinstance(record, ComplaintData)
                 record.escalated_from = parent.reference
+            if isinstance(record, ComplaintData) and record.complainant_type is None:
+                record.complainant_type = (
+                    parent.complainant_type if parent is not None and parent.complainant_type
+                    else types.choices(list(COMPLAINANT_WEIGHTS),
+                                       list(COMPLAINANT_WEIGHTS.values()))[0])
         return sorted(ordered, key=lambda r: getattr(r, "stage", 0) or 0)

@@ -26,19 +26,20 @@ COMPARISON_COLUMNS = (
 _PERCENT_COLUMNS = {"upheld_percent", "timeliness_percent"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """Figures (dataclasses, years, dates) as JSON-ready data."""
     if isinstance(value, ReportingYear):
         return value.label
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, frozenset | set):
-        return sorted(_plain(v) for v in value)
+        return sorted(plain(v) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     return value
 
 
@@ -55,7 +56,7 @@ def printed_difference(row: DifferenceRow) -> list[str]:
 
 def as_dict(figures: AppendixFigures) -> dict[str, Any]:
     """Every figure as JSON-ready data, plus the comparison table as printed."""
-    data = _plain(figures)
+    data = plain(figures)
     data["printed"] = {
         "comparison": [
             ["Feedback:", *(heading for _, heading in COMPARISON_COLUMNS)],
@@ -83,7 +84,13 @@ def _casework_lines(casework: CaseworkFigures) -> list[str]:
         return [f"Casework ({casework.year.label}): none of its sections is shown (no Stage 2 "
                 "or 3 step due, no action, remedy or Ombudsman decision, no annual letter)"]
     lines = [f"Casework ({casework.year.label}): sections shown: {', '.join(casework.shown)}"]
-    for name, rows in casework_printed.tables(casework).items():
+    return lines + table_lines(casework_printed.tables(casework))
+
+
+def table_lines(tables: dict[str, list[list[str]]]) -> list[str]:
+    """Printed tables by name, laid out in columns for a terminal."""
+    lines = []
+    for name, rows in tables.items():
         lines.append(f"  {name.replace('_', ' ').capitalize()}:")
         widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
         lines.extend("    " + f"{row[0]:<{widths[0]}}  " + "  ".join(
