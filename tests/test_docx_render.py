@@ -18,7 +18,7 @@ from docx.shared import Pt, Twips
 
 from cscdesk.report import blocks
 from cscdesk.report.charts import BarChart, Series
-from cscdesk.report.docx_render import CHART_RATIO, DocumentInfo, render
+from cscdesk.report.docx_render import DocumentInfo, render
 
 TRICKY = "AT&T <North> “quoted” 'single' £1800 café – naïve > 5 & < 10"
 INFO = DocumentInfo(title=f"Complaints & Representations 2018/19 {TRICKY}",
@@ -205,7 +205,7 @@ def test_chart_picture_with_alternative_text(document: WordDocument) -> None:
     assert described.get("title") == CHART.title
     (shape,) = document.inline_shapes
     assert shape.width == Pt(blocks.TEXT_WIDTH)
-    assert abs(shape.height - Pt(blocks.TEXT_WIDTH * CHART_RATIO)) <= 1
+    assert abs(shape.height - Pt(blocks.TEXT_WIDTH * blocks.CHART_RATIO)) <= 1
     assert shape._inline.graphic.graphicData.pic.blipFill.blip.embed in document.part.rels
     # In a paragraph of its own.
     (paragraph,) = [p for p in document.paragraphs if p._p.xpath(".//w:drawing")]

@@ -20,6 +20,7 @@ PAGE_WIDTH = 210 / 25.4 * 72  # A4
 PAGE_HEIGHT = 297 / 25.4 * 72
 MARGIN = 1.6 * CM
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+CHART_RATIO = 0.5  # a chart's height for its width, in both files
 
 ParagraphStyle = Literal["body", "note", "bullet"]
 CellStyle = Literal["cell", "cell_theme", "cell_line"]

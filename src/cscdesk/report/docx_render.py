@@ -45,8 +45,6 @@ from cscdesk.report import docx_parts as parts
 FONT = "Arial"
 BODY_SIZE = 11
 NOTE_COLOUR = RGBColor(0x40, 0x40, 0x40)  # the PDF's note grey; 10:1 contrast on white
-# A chart's height for its width, the same as the PDF's (`pdf_blocks.CHART_RATIO`).
-CHART_RATIO = 0.5
 CHART_DPI = 200
 FOOTER_DISTANCE = 0.8 * blocks.CM  # from the page's bottom edge, as the PDF's footer
 
@@ -125,7 +123,7 @@ def _picture(document: WordDocument, block: blocks.Chart, number: int) -> str:
     description as the picture's alternative text."""
     from cscdesk.report.chart_png import png_bytes
 
-    width, height = blocks.TEXT_WIDTH, blocks.TEXT_WIDTH * CHART_RATIO
+    width, height = blocks.TEXT_WIDTH, blocks.TEXT_WIDTH * blocks.CHART_RATIO
     png = png_bytes(block.chart, width, height, dpi=CHART_DPI)  # type: ignore[arg-type]
     rid, image = document.part.get_or_add_image(io.BytesIO(png))
     inline = CT_Inline.new_pic_inline(number, rid, image.filename, Emu(round(width * 12700)),

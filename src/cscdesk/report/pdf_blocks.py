@@ -24,9 +24,6 @@ from cscdesk.report.layout import (
 )
 from cscdesk.report.longtable import SplittingTable
 
-# A chart's height for its width, the same in the PDF and the Word version.
-CHART_RATIO = 0.5
-
 
 def flowables(items: Iterable[blocks.Block]) -> list[Flowable]:
     """The blocks' flowables. A chart is kept on one page with the table of its figures
@@ -113,4 +110,4 @@ def _table(block: blocks.Table) -> Flowable:
 def _chart(block: blocks.Chart) -> Flowable:
     from cscdesk.report.chart_pdf import drawing
 
-    return drawing(block.chart, TEXT_WIDTH, TEXT_WIDTH * CHART_RATIO)  # type: ignore[arg-type]
+    return drawing(block.chart, TEXT_WIDTH, TEXT_WIDTH * blocks.CHART_RATIO)  # type: ignore[arg-type]
