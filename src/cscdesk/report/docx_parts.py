@@ -94,9 +94,12 @@ def field(instruction: str, shown: str = "1") -> str:
             f'<w:r><w:t>{shown}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-def block_paragraph(block: blocks.Paragraph) -> str:
+KEEP_NEXT = "<w:keepNext/>"  # on the same page as the next paragraph (or table row)
+
+
+def block_paragraph(block: blocks.Paragraph, *, keep_next: bool = False) -> str:
     runs = "".join(run(item.text, item.bold) for item in block.runs)
-    return paragraph(PARAGRAPH_STYLES[block.style], runs)
+    return paragraph(PARAGRAPH_STYLES[block.style], runs, KEEP_NEXT if keep_next else "")
 
 
 def gap(points: float) -> str:

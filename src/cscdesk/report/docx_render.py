@@ -87,7 +87,9 @@ def _body(document: WordDocument, items: Iterable[blocks.Block]) -> None:
     space = 0.0  # a Gap not yet written
     after_table = False
     charts = 0
-    for block in items:
+    listed = list(items)
+    for index, block in enumerate(listed):
+        following = listed[index + 1] if index + 1 < len(listed) else None
         if isinstance(block, blocks.Gap):
             space += block.points
             continue
@@ -100,7 +102,9 @@ def _body(document: WordDocument, items: Iterable[blocks.Block]) -> None:
             style = parts.TITLE_STYLE if isinstance(block, blocks.Title) else parts.HEADING_STYLE
             pending.append(parts.paragraph(style, parts.run(block.text)))
         elif isinstance(block, blocks.Paragraph):
-            pending.append(parts.block_paragraph(block))
+            # the sentence that leads into a chart stays on the chart's page
+            pending.append(parts.block_paragraph(
+                block, keep_next=isinstance(following, blocks.Chart)))
         elif isinstance(block, blocks.Table):
             if block.rows:
                 pending.append(parts.table(block, blocks.TEXT_WIDTH, heading))
@@ -133,7 +137,9 @@ def _picture(document: WordDocument, block: blocks.Chart, number: int) -> str:
     described.set("descr", parts.clean(block.description))
     described.set("title", parts.clean(str(getattr(block.chart, "title", ""))))
     drawing = inline.xml
-    return parts.paragraph("Normal", f"<w:r><w:drawing>{drawing}</w:drawing></w:r>")
+    # kept on one page with the table of its figures beneath
+    return parts.paragraph("Normal", f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",
+                           parts.KEEP_NEXT)
 
 
 def _page(section: Section) -> None:
