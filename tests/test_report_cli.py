@@ -76,6 +76,15 @@ def test_figures_json(cli, dataset_file):
     printed = data["printed"]["comparison"]
     assert printed[1:] == [[k, *v] for k, v in EXPECTED_COMPARISON.items()]
     assert data["printed"]["upheld_by_area"][1:] == EXPECTED_UPHELD_BY_AREA
+    # the optional sections' figures, whole years, with their tables as printed
+    timeliness = data["statutory"]["timeliness"]
+    assert sum(stage["due"] for stage in timeliness) == data["current"]["comparison"]["due"]
+    assert data["statutory"]["printed"]["timeliness"][0][0] == "Stage"
+    assert [year["label"] for year in data["trends"]["years"]] == [
+        "2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]
+    assert data["trends"]["years"][-1]["stage1"] == 11
+    assert data["trends"]["printed"]["later_stages"][0][1:] == [
+        "2014/15", "2015/16", "2016/17", "2017/18", "2018/19"]
 
 
 def test_figures_text_and_as_of(cli, dataset_file):
@@ -83,6 +92,32 @@ def test_figures_text_and_as_of(cli, dataset_file):
     assert result.returncode == 0, result.stderr
     assert "Appendix figures for 2018/19, compared with 2017/18" in result.stdout
     assert "30/06/2018" in result.stdout
+
+
+def test_report_word_version_with_sections(cli, dataset_file, tmp_path):
+    import docx
+
+    output = tmp_path / "Appendix 2018-19.docx"
+    result = cli("--db", dataset_file, "report", "--year", "2018", "--format", "docx",
+                 "-o", output, "--sections", "timeliness, who-complained")
+    assert result.returncode == 0, result.stderr
+    words = [p.text for p in docx.Document(str(output)).paragraphs]
+    assert "Timeliness by Stage:" in words and "Who Complained:" in words
+    assert "Outcomes by Stage:" not in words and "Five-Year Trends:" not in words
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--format", "docx", "-o", "a.pdf"], "must end in .docx for --format docx"),
+    (["-o", "a.doc"], "must end in .pdf or .docx"),
+    (["--sections", "trend", "-o", "a.pdf"], "“trend” is not an optional section"),
+])
+def test_report_options_that_disagree_are_one_sentence(cli, dataset_file, tmp_path,
+                                                       arguments, message):
+    arguments = [str(tmp_path / a) if a.startswith("a.") else a for a in arguments]
+    result = cli("--db", dataset_file, "report", "--year", "2018", *arguments)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.glob("a.*")) == []
 
 
 @pytest.mark.parametrize("year", ["2018/20", "next year"])
@@ -110,17 +145,18 @@ def test_missing_or_foreign_database_is_one_sentence(cli, tmp_path):
     assert not (tmp_path / "a.pdf").exists()
 
 
-def test_report_path_imports_neither_the_orm_nor_qt(dataset_file, tmp_path):
+@pytest.mark.parametrize("name", ["a.pdf", "a.docx"])
+def test_report_path_imports_neither_the_orm_nor_qt(dataset_file, tmp_path, name):
     """Start-up time: an up-to-date database is read without SQLAlchemy; Qt is never loaded."""
     import subprocess
     import sys
 
     code = ("import sys; from cscdesk.report.appendix import make_appendix_from_file; "
-            "make_appendix_from_file(sys.argv[1], '2018', sys.argv[2]); "
+            "make_appendix_from_file(sys.argv[1], '2018', sys.argv[2], sections=['trends']); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('sqlalchemy', 'alembic', 'PySide6')))")
     result = subprocess.run([sys.executable, "-c", code, str(dataset_file),
-                             str(tmp_path / "a.pdf")], capture_output=True, text=True,
+                             str(tmp_path / name)], capture_output=True, text=True,
                             timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
