@@ -113,3 +113,34 @@ def test_a_long_folder_and_the_result_line_leave_the_year_and_buttons_their_room
     assert (dialog.width(), dialog.year.width(), dialog.folder_button.width()) == before
     assert dialog.status.text() == ("Written: Complaints appendix 2024-2025.pdf, in the folder "
                                     "above.")
+
+
+def test_ticked_sections_are_remembered_with_the_year_and_the_word_version_prints_them(
+        dialog, qtbot, database, tmp_path):
+    import docx
+    from PySide6.QtWidgets import QApplication
+
+    from cscdesk.report.pack_choice import chosen_sections
+
+    boxes = dialog.section_boxes
+    assert not any(box.isChecked() for box in boxes.values())  # a year never chosen: none
+    assert boxes["who_complained"].text() == "Who &complained"
+    boxes["who_complained"].setChecked(True)
+    boxes["timeliness"].setChecked(True)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=30000)
+    expected = tmp_path / "reports" / "Complaints appendix 2024-2025.docx"
+    assert dialog.written == expected and dialog.opened == [expected]
+    words = [p.text for p in docx.Document(str(expected)).paragraphs]
+    assert "Who Complained:" in words and "Timeliness by Stage:" in words
+    assert "Five-Year Trends:" not in words
+    with database.session() as session:
+        assert chosen_sections(session, ReportingYear(2024)) == {"who_complained", "timeliness"}
+    dialog.year.addItem("2023/24", 2023)
+    dialog.year.setCurrentIndex(dialog.year.findData(2023))  # another year: its own choice
+    assert not any(box.isChecked() for box in boxes.values())
+    dialog.year.setCurrentIndex(dialog.year.findData(2024))
+    assert boxes["who_complained"].isChecked() and boxes["timeliness"].isChecked()
