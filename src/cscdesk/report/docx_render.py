@@ -66,7 +66,7 @@ def render(items: Iterable[blocks.Block], info: DocumentInfo, stream: BinaryIO) 
     section = document.sections[0]
     _page(section)
     _styles(document, info.language)
-    _footer(section, info.footer)
+    _footer(document, section, info.footer)
     _properties(document, info)
     _settings(document, info.language)
     _drop_thumbnail(document)
@@ -251,14 +251,25 @@ def _footer_style(styles: Styles) -> None:
         border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc")
 
 
-def _footer(section: Section, text: str) -> None:
-    """`text` at the left, "Page X of Y" at the right (fields Word fills in)."""
+def _footer(document: WordDocument, section: Section, text: str) -> None:
+    """`text` at the left, "Page X of Y" at the right (fields Word fills in).
+
+    The footer part is made here from its XML, not from python-docx's template file, which
+    it finds through a folder a frozen bundle does not have (`docx/parts/../templates`).
+    """
+    from docx.enum.section import WD_HEADER_FOOTER
+    from docx.opc.constants import CONTENT_TYPE
+    from docx.oxml.ns import nsdecls
+    from docx.parts.hdrftr import FooterPart
+
     content = (parts.run(text) + "<w:r><w:tab/></w:r>" + parts.run("Page ")
                + parts.field("PAGE") + parts.run(" of ") + parts.field("NUMPAGES"))
-    footer = section.footer._element
-    for child in list(footer):
-        footer.remove(child)
-    footer.extend(parts.elements(parts.paragraph("Footer", content)))
+    package = document.part.package
+    footer = FooterPart(package.next_partname("/word/footer%d.xml"), CONTENT_TYPE.WML_FOOTER,
+                        parse_xml(f'<w:ftr {nsdecls("w", "r")}>'
+                                  f'{parts.paragraph("Footer", content)}</w:ftr>'), package)
+    relation = document.part.relate_to(footer, RT.FOOTER)
+    section._sectPr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, relation)
 
 
 def _properties(document: WordDocument, info: DocumentInfo) -> None:
