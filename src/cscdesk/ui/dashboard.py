@@ -3,8 +3,9 @@
 The due and overdue lists say what is due: a complaint's response, or at Stage 3 the panel or
 the panel's report before it (`store.listing.due_lists`); actions not done by their due date
 are listed beneath. Open cases and these lists are small indexed queries; the year-to-date
-comparison comes from the figures engine (the same figures as the appendix). Both are worked
-out off the GUI thread, the lists once the pane has first been painted: the work imports
+comparison comes from the figures engine (the same figures as the appendix); a tab beside it
+holds the appendix's five-year trends (`trends_view`), read last and only while on screen. All
+are worked out off the GUI thread, the lists once the pane has first been painted: the work imports
 SQLAlchemy, the models and the holiday tables, which would otherwise hold Python's lock while
 the window is being put on screen.
 """
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +46,7 @@ from cscdesk.presentation import time_left
 from cscdesk.store.engine import Database
 from cscdesk.store.list_terms import NOUNS, Status, has_status
 from cscdesk.ui.simple_table import HeadedTableModel
+from cscdesk.ui.trends_view import TrendsView
 from cscdesk.ui.workers import Query
 
 if TYPE_CHECKING:  # the holiday tables and the ORM are slow to import: the worker brings them
@@ -289,8 +292,13 @@ class DashboardPane(QWidget):
                              (self.actions_table, self.actions_model)):
             table.activated.connect(lambda index, m=model: self._open(m, index))
 
-        self.year_box = QGroupBox("This reporting year so far")
+        self.year_box = QWidget()  # its tab names it
         self.year_grid = QGridLayout(self.year_box)
+        # The five-year trends share the year's place (as a tab), so the lists keep their room.
+        self.trends = TrendsView(database)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.year_box, "This reporting &year so far")
+        self.tabs.addTab(self.trends, "Five-year t&rends")
 
         lists_row = QHBoxLayout()
         for label, table in ((self.overdue_label, self.overdue_table),
@@ -306,7 +314,7 @@ class DashboardPane(QWidget):
         layout.addLayout(lists_row, 2)
         layout.addWidget(self.actions_label)
         layout.addWidget(self.actions_table, 1)
-        layout.addWidget(self.year_box)
+        layout.addWidget(self.tabs)
 
     def refresh(self, today: date | None = None) -> None:
         """Reload in the background, as of `today` (by default the day it is): the first use
@@ -400,6 +408,7 @@ class DashboardPane(QWidget):
     def _show_figures(self, rows: list[tuple[str, str, str]]) -> None:
         self._figures_shown = True
         self._show_comparison(rows)
+        self.trends.refresh(self._today)  # last, once the year's figures are in
 
     def _in_background(self, work: Callable[[], R], done: Callable[[R], None]) -> Query[R]:
         """Run `work` off the GUI thread; `done` gets its result, a failure is said in the
@@ -412,6 +421,7 @@ class DashboardPane(QWidget):
     def _comparison_failed(self, error: Exception) -> None:
         self._figures_shown = False
         self._show_comparison([(f"The figures could not be worked out: {error}", "", "")])
+        self.trends.refresh(self._today)
 
     def _show_comparison(self, rows: list[tuple[str, str, str]]) -> None:
         today = self._today
