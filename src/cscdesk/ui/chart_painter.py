@@ -2,7 +2,7 @@
 
 It paints the same scene as the appendix's PDF and Word version, so the dashboard's chart
 looks like the printed one: a point of the scene is a point on screen (the widget's logical
-DPI / 72 pixels), in the same DejaVu Sans when Qt has it. The scene is laid out for the
+DPI / 72 pixels), in the same DejaVu Sans. The scene is laid out for the
 widget's size, once per size (laying out measures every label), and a widget too small for
 a plot shows nothing rather than failing.
 """
@@ -37,9 +37,14 @@ _Map = Callable[[float], float]  # points to pixels, along one axis
 
 @cache
 def _family() -> str:
-    """DejaVu Sans when Qt knows it (the labels then have the widths they were laid out by),
-    else the application's own font: Qt measures whichever it is when it anchors a label, so
-    a label stays centred either way."""
+    """DejaVu Sans, the shipped font the scene measured its labels in (loaded into Qt from
+    resources/fonts once, as a council PC does not have it); else the application's own font:
+    Qt measures whichever it is when it anchors a label, so a label stays centred either way."""
+    if not QFontDatabase.hasFamily(FAMILY):
+        from cscdesk.paths import resource_path
+
+        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+            QFontDatabase.addApplicationFont(str(resource_path(f"fonts/{name}")))
     return FAMILY if QFontDatabase.hasFamily(FAMILY) else QApplication.font().family()
 
 
