@@ -140,8 +140,10 @@ def usable_backup_folder(folder: Path, *, create: bool) -> Path:
 
 
 def folder_error(folder: Path, error: Exception) -> BackupFolderError:
-    """The sentence for a backup folder that failed while a backup was being written."""
-    if not folder.is_dir():
+    """The sentence for a backup folder that failed while a backup was being written. A file
+    of ours not found there means the folder is going or gone (a stick being pulled out is
+    emptied before its folder vanishes), whether or not the folder is still listed."""
+    if not folder.is_dir() or isinstance(error, FileNotFoundError):
         return BackupFolderError(
             f"The backup folder {folder} disappeared while the backup was being made (was the "
             "drive or network share disconnected, or the folder removed?). Nothing was backed "
