@@ -166,3 +166,34 @@ def test_nothing_but_the_docx_is_written_and_a_word_file_is_zip(pack_files):
     folder = pack_files[1].parent
     assert sorted(p.name for p in folder.iterdir()) == ["pack.docx", "pack.pdf"]
     assert zipfile.is_zipfile(io.BytesIO(pack_files[1].read_bytes()))
+
+
+both_engines = pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+    indirect=True)
+
+
+@both_engines
+def test_sections_are_remembered_and_printed_on_both_engines(database, tmp_path):
+    from datetime import date
+
+    from cscdesk.domain.kinds import ComplainantType, ComplaintData
+    from cscdesk.store import records
+
+    with database.transaction() as session:
+        records.save(session, ComplaintData(
+            "C-1", date(2025, 5, 1), 1, "Fostering", complainant="Zoë & <Sons>",
+            complainant_type=ComplainantType.FOSTER_CARER))
+        pack_choice.save_sections(session, Y, ["who_complained"])
+    with database.transaction() as session:  # saved again: replaced, not added
+        pack_choice.save_sections(session, Y, ["who_complained", "outcomes"])
+    with database.session() as session:
+        assert pack_choice.chosen_sections(session, Y) == {"who_complained", "outcomes"}
+    path = make_appendix(database, Y, tmp_path / "server.docx", suppress_small=True)
+    tables = _docx_tables(path)
+    assert ["Who complained", "Complaints received"] in [table[0] for table in tables]
+    who = next(table for table in tables if table[0][0] == "Who complained")
+    assert who[1:] == [["Child or young person", "0"], ["Parent or carer", "<5"],
+                       ["Advocate on behalf of a child", "0"], ["Other", "0"],
+                       ["Not recorded", "0"]]
+    assert "Zoë" not in " ".join(p.text for p in docx.Document(str(path)).paragraphs)
