@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from cscdesk.report.charts import BarChart
+
 CM = 72 / 2.54
 PAGE_WIDTH = 210 / 25.4 * 72  # A4
 PAGE_HEIGHT = 297 / 25.4 * 72
@@ -92,7 +94,7 @@ class Chart:
     """A chart (see `charts.py`): drawn as vector graphics in the PDF and as a picture in the
     Word version, with `description` as its alternative text."""
 
-    chart: object  # charts.BarChart; typed loosely so this module imports nothing heavy
+    chart: BarChart
     description: str
 
 

@@ -128,14 +128,14 @@ def _picture(document: WordDocument, block: blocks.Chart, number: int) -> str:
     from cscdesk.report.chart_png import png_bytes
 
     width, height = blocks.TEXT_WIDTH, blocks.TEXT_WIDTH * blocks.CHART_RATIO
-    png = png_bytes(block.chart, width, height, dpi=CHART_DPI)  # type: ignore[arg-type]
+    png = png_bytes(block.chart, width, height, dpi=CHART_DPI)
     rid, image = document.part.get_or_add_image(io.BytesIO(png))
     inline = CT_Inline.new_pic_inline(number, rid, image.filename, Emu(round(width * 12700)),
                                       Emu(round(height * 12700)))
     described = inline.docPr
     described.set("name", f"Chart {number}")
     described.set("descr", parts.clean(block.description))
-    described.set("title", parts.clean(str(getattr(block.chart, "title", ""))))
+    described.set("title", parts.clean(block.chart.title))
     drawing = inline.xml
     # kept on one page with the table of its figures beneath
     return parts.paragraph("Normal", f"<w:r><w:drawing>{drawing}</w:drawing></w:r>",

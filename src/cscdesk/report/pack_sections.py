@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cscdesk.report import formatting as fmt
 from cscdesk.report import statutory_printed, trends_printed
 from cscdesk.report.blocks import Block, Chart, Gap, Heading, table, text
 from cscdesk.report.content import AppendixContent
@@ -48,11 +49,6 @@ def _statutory(figures: StatutoryFigures, key: str, suppress: bool) -> Iterable[
         yield text(statutory_printed.hand_entered_sentence(figures, key))
         return
     yield text(statutory_printed.INTROS[key])
-    if key == TIMELINESS:
-        yield table(statutory_printed.timeliness_table(figures))
-    elif key == OUTCOMES:
-        yield table(statutory_printed.outcomes_table(figures))
-    else:
-        yield table(statutory_printed.who_table(figures, suppress=suppress))
-        if suppress:
-            yield text(statutory_printed.SUPPRESSED_NOTE, "note")
+    yield table(statutory_printed.tables(figures, suppress=suppress)[key])
+    if key == WHO_COMPLAINED and suppress:
+        yield text(fmt.SUPPRESSED_NOTE, "note")

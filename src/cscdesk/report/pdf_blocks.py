@@ -110,4 +110,4 @@ def _table(block: blocks.Table) -> Flowable:
 def _chart(block: blocks.Chart) -> Flowable:
     from cscdesk.report.chart_pdf import drawing
 
-    return drawing(block.chart, TEXT_WIDTH, TEXT_WIDTH * blocks.CHART_RATIO)  # type: ignore[arg-type]
+    return drawing(block.chart, TEXT_WIDTH, TEXT_WIDTH * blocks.CHART_RATIO)

@@ -33,8 +33,6 @@ INTROS = {
         "Complaints received during the reporting period (all stages), by who made them."
     ),
 }
-# Printed under the who-complained table when counts are suppressed (as under the team tables).
-SUPPRESSED_NOTE = fmt.SUPPRESSED_NOTE
 
 _SUBJECTS = {
     TIMELINESS: "the timeliness of responses by stage",

@@ -219,13 +219,14 @@ class AppendixDialog(QDialog):
         """One check box per optional section, in the order they print."""
         from cscdesk.report.pack_choice import OPTIONAL_SECTIONS
 
-        mnemonics = {"trends": "Five-year &trends", "timeliness": "Timeliness by &stage",
-                     "outcomes": "&Outcomes by stage", "who_complained": "Who &complained"}
+        # the word of each label whose first letter is its Alt key
+        keys = {"trends": "trends", "timeliness": "stage", "outcomes": "Outcomes",
+                "who_complained": "complained"}
         self.sections_group = QGroupBox("Optional sections (remembered with the year)")
         row = QHBoxLayout(self.sections_group)
         boxes = {}
-        for key in OPTIONAL_SECTIONS:
-            boxes[key] = QCheckBox(mnemonics[key])
+        for key, label in OPTIONAL_SECTIONS.items():
+            boxes[key] = QCheckBox(label.replace(keys[key], f"&{keys[key]}", 1))
             row.addWidget(boxes[key])
         row.addStretch(1)
         return boxes
@@ -244,7 +245,6 @@ class AppendixDialog(QDialog):
             chosen = chosen_sections(session, year)
         for key, box in self.section_boxes.items():
             box.setChecked(key in chosen)
-        self._sections_loaded = (year, chosen)
 
     def _save_sections(self, year: ReportingYear) -> None:
         """Remember the ticks with the year, when they changed and the officer may."""
@@ -256,7 +256,6 @@ class AppendixDialog(QDialog):
         with self.database.transaction() as session:
             if chosen_sections(session, year) != chosen:
                 save_sections(session, year, chosen)
-        self._sections_loaded = (year, chosen)
 
     # --- wording ---------------------------------------------------------------------------
 
